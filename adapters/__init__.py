@@ -1,0 +1,1 @@
+"""Messenger adapters: verify and parse webhooks, send through platform APIs."""

@@ -1,0 +1,72 @@
+"""The FastAPI application: web chat, webhooks, health, and the background workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from adapters.webchat.routes import make_router as webchat_router
+from bots.bootstrap import Runtime, build_runtime
+from bots.settings import Settings, load_settings
+from bots.worker import DeliveryWorker, process_forever
+from scheduler.runner import build_scheduler
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    background: bool = True,
+) -> FastAPI:
+    """`background=False` leaves processing and delivery to the caller (`runtime.drain()`)."""
+    settings = settings or load_settings()
+    runtime = runtime or build_runtime(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+        scheduler = None
+        if background:
+            tasks.append(asyncio.create_task(process_forever(runtime, stop)))
+            tasks.append(asyncio.create_task(DeliveryWorker(runtime).run_forever(stop)))
+            scheduler = build_scheduler(runtime.engine, runtime.clock, settings.timezone)
+            scheduler.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    app = FastAPI(title="thidua", version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        return JSONResponse({"error": problems}, status_code=400)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/chat")
+
+    @app.get("/healthz")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(webchat_router(runtime, runtime.mailbox))
+    for router in runtime.routers:
+        app.include_router(router)
+    return app

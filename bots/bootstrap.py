@@ -1,0 +1,106 @@
+"""The composition root: builds the engine, the core services and the channels from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from adapters.webchat.channel import WebchatChannel
+from bots.settings import Settings
+from core.clock import SystemClock
+from core.dispatch import ChatConfig, Dispatcher
+from core.errors import StoreUnavailable
+from core.i18n import Catalogs
+from core.members import fallbacks, menu, onboarding, privacy
+from core.messages import IncomingMessage
+from core.ports import Channel, Clock
+from core.processing import Processor
+from core.storage.engine import make_engine
+from core.storage.mailbox import DbMailbox, DbPayloadStore
+
+log = logging.getLogger(__name__)
+
+
+def build_dispatcher() -> Dispatcher:
+    return Dispatcher(
+        [onboarding.router, privacy.router, menu.router],
+        fallbacks.FALLBACKS,
+    )
+
+
+@dataclass
+class Runtime:
+    """Everything a running program needs, wired once."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    catalogs: Catalogs
+    processor: Processor
+    mailbox: DbMailbox
+    payloads: DbPayloadStore
+    channels: dict[str, Channel] = field(default_factory=dict)
+    routers: list[Any] = field(default_factory=list)  # FastAPI routers of the platforms
+    inbound_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def accept(self, messages: Sequence[IncomingMessage]) -> int:
+        """The `InboundSink` given to every webhook."""
+        try:
+            new = await asyncio.to_thread(self.processor.store, messages)
+        except StoreUnavailable:
+            log.error("inbound store unavailable; the platform will redeliver")
+            raise
+        if new:
+            self.inbound_ready.set()
+        return new
+
+    async def drain(self, max_rounds: int = 100) -> None:
+        """Process every stored update and deliver everything due now (tests, terminal chat)."""
+        from bots.worker import DeliveryWorker
+
+        worker = DeliveryWorker(self)
+        for _ in range(max_rounds):
+            handled = await asyncio.to_thread(self.processor.process_pending)
+            delivered = await worker.run_once()
+            if not handled and not delivered:
+                return
+        raise RuntimeError("drain did not settle")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    with_platforms: bool = True,
+) -> Runtime:
+    engine = engine or make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    catalogs = Catalogs(settings.locales_dir, settings.default_locale)
+    config = ChatConfig(default_locale=settings.default_locale, timezone=settings.timezone)
+    processor = Processor(engine, build_dispatcher(), catalogs, config, clock)
+    mailbox = DbMailbox(engine)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        catalogs=catalogs,
+        processor=processor,
+        mailbox=mailbox,
+        payloads=DbPayloadStore(engine),
+    )
+    runtime.channels["webchat"] = WebchatChannel(mailbox)
+    if with_platforms:
+        from bots.platforms import wire_platforms
+
+        wire_platforms(runtime)
+    return runtime

@@ -1,0 +1,33 @@
+"""The `thidua` command. Each sub-command lives in its own module with a `register`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bots.cli import chat, db, demo, serve
+from bots.settings import SettingsError
+
+COMMANDS = [serve, chat, db, demo]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thidua", description="thidua: emulation campaigns of trade unions, by chat"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2

@@ -1,0 +1,22 @@
+"""Wiring of the messenger adapters: each module builds its channel and webhook router from
+settings when the platform is configured, and leaves the runtime alone when it is not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bots.bootstrap import Runtime
+
+Wiring = Callable[["Runtime"], None]
+
+
+def _wirings() -> list[Wiring]:
+    wirings: list[Wiring] = []
+    return wirings
+
+
+def wire_platforms(runtime: Runtime) -> None:
+    for wire in _wirings():
+        wire(runtime)

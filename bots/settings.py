@@ -1,0 +1,121 @@
+"""Settings: the only place that reads the environment (prefix THIDUA_, `.env` supported)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "THIDUA_"
+RESERVED_PREFIXES = ("THIDUA_TEST_",)  # read by the test suite, not by the application
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(SystemExit):
+    """Start-up stops with a message that names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    database_url: str = "sqlite:///./var/thidua.db"
+    default_locale: Literal["vi", "en"] = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    admin_token: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    webhook_body_limit: int = Field(default=1_000_000, ge=1024)
+
+    # Telegram (issue 3)
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_username: str | None = None
+
+    # Facebook Messenger (issue 4)
+    facebook_page_token: SecretStr | None = None
+    facebook_app_secret: SecretStr | None = None
+    facebook_verify_token: SecretStr | None = None
+    facebook_graph_base: str = "https://graph.facebook.com/v23.0"
+    facebook_page_username: str | None = None
+
+    # Zalo Official Account (issue 5)
+    zalo_app_id: str | None = None
+    zalo_app_secret: SecretStr | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_access_token: SecretStr | None = None
+    zalo_refresh_token: SecretStr | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_announcement_template_id: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql", "postgres:")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    def sqlite_path(self) -> Path | None:
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return None
+
+
+def _unknown_variables(environ: dict[str, str]) -> list[str]:
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    return sorted(
+        key
+        for key in environ
+        if key.upper().startswith(PREFIX)
+        and key.upper() not in known
+        and not key.upper().startswith(RESERVED_PREFIXES)
+    )
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Read and validate the settings; stop with a message naming each bad variable."""
+    env = dict(os.environ if environ is None else environ)
+    unknown = _unknown_variables(env)
+    if unknown:
+        raise SettingsError(
+            "Unknown setting(s): " + ", ".join(unknown) + ". Check the spelling; the settings "
+            "are listed in README.md."
+        )
+    try:
+        if environ is None:
+            return Settings(**overrides)  # type: ignore[arg-type]
+        values = {
+            key[len(PREFIX) :].lower(): value
+            for key, value in env.items()
+            if key.upper().startswith(PREFIX) and not key.upper().startswith(RESERVED_PREFIXES)
+        }
+        return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = PREFIX + "_".join(str(p) for p in error["loc"]).upper()
+            problems.append(f"{name}: {error['msg']}")
+        raise SettingsError("Invalid setting(s):\n  " + "\n  ".join(problems)) from None

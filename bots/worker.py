@@ -1,0 +1,98 @@
+"""The background loops: process stored updates, deliver the outbox through the channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from core import delivery
+from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult
+
+if TYPE_CHECKING:
+    from bots.bootstrap import Runtime
+
+log = logging.getLogger(__name__)
+
+IDLE_WAIT = 1.0  # seconds between checks when nothing woke the loop (other instances' work)
+
+
+class DeliveryWorker:
+    """Sends due outbox rows. One person's messages go in order; people go in parallel."""
+
+    def __init__(self, runtime: Runtime, batch: int = 500, concurrency: int = 64) -> None:
+        self.runtime = runtime
+        self.batch = batch
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.recovered = 0
+
+    async def _send(self, job: delivery.Job) -> SendResult:
+        channel = self.runtime.channels[job.recipient.platform]
+        try:
+            return await channel.send(job.recipient, job.message, proactive=job.proactive)
+        except Exception as exc:  # a bug in an adapter: never retried, always visible
+            log.exception("channel %s raised on outbox %s", job.recipient.platform, job.outbox_id)
+            return DeliveryFailure(DeliveryErrorKind.PERMANENT, f"adapter error: {exc!r}"[:500])
+
+    async def _send_in_order(self, jobs: list[delivery.Job]) -> None:
+        async with self.semaphore:
+            for job in jobs:
+                result = await self._send(job)
+                now = self.runtime.clock.now()
+                await asyncio.to_thread(
+                    delivery.apply_result, self.runtime.engine, job, result, now
+                )
+
+    async def run_once(self) -> int:
+        platforms = sorted(self.runtime.channels)
+        jobs, recovered = await asyncio.to_thread(
+            delivery.claim_due,
+            self.runtime.engine,
+            platforms=platforms,
+            now=self.runtime.clock.now(),
+            limit=self.batch,
+        )
+        if recovered:
+            self.recovered += recovered
+            log.warning("recovered %d outbox rows from an expired lease", recovered)
+        by_person: dict[int, list[delivery.Job]] = defaultdict(list)
+        for job in jobs:
+            by_person[job.recipient.identity_id].append(job)
+        await asyncio.gather(*(self._send_in_order(group) for group in by_person.values()))
+        return len(jobs)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.runtime.outbox_ready.clear()
+            try:
+                sent = await self.run_once()
+            except Exception:
+                log.exception("delivery round failed")
+                sent = 0
+            if sent:
+                continue
+            await _wait_any(stop, self.runtime.outbox_ready, IDLE_WAIT)
+
+
+async def process_forever(runtime: Runtime, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        runtime.inbound_ready.clear()
+        try:
+            handled = await asyncio.to_thread(runtime.processor.process_pending)
+        except Exception:
+            log.exception("processing round failed")
+            handled = 0
+        if handled:
+            runtime.outbox_ready.set()
+            continue
+        await _wait_any(stop, runtime.inbound_ready, IDLE_WAIT)
+
+
+async def _wait_any(stop: asyncio.Event, ready: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(ready.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,1 @@
+"""The platform-neutral product: members and units, the message path, the features."""

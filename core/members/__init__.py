@@ -1,0 +1,1 @@
+"""Members, their union units, identities on messengers, officer roles, invites and consent."""

@@ -1,0 +1,45 @@
+"""Answers when no command, button or step matches."""
+
+from __future__ import annotations
+
+from core.dispatch import Context, Fallbacks, parse_command, reply
+from core.members.menu import main_menu
+from core.members.onboarding import on_stranger
+from core.messages import OutgoingMessage
+
+
+def unknown_command(ctx: Context) -> list[OutgoingMessage]:
+    parsed = parse_command(ctx.text)
+    name = parsed[0] if parsed else ctx.text
+    text = ctx.t.gettext("I do not know the command /{name}.", name=name)
+    if not ctx.onboarded:
+        return [main_menu_or_start(ctx, text)]
+    return [main_menu(ctx, text + "\n" + ctx.t.gettext("Here is what I can do:"))]
+
+
+def main_menu_or_start(ctx: Context, text: str) -> OutgoingMessage:
+    return reply(text + "\n" + ctx.t.gettext("To begin, send /start."))
+
+
+def stale_button(ctx: Context) -> list[OutgoingMessage]:
+    return [main_menu(ctx, ctx.t.gettext("That button is no longer active."))]
+
+
+def free_text(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    if ctx.message.attachments and not ctx.text:
+        text = _(
+            "Thank you, I received your file. Files are used only inside a guided step, such "
+            "as sending an initiative."
+        )
+    else:
+        text = _("Sorry, I did not understand that. Please choose from the menu, or send /help.")
+    return [main_menu(ctx, text)]
+
+
+FALLBACKS = Fallbacks(
+    not_a_member=on_stranger,
+    unknown_command=unknown_command,
+    stale_button=stale_button,
+    free_text=free_text,
+)

@@ -1,0 +1,34 @@
+"""Display names of the member enums, marked for the catalogs and translated when shown."""
+
+from __future__ import annotations
+
+from core.i18n import N_, Translator
+from core.members.models import UnitKind, WorkerGroup
+
+WORKER_GROUP_LABELS: dict[str, str] = {
+    WorkerGroup.OFFICIAL: N_("Union or Party official"),
+    WorkerGroup.CIVIL_SERVANT: N_("Civil servant"),
+    WorkerGroup.PUBLIC_EMPLOYEE: N_("Public employee"),
+    WorkerGroup.DIRECT_WORKER: N_("Worker in production or business"),
+}
+
+UNIT_KIND_LABELS: dict[str, str] = {
+    UnitKind.CONFEDERATION: N_("National confederation"),
+    UnitKind.PROVINCIAL_FEDERATION: N_("Provincial federation of labour"),
+    UnitKind.SECTOR_UNION: N_("Central sector union"),
+    UnitKind.CORPORATION_UNION: N_("Corporation union"),
+    UnitKind.UPPER_LEVEL_UNION: N_("Upper-level union"),
+    UnitKind.GRASSROOTS_UNION: N_("Grassroots union"),
+}
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def worker_group(t: Translator, value: str | None) -> str:
+    return t.gettext(WORKER_GROUP_LABELS[value]) if value else t.gettext("not given")
+
+
+def yes_no(t: Translator, value: bool | None) -> str:
+    if value is None:
+        return t.gettext("not given")
+    return t.gettext("yes") if value else t.gettext("no")

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+from core.storage.types import UTCDateTime
+
+
+class UnitKind(StrEnum):
+    CONFEDERATION = "confederation"  # Tổng LĐLĐVN
+    PROVINCIAL_FEDERATION = "provincial_federation"  # LĐLĐ tỉnh/thành phố
+    SECTOR_UNION = "sector_union"  # Công đoàn ngành Trung ương
+    CORPORATION_UNION = "corporation_union"  # Công đoàn Tổng Công ty
+    UPPER_LEVEL_UNION = "upper_level_union"  # Công đoàn cấp trên trực tiếp cơ sở
+    GRASSROOTS_UNION = "grassroots_union"  # Công đoàn cơ sở (CĐCS)
+
+
+class EnterpriseType(StrEnum):
+    STATE_AGENCY = "state_agency"
+    STATE_ENTERPRISE = "state_enterprise"
+    PRIVATE = "private"
+    FOREIGN_INVESTED = "foreign_invested"
+
+
+class WorkerGroup(StrEnum):
+    OFFICIAL = "official"  # cán bộ
+    CIVIL_SERVANT = "civil_servant"  # công chức
+    PUBLIC_EMPLOYEE = "public_employee"  # viên chức
+    DIRECT_WORKER = "direct_worker"  # người lao động trực tiếp sản xuất, kinh doanh
+
+
+class OfficerRoleKind(StrEnum):
+    CHAIR = "chair"  # chủ tịch
+    OFFICER = "officer"  # ủy viên ban chấp hành / cán bộ công đoàn
+
+
+class ConsentPurpose(StrEnum):
+    DATA_PROCESSING = "data_processing"  # keep profile to take part in campaigns
+    ANNOUNCEMENTS = "announcements"  # receive campaign announcements, reminders, digests
+
+
+class UnionUnit(SQLModel, table=True):
+    """A node of the union hierarchy. `path` ("/1/4/9/") makes subtree queries a prefix match."""
+
+    __tablename__ = "union_unit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = Field(default=None, foreign_key="union_unit.id", index=True)
+    path: str = Field(default="", max_length=500, index=True)
+    name: str = Field(max_length=200)
+    kind: UnitKind = Field(sa_type=String(32))
+    enterprise_type: EnterpriseType | None = Field(default=None, sa_type=String(32))
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class Member(SQLModel, table=True):
+    """A person who consented. Nothing but the platform id exists before consent."""
+
+    __tablename__ = "member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    full_name: str | None = Field(default=None, max_length=100)
+    worker_group: WorkerGroup | None = Field(default=None, sa_type=String(32))
+    holds_leadership_post: bool | None = None
+    locale: str = Field(default="vi", max_length=8)
+    phone: str | None = Field(default=None, max_length=32)
+    preferred_platform: str | None = Field(default=None, max_length=16)
+    joined_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Identity(SQLModel, table=True):
+    """One person's account on one messenger. Exists from the first message, before consent."""
+
+    __tablename__ = "identity"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_user_id", name="uq_identity_platform_user"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    platform_user_id: str = Field(max_length=128)
+    member_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    first_seen_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OfficerRole(SQLModel, table=True):
+    """An officer acts on their unit and every unit below it, nothing else."""
+
+    __tablename__ = "officer_role"
+    __table_args__ = (UniqueConstraint("member_id", "unit_id", name="uq_officer_member_unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    role: OfficerRoleKind = Field(default=OfficerRoleKind.OFFICER, sa_type=String(16))
+    granted_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class InviteCode(SQLModel, table=True):
+    __tablename__ = "invite_code"
+
+    code: str = Field(primary_key=True, max_length=32)
+    unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    max_uses: int | None = None
+    uses: int = 0
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class Consent(SQLModel, table=True):
+    """A consent given for one purpose, and when it was withdrawn."""
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_member_purpose", "member_id", "purpose"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    purpose: ConsentPurpose = Field(sa_type=String(32))
+    granted_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,218 @@
+"""What a member can see and decide about their data: profile, language, /mydata, /stop,
+/resume, /forget, /cancel."""
+
+from __future__ import annotations
+
+from core.dispatch import Context, Router, payload_arg, reply
+from core.members import service
+from core.members.labels import LANGUAGE_NAMES, worker_group, yes_no
+from core.members.menu import main_menu
+from core.members.models import ConsentPurpose, UnionUnit
+from core.messages import Button, OutgoingMessage
+
+router = Router()
+
+
+def _purpose(ctx: Context, purpose: str) -> str:
+    _ = ctx.t.gettext
+    if purpose == ConsentPurpose.DATA_PROCESSING:
+        return _("taking part in your union's campaigns")
+    return _("receiving your union's announcements")
+
+
+def profile_lines(ctx: Context) -> list[str]:
+    member = ctx.member
+    assert member is not None and member.id is not None
+    _ = ctx.t.gettext
+    unit = ctx.session.get(UnionUnit, member.unit_id)
+    platforms = ", ".join(
+        i.platform.capitalize() for i in service.identities_of(ctx.session, member_id=member.id)
+    )
+    return [
+        _("Name: {value}", value=member.full_name or _("not given")),
+        _("Union: {value}", value=unit.name if unit else ""),
+        _("Group: {value}", value=worker_group(ctx.t, member.worker_group)),
+        _("Leadership post: {value}", value=yes_no(ctx.t, member.holds_leadership_post)),
+        _("Language: {value}", value=LANGUAGE_NAMES.get(member.locale, member.locale)),
+        _("Messengers: {value}", value=platforms),
+        _("Joined on: {value}", value=ctx.t.date(member.joined_at)),
+    ]
+
+
+def profile_messages(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    text = _("Your profile") + "\n" + "\n".join(profile_lines(ctx))
+    return [
+        reply(
+            text,
+            Button(_("Change language"), "lang:ask"),
+            Button(_("My data"), "privacy:mydata"),
+            Button(_("Main menu"), "privacy:menu"),
+        )
+    ]
+
+
+@router.command("profile", members_only=True)
+def on_profile(ctx: Context) -> list[OutgoingMessage]:
+    return profile_messages(ctx)
+
+
+def language_question(ctx: Context) -> list[OutgoingMessage]:
+    buttons = [Button(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    return [reply(ctx.t.gettext("Which language do you want me to use?"), *buttons)]
+
+
+@router.command("language", "lang")
+def on_language(ctx: Context) -> list[OutgoingMessage]:
+    return language_question(ctx)
+
+
+@router.payload("lang")
+def on_language_button(ctx: Context) -> list[OutgoingMessage]:
+    choice = payload_arg(ctx.message.payload or "")
+    if choice not in LANGUAGE_NAMES:
+        return language_question(ctx)
+    if ctx.member is not None:
+        ctx.member.locale = choice
+    else:
+        ctx.conv.data["locale"] = choice
+    ctx.use_locale(choice)
+    text = ctx.t.gettext("From now on I will write in English.")
+    if not ctx.onboarded:
+        return [reply(text + "\n" + ctx.t.gettext("To begin, send /start."))]
+    return [main_menu(ctx, text)]
+
+
+@router.command("mydata")
+def on_mydata(ctx: Context) -> list[OutgoingMessage]:
+    return _mydata(ctx)
+
+
+def _mydata(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    if ctx.member is None:
+        return [
+            reply(
+                _(
+                    "We keep nothing about you except the id this messenger gave us for this "
+                    "chat, so that we can answer you."
+                )
+            )
+        ]
+    lines = [_("This is everything thidua keeps about you:"), *profile_lines(ctx)]
+    for consent in service.active_consents(ctx.session, member_id=ctx.member.id):  # type: ignore[arg-type]
+        lines.append(
+            _(
+                "You agreed on {date} to: {purpose}",
+                date=ctx.t.date(consent.granted_at),
+                purpose=_purpose(ctx, consent.purpose),
+            )
+        )
+    lines.append("")
+    lines.append(
+        _(
+            "The messages you send are deleted as soon as they have been answered; only their "
+            "ids are kept for two days so that nothing is answered twice."
+        )
+    )
+    lines.append(_("Send /forget to delete all of it."))
+    return [reply("\n".join(lines))]
+
+
+@router.payload("privacy")
+def on_privacy_button(ctx: Context) -> list[OutgoingMessage]:
+    arg = payload_arg(ctx.message.payload or "")
+    if arg == "mydata":
+        return _mydata(ctx)
+    if arg == "forget_yes" and ctx.conv.flow == "forget":
+        return _forget(ctx)
+    if arg == "forget_no" and ctx.conv.flow == "forget":
+        ctx.conv.end()
+        text = ctx.t.gettext("Nothing was deleted.")
+        return [main_menu(ctx, text)] if ctx.onboarded else [reply(text)]
+    if ctx.onboarded:
+        return [main_menu(ctx)]
+    return [reply(ctx.t.gettext("To begin, send /start."))]
+
+
+@router.command("forget")
+def on_forget(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    if ctx.member is None:
+        ctx.conv.end()
+        return [reply(_("We keep nothing about you, so there is nothing to delete."))]
+    ctx.conv.start("forget", "confirm", locale=ctx.locale)
+    return [
+        reply(
+            _(
+                "This deletes your profile, your consent and the link to every messenger you "
+                "use with thidua. It cannot be undone. Delete everything?"
+            ),
+            Button(_("Yes, delete everything"), "privacy:forget_yes"),
+            Button(_("No, keep my data"), "privacy:forget_no"),
+        )
+    ]
+
+
+@router.flow("forget")
+def on_forget_step(ctx: Context) -> list[OutgoingMessage]:
+    ctx.conv.end()
+    text = ctx.t.gettext("Nothing was deleted.")
+    return [main_menu(ctx, text)] if ctx.onboarded else [reply(text)]
+
+
+def _forget(ctx: Context) -> list[OutgoingMessage]:
+    assert ctx.member is not None
+    text = ctx.t.gettext(
+        "All your data has been deleted. Thank you for taking part. If you want to join "
+        "again, send /start."
+    )
+    service.forget_member(ctx.session, member=ctx.member, keep_identity=ctx.identity)
+    ctx.member = None
+    ctx.conv.end()
+    return [reply(text)]
+
+
+@router.command("stop", members_only=True)
+def on_stop(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    assert ctx.member is not None
+    changed = service.set_announcements(
+        ctx.session,
+        member_id=ctx.member.id,
+        enabled=False,
+        now=ctx.now,  # type: ignore[arg-type]
+    )
+    text = (
+        _("You will not receive announcements any more. Send /resume to receive them again.")
+        if changed
+        else _("Announcements are already stopped. Send /resume to receive them again.")
+    )
+    return [main_menu(ctx, text)]
+
+
+@router.command("resume", members_only=True)
+def on_resume(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    assert ctx.member is not None
+    changed = service.set_announcements(
+        ctx.session,
+        member_id=ctx.member.id,
+        enabled=True,
+        now=ctx.now,  # type: ignore[arg-type]
+    )
+    text = (
+        _("You will receive your union's announcements again.")
+        if changed
+        else _("You are already receiving announcements.")
+    )
+    return [main_menu(ctx, text)]
+
+
+@router.command("cancel")
+def on_cancel(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    ctx.conv.end()
+    if ctx.onboarded:
+        return [main_menu(ctx, _("Cancelled."))]
+    return [reply(_("Cancelled. Send /start whenever you want to continue."))]

@@ -1,0 +1,74 @@
+"""Writing replies and announcements to the outbox, inside the deciding transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.members.models import Identity
+from core.messages import OutgoingMessage
+from core.storage.models import OutboxMessage, OutboxStatus
+
+HANDOVER_LIMIT = 3  # held announcements delivered after a person's next message
+
+
+def enqueue(
+    session: Session,
+    *,
+    identity: Identity,
+    messages: Sequence[OutgoingMessage],
+    dedupe_prefix: str,
+    now: datetime,
+    proactive: bool = False,
+) -> list[OutboxMessage]:
+    rows = [
+        OutboxMessage(
+            identity_id=identity.id,  # type: ignore[arg-type]
+            platform=identity.platform,
+            body=message.to_json(),
+            proactive=proactive,
+            dedupe_key=f"{dedupe_prefix}:{index}",
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for index, message in enumerate(messages)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def release_held(session: Session, *, identity_id: int, now: datetime) -> int:
+    """The person wrote, so their messaging window is open: hand over what was held for them,
+    newest first, at most HANDOVER_LIMIT at a time (the rest waits for the next message).
+
+    Called after the replies are enqueued; the held rows are written again behind them so the
+    worker, which sends one person's messages in id order, delivers the reply first.
+    """
+    held = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.identity_id == identity_id, OutboxMessage.status == OutboxStatus.HELD)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(HANDOVER_LIMIT)
+    ).all()
+    copies = [
+        OutboxMessage(
+            identity_id=row.identity_id,
+            platform=row.platform,
+            body=row.body,
+            proactive=False,
+            dedupe_key=row.dedupe_key,
+            attempts=row.attempts,
+            next_attempt_at=now,
+            created_at=row.created_at,
+        )
+        for row in held
+    ]
+    for row in held:
+        session.delete(row)
+    session.flush()
+    session.add_all(copies)
+    session.flush()
+    return len(copies)

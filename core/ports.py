@@ -1,0 +1,71 @@
+"""The ports the core offers to adapters and needs from the outside. Contracts are here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from core.errors import SendResult
+from core.messages import IncomingMessage, OutgoingMessage, Recipient
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """Sends core messages through one platform.
+
+    Contract:
+    - `send` never raises for a platform answer: every outcome is a `Sent` or a
+      `DeliveryFailure` of a `DeliveryErrorKind`. Raising means our bug (the worker logs it
+      and does not retry).
+    - `proactive` is False for a reply to something the person just did, True for
+      announcements, reminders and digests; a platform with a messaging window answers
+      `OUTSIDE_WINDOW` without calling the API when a proactive send is not allowed.
+    - A text longer than the platform allows is split by the adapter, in order.
+    - The adapter respects its platform's rate limits itself (it may wait before sending).
+    """
+
+    platform: str
+
+    async def send(
+        self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
+    ) -> SendResult: ...
+
+
+class InboundSink(Protocol):
+    """Where a webhook puts the messages it parsed.
+
+    `accept` stores them durably (dropping duplicates of `(platform, external_id)`) and
+    returns how many were new. It raises `StoreUnavailable` when nothing could be stored:
+    the webhook then answers 503 so that the platform delivers again.
+    """
+
+    async def accept(self, messages: Sequence[IncomingMessage]) -> int: ...
+
+
+class PayloadStore(Protocol):
+    """Maps a long button payload to a short opaque key and back (Telegram's 64 bytes)."""
+
+    async def key_for(self, payload: str) -> str: ...
+
+    async def payload_for(self, key: str) -> str | None: ...
+
+
+class Mailbox(Protocol):
+    """The web chat's delivered messages, kept until the browser reads them."""
+
+    async def put(self, session_id: str, message: OutgoingMessage) -> int: ...
+
+    async def read_after(
+        self, session_id: str, after_id: int
+    ) -> list[tuple[int, OutgoingMessage]]: ...
+
+    async def wait(
+        self, session_id: str, after_id: int, timeout: float
+    ) -> list[tuple[int, OutgoingMessage]]:
+        """Like `read_after`, but waits up to `timeout` seconds for something to arrive."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

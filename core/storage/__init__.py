@@ -1,0 +1,1 @@
+"""Persistence: engine, the inbound and outbox tables, conversation state, small stores."""

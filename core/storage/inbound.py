@@ -1,0 +1,105 @@
+"""The inbound table: store parsed updates once, claim them for processing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from core.errors import StoreUnavailable
+from core.messages import IncomingMessage
+from core.storage.models import InboundStatus, InboundUpdate
+
+PROCESSING = "processing"
+
+
+def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
+    if engine.dialect.name == "postgresql":
+        return pg_insert(InboundUpdate).on_conflict_do_nothing(
+            index_elements=["platform", "external_id"]
+        )
+    if engine.dialect.name == "sqlite":
+        return sqlite_insert(InboundUpdate).on_conflict_do_nothing(
+            index_elements=["platform", "external_id"]
+        )
+    return insert(InboundUpdate).prefix_with("IGNORE")
+
+
+def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) -> int:
+    """Insert the messages; the platform's retries hit the unique key and are dropped.
+
+    Returns how many were new. Raises StoreUnavailable when the database cannot be written.
+    """
+    if not messages:
+        return 0
+    rows = [
+        {
+            "platform": m.platform,
+            "external_id": m.external_id[:128],
+            "sender_id": m.sender_id[:128],
+            "body": m.to_json(),
+            "status": InboundStatus.PENDING,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for m in messages
+    ]
+    try:
+        with engine.begin() as conn:
+            new = 0
+            for row in rows:
+                new += conn.execute(_insert_ignoring_duplicates(engine), row).rowcount
+            return new
+    except OperationalError as exc:
+        raise StoreUnavailable(str(exc.orig)) from exc
+
+
+def claim(engine: Engine, *, now: datetime, limit: int, lease: timedelta) -> list[int]:
+    """Take up to `limit` pending updates (or ones whose lease expired) for this worker.
+
+    On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim side by side.
+    """
+    with Session(engine) as session, session.begin():
+        ids = list(
+            session.exec(
+                select(InboundUpdate.id)
+                .where(
+                    or_(
+                        col(InboundUpdate.status) == InboundStatus.PENDING,
+                        (col(InboundUpdate.status) == PROCESSING)
+                        & (col(InboundUpdate.lease_until) < now),
+                    )
+                )
+                .order_by(col(InboundUpdate.id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if ids:
+            session.execute(
+                update(InboundUpdate)
+                .where(col(InboundUpdate.id).in_(ids))
+                .values(
+                    status=PROCESSING, lease_until=now + lease, attempts=InboundUpdate.attempts + 1
+                )
+            )
+        return [i for i in ids if i is not None]
+
+
+def purge_done(engine: Engine, *, older_than: datetime) -> int:
+    """Drop dedupe rows older than every platform's redelivery horizon."""
+    from sqlalchemy import delete
+
+    with engine.begin() as conn:
+        return conn.execute(
+            delete(InboundUpdate).where(
+                col(InboundUpdate.status).in_([InboundStatus.DONE, InboundStatus.FAILED]),
+                col(InboundUpdate.received_at) < older_than,
+            )
+        ).rowcount

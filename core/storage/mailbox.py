@@ -1,0 +1,107 @@
+"""The web chat mailbox (the `Mailbox` port) and the short-key payload store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from core.messages import OutgoingMessage
+from core.storage.models import ButtonPayload, WebchatMessage
+
+
+class DbMailbox:
+    """Messages delivered to web chat sessions. A browser long-polls `wait`; within one
+    process it is woken at once, across processes it re-reads every `recheck` seconds."""
+
+    def __init__(self, engine: Engine, recheck: float = 1.0) -> None:
+        self.engine = engine
+        self.recheck = recheck
+        self._changed: asyncio.Condition | None = None
+
+    def _condition(self) -> asyncio.Condition:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    def _put(self, session_id: str, message: OutgoingMessage) -> int:
+        with Session(self.engine) as session, session.begin():
+            row = WebchatMessage(session_id=session_id, body=message.to_json())
+            session.add(row)
+            session.flush()
+            return row.id  # type: ignore[return-value]
+
+    async def put(self, session_id: str, message: OutgoingMessage) -> int:
+        new_id = await asyncio.to_thread(self._put, session_id, message)
+        cond = self._condition()
+        async with cond:
+            cond.notify_all()
+        return new_id
+
+    def _read(self, session_id: str, after_id: int) -> list[tuple[int, OutgoingMessage]]:
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(WebchatMessage)
+                .where(WebchatMessage.session_id == session_id, col(WebchatMessage.id) > after_id)
+                .order_by(col(WebchatMessage.id))
+                .limit(100)
+            ).all()
+            return [(r.id, OutgoingMessage.from_json(r.body)) for r in rows]  # type: ignore[misc]
+
+    async def read_after(self, session_id: str, after_id: int) -> list[tuple[int, OutgoingMessage]]:
+        return await asyncio.to_thread(self._read, session_id, after_id)
+
+    async def wait(
+        self, session_id: str, after_id: int, timeout: float
+    ) -> list[tuple[int, OutgoingMessage]]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        cond = self._condition()
+        while True:
+            found = await self.read_after(session_id, after_id)
+            remaining = deadline - loop.time()
+            if found or remaining <= 0:
+                return found
+            async with cond:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(cond.wait(), min(self.recheck, remaining))
+
+
+class DbPayloadStore:
+    """Long button payloads behind 16-character keys; the same payload always gets one key."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _key_for(self, payload: str) -> str:
+        with Session(self.engine) as session:
+            found = session.exec(
+                select(ButtonPayload.key).where(ButtonPayload.payload == payload)
+            ).first()
+            if found:
+                return found
+            key = secrets.token_urlsafe(12)
+            session.add(ButtonPayload(key=key, payload=payload))
+            try:
+                session.commit()
+            except IntegrityError:  # another worker stored the same payload first
+                session.rollback()
+                return session.exec(
+                    select(ButtonPayload.key).where(ButtonPayload.payload == payload)
+                ).one()
+            return key
+
+    def _payload_for(self, key: str) -> str | None:
+        with Session(self.engine) as session:
+            row = session.get(ButtonPayload, key)
+            return row.payload if row else None
+
+    async def key_for(self, payload: str) -> str:
+        return await asyncio.to_thread(self._key_for, payload)
+
+    async def payload_for(self, key: str) -> str | None:
+        return await asyncio.to_thread(self._payload_for, key)

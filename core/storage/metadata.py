@@ -1,0 +1,8 @@
+"""Every table of the product, for Alembic and for the tests that compare models to migrations."""
+
+from sqlmodel import SQLModel
+
+import core.members.models
+import core.storage.models  # noqa: F401
+
+metadata = SQLModel.metadata

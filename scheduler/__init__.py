@@ -1,0 +1,1 @@
+"""APScheduler jobs. The database rows are the truth; jobs take ids or nothing and enqueue."""

@@ -1,0 +1,162 @@
+"""A person joins a union over the web chat, in Vietnamese and in English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from bots.bootstrap import Runtime
+from core import demo
+from core.members.models import Consent, Identity, InviteCode, Member, WorkerGroup
+from tests.webchat import ChatUser
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def demo_data(runtime: Runtime) -> None:
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+
+
+async def join(user: ChatUser, code: str = "CDCSTN33", name: str = "Nguyễn Thị Lan") -> None:
+    await user.say("/start")
+    await user.say(code)
+    await user.tap("onb:agree")
+    await user.say(name)
+    await user.tap("onb:group:direct_worker")
+    await user.tap("onb:leader:no")
+    await user.tap("onb:lang:vi")
+
+
+async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    first = await user.say("/start")
+    assert "mã mời" in user.texts(first)
+    consent = await user.say("cdcs-tn33")  # typed from the poster, lower case, with a dash
+    assert "Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(consent)
+    assert {"onb:agree", "onb:decline"} <= set(user.payloads(consent))
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+    await user.tap("onb:agree")
+    asked_group = await user.say("Nguyễn Thị Lan")
+    assert "đối tượng" in user.texts(asked_group)
+    await user.tap("onb:group:direct_worker")
+    await user.tap("onb:leader:no")
+    done = await user.tap("onb:lang:vi")
+    assert "Chào mừng Nguyễn Thị Lan" in user.texts(done)
+    assert "menu:campaigns" in user.payloads(done)
+    with Session(runtime.engine) as session:
+        member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
+        assert member.worker_group == WorkerGroup.DIRECT_WORKER
+        assert member.holds_leadership_post is False
+        assert member.onboarded_at is not None
+        purposes = {c.purpose for c in session.exec(select(Consent).where(Consent.member_id == member.id))}
+        assert purposes == {"data_processing", "announcements"}
+        assert session.get(InviteCode, "CDCSTN33").uses == 1  # type: ignore[union-attr]
+
+
+async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start CDCSFD44")
+    switched = await user.tap("onb:ui:en")
+    assert "Do you agree?" in user.texts(switched)
+    await user.tap("onb:agree")
+    await user.say("Tran Van Binh")
+    await user.tap("onb:group:direct_worker")
+    await user.tap("onb:leader:yes")
+    done = await user.tap("onb:lang:en")
+    assert "Welcome, Tran Van Binh!" in user.texts(done)
+    labels = [b["label"] for m in done for b in m["buttons"]]
+    assert labels == ["Campaigns", "Quiz", "Submit an initiative", "Leaderboard", "My profile", "Help"]
+    profile = await user.tap("menu:profile")
+    assert "Worker in production or business" in user.texts(profile)
+    not_yet = await user.say("Quiz", payload="menu:quiz")
+    assert "no quiz open yet" in user.texts(not_yet)
+
+
+async def test_decline_keeps_nothing(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start CDCSNN22")
+    answer = await user.tap("onb:decline")
+    assert "không lưu thông tin gì" in user.texts(answer)
+    with Session(runtime.engine) as session:
+        identity = session.exec(select(Identity).where(Identity.platform_user_id == user.session)).one()
+        assert identity.member_id is None
+        assert session.get(InviteCode, "CDCSNN22").uses == 0  # type: ignore[union-attr]
+        assert session.exec(select(Member).where(Member.locale == "en")).first() is None
+
+
+async def test_unknown_and_expired_codes(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    with Session(runtime.engine) as session, session.begin():
+        session.add(InviteCode(code="OLDCODE2", unit_id=3, expires_at=runtime.clock.now() - timedelta(days=1)))
+    user = await ChatUser(client, runtime).open()
+    unknown = await user.say("/start ZZZZZZZZ")
+    assert "Không tìm thấy mã mời" in user.texts(unknown)
+    expired = await user.say("OLDCODE2")
+    assert "hết hạn" in user.texts(expired)
+    ok = await user.say("CDCSNN22")
+    assert "Bạn có đồng ý không?" in user.texts(ok)
+
+
+async def test_used_up_code(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    with Session(runtime.engine) as session, session.begin():
+        session.add(InviteCode(code="ONCEONLY", unit_id=3, max_uses=1))
+    first = await ChatUser(client, runtime).open()
+    await join(first, code="ONCEONLY")
+    second = await ChatUser(client, runtime).open()
+    answer = await second.say("/start ONCEONLY")
+    assert "hết lượt" in second.texts(answer)
+
+
+async def test_second_start_after_joining(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await join(user)
+    again = await user.say("/start CDCSFD44")
+    assert "Bạn đã là thành viên của Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(again)
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+
+
+async def test_forget_then_start_again(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await join(user)
+    confirm = await user.say("/forget")
+    assert "privacy:forget_yes" in user.payloads(confirm)
+    gone = await user.tap("privacy:forget_yes")
+    assert "đã được xóa" in user.texts(gone)
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+        assert session.exec(select(Consent)).first() is None
+    nothing = await user.say("/mydata")
+    assert "không lưu gì về bạn" in user.texts(nothing)
+    await join(user, name="Nguyễn Thị Lan")
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+
+
+async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await join(user)
+    data = user.texts(await user.say("/mydata"))
+    assert "Nguyễn Thị Lan" in data and "25 thg 11, 2026" in data
+    stopped = await user.say("/stop")
+    assert "không nhận thông báo nữa" in user.texts(stopped)
+    with Session(runtime.engine) as session:
+        active = session.exec(select(Consent).where(Consent.withdrawn_at == None)).all()  # noqa: E711
+        assert {c.purpose for c in active} == {"data_processing"}
+    resumed = await user.say("/resume")
+    assert "nhận lại thông báo" in user.texts(resumed)
+
+
+async def test_language_command_switches_the_menu(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    user = await ChatUser(client, runtime).open()
+    await join(user)
+    await user.say("/language")
+    english = await user.tap("lang:en")
+    assert "From now on I will write in English." in user.texts(english)
+    vietnamese = await user.tap("lang:vi")
+    assert "Từ giờ tôi sẽ nhắn bằng tiếng Việt." in user.texts(vietnamese)
