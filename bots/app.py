@@ -47,6 +47,7 @@ def create_app(
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             await asyncio.gather(*tasks, return_exceptions=True)
+            await runtime.aclose()
 
     app = FastAPI(title="thidua", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ class Runtime:
     payloads: DbPayloadStore
     channels: dict[str, Channel] = field(default_factory=dict)
     routers: list[Any] = field(default_factory=list)  # FastAPI routers of the platforms
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # HTTP clients
     inbound_ready: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -71,6 +72,12 @@ class Runtime:
             if not handled and not delivered:
                 return
         raise RuntimeError("drain did not settle")
+
+    async def aclose(self) -> None:
+        """Close the platform clients (the engine belongs to whoever made it)."""
+        for close in self.closers:
+            await close()
+        self.closers.clear()
 
     def dispose(self) -> None:
         self.engine.dispose()

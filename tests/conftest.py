@@ -59,9 +59,7 @@ def db_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_template(
-    db_kind: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def database_template(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database made once per run: a SQLite file, or a PostgreSQL database."""
     if db_kind == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.db"

@@ -13,6 +13,9 @@ Wiring = Callable[["Runtime"], None]
 
 
 def _wirings() -> list[Wiring]:
+    """One `wire(runtime)` per messenger. Each returns at once when its settings are absent;
+    when present it adds `runtime.channels[platform]`, its webhook router to `runtime.routers`
+    and its client's close function to `runtime.closers`."""
     wirings: list[Wiring] = []
     return wirings
 

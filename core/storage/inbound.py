@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -28,7 +28,7 @@ def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
         return sqlite_insert(InboundUpdate).on_conflict_do_nothing(
             index_elements=["platform", "external_id"]
         )
-    return insert(InboundUpdate).prefix_with("IGNORE")
+    raise NotImplementedError(f"no insert-or-ignore for {engine.dialect.name}")
 
 
 def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) -> int:
@@ -53,8 +53,9 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
     try:
         with engine.begin() as conn:
             new = 0
+            statement = _insert_ignoring_duplicates(engine).returning(InboundUpdate.id)
             for row in rows:
-                new += conn.execute(_insert_ignoring_duplicates(engine), row).rowcount
+                new += len(conn.execute(statement, row).all())
             return new
     except OperationalError as exc:
         raise StoreUnavailable(str(exc.orig)) from exc

@@ -67,9 +67,16 @@ async def test_nfd_name_is_stored_as_nfc(client: httpx.AsyncClient, runtime: Run
 
 @pytest.mark.parametrize(
     ("name", "problem"),
-    [("😀😀", "bằng chữ"), ("x" * 150, "tối đa 100"), ("Lan123", "chỉ gồm chữ cái"), ("L", "quá ngắn")],
+    [
+        ("😀😀", "bằng chữ"),
+        ("x" * 150, "tối đa 100"),
+        ("Lan123", "chỉ gồm chữ cái"),
+        ("L", "quá ngắn"),
+    ],
 )
-async def test_bad_names_are_refused(client: httpx.AsyncClient, runtime: Runtime, name: str, problem: str):
+async def test_bad_names_are_refused(
+    client: httpx.AsyncClient, runtime: Runtime, name: str, problem: str
+):
     with Session(runtime.engine) as session, session.begin():
         demo.load(session, now=runtime.clock.now())
     user = await ChatUser(client, runtime).open()
@@ -89,9 +96,9 @@ async def test_same_update_twice_is_processed_once(member: ChatUser, runtime: Ru
     assert len(replies) == 1
     with Session(runtime.engine) as session:
         count = session.exec(
-            select(func.count()).select_from(InboundUpdate).where(
-                InboundUpdate.external_id == f"{member.session}:fixed-id-1"
-            )
+            select(func.count())
+            .select_from(InboundUpdate)
+            .where(InboundUpdate.external_id == f"{member.session}:fixed-id-1")
         ).one()
         assert count == 1
 
@@ -100,7 +107,9 @@ async def test_same_update_twice_is_processed_once(member: ChatUser, runtime: Ru
     "body",
     [b"{not json", b"[1,2]", b'"text"', b"\xff\xfe", b'{"session": 5}', b'{"session":"short"}'],
 )
-async def test_malformed_webchat_requests_are_400(client: httpx.AsyncClient, runtime: Runtime, body: bytes):
+async def test_malformed_webchat_requests_are_400(
+    client: httpx.AsyncClient, runtime: Runtime, body: bytes
+):
     response = await client.post(
         "/chat/api/messages", content=body, headers={"content-type": "application/json"}
     )
@@ -118,7 +127,9 @@ async def test_wrong_types_and_oversize(client: httpx.AsyncClient, runtime: Runt
         "/chat/api/messages", json={"session": user.session, "text": "x" * 10_001}
     )
     assert response.status_code == 413
-    response = await client.get("/chat/api/messages", params={"session": user.session, "after": "x"})
+    response = await client.get(
+        "/chat/api/messages", params={"session": user.session, "after": "x"}
+    )
     assert response.status_code == 400
 
 
@@ -139,11 +150,21 @@ async def test_nothing_is_sent_when_the_handler_fails(member: ChatUser, runtime:
         [onboarding.router, privacy.router, menu.router, buggy], fallbacks.FALLBACKS
     )
     replies = await member.say("/crash")
-    assert member.texts(replies) == "Xin lỗi, hệ thống vừa gặp trục trặc. Bạn vui lòng thử lại sau ít phút."
+    assert (
+        member.texts(replies)
+        == "Xin lỗi, hệ thống vừa gặp trục trặc. Bạn vui lòng thử lại sau ít phút."
+    )
     with Session(runtime.engine) as session:
         failed = session.exec(select(InboundUpdate).where(InboundUpdate.status == "failed")).one()
         assert failed.error == "handler error"
-        assert session.exec(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.dedupe_key.startswith(f"reply:{failed.id}:")  # type: ignore[attr-defined]
-        )).one() == 0
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.dedupe_key.startswith(f"reply:{failed.id}:")  # type: ignore[attr-defined]
+                )
+            ).one()
+            == 0
+        )
         assert session.exec(select(Member).where(Member.full_name == "Changed")).first() is None

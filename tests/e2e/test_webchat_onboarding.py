@@ -40,7 +40,9 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
     assert "Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(consent)
     assert {"onb:agree", "onb:decline"} <= set(user.payloads(consent))
     with Session(runtime.engine) as session:
-        assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+        assert (
+            session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+        )
     await user.tap("onb:agree")
     asked_group = await user.say("Nguyễn Thị Lan")
     assert "đối tượng" in user.texts(asked_group)
@@ -54,7 +56,9 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
         assert member.worker_group == WorkerGroup.DIRECT_WORKER
         assert member.holds_leadership_post is False
         assert member.onboarded_at is not None
-        purposes = {c.purpose for c in session.exec(select(Consent).where(Consent.member_id == member.id))}
+        purposes = {
+            c.purpose for c in session.exec(select(Consent).where(Consent.member_id == member.id))
+        }
         assert purposes == {"data_processing", "announcements"}
         assert session.get(InviteCode, "CDCSTN33").uses == 1  # type: ignore[union-attr]
 
@@ -71,7 +75,14 @@ async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo
     done = await user.tap("onb:lang:en")
     assert "Welcome, Tran Van Binh!" in user.texts(done)
     labels = [b["label"] for m in done for b in m["buttons"]]
-    assert labels == ["Campaigns", "Quiz", "Submit an initiative", "Leaderboard", "My profile", "Help"]
+    assert labels == [
+        "Campaigns",
+        "Quiz",
+        "Submit an initiative",
+        "Leaderboard",
+        "My profile",
+        "Help",
+    ]
     profile = await user.tap("menu:profile")
     assert "Worker in production or business" in user.texts(profile)
     not_yet = await user.say("Quiz", payload="menu:quiz")
@@ -84,15 +95,23 @@ async def test_decline_keeps_nothing(client: httpx.AsyncClient, runtime: Runtime
     answer = await user.tap("onb:decline")
     assert "không lưu thông tin gì" in user.texts(answer)
     with Session(runtime.engine) as session:
-        identity = session.exec(select(Identity).where(Identity.platform_user_id == user.session)).one()
+        identity = session.exec(
+            select(Identity).where(Identity.platform_user_id == user.session)
+        ).one()
         assert identity.member_id is None
         assert session.get(InviteCode, "CDCSNN22").uses == 0  # type: ignore[union-attr]
         assert session.exec(select(Member).where(Member.locale == "en")).first() is None
 
 
-async def test_unknown_and_expired_codes(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+async def test_unknown_and_expired_codes(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
     with Session(runtime.engine) as session, session.begin():
-        session.add(InviteCode(code="OLDCODE2", unit_id=3, expires_at=runtime.clock.now() - timedelta(days=1)))
+        session.add(
+            InviteCode(
+                code="OLDCODE2", unit_id=3, expires_at=runtime.clock.now() - timedelta(days=1)
+            )
+        )
     user = await ChatUser(client, runtime).open()
     unknown = await user.say("/start ZZZZZZZZ")
     assert "Không tìm thấy mã mời" in user.texts(unknown)
@@ -112,16 +131,22 @@ async def test_used_up_code(client: httpx.AsyncClient, runtime: Runtime, demo_da
     assert "hết lượt" in second.texts(answer)
 
 
-async def test_second_start_after_joining(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+async def test_second_start_after_joining(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
     user = await ChatUser(client, runtime).open()
     await join(user)
     again = await user.say("/start CDCSFD44")
     assert "Bạn đã là thành viên của Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(again)
     with Session(runtime.engine) as session:
-        assert len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+        assert (
+            len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+        )
 
 
-async def test_forget_then_start_again(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+async def test_forget_then_start_again(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
     user = await ChatUser(client, runtime).open()
     await join(user)
     confirm = await user.say("/forget")
@@ -129,13 +154,17 @@ async def test_forget_then_start_again(client: httpx.AsyncClient, runtime: Runti
     gone = await user.tap("privacy:forget_yes")
     assert "đã được xóa" in user.texts(gone)
     with Session(runtime.engine) as session:
-        assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+        assert (
+            session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
+        )
         assert session.exec(select(Consent)).first() is None
     nothing = await user.say("/mydata")
     assert "không lưu gì về bạn" in user.texts(nothing)
     await join(user, name="Nguyễn Thị Lan")
     with Session(runtime.engine) as session:
-        assert len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+        assert (
+            len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
+        )
 
 
 async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
@@ -152,11 +181,13 @@ async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtim
     assert "nhận lại thông báo" in user.texts(resumed)
 
 
-async def test_language_command_switches_the_menu(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+async def test_language_command_switches_the_menu(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
     user = await ChatUser(client, runtime).open()
     await join(user)
     await user.say("/language")
     english = await user.tap("lang:en")
     assert "From now on I will write in English." in user.texts(english)
-    vietnamese = await user.tap("lang:vi")
+    vietnamese = await user.say("Tiếng Việt", payload="lang:vi")
     assert "Từ giờ tôi sẽ nhắn bằng tiếng Việt." in user.texts(vietnamese)

@@ -1,0 +1,45 @@
+# thidua: `make run` serves the web chat on http://127.0.0.1:8000/chat; `make test` runs the
+# quality gates and the suite (on PostgreSQL too when THIDUA_TEST_POSTGRES_URL is set).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint test-sqlite test-postgres locales bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/thidua db upgrade
+	$(BIN)/thidua demo load --if-empty
+	$(BIN)/thidua serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest --db=sqlite
+
+test-postgres: $(STAMP)
+	$(BIN)/pytest --db=postgres
+
+test: lint test-sqlite
+	@if [ -n "$$THIDUA_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "THIDUA_TEST_POSTGRES_URL is not set: the PostgreSQL pass was skipped"; fi
+
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F locales/babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --project thidua -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.webchat_throughput
+
+clean:
+	rm -rf $(VENV) var
