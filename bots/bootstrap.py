@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.webchat.channel import WebchatChannel
 from bots.settings import Settings
+from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
@@ -44,6 +45,7 @@ class Runtime:
     processor: Processor
     mailbox: DbMailbox
     payloads: DbPayloadStore
+    health: DbChannelHealth
     channels: dict[str, Channel] = field(default_factory=dict)
     routers: list[Any] = field(default_factory=list)  # FastAPI routers of the platforms
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # HTTP clients
@@ -104,6 +106,7 @@ def build_runtime(
         processor=processor,
         mailbox=mailbox,
         payloads=DbPayloadStore(engine),
+        health=DbChannelHealth(engine, catalogs, clock, settings.timezone),
     )
     runtime.channels["webchat"] = WebchatChannel(mailbox)
     if with_platforms:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -30,6 +31,23 @@ def N_(message: str) -> str:
     return message
 
 
+def load_catalog(locales_dir: Path, locale: str) -> Catalog:
+    """Merge every `.po` file of a locale: each feature keeps its own file (messages.po for
+    the foundation, campaigns.po, telegram.po ...), so that no two features edit one file."""
+    merged = Catalog(locale=locale)
+    folder = locales_dir / locale / "LC_MESSAGES"
+    for po_path in sorted(folder.glob("*.po")):
+        with po_path.open("rb") as fh:
+            part = read_po(fh, locale=locale)
+        for message in part:
+            if not message.id:
+                continue
+            if message.id in merged:
+                raise ValueError(f"{po_path.name}: {message.id!r} is already in another file")
+            merged.add(message.id, message.string)
+    return merged
+
+
 class Catalogs:
     def __init__(self, locales_dir: Path, default_locale: str = "vi") -> None:
         if default_locale not in SUPPORTED_LOCALES:
@@ -37,9 +55,7 @@ class Catalogs:
         self.default_locale = default_locale
         self._translations: dict[str, NullTranslations] = {}
         for locale in SUPPORTED_LOCALES:
-            po_path = locales_dir / locale / "LC_MESSAGES" / "messages.po"
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale=locale)
+            catalog = load_catalog(locales_dir, locale)
             buf = io.BytesIO()
             write_mo(buf, catalog)
             buf.seek(0)

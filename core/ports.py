@@ -69,3 +69,13 @@ class Mailbox(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class ChannelHealth(Protocol):
+    """Where an adapter reports that its platform access is broken (token revoked, OA not
+    authorised any more). `flag` records it once and tells the officers of the top units on
+    their other messengers; `clear` records that the channel works again."""
+
+    async def flag(self, platform: str, reason: str) -> None: ...
+
+    async def clear(self, platform: str) -> None: ...

@@ -20,17 +20,18 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Features add their migrations on their own branches from 0001; `heads` applies all."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def head_revisions(engine: Engine) -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+        return set(MigrationContext.configure(conn).get_current_heads())
