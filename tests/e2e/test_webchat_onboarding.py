@@ -50,7 +50,7 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
     await user.tap("onb:leader:no")
     done = await user.tap("onb:lang:vi")
     assert "Chào mừng Nguyễn Thị Lan" in user.texts(done)
-    assert "menu:campaigns" in user.payloads(done)
+    assert "campaigns:menu" in user.payloads(done)
     with Session(runtime.engine) as session:
         member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
         assert member.worker_group == WorkerGroup.DIRECT_WORKER
@@ -85,7 +85,7 @@ async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo
     ]
     profile = await user.tap("menu:profile")
     assert "Worker in production or business" in user.texts(profile)
-    not_yet = await user.say("Quiz", payload="menu:quiz")
+    not_yet = await user.say("Quiz", payload="quiz:menu")
     assert "no quiz open yet" in user.texts(not_yet)
 
 
