@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from core import delivery
-from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult
+from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 
 if TYPE_CHECKING:
     from bots.bootstrap import Runtime
@@ -35,14 +35,17 @@ class DeliveryWorker:
             log.exception("channel %s raised on outbox %s", job.recipient.platform, job.outbox_id)
             return DeliveryFailure(DeliveryErrorKind.PERMANENT, f"adapter error: {exc!r}"[:500])
 
-    async def _send_in_order(self, jobs: list[delivery.Job]) -> None:
+    async def _send_in_order(
+        self, jobs: list[delivery.Job]
+    ) -> list[tuple[delivery.Job, SendResult]]:
+        outcomes: list[tuple[delivery.Job, SendResult]] = []
         async with self.semaphore:
             for job in jobs:
                 result = await self._send(job)
-                now = self.runtime.clock.now()
-                await asyncio.to_thread(
-                    delivery.apply_result, self.runtime.engine, job, result, now
-                )
+                outcomes.append((job, result))
+                if not isinstance(result, Sent):
+                    break  # keep this person's later messages behind the failed one
+        return outcomes
 
     async def run_once(self) -> int:
         platforms = sorted(self.runtime.channels)
@@ -59,7 +62,15 @@ class DeliveryWorker:
         by_person: dict[int, list[delivery.Job]] = defaultdict(list)
         for job in jobs:
             by_person[job.recipient.identity_id].append(job)
-        await asyncio.gather(*(self._send_in_order(group) for group in by_person.values()))
+        rounds = await asyncio.gather(*(self._send_in_order(g) for g in by_person.values()))
+        outcomes = [outcome for group in rounds for outcome in group]
+        await asyncio.to_thread(
+            delivery.apply_results, self.runtime.engine, outcomes, self.runtime.clock.now()
+        )
+        tried = {job.outbox_id for job, _ in outcomes}
+        unsent = [job for job in jobs if job.outbox_id not in tried]
+        if unsent:
+            await asyncio.to_thread(delivery.release, self.runtime.engine, unsent)
         return len(jobs)
 
     async def run_forever(self, stop: asyncio.Event) -> None:

@@ -111,19 +111,38 @@ def claim_due(
 
 def apply_result(engine: Engine, job: Job, result: SendResult, now: datetime) -> str:
     """Record what the platform said; returns the row's new status."""
+    return apply_results(engine, [(job, result)], now)[0]
+
+
+def apply_results(
+    engine: Engine, outcomes: list[tuple[Job, SendResult]], now: datetime
+) -> list[str]:
+    """Record a round of sends in one transaction; returns each row's new status."""
+    statuses: list[str] = []
     with Session(engine) as session, session.begin():
-        row = session.get(OutboxMessage, job.outbox_id)
-        if row is None:  # deleted meanwhile (/forget)
-            return OutboxStatus.CANCELLED
-        row.lease_until = None
-        if isinstance(result, Sent):
-            row.status = OutboxStatus.SENT
-            row.sent_at = now
-            row.external_ids = ",".join(result.message_ids)[:500]
-            row.last_error = row.error_kind = None
-            return row.status
-        _apply_failure(session, row, result, now)
-        return row.status
+        rows = {
+            r.id: r
+            for r in session.exec(
+                select(OutboxMessage).where(
+                    col(OutboxMessage.id).in_([job.outbox_id for job, _ in outcomes])
+                )
+            )
+        }
+        for job, result in outcomes:
+            row = rows.get(job.outbox_id)
+            if row is None:  # deleted meanwhile (/forget)
+                statuses.append(OutboxStatus.CANCELLED)
+                continue
+            row.lease_until = None
+            if isinstance(result, Sent):
+                row.status = OutboxStatus.SENT
+                row.sent_at = now
+                row.external_ids = ",".join(result.message_ids)[:500]
+                row.last_error = row.error_kind = None
+            else:
+                _apply_failure(session, row, result, now)
+            statuses.append(row.status)
+    return statuses
 
 
 def _apply_failure(
@@ -160,6 +179,19 @@ def _apply_failure(
             row.next_attempt_at = now + timedelta(seconds=wait)
     else:
         row.status = OutboxStatus.FAILED
+
+
+def release(engine: Engine, jobs: list[Job]) -> None:
+    """Give back leased rows that were not tried (an earlier message to the same person
+    failed): they become due again at once, behind it, without counting an attempt."""
+    with Session(engine) as session, session.begin():
+        for row in session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.id).in_([j.outbox_id for j in jobs]))
+        ):
+            if row.status == OutboxStatus.SENDING:
+                row.status = OutboxStatus.PENDING
+                row.lease_until = None
+                row.attempts -= 1
 
 
 def next_due(engine: Engine, *, platforms: list[str]) -> datetime | None:

@@ -18,10 +18,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
-    """Start `app` on 127.0.0.1 and yield its base URL; the server is stopped on exit."""
+def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "off") -> Iterator[str]:
+    """Start `app` on 127.0.0.1 and yield its base URL; the server is stopped on exit.
+
+    `lifespan="on"` runs the app's start-up (our app's background workers).
+    """
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -1,0 +1,110 @@
+"""Web chat messages per second, end to end, on this machine.
+
+Starts `thidua serve` (a real uvicorn process with its background workers) on a fresh SQLite
+or PostgreSQL database, then N web chat users each send a message and wait, by long poll, for the
+reply before sending the next one. A message counts when its reply has reached the browser side:
+webhook-style POST → inbound row → processor → outbox → delivery → mailbox → long poll.
+
+    .venv/bin/python -m bench.webchat_throughput [--users 50] [--messages 2000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def user(client: httpx.AsyncClient, count: int, latencies: list[float]) -> None:
+    session = (await client.post("/chat/api/session")).json()["session"]
+    after = 0
+    for _ in range(count):
+        started = time.perf_counter()
+        response = await client.post(
+            "/chat/api/messages",
+            json={"session": session, "text": "/help", "id": uuid.uuid4().hex},
+        )
+        response.raise_for_status()
+        while True:
+            polled = await client.get(
+                "/chat/api/messages", params={"session": session, "after": after, "wait": 10}
+            )
+            messages = polled.json()["messages"]
+            if messages:
+                after = messages[-1]["id"]
+                break
+        latencies.append(time.perf_counter() - started)
+
+
+async def measure(base: str, users: int, messages: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=users * 2 + 10)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        for _ in range(100):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        await asyncio.gather(*(user(client, 5, []) for _ in range(min(users, 5))))  # warm-up
+        started = time.perf_counter()
+        per_user = messages // users
+        await asyncio.gather(*(user(client, per_user, latencies) for _ in range(users)))
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
+    env["THIDUA_DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/bench.db"
+    env["THIDUA_LOG_LEVEL"] = "warning"
+    port = free_port()
+    subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bots", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        elapsed, latencies = asyncio.run(
+            measure(f"http://127.0.0.1:{port}", args.users, args.messages)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    done = len(latencies)
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    db = "PostgreSQL" if env["THIDUA_DATABASE_URL"].startswith("postgres") else "SQLite"
+    print(f"web chat end to end ({db}, {args.users} users): {done / elapsed:.0f} messages/s, "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {done} messages in {elapsed:.1f} s")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("command: .venv/bin/python -m bench.webchat_throughput " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The real server with its background workers: a message in, the reply by long poll."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from bots.app import create_app
+from bots.bootstrap import build_runtime
+from bots.settings import Settings
+from bots.terminal_chat import run as run_terminal
+from core import demo
+from tests.fakes.server import serve_in_thread
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_message_in_reply_out_with_background_workers(settings: Settings, engine):
+    runtime = build_runtime(settings, engine=engine)
+    with Session(engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+    app = create_app(settings, runtime=runtime, background=True)
+    with serve_in_thread(app, lifespan="on") as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            session_id = (await http.post("/chat/api/session")).json()["session"]
+            page = await http.get("/chat")
+            assert page.status_code == 200 and "thidua" in page.text
+            sent = await http.post(
+                "/chat/api/messages", json={"session": session_id, "text": "/start CDCSTN33"}
+            )
+            assert sent.status_code == 202
+            polled = await http.get(
+                "/chat/api/messages", params={"session": session_id, "after": 0, "wait": 20}
+            )
+            messages = polled.json()["messages"]
+            assert messages and "Bạn có đồng ý không?" in messages[0]["text"]
+            assert (await http.get("/healthz")).json() == {"status": "ok"}
+
+
+async def test_terminal_chat(runtime, engine):
+    with Session(engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+    lines = iter(["CDCSFD44", "1", "Lê Văn Nam", "4", "2", "1", "/quit"])
+    out = io.StringIO()
+    await run_terminal(runtime, "local-test", lambda: next(lines), out)
+    text = out.getvalue()
+    assert "[1] Tôi đồng ý" in text
+    assert "Chào mừng Lê Văn Nam!" in text
+
+
+def thidua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bots", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
+    env["THIDUA_DATABASE_URL"] = f"sqlite:///{tmp_path}/cli.db"
+    upgraded = thidua("db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    loaded = thidua("demo", "load", "--if-empty", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "30 members" in loaded.stdout and "CDCSTN33" in loaded.stdout
+    again = thidua("demo", "load", "--if-empty", env=env)
+    assert "already has data" in again.stdout
+    invite = thidua("invite", "3", "--qr", str(tmp_path / "qr.png"), env=env)
+    assert invite.returncode == 0, invite.stderr
+    assert (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
+    bad = thidua("db", "upgrade", env={**env, "THIDUA_TIMEZONE": "Nowhere/Else"})
+    assert bad.returncode == 2
+    assert "THIDUA_TIMEZONE" in bad.stderr

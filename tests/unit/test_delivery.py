@@ -1,0 +1,142 @@
+"""How each typed send result changes an outbox row and the recipient's identity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core import delivery, outbox
+from core.errors import DeliveryErrorKind, DeliveryFailure, Sent
+from core.members.models import Identity
+from core.messages import OutgoingMessage
+from core.storage.models import OutboxMessage, OutboxStatus
+from tests.conftest import FakeClock
+
+
+def seed(engine: Engine, clock: FakeClock, texts: list[str], platform: str = "webchat") -> int:
+    with Session(engine) as session, session.begin():
+        identity = Identity(platform=platform, platform_user_id="p1", last_inbound_at=clock.now())
+        session.add(identity)
+        session.flush()
+        outbox.enqueue(
+            session,
+            identity=identity,
+            messages=[OutgoingMessage(text=t) for t in texts],
+            dedupe_prefix="t",
+            now=clock.now(),
+        )
+        return identity.id  # type: ignore[return-value]
+
+
+def claim(engine: Engine, clock: FakeClock) -> list[delivery.Job]:
+    jobs, _ = delivery.claim_due(engine, platforms=["webchat"], now=clock.now(), limit=10)
+    return jobs
+
+
+def row(engine: Engine, outbox_id: int) -> OutboxMessage:
+    with Session(engine) as session:
+        found = session.get(OutboxMessage, outbox_id)
+        assert found is not None
+        return found
+
+
+def test_sent(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    assert claim(engine, clock) == []  # leased: nobody else takes it
+    assert delivery.apply_result(engine, job, Sent(("m1",)), clock.now()) == OutboxStatus.SENT
+    assert row(engine, job.outbox_id).external_ids == "m1"
+
+
+def test_blocked_marks_the_identity_and_fails_the_rest_without_sending(engine: Engine, clock: FakeClock):
+    identity_id = seed(engine, clock, ["one", "two"])
+    jobs = claim(engine, clock)
+    delivery.apply_result(engine, jobs[0], DeliveryFailure(DeliveryErrorKind.BLOCKED, "403"), clock.now())
+    with Session(engine) as session:
+        assert session.get(Identity, identity_id).blocked_at == clock.now()  # type: ignore[union-attr]
+    clock.advance(seconds=LEASE_PLUS)
+    assert claim(engine, clock) == []  # the second row failed at claim time, unsent
+    assert row(engine, jobs[1].outbox_id).status == OutboxStatus.FAILED
+    assert row(engine, jobs[1].outbox_id).error_kind == DeliveryErrorKind.BLOCKED
+
+
+LEASE_PLUS = delivery.LEASE.total_seconds() + 1
+
+
+def test_rate_limited_waits_exactly_retry_after(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    delivery.apply_result(
+        engine, job, DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", retry_after=7), clock.now()
+    )
+    saved = row(engine, job.outbox_id)
+    assert saved.status == OutboxStatus.PENDING
+    assert saved.next_attempt_at == clock.now() + timedelta(seconds=7)
+    assert saved.attempts == 0
+    clock.advance(seconds=6.9)
+    assert claim(engine, clock) == []
+    clock.advance(seconds=0.1)
+    assert len(claim(engine, clock)) == 1
+
+
+def test_transient_backs_off_then_fails(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+        [job] = claim(engine, clock)
+        assert job.attempts == attempt
+        status = delivery.apply_result(
+            engine, job, DeliveryFailure(DeliveryErrorKind.TRANSIENT, "502"), clock.now()
+        )
+        clock.advance(seconds=delivery.BACKOFF_CAP * 1.3)
+    assert status == OutboxStatus.FAILED
+
+
+def test_outside_window_is_held_until_the_person_writes(engine: Engine, clock: FakeClock):
+    identity_id = seed(engine, clock, ["a", "b", "c", "d"])
+    for job in claim(engine, clock):
+        delivery.apply_result(engine, job, DeliveryFailure(DeliveryErrorKind.OUTSIDE_WINDOW), clock.now())
+    with Session(engine) as session, session.begin():
+        assert outbox.release_held(session, identity_id=identity_id, now=clock.now()) == 3
+    jobs = claim(engine, clock)
+    assert [j.message.text for j in jobs] == ["d", "c", "b"]  # newest first, at most three
+    assert all(not j.proactive for j in jobs)
+
+
+def test_migrated_chat_id_is_replaced_and_retried(engine: Engine, clock: FakeClock):
+    identity_id = seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    delivery.apply_result(
+        engine, job, DeliveryFailure(DeliveryErrorKind.PERMANENT, "migrated", migrate_to="-100777"), clock.now()
+    )
+    [again] = claim(engine, clock)
+    assert again.recipient.user_id == "-100777"
+    with Session(engine) as session:
+        assert session.get(Identity, identity_id).platform_user_id == "-100777"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", [DeliveryErrorKind.PERMANENT])
+def test_permanent_is_final(engine: Engine, clock: FakeClock, kind: DeliveryErrorKind):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    assert delivery.apply_result(engine, job, DeliveryFailure(kind, "400"), clock.now()) == OutboxStatus.FAILED
+
+
+def test_an_expired_lease_is_recovered_and_counted(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    clock.advance(seconds=LEASE_PLUS)
+    jobs, recovered = delivery.claim_due(engine, platforms=["webchat"], now=clock.now(), limit=10)
+    assert [j.outbox_id for j in jobs] == [job.outbox_id]
+    assert recovered == 1
+
+
+def test_backoff_grows_and_is_capped():
+    import random
+
+    rng = random.Random(1)
+    waits = [delivery.backoff(n, rng) for n in range(1, 15)]
+    assert waits[0] < waits[3] < waits[6]
+    assert max(waits) <= delivery.BACKOFF_CAP * 1.2

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from bots.settings import SettingsError, load_settings
+
+
+def test_defaults():
+    settings = load_settings(environ={})
+    assert settings.default_locale == "vi"
+    assert settings.timezone == "Asia/Ho_Chi_Minh"
+    assert settings.database_url.startswith("sqlite:///")
+    assert str(settings.public_url) == "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"THIDUA_DEFAULT_LOCALE": "fr"}, "THIDUA_DEFAULT_LOCALE"),
+        ({"THIDUA_TIMEZONE": "Mars/Olympus"}, "THIDUA_TIMEZONE"),
+        ({"THIDUA_PUBLIC_URL": "not a url"}, "THIDUA_PUBLIC_URL"),
+        ({"THIDUA_DATABASE_URL": "mysql://x"}, "THIDUA_DATABASE_URL"),
+        ({"THIDUA_PORT": "99999"}, "THIDUA_PORT"),
+        ({"THIDUA_DATABSE_URL": "sqlite:///x.db"}, "THIDUA_DATABSE_URL"),
+    ],
+)
+def test_bad_values_stop_start_up_naming_the_variable(environ: dict[str, str], named: str):
+    with pytest.raises(SettingsError) as err:
+        load_settings(environ=environ)
+    assert named in str(err.value)
+
+
+def test_test_variables_are_not_unknown_settings():
+    settings = load_settings(environ={"THIDUA_TEST_POSTGRES_URL": "postgresql://x/test"})
+    assert settings.default_locale == "vi"
+
+
+def test_env_file_is_read_and_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in __import__("os").environ if k.startswith("THIDUA_")]:
+        monkeypatch.delenv(key)
+    (tmp_path / ".env").write_text("THIDUA_DEFAULT_LOCALE=en\n", encoding="utf-8")
+    assert load_settings().default_locale == "en"
+    (tmp_path / ".env").write_text("THIDUA_NO_SUCH_THING=1\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert "no_such_thing" in str(err.value).lower()
+
+
+def test_secrets_are_not_shown_in_repr():
+    settings = load_settings(environ={"THIDUA_ADMIN_TOKEN": "s3cret-value"})
+    assert "s3cret-value" not in repr(settings)
+    assert settings.admin_token is not None
+    assert settings.admin_token.get_secret_value() == "s3cret-value"
