@@ -16,17 +16,13 @@ from core.storage.models import ButtonPayload, WebchatMessage
 
 class DbMailbox:
     """Messages delivered to web chat sessions. A browser long-polls `wait`; within one
-    process it is woken at once, across processes it re-reads every `recheck` seconds."""
+    process only that session's waiters are woken, at once; across processes a waiter re-reads
+    every `recheck` seconds."""
 
     def __init__(self, engine: Engine, recheck: float = 1.0) -> None:
         self.engine = engine
         self.recheck = recheck
-        self._changed: asyncio.Condition | None = None
-
-    def _condition(self) -> asyncio.Condition:
-        if self._changed is None:
-            self._changed = asyncio.Condition()
-        return self._changed
+        self._waiters: dict[str, set[asyncio.Event]] = {}
 
     def _put(self, session_id: str, message: OutgoingMessage) -> int:
         with Session(self.engine) as session, session.begin():
@@ -37,9 +33,8 @@ class DbMailbox:
 
     async def put(self, session_id: str, message: OutgoingMessage) -> int:
         new_id = await asyncio.to_thread(self._put, session_id, message)
-        cond = self._condition()
-        async with cond:
-            cond.notify_all()
+        for event in self._waiters.get(session_id, ()):
+            event.set()
         return new_id
 
     def _read(self, session_id: str, after_id: int) -> list[tuple[int, OutgoingMessage]]:
@@ -60,15 +55,23 @@ class DbMailbox:
     ) -> list[tuple[int, OutgoingMessage]]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        cond = self._condition()
-        while True:
-            found = await self.read_after(session_id, after_id)
-            remaining = deadline - loop.time()
-            if found or remaining <= 0:
-                return found
-            async with cond:
+        event = asyncio.Event()
+        self._waiters.setdefault(session_id, set()).add(event)
+        try:
+            while True:
+                event.clear()
+                found = await self.read_after(session_id, after_id)
+                remaining = deadline - loop.time()
+                if found or remaining <= 0:
+                    return found
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(cond.wait(), min(self.recheck, remaining))
+                    await asyncio.wait_for(event.wait(), min(self.recheck, remaining))
+        finally:
+            waiters = self._waiters.get(session_id)
+            if waiters is not None:
+                waiters.discard(event)
+                if not waiters:
+                    del self._waiters[session_id]
 
 
 class DbPayloadStore:
