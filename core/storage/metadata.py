@@ -3,6 +3,8 @@
 from sqlmodel import SQLModel
 
 import core.members.models
+import core.points.models
+import core.quizzes.models
 import core.storage.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -1,0 +1,1 @@
+"""Leaderboards of people and of grassroots unions, read from the materialised scores."""

@@ -1,0 +1,139 @@
+"""Ranking queries. None of them reads the ledger: they read `member_score`,
+`score_histogram` and `unit_score`, kept in the same transaction as each ledger row.
+
+Order of a board: more points first; on equal points, who reached the score first; then the
+smaller member id (two awards in the same instant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from core.leaderboards.rules import RankedUnit, UnitMeasure, UnitRow, rank_units
+from core.members.models import Member, UnionUnit, UnitKind
+from core.points.models import MemberScore, ScoreHistogram, UnitScore
+from core.points.rules import BAND, band
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    member_id: int
+    name: str
+    unit_id: int
+    points: int
+
+
+@dataclass(frozen=True)
+class MyRank:
+    rank: int
+    points: int
+    out_of: int
+
+
+def _order():  # type: ignore[no-untyped-def]
+    return (
+        col(MemberScore.points).desc(),
+        col(MemberScore.reached_at),
+        col(MemberScore.member_id),
+    )
+
+
+def top_members(
+    session: Session, *, scope: str, limit: int = 10, within: UnionUnit | None = None
+) -> list[BoardRow]:
+    query = (
+        select(MemberScore.member_id, MemberScore.unit_id, MemberScore.points, Member.full_name)
+        .join(Member, col(Member.id) == MemberScore.member_id)
+        .where(MemberScore.scope == scope)
+    )
+    if within is not None:
+        query = query.join(UnionUnit, col(UnionUnit.id) == MemberScore.unit_id).where(
+            col(UnionUnit.path).startswith(within.path)
+        )
+    rows = session.exec(query.order_by(*_order()).limit(limit)).all()
+    return [
+        BoardRow(i + 1, member_id, name or "", unit_id, pts)
+        for i, (member_id, unit_id, pts, name) in enumerate(rows)
+    ]
+
+
+def _histogram_sum(session: Session, scope: str, level: int, lower: int, upper: int | None) -> int:
+    """Members whose level key is > lower (and < upper when given)."""
+    conditions = [
+        ScoreHistogram.scope == scope,
+        ScoreHistogram.level == level,
+        col(ScoreHistogram.key) > lower,
+    ]
+    if upper is not None:
+        conditions.append(col(ScoreHistogram.key) < upper)
+    total = session.exec(select(func.sum(ScoreHistogram.members)).where(*conditions)).one()
+    return int(total or 0)
+
+
+def rank_of(
+    session: Session, *, scope: str, points: int, reached_at: datetime, member_id: int
+) -> int:
+    """1 + bands above + exact scores above within the band + earlier ties: a few hundred
+    histogram rows and an index range, whatever the number of members."""
+    my_band = band(points)
+    above = _histogram_sum(session, scope, 1, my_band, None)
+    above += _histogram_sum(session, scope, 0, points, (my_band + 1) * BAND)
+    ties = session.exec(
+        select(func.count())
+        .select_from(MemberScore)
+        .where(
+            MemberScore.scope == scope,
+            MemberScore.points == points,
+            or_(
+                col(MemberScore.reached_at) < reached_at,
+                and_(
+                    col(MemberScore.reached_at) == reached_at,
+                    col(MemberScore.member_id) < member_id,
+                ),
+            ),
+        )
+    ).one()
+    return 1 + above + int(ties)
+
+
+def my_rank(session: Session, *, scope: str, member_id: int) -> MyRank | None:
+    score = session.get(MemberScore, (scope, member_id))
+    if score is None:
+        return None
+    rank = rank_of(
+        session,
+        scope=scope,
+        points=score.points,
+        reached_at=score.reached_at,
+        member_id=member_id,
+    )
+    return MyRank(rank, score.points, participants(session, scope=scope))
+
+
+def participants(session: Session, *, scope: str) -> int:
+    return _histogram_sum(session, scope, 1, -(2**31), None)
+
+
+def unit_rows(session: Session, *, scope: str, within: UnionUnit | None = None) -> list[UnitRow]:
+    query = (
+        select(UnitScore, UnionUnit.name)
+        .join(UnionUnit, col(UnionUnit.id) == UnitScore.unit_id)
+        .where(UnitScore.scope == scope, UnionUnit.kind == UnitKind.GRASSROOTS_UNION)
+    )
+    if within is not None:
+        query = query.where(col(UnionUnit.path).startswith(within.path))
+    return [
+        UnitRow(s.unit_id, name, s.points, s.participants, s.members, s.reached_at)
+        for s, name in session.exec(query).all()
+    ]
+
+
+def unit_board(
+    session: Session, *, scope: str, measure: UnitMeasure, within: UnionUnit | None = None
+) -> list[RankedUnit]:
+    return rank_units(unit_rows(session, scope=scope, within=within), measure)

@@ -1,0 +1,1 @@
+"""Quizzes: knowledge contests taken by chat, one question at a time."""
