@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     facebook_verify_token: SecretStr | None = None
     facebook_graph_base: str = "https://graph.facebook.com/v23.0"
     facebook_page_username: str | None = None
+    facebook_send_rate: float = Field(default=300.0, gt=0, le=300)  # Send API calls/s per Page
 
     # Zalo Official Account (issue 5)
     zalo_app_id: str | None = None

@@ -16,7 +16,9 @@ def _wirings() -> list[Wiring]:
     """One `wire(runtime)` per messenger. Each returns at once when its settings are absent;
     when present it adds `runtime.channels[platform]`, its webhook router to `runtime.routers`
     and its client's close function to `runtime.closers`."""
-    wirings: list[Wiring] = []
+    from bots.platforms import facebook
+
+    wirings: list[Wiring] = [facebook.wire]
     return wirings
 
 

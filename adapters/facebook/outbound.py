@@ -1,0 +1,159 @@
+"""The Messenger `Channel`: the Graph Send API over an `httpx.AsyncClient`.
+
+Window policy: Meta lets a Page write to a person only within 24 hours of that person's last
+action (message, postback, m.me link). Automated messages outside it are not allowed at all
+since the message tags other than HUMAN_AGENT were retired (April 2026), and HUMAN_AGENT is
+for words a human wrote. So a proactive message to someone silent for 24 hours is not sent:
+it is answered OUTSIDE_WINDOW without calling the API, and the core keeps it for the person's
+next visit. A reply goes as RESPONSE, a proactive message inside the window as UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from adapters.facebook.graph_errors import (
+    RATE_LIMIT_BACKOFF,
+    RATE_LIMIT_BACKOFF_CAP,
+    classify,
+    parse_error,
+)
+from adapters.facebook.rate_limit import PageRateLimiter
+from adapters.facebook.render import MAX_PAYLOAD, render
+from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
+from core.messages import Button, OutgoingMessage, Platform, Recipient
+from core.ports import ChannelHealth, Clock, PayloadStore
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=1)  # our clock and Meta's differ; do not send at 23:59:59
+STORED_PAYLOAD_PREFIX = "~fbk:"  # a payload longer than 1000 characters, kept in PayloadStore
+
+
+class FacebookChannel:
+    platform = Platform.FACEBOOK.value
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        page_token: str,
+        clock: Clock,
+        health: ChannelHealth,
+        payloads: PayloadStore,
+        limiter: PageRateLimiter,
+    ) -> None:
+        """`client` has the Graph base URL with its version (e.g. .../v23.0) as base_url."""
+        self.client = client
+        self._page_token = page_token
+        self.clock = clock
+        self.health = health
+        self.payloads = payloads
+        self.limiter = limiter
+        self._flagged: bool | None = None  # unknown after start: cleared on the first success
+
+    def window_open(self, recipient: Recipient) -> bool:
+        last = recipient.last_inbound_at
+        if last is None:
+            return False
+        return self.clock.now() - last < WINDOW - WINDOW_MARGIN
+
+    async def send(
+        self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
+    ) -> SendResult:
+        if proactive and not self.window_open(recipient):
+            return DeliveryFailure(
+                DeliveryErrorKind.OUTSIDE_WINDOW,
+                "no message from this person in the last 24 hours; Messenger forbids "
+                "automated messages outside that window",
+            )
+        paused = self.limiter.paused_for()
+        if paused > 0:
+            return DeliveryFailure(
+                DeliveryErrorKind.RATE_LIMITED,
+                "the Page is throttled by Meta; waiting",
+                retry_after=paused,
+            )
+        parts = render(await self._short_payloads(message))
+        messaging_type = "UPDATE" if proactive else "RESPONSE"
+        ids: list[str] = []
+        for index, part in enumerate(parts):
+            result = await self._call(
+                {
+                    "recipient": {"id": recipient.user_id},
+                    "messaging_type": messaging_type,
+                    "message": part,
+                }
+            )
+            if isinstance(result, DeliveryFailure):
+                if index:
+                    detail = f"{result.detail} (after {index} of {len(parts)} parts were sent)"
+                    return DeliveryFailure(result.kind, detail[:500], result.retry_after)
+                return result
+            ids.append(result)
+        self.limiter.succeeded()
+        if self._flagged is not False:
+            await self.health.clear(self.platform)
+            self._flagged = False
+        return Sent(tuple(ids))
+
+    async def _short_payloads(self, message: OutgoingMessage) -> OutgoingMessage:
+        if all(len(b.payload) <= MAX_PAYLOAD for b in (*message.buttons, *message.quick_replies)):
+            return message
+
+        async def short(button: Button) -> Button:
+            if len(button.payload) <= MAX_PAYLOAD:
+                return button
+            key = await self.payloads.key_for(button.payload)
+            return Button(button.label, STORED_PAYLOAD_PREFIX + key)
+
+        return OutgoingMessage(
+            text=message.text,
+            buttons=tuple([await short(b) for b in message.buttons]),
+            quick_replies=tuple([await short(b) for b in message.quick_replies]),
+            image_url=message.image_url,
+        )
+
+    async def _call(self, body: dict[str, Any]) -> str | DeliveryFailure:
+        """One Send API call; the message id, or what went wrong."""
+        await self.limiter.acquire()
+        try:
+            # The token goes in the Authorization header, which Graph accepts like the
+            # documented ?access_token=: a query string would end up in httpx's request log.
+            response = await self.client.post(
+                "/me/messages",
+                json=body,
+                headers={"Authorization": f"Bearer {self._page_token}"},
+            )
+        except httpx.TimeoutException as exc:
+            return DeliveryFailure(DeliveryErrorKind.TRANSIENT, f"Graph API timed out: {exc!r}")
+        except httpx.TransportError as exc:
+            return DeliveryFailure(DeliveryErrorKind.TRANSIENT, f"Graph API unreachable: {exc!r}")
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200 and isinstance(data, dict) and data.get("message_id"):
+            return str(data["message_id"])
+        error = parse_error(response.status_code, data)
+        verdict = classify(error)
+        detail = error.describe()
+        retry_after: float | None = None
+        if verdict.pause_page is not None:
+            if verdict.pause_page == RATE_LIMIT_BACKOFF:
+                retry_after = self.limiter.pause(RATE_LIMIT_BACKOFF, RATE_LIMIT_BACKOFF_CAP)
+            else:
+                self.limiter.pause_exactly(verdict.pause_page)
+                retry_after = verdict.pause_page
+        if verdict.flag_channel:
+            log.error("Messenger channel broken: %s", detail)
+            await self.health.flag(self.platform, detail)
+            self._flagged = True
+        elif verdict.kind == DeliveryErrorKind.PERMANENT:
+            log.error("Messenger refused a message (our bug?): %s", detail)
+        return DeliveryFailure(verdict.kind, detail, retry_after=retry_after)

@@ -1,0 +1,66 @@
+"""Per-Page pacing of Send API calls: at most N calls in any one-second window (Meta allows
+300/s per Page for text). A caller over the limit waits for its turn instead of failing.
+
+A throttle answer from Meta (613, 4) pauses the whole Page: sending more would only prolong
+it, so the channel reports RATE_LIMITED with the time left instead of calling the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+
+class PageRateLimiter:
+    def __init__(
+        self,
+        calls_per_second: float,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if calls_per_second <= 0:
+            raise ValueError("calls_per_second must be positive")
+        self.window = 1.0
+        self.capacity = max(1, int(calls_per_second))
+        if calls_per_second < 1:  # e.g. 0.5/s: one call per 2 s
+            self.window = 1.0 / calls_per_second
+        self._calls: deque[float] = deque()
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+        self._paused_until = 0.0
+        self._backoff: float | None = None
+
+    async def acquire(self) -> float:
+        """Wait until one more call fits in the window; returns how long it waited."""
+        waited = 0.0
+        async with self._lock:
+            while True:
+                now = self._monotonic()
+                while self._calls and now - self._calls[0] >= self.window:
+                    self._calls.popleft()
+                if len(self._calls) < self.capacity:
+                    self._calls.append(now)
+                    return waited
+                delay = self.window - (now - self._calls[0])
+                waited += delay
+                await self._sleep(delay)
+
+    def paused_for(self) -> float:
+        """Seconds left of a pause Meta imposed (0 when sending is allowed)."""
+        return max(0.0, self._paused_until - self._monotonic())
+
+    def pause(self, first: float, cap: float) -> float:
+        """Pause after a throttle answer: `first` seconds, doubling while throttles continue."""
+        self._backoff = first if self._backoff is None else min(self._backoff * 2, cap)
+        self._paused_until = max(self._paused_until, self._monotonic() + self._backoff)
+        return self._backoff
+
+    def pause_exactly(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    def succeeded(self) -> None:
+        self._backoff = None
