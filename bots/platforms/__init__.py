@@ -19,6 +19,9 @@ def _wirings() -> list[Wiring]:
     from bots.platforms import facebook
 
     wirings: list[Wiring] = [facebook.wire]
+    from bots.platforms import telegram
+
+    wirings.append(telegram.wire)
     return wirings
 
 

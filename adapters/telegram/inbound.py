@@ -1,0 +1,252 @@
+"""Telegram updates in: parse every update type into at most one `IncomingMessage`.
+
+Served: private chats only. Group and channel traffic, messages from bots (the bot never
+answers itself or another bot), service messages and update types the core has no use for
+are acknowledged and ignored. Nothing here sends a reply: the core does, through the outbox.
+The one call made from here is `answerCallbackQuery`, which only stops the button's spinner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram import Bot, CallbackQuery, ChatMemberUpdated, Message, PollAnswer, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from core.messages import Attachment, InboundKind, IncomingMessage
+from core.ports import InboundSink, PayloadStore
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member", "poll_answer")
+_DEEP_LINK = re.compile(r"^/start(?:@\w+)?\s+([A-Za-z0-9_-]{1,64})\s*$")
+POLL_PAYLOAD_PREFIX = "poll"  # payload of a poll answer: "poll:<poll_id>:<option ids, comma>"
+
+
+def secret_matches(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison of the webhook secret header; fails closed."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("latin-1", "replace"), expected.encode("latin-1"))
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What one update means for us. `message` None: acknowledged and ignored (`ignored` says
+    why). A callback query carries its opaque key; the payload is looked up afterwards."""
+
+    message: IncomingMessage | None
+    ignored: str = ""
+    callback_query_id: str | None = None
+    callback_key: str | None = None
+
+
+def _ignored(reason: str, callback_query_id: str | None = None) -> Parsed:
+    return Parsed(None, reason, callback_query_id)
+
+
+def _when(date: datetime | None) -> datetime:
+    if date is None:
+        return datetime.now(UTC)
+    return date if date.tzinfo else date.replace(tzinfo=UTC)
+
+
+def parse_update(update: Update, *, bot_id: int | None = None) -> Parsed:
+    external_id = str(update.update_id)
+    if update.message is not None:
+        return _parse_message(update.message, external_id, bot_id)
+    if update.edited_message is not None:  # a correction counts as what the person now says
+        return _parse_message(update.edited_message, external_id, bot_id)
+    if update.callback_query is not None:
+        return _parse_callback(update.callback_query, external_id)
+    if update.my_chat_member is not None:
+        return _parse_member_change(update.my_chat_member, external_id)
+    if update.poll_answer is not None:
+        return _parse_poll_answer(update.poll_answer, external_id)
+    return _ignored("update type not used")
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    if message.photo:
+        largest = message.photo[-1]
+        found.append(Attachment("image", largest.file_id, size=largest.file_size))
+    if message.document is not None:
+        doc = message.document
+        found.append(Attachment("file", doc.file_id, doc.file_name, doc.mime_type, doc.file_size))
+    for kind, media in (
+        ("audio", message.voice),
+        ("audio", message.audio),
+        ("video", message.video),
+        ("video", message.video_note),
+        ("sticker", message.sticker),
+    ):
+        if media is not None:
+            found.append(
+                Attachment(
+                    kind,
+                    media.file_id,
+                    mime=getattr(media, "mime_type", None),
+                    size=media.file_size,
+                )
+            )
+    if message.location is not None:
+        loc = message.location
+        found.append(Attachment("location", f"{loc.latitude},{loc.longitude}"))
+    return tuple(found)
+
+
+def _parse_message(message: Message, external_id: str, bot_id: int | None) -> Parsed:
+    if message.chat.type != ChatType.PRIVATE:
+        return _ignored("not a private chat")
+    person = message.from_user
+    if person is None or person.is_bot or (bot_id is not None and person.id == bot_id):
+        return _ignored("sent by a bot")
+    text = message.text or message.caption or ""
+    base = IncomingMessage(
+        platform=PLATFORM,
+        external_id=external_id,
+        sender_id=str(message.chat.id),
+        received_at=_when(message.edit_date or message.date),
+        text=text,
+        sender_name=person.full_name or None,
+        locale_hint=person.language_code,
+    )
+    if message.contact is not None:
+        own = message.contact.user_id == person.id
+        if own:
+            return Parsed(
+                dataclasses.replace(
+                    base, kind=InboundKind.CONTACT, phone=message.contact.phone_number
+                )
+            )
+        return Parsed(dataclasses.replace(base, attachments=(Attachment("other", "contact"),)))
+    attachments = _attachments(message)
+    if not text and not attachments:
+        return _ignored("service message")
+    link = _DEEP_LINK.match(text)
+    return Parsed(
+        dataclasses.replace(base, attachments=attachments, referral=link.group(1) if link else None)
+    )
+
+
+def _button_label(query: CallbackQuery) -> str:
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return ""
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""
+
+
+def _parse_callback(query: CallbackQuery, external_id: str) -> Parsed:
+    chat = query.message.chat if query.message is not None else None
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        return _ignored("button in a group", query.id)
+    if not isinstance(query.data, str) or not query.data:
+        return _ignored("no callback data (game or inline button)", query.id)
+    person = query.from_user
+    message = IncomingMessage(
+        platform=PLATFORM,
+        external_id=external_id,
+        sender_id=str(chat.id if chat is not None else person.id),
+        received_at=datetime.now(UTC),
+        text=_button_label(query),
+        payload="",  # replaced by the payload the key stands for
+        sender_name=person.full_name or None,
+        locale_hint=person.language_code,
+    )
+    return Parsed(message, callback_query_id=query.id, callback_key=query.data)
+
+
+def _parse_member_change(change: ChatMemberUpdated, external_id: str) -> Parsed:
+    if change.chat.type != ChatType.PRIVATE:
+        return _ignored("membership change in a group")
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    if new == ChatMemberStatus.BANNED:
+        kind = InboundKind.UNFOLLOW
+    elif old == ChatMemberStatus.BANNED and new == ChatMemberStatus.MEMBER:
+        kind = InboundKind.UNBLOCKED
+    else:
+        return _ignored("membership change without effect")
+    return Parsed(
+        IncomingMessage(
+            platform=PLATFORM,
+            external_id=external_id,
+            sender_id=str(change.chat.id),
+            received_at=_when(change.date),
+            kind=kind,
+        )
+    )
+
+
+def _parse_poll_answer(answer: PollAnswer, external_id: str) -> Parsed:
+    if answer.user is None:
+        return _ignored("poll answered on behalf of a chat")
+    if not answer.option_ids:
+        return _ignored("poll vote retracted")
+    options = ",".join(str(i) for i in answer.option_ids)
+    return Parsed(
+        IncomingMessage(
+            platform=PLATFORM,
+            external_id=external_id,
+            sender_id=str(answer.user.id),
+            received_at=datetime.now(UTC),
+            payload=f"{POLL_PAYLOAD_PREFIX}:{answer.poll_id}:{options}",
+            sender_name=answer.user.full_name or None,
+            locale_hint=answer.user.language_code,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    stored: bool  # False: a duplicate, or nothing to store
+    ignored: str = ""
+    callback_query_id: str | None = None
+
+
+class TelegramInbound:
+    """Shared by the webhook route and the long-polling command."""
+
+    def __init__(
+        self, sink: InboundSink, payloads: PayloadStore, bot: Bot, *, bot_id: int | None = None
+    ) -> None:
+        self.sink = sink
+        self.payloads = payloads
+        self.bot = bot
+        self.bot_id = bot_id
+
+    async def handle(self, update: Update) -> Outcome:
+        """Store what the update means. Raises StoreUnavailable when nothing could be stored;
+        the callback query (if any) must then still be answered by the caller."""
+        parsed = parse_update(update, bot_id=self.bot_id)
+        message = parsed.message
+        if message is None:
+            if parsed.ignored:
+                log.debug("telegram update %s ignored: %s", update.update_id, parsed.ignored)
+            return Outcome(False, parsed.ignored, parsed.callback_query_id)
+        if parsed.callback_key is not None:
+            payload = await self.payloads.payload_for(parsed.callback_key)
+            # An unknown key (a button from before a reset, or forged) is a stale button.
+            message = dataclasses.replace(message, payload=payload or "")
+        new = await self.sink.accept([message])
+        return Outcome(bool(new), "", parsed.callback_query_id)
+
+    async def answer_callback(self, query_id: str) -> None:
+        """Stop the spinner on the person's button. Failing is harmless (the query is too
+        old, or it was answered on an earlier delivery), so it is logged, not raised."""
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError as exc:
+            log.info("answerCallbackQuery %s failed: %s", query_id, exc)

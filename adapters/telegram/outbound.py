@@ -1,0 +1,206 @@
+"""The Telegram `Channel`: core messages out through python-telegram-bot's `Bot`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from adapters.telegram.ratelimit import RateLimiter
+from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
+from core.messages import OutgoingMessage, Recipient
+from core.ports import ChannelHealth, PayloadStore
+from core.text import split_text
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
+CALLBACK_DATA_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
+PROGRESS_MEMORY = 10_000
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_for_telegram(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Paragraphs, then sentences (core.text.split_text); a part that is still too long in
+    UTF-16 units (emoji count twice) is split again at half the length."""
+    parts: list[str] = []
+    for part in split_text(text, limit):
+        parts.extend([part] if utf16_len(part) <= limit else split_text(part, limit // 2))
+    return parts
+
+
+def chat_id_of(user_id: str) -> int | str:
+    try:
+        return int(user_id)
+    except ValueError:
+        return user_id  # @channelusername
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def classify(exc: TelegramError) -> DeliveryFailure:
+    """A Bot API error as a typed delivery outcome (platforms.md §1.9)."""
+    detail = str(exc)[:500]
+    if isinstance(exc, RetryAfter):
+        return DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, detail, retry_seconds(exc))
+    if isinstance(exc, ChatMigrated):
+        return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail, migrate_to=str(exc.new_chat_id))
+    if isinstance(exc, Forbidden):  # blocked, deactivated, kicked, never started the bot
+        return DeliveryFailure(DeliveryErrorKind.BLOCKED, detail)
+    if isinstance(exc, InvalidToken):
+        return DeliveryFailure(DeliveryErrorKind.AUTH, detail)
+    if isinstance(exc, BadRequest | Conflict):  # chat not found, too long, bad buttons
+        return DeliveryFailure(DeliveryErrorKind.PERMANENT, detail)
+    if isinstance(exc, NetworkError):  # 5xx, timeouts (TimedOut), connection errors
+        return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail)
+    return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail)  # e.g. an unreadable answer
+
+
+@dataclass(frozen=True)
+class _Step:
+    text: str
+    photo: str | None = None
+
+
+class TelegramChannel:
+    """Sends with the limits of `RateLimiter` (waiting, not failing).
+
+    A long message goes as several Telegram messages. When one part fails, the parts already
+    delivered are remembered (in this process) so that the retry sends only the rest.
+    """
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        bot: Bot,
+        payloads: PayloadStore,
+        limiter: RateLimiter,
+        *,
+        health: ChannelHealth | None = None,
+        paid_broadcast: bool = False,
+    ) -> None:
+        self.bot = bot
+        self.payloads = payloads
+        self.limiter = limiter
+        self.health = health
+        self.paid_broadcast = paid_broadcast
+        self._progress: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+        self._auth_flagged = False
+
+    async def send(
+        self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
+    ) -> SendResult:
+        steps = self._steps(message)
+        if not steps:
+            return DeliveryFailure(DeliveryErrorKind.PERMANENT, "empty message: no text, no image")
+        try:
+            keyboard = await self._keyboard(message)
+        except ValueError as exc:
+            return DeliveryFailure(DeliveryErrorKind.PERMANENT, str(exc))
+        chat_id = chat_id_of(recipient.user_id)
+        key = (recipient.user_id, hashlib.sha256(message.to_json().encode()).hexdigest())
+        sent = self._progress.pop(key, [])
+        paid = self.paid_broadcast and proactive
+        for index, step in enumerate(steps):
+            if index < len(sent):
+                continue
+            markup = keyboard if index == len(steps) - 1 else None
+            try:
+                async with self.limiter.slot(chat_id, paid=paid):
+                    result = await self._call(chat_id, step, markup, paid)
+            except TelegramError as exc:
+                if sent:
+                    self._remember(key, sent)
+                return await self._failed(chat_id, exc)
+            sent.append(str(result.message_id))
+        if self._auth_flagged and self.health is not None:
+            self._auth_flagged = False
+            await self.health.clear(PLATFORM)
+        return Sent(tuple(sent))
+
+    async def _call(
+        self, chat_id: int | str, step: _Step, markup: InlineKeyboardMarkup | None, paid: bool
+    ) -> Message:
+        extra = {"allow_paid_broadcast": True} if paid else {}
+        if step.photo is not None:
+            return await self.bot.send_photo(
+                chat_id, step.photo, caption=step.text or None, reply_markup=markup, **extra
+            )
+        return await self.bot.send_message(chat_id, step.text, reply_markup=markup, **extra)
+
+    def _steps(self, message: OutgoingMessage) -> list[_Step]:
+        parts = split_for_telegram(message.text) if message.text else []
+        if message.image_url is None:
+            return [_Step(p) for p in parts]
+        if len(parts) == 1 and utf16_len(parts[0]) <= CAPTION_LIMIT:
+            return [_Step(parts[0], photo=message.image_url)]
+        return [_Step("", photo=message.image_url), *(_Step(p) for p in parts)]
+
+    async def _keyboard(self, message: OutgoingMessage) -> InlineKeyboardMarkup | None:
+        buttons = (*message.buttons, *message.quick_replies)
+        if not buttons:
+            return None
+        rows = []
+        for button in buttons:
+            data = await self.payloads.key_for(button.payload)
+            if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                raise ValueError(f"callback_data key {data!r} is not 1-64 bytes")
+            rows.append([InlineKeyboardButton(button.label, callback_data=data)])
+        return InlineKeyboardMarkup(rows)
+
+    async def _failed(self, chat_id: int | str, exc: TelegramError) -> DeliveryFailure:
+        failure = classify(exc)
+        if failure.kind == DeliveryErrorKind.RATE_LIMITED and failure.retry_after:
+            self.limiter.flooded(chat_id, failure.retry_after)
+        if failure.kind == DeliveryErrorKind.AUTH and self.health is not None:
+            self._auth_flagged = True
+            await self.health.flag(PLATFORM, "the Bot API rejected the bot token")
+        log.info("telegram send to %s failed: %s", chat_id, failure.kind)
+        return failure
+
+    def _remember(self, key: tuple[str, str], sent: list[str]) -> None:
+        self._progress[key] = sent
+        self._progress.move_to_end(key)
+        while len(self._progress) > PROGRESS_MEMORY:
+            self._progress.popitem(last=False)
+
+    async def fetch_file(self, file_id: str, *, max_bytes: int = 20_000_000) -> bytes:
+        """The bytes of a file a person sent (an attachment's `ref`), through getFile.
+
+        Raises ValueError when the file is larger than `max_bytes` (Bot API downloads stop at
+        20 MB anyway) and TelegramError when Telegram refuses."""
+        file = await self.bot.get_file(file_id)
+        if file.file_size is not None and file.file_size > max_bytes:
+            raise ValueError(f"the file has {file.file_size} bytes, more than {max_bytes}")
+        data = bytes(await file.download_as_bytearray())
+        if len(data) > max_bytes:
+            raise ValueError(f"the file has {len(data)} bytes, more than {max_bytes}")
+        return data

@@ -1,0 +1,78 @@
+"""Wiring of the Telegram adapter: the Bot, the channel, the webhook route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telegram import Bot
+
+from adapters.telegram.client import make_bot
+from adapters.telegram.inbound import TelegramInbound
+from adapters.telegram.outbound import TelegramChannel
+from adapters.telegram.ratelimit import Limits, MonotonicTimer, RateLimiter, Timer
+from adapters.telegram.routes import make_router
+from bots.settings import Settings
+
+if TYPE_CHECKING:
+    from bots.bootstrap import Runtime
+
+
+@dataclass(frozen=True)
+class TelegramParts:
+    bot: Bot
+    channel: TelegramChannel
+    inbound: TelegramInbound
+
+
+def bot_from_settings(settings: Settings) -> Bot:
+    if settings.telegram_token is None:
+        raise ValueError("THIDUA_TELEGRAM_TOKEN is not set")
+    return make_bot(
+        settings.telegram_token.get_secret_value(),
+        api_base=settings.telegram_api_base,
+        timeout=settings.telegram_timeout,
+    )
+
+
+def bot_id_of(token: str) -> int | None:
+    """A bot token is `<bot id>:<secret>`; the id lets the parser drop the bot's own messages."""
+    head = token.split(":", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def build(runtime: Runtime, *, timer: Timer | None = None) -> TelegramParts:
+    settings = runtime.settings
+    bot = bot_from_settings(settings)
+    limiter = RateLimiter(
+        Limits(overall_per_second=settings.telegram_overall_rate), timer or MonotonicTimer()
+    )
+    channel = TelegramChannel(
+        bot,
+        runtime.payloads,
+        limiter,
+        health=runtime.health,
+        paid_broadcast=settings.telegram_paid_broadcast,
+    )
+    token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
+    inbound = TelegramInbound(runtime, runtime.payloads, bot, bot_id=bot_id_of(token))
+    return TelegramParts(bot, channel, inbound)
+
+
+def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
+    """Nothing happens without THIDUA_TELEGRAM_TOKEN. `timer` replaces the real clock of the
+    rate limiter (tests share their fake clock with the fake Bot API this way)."""
+    settings = runtime.settings
+    if settings.telegram_token is None:
+        return
+    parts = build(runtime, timer=timer)
+    secret = settings.telegram_webhook_secret
+    runtime.channels[parts.channel.platform] = parts.channel
+    runtime.routers.append(
+        make_router(
+            parts.inbound,
+            secret=secret.get_secret_value() if secret else None,
+            body_limit=settings.webhook_body_limit,
+        )
+    )
+    runtime.closers.append(parts.bot.shutdown)
