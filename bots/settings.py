@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_announcement_template_id: str | None = None
+    zalo_announcement_template_param: str = "content"  # the template's one text parameter
+    zalo_webhook_window_seconds: int = Field(default=300, ge=10)  # older signed events: refused
+    zalo_billable_proactive: bool = False  # may announcements use the billed 48 h-7 day window
+    zalo_rate_limit_per_minute: int = Field(default=4000, ge=1)  # this process's share
 
     @field_validator("timezone")
     @classmethod

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -79,3 +81,51 @@ class ChannelHealth(Protocol):
     async def flag(self, platform: str, reason: str) -> None: ...
 
     async def clear(self, platform: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A platform's stored token pair. `version` grows by one with every rotation."""
+
+    platform: str
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    access_expires_at: datetime | None = None
+    version: int = 0
+
+
+class CredentialRotation(Protocol):
+    """The stored pair, read under the rotation lock; `save` writes the new pair and commits
+    (compare-and-swap on `current.version`), so it is durable before anyone uses it."""
+
+    current: Credential | None
+
+    async def save(
+        self, *, access_token: str, refresh_token: str, access_expires_at: datetime | None
+    ) -> Credential: ...
+
+
+class CredentialStore(Protocol):
+    """Rotating platform tokens (Zalo's single-use refresh token).
+
+    Contract:
+    - `load` returns the stored pair, or None when no pair was ever stored.
+    - `seed` stores a first pair only when none is stored; it returns what is stored after.
+    - `rotation` holds a lock across processes for as long as the context is open (a row lock
+      on PostgreSQL, the write lock on SQLite): a second rotation of the same platform waits,
+      then reads the pair the first one saved. Leaving the context without `save` changes
+      nothing. `save` raises `ConcurrencyConflict` when the version moved meanwhile.
+    """
+
+    async def load(self, platform: str) -> Credential | None: ...
+
+    async def seed(
+        self,
+        platform: str,
+        *,
+        access_token: str | None,
+        refresh_token: str,
+        access_expires_at: datetime | None,
+    ) -> Credential: ...
+
+    def rotation(self, platform: str) -> AbstractAsyncContextManager[CredentialRotation]: ...

@@ -14,6 +14,7 @@ from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
 from core.errors import ConcurrencyConflict
 from core.i18n import Catalogs
+from core.members import contact
 from core.members import service as members
 from core.members.models import Member
 from core.messages import InboundKind, IncomingMessage, OutgoingMessage
@@ -112,7 +113,9 @@ class Processor:
             now=now,
             text=text,
         )
-        replies = self.dispatcher.dispatch(ctx)
+        replies = contact.on_shared_contact(ctx) if message.kind == InboundKind.CONTACT else None
+        if replies is None:
+            replies = self.dispatcher.dispatch(ctx)
         conversation.save(session, conv)
         return replies
 

@@ -22,6 +22,9 @@ def _wirings() -> list[Wiring]:
     from bots.platforms import telegram
 
     wirings.append(telegram.wire)
+    from bots.platforms import zalo
+
+    wirings.append(zalo.wire)
     return wirings
 
 

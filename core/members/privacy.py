@@ -28,7 +28,7 @@ def profile_lines(ctx: Context) -> list[str]:
     platforms = ", ".join(
         i.platform.capitalize() for i in service.identities_of(ctx.session, member_id=member.id)
     )
-    return [
+    lines = [
         _("Name: {value}", value=member.full_name or _("not given")),
         _("Union: {value}", value=unit.name if unit else ""),
         _("Group: {value}", value=worker_group(ctx.t, member.worker_group)),
@@ -37,6 +37,9 @@ def profile_lines(ctx: Context) -> list[str]:
         _("Messengers: {value}", value=platforms),
         _("Joined on: {value}", value=ctx.t.date(member.joined_at)),
     ]
+    if member.phone:
+        lines.insert(1, _("Phone: {value}", value=member.phone))
+    return lines
 
 
 def profile_messages(ctx: Context) -> list[OutgoingMessage]:
