@@ -100,9 +100,13 @@ def main() -> None:
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     db = "PostgreSQL" if env["THIDUA_DATABASE_URL"].startswith("postgres") else "SQLite"
-    print(f"web chat end to end ({db}, {args.users} users): {done / elapsed:.0f} messages/s, "
-          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {done} messages in {elapsed:.1f} s")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"web chat end to end ({db}, {args.users} users): {done / elapsed:.0f} messages/s, "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {done} messages in {elapsed:.1f} s"
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print("command: .venv/bin/python -m bench.webchat_throughput " + " ".join(sys.argv[1:]))
 
 
