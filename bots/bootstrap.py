@@ -17,10 +17,12 @@ from core.clock import SystemClock
 from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
 from core.i18n import Catalogs
+from core.leaderboards.handlers import router as leaderboards_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.messages import IncomingMessage
 from core.ports import Channel, Clock
 from core.processing import Processor
+from core.quizzes.handlers import router as quizzes_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def build_dispatcher() -> Dispatcher:
     return Dispatcher(
-        [onboarding.router, privacy.router, menu.router],
+        [onboarding.router, privacy.router, menu.router, quizzes_router, leaderboards_router],
         fallbacks.FALLBACKS,
     )
 

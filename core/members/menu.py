@@ -56,7 +56,7 @@ def on_menu(ctx: Context) -> list[OutgoingMessage]:
 
 # Menu items whose features are not open yet. Each feature, when it lands, removes its entry
 # here and registers its own router for the prefix (the dispatcher refuses a prefix twice).
-NOT_OPEN_YET = ("campaigns", "quiz", "initiative", "leaderboard")
+NOT_OPEN_YET = ("campaigns", "initiative")
 
 
 def _not_open_yet_text(ctx: Context, item: str) -> str:
@@ -66,14 +66,9 @@ def _not_open_yet_text(ctx: Context, item: str) -> str:
             "Your union has not launched a campaign here yet. When it does, the announcement "
             "will come to this chat."
         ),
-        "quiz": _("There is no quiz open yet. We will send you a message when one opens."),
         "initiative": _(
             "Sending initiatives through this chat is not open yet. Until then, please give "
             "your idea to your union officer."
-        ),
-        "leaderboard": _(
-            "The leaderboard starts with the first quiz or campaign. Take part to earn your "
-            "first points!"
         ),
     }
     return texts[item]

@@ -1,0 +1,392 @@
+"""Quiz services: authoring, taking a quiz, and the results a member may see."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from core.errors import ConcurrencyConflict, DomainError, Forbidden, InvalidInput, NotFound
+from core.members import service as members
+from core.members.models import ConsentPurpose, Member, UnionUnit
+from core.points import service as points
+from core.points.models import PointsSource
+from core.points.rules import DEFAULT_TZ, quiz_scope
+from core.quizzes import rules
+from core.quizzes.bank import QuestionDraft
+from core.quizzes.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
+from core.quizzes.scoring import ScoringSwitches, answer_points, late, next_streak
+
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    question_seconds: int | None = 30
+    attempts_allowed: int = 1
+    base_points: int = 1000
+    speed_bonus: bool = True
+    streak_bonus: bool = False
+    shuffle_options: bool = True
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    correct: bool
+    late: bool
+    points: int
+    correct_options: tuple[str, ...]
+    explanation: str
+    finished: bool
+    counted: bool  # False on a second or later attempt: it earns no points
+
+
+def options_of(question: QuizQuestion) -> list[str]:
+    return list(json.loads(question.options))
+
+
+def check_settings(s: QuizSettings) -> None:
+    if not s.title.strip() or len(s.title) > MAX_TITLE:
+        raise InvalidInput("bad_title", f"the title must have 1 to {MAX_TITLE} characters")
+    if s.closes_at <= s.opens_at:
+        raise InvalidInput("closes_before_opening", "the quiz must close after it opens")
+    if s.question_seconds is not None and not 5 <= s.question_seconds <= 3600:
+        raise InvalidInput("bad_time_limit", "the time limit is 5 to 3600 seconds per question")
+    if not 1 <= s.attempts_allowed <= 10:
+        raise InvalidInput("bad_attempts", "1 to 10 attempts")
+    if not 1 <= s.base_points <= 10_000:
+        raise InvalidInput("bad_points", "1 to 10000 points per question")
+
+
+def create_quiz(
+    session: Session,
+    *,
+    unit_id: int,
+    settings: QuizSettings,
+    questions: Sequence[QuestionDraft],
+    now: datetime,
+    created_by: int | None = None,
+    publish: bool = True,
+) -> Quiz:
+    check_settings(settings)
+    if session.get(UnionUnit, unit_id) is None:
+        raise NotFound("unit_unknown")
+    quiz = Quiz(
+        unit_id=unit_id,
+        title=settings.title.strip(),
+        opens_at=settings.opens_at,
+        closes_at=settings.closes_at,
+        question_seconds=settings.question_seconds,
+        attempts_allowed=settings.attempts_allowed,
+        base_points=settings.base_points,
+        speed_bonus=settings.speed_bonus,
+        streak_bonus=settings.streak_bonus,
+        shuffle_options=settings.shuffle_options,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(quiz)
+    session.flush()
+    for draft in questions:
+        add_question(session, quiz=quiz, draft=draft)
+    if publish:
+        publish_quiz(session, quiz=quiz, now=now)
+    return quiz
+
+
+def add_question(session: Session, *, quiz: Quiz, draft: QuestionDraft) -> QuizQuestion:
+    if quiz.published_at is not None:
+        raise DomainError("quiz_published", "a published quiz cannot change")
+    position = len(questions_of(session, quiz_id=quiz.id)) + 1  # type: ignore[arg-type]
+    question = QuizQuestion(
+        quiz_id=quiz.id,  # type: ignore[arg-type]
+        position=position,
+        text=draft.text,
+        options=json.dumps(list(draft.options), ensure_ascii=False),
+        correct=rules.format_correct(draft.correct),
+        explanation=draft.explanation,
+    )
+    session.add(question)
+    session.flush()
+    return question
+
+
+def publish_quiz(session: Session, *, quiz: Quiz, now: datetime) -> None:
+    if not questions_of(session, quiz_id=quiz.id):  # type: ignore[arg-type]
+        raise InvalidInput("no_questions", "a quiz needs at least one question")
+    quiz.published_at = now
+    session.flush()
+
+
+def questions_of(session: Session, *, quiz_id: int) -> list[QuizQuestion]:
+    return list(
+        session.exec(
+            select(QuizQuestion)
+            .where(QuizQuestion.quiz_id == quiz_id)
+            .order_by(col(QuizQuestion.position))
+        )
+    )
+
+
+def drafts_of(session: Session, *, quiz_id: int) -> list[QuestionDraft]:
+    return [
+        QuestionDraft(q.text, tuple(options_of(q)), rules.parse_correct(q.correct), q.explanation)
+        for q in questions_of(session, quiz_id=quiz_id)
+    ]
+
+
+def get_quiz(session: Session, *, quiz_id: int) -> Quiz:
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound("quiz_unknown")
+    return quiz
+
+
+def may_take(session: Session, *, quiz: Quiz, member: Member) -> bool:
+    unit = session.get(UnionUnit, member.unit_id)
+    owner = session.get(UnionUnit, quiz.unit_id)
+    return unit is not None and owner is not None and members.is_in_subtree(unit, owner)
+
+
+def quizzes_for(session: Session, *, member: Member, now: datetime) -> list[Quiz]:
+    """Published quizzes open now for the member's unit or a unit above it."""
+    unit = session.get(UnionUnit, member.unit_id)
+    if unit is None:
+        return []
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return list(
+        session.exec(
+            select(Quiz)
+            .where(
+                col(Quiz.unit_id).in_(ancestors),
+                col(Quiz.published_at).is_not(None),
+                Quiz.opens_at <= now,
+                Quiz.closes_at > now,
+            )
+            .order_by(col(Quiz.closes_at), col(Quiz.id))
+        )
+    )
+
+
+def attempts_of(session: Session, *, quiz_id: int, member_id: int) -> list[QuizAttempt]:
+    return list(
+        session.exec(
+            select(QuizAttempt)
+            .where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.member_id == member_id)
+            .order_by(col(QuizAttempt.number))
+        )
+    )
+
+
+def require_taker(session: Session, *, member: Member) -> None:
+    if not members.has_consent(
+        session,
+        member_id=member.id,  # type: ignore[arg-type]
+        purpose=ConsentPurpose.DATA_PROCESSING,
+    ):
+        raise Forbidden("no_consent")
+
+
+def start_attempt(
+    session: Session, *, member: Member, quiz_id: int, now: datetime
+) -> tuple[QuizAttempt, QuizQuestion]:
+    """The member's attempt in progress, or a new one; and the question to show."""
+    require_taker(session, member=member)
+    quiz = get_quiz(session, quiz_id=quiz_id)
+    if not may_take(session, quiz=quiz, member=member):
+        raise Forbidden("not_for_your_unit")
+    state = rules.availability(
+        opens_at=quiz.opens_at,
+        closes_at=quiz.closes_at,
+        published=quiz.published_at is not None,
+        now=now,
+    )
+    if state != "open":
+        raise DomainError(state)
+    attempts = attempts_of(session, quiz_id=quiz_id, member_id=member.id)  # type: ignore[arg-type]
+    if attempts and attempts[-1].finished_at is None:
+        attempt = attempts[-1]
+        return attempt, _question_at(session, attempt)
+    if len(attempts) >= quiz.attempts_allowed:
+        raise DomainError("no_attempts_left")
+    attempt = QuizAttempt(
+        quiz_id=quiz_id,
+        member_id=member.id,  # type: ignore[arg-type]
+        number=len(attempts) + 1,
+        position=1,
+        asked_at=now,
+        started_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+            session.flush()
+    except IntegrityError as exc:  # the same member started on another messenger just now
+        raise ConcurrencyConflict(str(exc)) from exc
+    return attempt, _question_at(session, attempt)
+
+
+def _question_at(session: Session, attempt: QuizAttempt) -> QuizQuestion:
+    question = session.exec(
+        select(QuizQuestion).where(
+            QuizQuestion.quiz_id == attempt.quiz_id, QuizQuestion.position == attempt.position
+        )
+    ).first()
+    if question is None:
+        raise NotFound("question_unknown")
+    return question
+
+
+def own_attempt(session: Session, *, member: Member, attempt_id: int) -> QuizAttempt:
+    attempt = session.get(QuizAttempt, attempt_id)
+    if attempt is None:
+        raise NotFound("attempt_unknown")
+    if attempt.member_id != member.id:
+        raise Forbidden("not_your_attempt")
+    return attempt
+
+
+def answer(
+    session: Session,
+    *,
+    member: Member,
+    attempt_id: int,
+    question_id: int,
+    option: int,
+    now: datetime,
+    tz: str = DEFAULT_TZ,
+) -> AnswerResult:
+    require_taker(session, member=member)
+    attempt = own_attempt(session, member=member, attempt_id=attempt_id)
+    question = session.get(QuizQuestion, question_id)
+    if question is None or question.quiz_id != attempt.quiz_id:
+        raise InvalidInput("wrong_quiz")
+    quiz = get_quiz(session, quiz_id=attempt.quiz_id)
+    if now >= quiz.closes_at:
+        raise DomainError("closed")
+    already = session.exec(
+        select(QuizAnswer).where(
+            QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == question.id
+        )
+    ).first()
+    if already is not None:
+        raise DomainError("already_answered")
+    if attempt.finished_at is not None or question.position != attempt.position:
+        raise DomainError("not_current")
+    options = options_of(question)
+    if not 0 <= option < len(options):
+        raise InvalidInput("bad_option")
+    correct_set = rules.parse_correct(question.correct)
+    elapsed = rules.elapsed_ms(attempt.asked_at or now, now)
+    limit = quiz.question_seconds * 1000 if quiz.question_seconds else None
+    is_late = late(elapsed_ms=elapsed, limit_ms=limit)
+    is_correct = option in correct_set
+    earned = answer_points(
+        correct=is_correct,
+        elapsed_ms=elapsed,
+        limit_ms=limit,
+        streak_before=attempt.streak,
+        switches=ScoringSwitches(quiz.base_points, quiz.speed_bonus, quiz.streak_bonus),
+    )
+    row = QuizAnswer(
+        attempt_id=attempt.id,  # type: ignore[arg-type]
+        question_id=question.id,  # type: ignore[arg-type]
+        option=option,
+        correct=is_correct and not is_late,
+        late=is_late,
+        elapsed_ms=elapsed,
+        points=earned,
+        answered_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:  # a double tap processed at the same moment: retry, see it
+        raise ConcurrencyConflict(str(exc)) from exc
+    total = len(questions_of(session, quiz_id=quiz.id))  # type: ignore[arg-type]
+    finished = attempt.position >= total
+    moved = session.execute(
+        update(QuizAttempt)
+        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.position) == attempt.position)
+        .values(
+            streak=next_streak(streak_before=attempt.streak, counted_correct=row.correct),
+            score=QuizAttempt.score + earned,
+            correct_count=QuizAttempt.correct_count + int(row.correct),
+            finished_at=now if finished else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
+    session.refresh(attempt)
+    counted = attempt.number == 1
+    if counted:
+        points.award(
+            session,
+            member_id=member.id,  # type: ignore[arg-type]
+            points=earned,
+            source=PointsSource.QUIZ_ANSWER,
+            source_id=f"{attempt.id}:{question.id}",
+            now=now,
+            extra_scope=quiz_scope(quiz.id),  # type: ignore[arg-type]
+            tz=tz,
+        )
+    return AnswerResult(
+        correct=row.correct,
+        late=is_late,
+        points=earned,
+        correct_options=tuple(options[i] for i in sorted(correct_set)),
+        explanation=question.explanation,
+        finished=finished,
+        counted=counted,
+    )
+
+
+def next_question(
+    session: Session, *, member: Member, attempt_id: int, now: datetime
+) -> QuizQuestion:
+    """Move to the next question once the current one is answered; a repeated tap shows the
+    same question again without restarting its clock."""
+    attempt = own_attempt(session, member=member, attempt_id=attempt_id)
+    quiz = get_quiz(session, quiz_id=attempt.quiz_id)
+    if now >= quiz.closes_at:
+        raise DomainError("closed")
+    if attempt.finished_at is not None:
+        raise DomainError("finished")
+    current = _question_at(session, attempt)
+    answered = session.exec(
+        select(QuizAnswer).where(
+            QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == current.id
+        )
+    ).first()
+    if answered is None:
+        return current
+    moved = session.execute(
+        update(QuizAttempt)
+        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.position) == attempt.position)
+        .values(position=attempt.position + 1, asked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
+    session.refresh(attempt)
+    return _question_at(session, attempt)
+
+
+def review(session: Session, *, member: Member, quiz_id: int, now: datetime) -> list[QuizQuestion]:
+    """The questions with their answers, for anyone who may take the quiz, once it closed."""
+    quiz = get_quiz(session, quiz_id=quiz_id)
+    if not may_take(session, quiz=quiz, member=member):
+        raise Forbidden("not_for_your_unit")
+    if now < quiz.closes_at:
+        raise DomainError("not_closed")
+    return questions_of(session, quiz_id=quiz_id)
