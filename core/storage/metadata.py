@@ -2,6 +2,8 @@
 
 from sqlmodel import SQLModel
 
+import core.commendations.models
+import core.initiatives.models
 import core.members.models
 import core.points.models
 import core.quizzes.models

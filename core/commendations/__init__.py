@@ -1,0 +1,1 @@
+"""Commendations (khen thưởng): peer and officer nominations, approval, announcement, points."""
