@@ -92,7 +92,7 @@ def quiz_menu(ctx: Context) -> list[OutgoingMessage]:
                 _("• {title} (until {time})", title=quiz.title, time=ctx.t.datetime(quiz.closes_at))
             )
     else:
-        lines.append(_("There is no quiz open for you right now. We will tell you when one opens."))
+        lines.append(_("There is no quiz open yet. We will send you a message when one opens."))
     closed = _recently_closed(ctx, member)
     if closed:
         lines.append("")
