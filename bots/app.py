@@ -12,7 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from adapters.webchat.routes import make_router as webchat_router
+from bots.api.routes import ApiError, api_error_handler
+from bots.api.routes import make_router as admin_api_router
 from bots.bootstrap import Runtime, build_runtime
+from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.worker import DeliveryWorker, process_forever
 from scheduler.runner import build_scheduler
@@ -38,7 +41,13 @@ def create_app(
         if background:
             tasks.append(asyncio.create_task(process_forever(runtime, stop)))
             tasks.append(asyncio.create_task(DeliveryWorker(runtime).run_forever(stop)))
-            scheduler = build_scheduler(runtime.engine, runtime.clock, settings.timezone)
+            scheduler = build_scheduler(
+                runtime.engine,
+                runtime.clock,
+                settings.timezone,
+                ticker=make_ticker(runtime, asyncio.get_running_loop()),
+                interval_seconds=settings.scheduler_interval_seconds,
+            )
             scheduler.start()
         try:
             yield
@@ -68,6 +77,8 @@ def create_app(
         return {"status": "ok"}
 
     app.include_router(webchat_router(runtime, runtime.mailbox))
+    app.include_router(admin_api_router(runtime))
+    app.add_exception_handler(ApiError, api_error_handler)
     for router in runtime.routers:
         app.include_router(router)
     return app

@@ -11,13 +11,16 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from adapters.webchat.channel import WebchatChannel
+from bots.scheduling import delivery_policy
 from bots.settings import Settings
+from core.campaigns.handlers import router as campaigns_router
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
 from core.i18n import Catalogs
 from core.leaderboards.handlers import router as leaderboards_router
+from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.messages import IncomingMessage
 from core.ports import Channel, Clock
@@ -31,7 +34,15 @@ log = logging.getLogger(__name__)
 
 def build_dispatcher() -> Dispatcher:
     return Dispatcher(
-        [onboarding.router, privacy.router, menu.router, quizzes_router, leaderboards_router],
+        [
+            onboarding.router,
+            privacy.router,
+            menu.router,
+            campaigns_router,
+            linking_router,
+            quizzes_router,
+            leaderboards_router,
+        ],
         fallbacks.FALLBACKS,
     )
 
@@ -97,7 +108,11 @@ def build_runtime(
     engine = engine or make_engine(settings.database_url)
     clock = clock or SystemClock()
     catalogs = Catalogs(settings.locales_dir, settings.default_locale)
-    config = ChatConfig(default_locale=settings.default_locale, timezone=settings.timezone)
+    config = ChatConfig(
+        default_locale=settings.default_locale,
+        timezone=settings.timezone,
+        delivery=delivery_policy(settings),
+    )
     processor = Processor(engine, build_dispatcher(), catalogs, config, clock)
     mailbox = DbMailbox(engine)
     runtime = Runtime(

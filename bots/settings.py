@@ -70,6 +70,21 @@ class Settings(BaseSettings):
     zalo_billable_proactive: bool = False  # may announcements use the billed 48 h-7 day window
     zalo_rate_limit_per_minute: int = Field(default=4000, ge=1)  # this process's share
 
+    # Campaigns and broadcasts (issue 6)
+    quiet_hours: str = "21:00-07:00"  # local time; announcements and reminders wait for its end
+    campaign_reminder_days: int = Field(default=3, ge=0, le=60)  # reminder before a campaign ends
+    delivery_lease_seconds: int = Field(default=120, ge=2)  # a dead worker's rows return after it
+    broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from core.broadcasts.rules import parse_quiet_hours
+
+        parse_quiet_hours(value)
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

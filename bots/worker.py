@@ -49,12 +49,16 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         platforms = sorted(self.runtime.channels)
+        now = self.runtime.clock.now()
+        policy = self.runtime.processor.config.delivery
         jobs, recovered = await asyncio.to_thread(
             delivery.claim_due,
             self.runtime.engine,
             platforms=platforms,
-            now=self.runtime.clock.now(),
+            now=now,
             limit=self.batch,
+            lease=policy.lease,
+            quiet=policy.in_quiet_hours(now),
         )
         if recovered:
             self.recovered += recovered

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -40,19 +40,27 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
 
 
 def claim_due(
-    engine: Engine, *, platforms: list[str], now: datetime, limit: int
+    engine: Engine,
+    *,
+    platforms: list[str],
+    now: datetime,
+    limit: int,
+    lease: timedelta = LEASE,
+    quiet: bool = False,
 ) -> tuple[list[Job], int]:
     """Lease up to `limit` due rows for these platforms, oldest first.
 
     Rows whose lease expired (a worker died mid-send) are claimed again: their send may
     have happened, so those are counted as possible duplicates (the second value).
-    Rows for a blocked identity fail here without a send.
+    Rows for a blocked identity fail here without a send. In quiet hours (`quiet`),
+    proactive rows (announcements, reminders) stay pending until the morning.
     """
     with Session(engine) as session, session.begin():
         rows = session.exec(
             select(OutboxMessage)
             .where(
                 col(OutboxMessage.platform).in_(platforms),
+                col(OutboxMessage.proactive).is_(False) if quiet else true(),
                 or_(
                     (col(OutboxMessage.status) == OutboxStatus.PENDING)
                     & (col(OutboxMessage.next_attempt_at) <= now),
@@ -89,7 +97,7 @@ def claim_due(
                 row.lease_until = None
                 continue
             row.status = OutboxStatus.SENDING
-            row.lease_until = now + LEASE
+            row.lease_until = now + lease
             row.attempts += 1
             jobs.append(
                 Job(

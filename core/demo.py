@@ -154,3 +154,28 @@ def load(session: Session, *, now: datetime, seed: int = 2026) -> dict[str, int]
             add_member(unit, spec.groups[i % len(spec.groups)], leader=i == 0)
     session.flush()
     return counts
+
+
+def officer_claim_codes(session: Session, *, now: datetime) -> list[tuple[str, str, str]]:
+    """A one-time claim code for every demo officer who has no messenger yet: (unit, name,
+    code). The officer sends `/link CODE` on any messenger to take over the account."""
+    from core.linking import service as codes
+    from core.linking.models import CodePurpose
+    from core.members.models import Identity, OfficerRole
+
+    rows = session.exec(
+        select(UnionUnit.name, Member)
+        .join(OfficerRole, OfficerRole.unit_id == UnionUnit.id)  # type: ignore[arg-type]
+        .join(Member, Member.id == OfficerRole.member_id)  # type: ignore[arg-type]
+        .order_by(UnionUnit.id)  # type: ignore[arg-type]
+    ).all()
+    claimed = set(session.exec(select(Identity.member_id).where(Identity.member_id.is_not(None))))  # type: ignore[union-attr]
+    return [
+        (
+            unit_name,
+            member.full_name or "",
+            codes.issue(session, purpose=CodePurpose.CLAIM, member_id=member.id, now=now),
+        )
+        for unit_name, member in rows
+        if member.id not in claimed
+    ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from core.broadcasts.rules import DeliveryPolicy
 from core.conversation import Conversation
 from core.i18n import Catalogs, Translator
 from core.messages import Button, IncomingMessage, OutgoingMessage
@@ -29,6 +30,7 @@ _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 class ChatConfig:
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
 
 
 @dataclass

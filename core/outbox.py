@@ -43,20 +43,33 @@ def enqueue(
 def release_held(session: Session, *, identity_id: int, now: datetime) -> int:
     """The person wrote, so their messaging window is open: hand over what was held for them,
     newest first, at most HANDOVER_LIMIT at a time (the rest waits for the next message).
+    Held rows of the person's other linked messengers come to this one.
 
     Called after the replies are enqueued; the held rows are written again behind them so the
     worker, which sends one person's messages in id order, delivers the reply first.
     """
+    identity = session.get(Identity, identity_id)
+    if identity is None:
+        return 0
+    # What was held on any of the person's linked messengers comes to the one they wrote on.
+    identity_ids = [identity_id]
+    if identity.member_id is not None:
+        identity_ids = list(
+            session.exec(select(Identity.id).where(Identity.member_id == identity.member_id))
+        )
     held = session.exec(
         select(OutboxMessage)
-        .where(OutboxMessage.identity_id == identity_id, OutboxMessage.status == OutboxStatus.HELD)
+        .where(
+            col(OutboxMessage.identity_id).in_(identity_ids),
+            OutboxMessage.status == OutboxStatus.HELD,
+        )
         .order_by(col(OutboxMessage.id).desc())
         .limit(HANDOVER_LIMIT)
     ).all()
     copies = [
         OutboxMessage(
-            identity_id=row.identity_id,
-            platform=row.platform,
+            identity_id=identity_id,
+            platform=identity.platform,
             body=row.body,
             proactive=False,
             dedupe_key=row.dedupe_key,

@@ -7,7 +7,14 @@ from core.ports import Clock
 from scheduler import jobs
 
 
-def build_scheduler(engine: Engine, clock: Clock, timezone: str) -> AsyncIOScheduler:
+def build_scheduler(
+    engine: Engine,
+    clock: Clock,
+    timezone: str,
+    ticker: jobs.Ticker | None = None,
+    interval_seconds: float = 5.0,
+) -> AsyncIOScheduler:
+    """APScheduler is only the clock: each run looks at the database for what is due."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     scheduler.add_job(
         jobs.purge_inbound,
@@ -18,4 +25,13 @@ def build_scheduler(engine: Engine, clock: Clock, timezone: str) -> AsyncIOSched
         coalesce=True,
         max_instances=1,
     )
+    if ticker is not None:
+        scheduler.add_job(
+            ticker.tick,
+            "interval",
+            seconds=interval_seconds,
+            id="due_work",
+            coalesce=True,
+            max_instances=1,
+        )
     return scheduler

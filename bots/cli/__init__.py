@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bots.cli import chat, db, demo, invite, serve
+from bots.cli import chat, db, demo, invite, officer, serve, worker
 from bots.settings import SettingsError
 
-COMMANDS = [serve, chat, db, demo, invite]
+COMMANDS = [serve, chat, db, demo, invite, officer, worker]
 
 
 def build_parser() -> argparse.ArgumentParser:

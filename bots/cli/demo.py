@@ -22,6 +22,7 @@ def _load(args: argparse.Namespace) -> int:
                 print("the database already has union units; use a fresh database for the demo")
                 return 1
             counts = demo.load(session, now=utcnow())
+            claims = demo.officer_claim_codes(session, now=utcnow())
     finally:
         engine.dispose()
     print(
@@ -30,6 +31,9 @@ def _load(args: argparse.Namespace) -> int:
     )
     for spec in (demo.PROVINCE, demo.ZONE, *demo.GRASSROOTS):
         print(f"  {spec.code}  {spec.name}")
+    print("officer claim codes (send /link CODE on any messenger; once, within 30 days):")
+    for unit_name, officer_name, code in claims:
+        print(f"  {code}  {officer_name}, {unit_name}")
     return 0
 
 

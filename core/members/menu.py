@@ -56,16 +56,12 @@ def on_menu(ctx: Context) -> list[OutgoingMessage]:
 
 # Menu items whose features are not open yet. Each feature, when it lands, removes its entry
 # here and registers its own router for the prefix (the dispatcher refuses a prefix twice).
-NOT_OPEN_YET = ("campaigns", "initiative")
+NOT_OPEN_YET = ("initiative",)
 
 
 def _not_open_yet_text(ctx: Context, item: str) -> str:
     _ = ctx.t.gettext
     texts = {
-        "campaigns": _(
-            "Your union has not launched a campaign here yet. When it does, the announcement "
-            "will come to this chat."
-        ),
         "initiative": _(
             "Sending initiatives through this chat is not open yet. Until then, please give "
             "your idea to your union officer."

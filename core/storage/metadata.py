@@ -2,8 +2,11 @@
 
 from sqlmodel import SQLModel
 
+import core.broadcasts.models
+import core.campaigns.models
 import core.commendations.models
 import core.initiatives.models
+import core.linking.models
 import core.members.models
 import core.points.models
 import core.quizzes.models

@@ -1,0 +1,59 @@
+"""`thidua worker`: only the background loops (processing and delivery, optionally the
+scheduler's due work), for running delivery apart from the web app or in several copies."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from bots.bootstrap import build_runtime
+from bots.scheduling import make_ticker
+from bots.settings import load_settings
+from bots.worker import DeliveryWorker, process_forever
+from scheduler.runner import build_scheduler
+
+log = logging.getLogger(__name__)
+
+
+async def run_worker(with_scheduler: bool) -> int:
+    settings = load_settings()
+    runtime = build_runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    worker = DeliveryWorker(runtime)
+    scheduler = None
+    if with_scheduler:
+        scheduler = build_scheduler(
+            runtime.engine,
+            runtime.clock,
+            settings.timezone,
+            ticker=make_ticker(runtime, loop),
+            interval_seconds=settings.scheduler_interval_seconds,
+        )
+        scheduler.start()
+    print(f"worker running for {', '.join(sorted(runtime.channels))}", flush=True)
+    try:
+        await asyncio.gather(process_forever(runtime, stop), worker.run_forever(stop))
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await runtime.aclose()
+        runtime.dispose()
+    print(f"worker stopped; rows recovered from expired leases: {worker.recovered}", flush=True)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    return asyncio.run(run_worker(args.with_scheduler))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("worker", help="run only the processing and delivery loops")
+    parser.add_argument(
+        "--with-scheduler", action="store_true", help="also run the scheduler's due work"
+    )
+    parser.set_defaults(run=_worker)

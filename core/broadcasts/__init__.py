@@ -1,0 +1,1 @@
+"""Announcements to an audience: reach planning, fan-out to the outbox, delivery reports."""

@@ -1,0 +1,203 @@
+"""Pure rules of broadcasting: which messenger reaches a member, quiet hours, finish time."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from core.broadcasts.models import Reach, SkipReason
+from core.text import split_text
+
+# The platforms' messaging windows (platforms.md): Messenger 24 h after the person's last
+# action; a Zalo OA may write 48 h free after the last interaction, up to 7 days billed, and
+# beyond that only with an approved template. Telegram and the web chat have no window.
+DEFAULT_WINDOWS: tuple[tuple[str, float], ...] = (("facebook", 24.0), ("zalo", 48.0))  # hours
+TEXT_LIMITS: dict[str, int] = {"telegram": 4096, "facebook": 1999, "zalo": 2000}
+ANNOUNCEMENT_MAX = 4000  # longer announcements are refused: nobody reads more in a chat
+DEFAULT_RATES: tuple[tuple[str, float], ...] = (
+    ("telegram", 30.0),  # ~30 msg/s overall (Bot FAQ)
+    ("facebook", 300.0),  # Send API calls/s per Page
+    ("zalo", 4000 / 60),  # 4,000 requests/min per app
+)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """What the composition root tells the core about delivery, as plain values from settings.
+
+    `rates` are messages per second per platform (absent or 0: no limit of ours);
+    `template_platforms` can reach a member beyond the window with an approved template.
+    """
+
+    rates: tuple[tuple[str, float], ...] = DEFAULT_RATES
+    windows: tuple[tuple[str, float], ...] = DEFAULT_WINDOWS
+    template_platforms: frozenset[str] = frozenset()
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(7, 0)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    reminder_days: int = 3
+    lease_seconds: int = 120
+    fanout_batch: int = 1000
+    inline_fanout: int = 2000  # audiences up to this size are queued in the confirming transaction
+
+    def rate(self, platform: str) -> float:
+        return dict(self.rates).get(platform, 0.0)
+
+    def window(self, platform: str) -> timedelta | None:
+        hours = dict(self.windows).get(platform)
+        return None if hours is None else timedelta(hours=hours)
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_seconds)
+
+    def in_quiet_hours(self, now: datetime) -> bool:
+        return in_quiet_hours(now, self.quiet_start, self.quiet_end, self.timezone)
+
+    def quiet_ends_after(self, now: datetime) -> datetime:
+        """The next instant proactive sends may go (now, if not in quiet hours)."""
+        if not self.in_quiet_hours(now):
+            return now
+        tz = ZoneInfo(self.timezone)
+        local = now.astimezone(tz)
+        end = local.replace(
+            hour=self.quiet_end.hour, minute=self.quiet_end.minute, second=0, microsecond=0
+        )
+        if end <= local:
+            end += timedelta(days=1)
+        return end.astimezone(now.tzinfo)
+
+
+def in_quiet_hours(now: datetime, start: time, end: time, timezone: str) -> bool:
+    if start == end:
+        return False
+    local = now.astimezone(ZoneInfo(timezone)).time()
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 21:00–07:00
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """ "21:00-07:00" -> (21:00, 07:00). Raises ValueError with a readable message."""
+    try:
+        first, second = (part.strip() for part in text.split("-"))
+        return time.fromisoformat(first), time.fromisoformat(second)
+    except ValueError as exc:
+        raise ValueError(f"quiet hours must look like 21:00-07:00, not {text!r}") from exc
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One messenger account of a member, as far as reaching them is concerned."""
+
+    identity_id: int
+    platform: str
+    last_inbound_at: datetime | None
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class Choice:
+    contact: Contact | None
+    reach: Reach
+    skip: SkipReason | None = None
+
+
+def reach_of(contact: Contact, policy: DeliveryPolicy, now: datetime) -> Reach:
+    if contact.blocked:
+        return Reach.UNREACHABLE
+    window = policy.window(contact.platform)
+    if window is None:
+        return Reach.NOW
+    if contact.last_inbound_at is not None and now - contact.last_inbound_at < window:
+        return Reach.NOW
+    if contact.platform in policy.template_platforms:
+        return Reach.TEMPLATE
+    return Reach.NEXT_MESSAGE
+
+
+_ORDER = {Reach.NOW: 0, Reach.TEMPLATE: 1, Reach.NEXT_MESSAGE: 2}
+
+
+def choose_contact(
+    contacts: Sequence[Contact],
+    *,
+    preferred: str | None,
+    consented: bool,
+    policy: DeliveryPolicy,
+    now: datetime,
+) -> Choice:
+    """One messenger per member: the preferred one if it reaches them now, else another that
+    reaches them now, else the best of template / next message; never a blocked one."""
+    if not contacts:
+        return Choice(None, Reach.UNREACHABLE, SkipReason.NO_MESSENGER)
+    if not consented:
+        return Choice(None, Reach.UNREACHABLE, SkipReason.NO_CONSENT)
+    usable = [(reach_of(c, policy, now), c) for c in contacts]
+    usable = [(r, c) for r, c in usable if r != Reach.UNREACHABLE]
+    if not usable:
+        return Choice(None, Reach.UNREACHABLE, SkipReason.BLOCKED)
+
+    def rank(item: tuple[Reach, Contact]) -> tuple[int, int, float]:
+        reach, contact = item
+        seen = contact.last_inbound_at.timestamp() if contact.last_inbound_at else 0.0
+        return (_ORDER[reach], 0 if contact.platform == preferred else 1, -seen)
+
+    reach, contact = min(usable, key=rank)
+    return Choice(contact, reach)
+
+
+def estimated_finish(counts: Mapping[str, int], policy: DeliveryPolicy, now: datetime) -> datetime:
+    """When the last message that can go now should have gone: platforms send in parallel,
+    each at its rate, starting when the quiet hours end."""
+    start = policy.quiet_ends_after(now)
+    seconds = 0.0
+    for platform, count in counts.items():
+        rate = policy.rate(platform)
+        if rate > 0 and count:
+            seconds = max(seconds, count / rate)
+    return start + timedelta(seconds=math.ceil(seconds))
+
+
+def announcement_problem(text: str) -> str | None:
+    if not text.strip():
+        return "announcement_empty"
+    if len(text) > ANNOUNCEMENT_MAX:
+        return "announcement_too_long"
+    return None
+
+
+def parts_per_platform(text: str, platforms: Sequence[str]) -> dict[str, int]:
+    """How many messages the announcement becomes on each platform (the adapters split it)."""
+    return {p: len(split_text(text, TEXT_LIMITS[p])) if p in TEXT_LIMITS else 1 for p in platforms}
+
+
+@dataclass
+class PlanCounts:
+    """Per platform and reach, how many members; plus skipped members by reason."""
+
+    by_platform: dict[str, dict[str, int]] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def add(self, choice: Choice) -> None:
+        if choice.contact is None:
+            reason = str(choice.skip or SkipReason.NO_MESSENGER)
+            self.skipped[reason] = self.skipped.get(reason, 0) + 1
+            return
+        row = self.by_platform.setdefault(choice.contact.platform, {})
+        row[str(choice.reach)] = row.get(str(choice.reach), 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(sum(r.values()) for r in self.by_platform.values()) + sum(self.skipped.values())
+
+    def count(self, reach: Reach) -> int:
+        return sum(r.get(str(reach), 0) for r in self.by_platform.values())
+
+    def sendable(self) -> dict[str, int]:
+        return {
+            p: r.get(Reach.NOW, 0) + r.get(Reach.TEMPLATE, 0) for p, r in self.by_platform.items()
+        }

@@ -1,0 +1,1 @@
+"""Emulation campaigns: created, launched and closed by officers within their unit subtree."""

@@ -1,0 +1,96 @@
+"""Shared set-up of the campaign and broadcast tests: demo data, officers who claimed their
+account over the web chat, members who joined over the web chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlmodel import Session, select
+
+from bots.bootstrap import Runtime
+from core import demo
+from core.members.models import Member, OfficerRole, UnionUnit
+from tests.webchat import ChatUser
+
+PROVINCE, ZONE, STATE_AGENCY, MINH_PHAT, HUNG_THINH = 1, 2, 3, 4, 5
+
+
+@dataclass
+class Demo:
+    claim: dict[int, str]  # unit id -> the claim code of its demo officer
+    officer_of: dict[int, int]  # unit id -> member id of its officer
+
+
+def load_demo(runtime: Runtime) -> Demo:
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        names = {u.name: u.id for u in session.exec(select(UnionUnit))}
+        claim = {
+            names[unit]: code
+            for unit, _name, code in demo.officer_claim_codes(session, now=runtime.clock.now())
+        }
+        officer_of = {r.unit_id: r.member_id for r in session.exec(select(OfficerRole))}
+    return Demo(claim=claim, officer_of=officer_of)  # type: ignore[arg-type]
+
+
+async def officer(
+    client: httpx.AsyncClient, runtime: Runtime, data: Demo, unit: int, *, english: bool = True
+) -> ChatUser:
+    user = await ChatUser(client, runtime).open()
+    linked = await user.say(f"/link {data.claim[unit]}")
+    assert "campaigns:menu" in user.payloads(linked), user.texts(linked)
+    if english:
+        await user.say("/language")
+        await user.tap("lang:en")
+    return user
+
+
+async def member(
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    *,
+    code: str = "CDCSTN33",
+    name: str = "Nguyễn Thị Lan",
+    group: str = "direct_worker",
+    lang: str = "vi",
+) -> ChatUser:
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say(code)
+    await user.tap("onb:agree")
+    await user.say(name)
+    await user.tap(f"onb:group:{group}")
+    await user.tap("onb:leader:no")
+    await user.tap(f"onb:lang:{lang}")
+    return user
+
+
+def member_id(runtime: Runtime, name: str) -> int:
+    with Session(runtime.engine) as session:
+        return session.exec(select(Member.id).where(Member.full_name == name)).one()  # type: ignore[return-value]
+
+
+async def create_campaign(
+    user: ChatUser,
+    *,
+    title: str = "Tháng thi đua năng suất",
+    unit: int = ZONE,
+    subtree: bool = True,
+    groups: tuple[str, ...] = ("direct_worker",),
+    dates: str = "25/11/2026 - 31/12/2026",
+) -> int:
+    await user.say("/newcampaign")
+    await user.say(title)
+    await user.say("Mỗi tổ sản xuất đăng ký chỉ tiêu năng suất và báo cáo hằng tuần.")
+    await user.tap("campaigns:skip")
+    await user.tap(f"campaigns:unit:{unit}")
+    await user.tap(f"campaigns:sub:{1 if subtree else 0}")
+    for group in groups:
+        await user.tap(f"campaigns:grp:{group}")
+    await user.tap("campaigns:grp:done")
+    await user.say(dates)
+    saved = await user.tap("campaigns:save")
+    launch = [p for p in user.payloads(saved) if p.startswith("campaigns:launch:")]
+    assert launch, user.texts(saved)
+    return int(launch[0].rsplit(":", 1)[1])
