@@ -8,9 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from bots.cli import chat, db, demo, invite, officer, serve, worker
+from bots.cli import quiz as quiz_cli
 from bots.settings import SettingsError
 
 COMMANDS = [serve, chat, db, demo, invite, officer, worker]
+COMMANDS.append(quiz_cli)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -207,12 +207,10 @@ def read_csv(data: bytes) -> list[QuestionDraft]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BankRejected([RowError(0, "not_utf8", "the CSV file is not UTF-8 text")]) from None
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return parse_rows(csv.reader(io.StringIO(text), dialect))
+    first_line = text.split("\n", 1)[0]
+    # Excel saves ";"-separated CSV in locales with a decimal comma (Vietnamese among them)
+    delimiter = max(",;\t", key=first_line.count)
+    return parse_rows(csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter))
 
 
 def read_xlsx(data: bytes) -> list[QuestionDraft]:
@@ -259,8 +257,10 @@ def write_xlsx(drafts: Sequence[QuestionDraft]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "questions"
-    for row in _rows(drafts):
-        sheet.append(row)
+    for r, row in enumerate(_rows(drafts), start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.data_type = "s"  # text stays text: "=1+1" is a question, never a formula
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
