@@ -134,6 +134,7 @@ class _Switch:
     status: int = 502
     retry_after: int = 1
     deliver: bool = True
+    skip: int = 0
 
 
 @dataclass
@@ -184,8 +185,9 @@ class FakeTelegram:
         self.groups[chat_id] = title
         return chat_id
 
-    def fail_next(self, method: str, count: int = 1, status: int = 502) -> None:
-        self._fail[method.lower()] = _Switch(count, status)
+    def fail_next(self, method: str, count: int = 1, status: int = 502, *, skip: int = 0) -> None:
+        """Answer the next `count` calls of `method` with a 5xx, after letting `skip` pass."""
+        self._fail[method.lower()] = _Switch(count, status, skip=skip)
 
     def hang_next(self, method: str, count: int = 1, *, deliver: bool = True) -> None:
         """Do not answer the next calls until the client gives up (a read timeout).
@@ -395,7 +397,9 @@ class FakeTelegram:
 
     def _injected_failure(self, method: str) -> None:
         switch = self._fail.get(method)
-        if switch is not None and switch.count > 0:
+        if switch is not None and switch.skip > 0:
+            switch.skip -= 1
+        elif switch is not None and switch.count > 0:
             switch.count -= 1
             raise ApiError(switch.status, "Bad Gateway" if switch.status == 502 else "Internal")
 
