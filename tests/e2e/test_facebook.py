@@ -266,6 +266,39 @@ async def test_get_started_with_ref_joins_the_right_unit(
         assert session.get(InviteCode, "CDCSTN33").uses == 1  # type: ignore[union-attr]
 
 
+async def test_invite_command_link_joins_over_messenger(
+    fake: FakeGraph,
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    demo_data: None,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path,
+):
+    """`thidua invite` prints an m.me link; following it joins the unit it was made for."""
+    from bots.cli import main
+
+    monkeypatch.setenv("THIDUA_DATABASE_URL", database_url)
+    monkeypatch.setenv("THIDUA_FACEBOOK_PAGE_USERNAME", "congdoanminhphat")
+    assert (
+        main(["invite", MINH_PHAT, "--qr", str(tmp_path / "qr.png"), "--qr-for", "facebook"]) == 0
+    )
+    link = next(
+        word for word in capsys.readouterr().out.split() if word.startswith("https://m.me/")
+    )
+    assert link.startswith("https://m.me/congdoanminhphat?ref=")
+    code = link.split("?ref=", 1)[1]
+    assert code != "CDCSTN33"  # a fresh code, not the demo one
+    hoa = user(fake, client, runtime, "8815")
+    await join(hoa, code=code, name="Lê Thị Hoa")
+    with Session(runtime.engine) as session:
+        member = session.exec(select(Member).where(Member.full_name == "Lê Thị Hoa")).one()
+        unit = session.get(UnionUnit, member.unit_id)
+        assert unit is not None and unit.name == MINH_PHAT
+        assert session.get(InviteCode, code).uses == 1  # type: ignore[union-attr]
+
+
 async def test_ref_link_in_an_existing_thread(
     fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime, demo_data: None
 ):
