@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from core.campaigns.models import Campaign
 from core.dispatch import Context, Router, payload_arg, reply
 from core.leaderboards import service
 from core.leaderboards.rules import UnitMeasure
@@ -45,6 +46,9 @@ def scope_title(ctx: Context, code: str) -> str:
     if code.startswith("q"):
         quiz = ctx.session.get(Quiz, int(code[1:]))
         return _("quiz “{title}”", title=quiz.title) if quiz else _("a quiz")
+    campaign = ctx.session.get(Campaign, int(code[1:]))
+    if campaign is not None:
+        return _("campaign “{title}”", title=campaign.title)
     return _("campaign no. {number}", number=code[1:])
 
 

@@ -11,12 +11,17 @@ from core.storage.types import UTCDateTime
 
 
 class Quiz(SQLModel, table=True):
-    """A quiz of a unit: members of that unit and of the units below it may take it."""
+    """A quiz of a unit: members of that unit and of the units below it may take it. A quiz
+    of a campaign is for the campaign's audience while the campaign runs, and its points count
+    in the campaign's leaderboard."""
 
     __tablename__ = "quiz"
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    campaign_id: int | None = Field(
+        default=None, foreign_key="campaign.id", index=True, ondelete="SET NULL"
+    )
     title: str = Field(max_length=200)
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime)

@@ -11,6 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.campaigns import service as campaigns
+from core.campaigns.models import Campaign
 from core.errors import ConcurrencyConflict, DomainError, Forbidden, InvalidInput, NotFound
 from core.members import service as members
 from core.members.models import ConsentPurpose, Member, UnionUnit
@@ -36,6 +38,7 @@ class QuizSettings:
     speed_bonus: bool = True
     streak_bonus: bool = False
     shuffle_options: bool = True
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,19 @@ def create_quiz(
     publish: bool = True,
 ) -> Quiz:
     check_settings(settings)
-    if session.get(UnionUnit, unit_id) is None:
+    unit = session.get(UnionUnit, unit_id)
+    if unit is None:
         raise NotFound("unit_unknown")
+    if settings.campaign_id is not None:
+        campaign = session.get(Campaign, settings.campaign_id)
+        if campaign is None:
+            raise NotFound("campaign_unknown")
+        owner = session.get(UnionUnit, campaign.unit_id)
+        if owner is None or not members.is_in_subtree(unit, owner):
+            raise InvalidInput("campaign_of_another_unit", "the campaign is of another unit")
     quiz = Quiz(
         unit_id=unit_id,
+        campaign_id=settings.campaign_id,
         title=settings.title.strip(),
         opens_at=settings.opens_at,
         closes_at=settings.closes_at,
@@ -151,9 +163,16 @@ def get_quiz(session: Session, *, quiz_id: int) -> Quiz:
 
 
 def may_take(session: Session, *, quiz: Quiz, member: Member) -> bool:
+    """A member of the quiz's unit or below; for a campaign's quiz, also of the campaign's
+    audience (its units and worker groups) while the campaign runs."""
     unit = session.get(UnionUnit, member.unit_id)
     owner = session.get(UnionUnit, quiz.unit_id)
-    return unit is not None and owner is not None and members.is_in_subtree(unit, owner)
+    if unit is None or owner is None or not members.is_in_subtree(unit, owner):
+        return False
+    if quiz.campaign_id is None:
+        return True
+    running = campaigns.running_for_member(session, member=member)
+    return any(c.id == quiz.campaign_id for c in running)
 
 
 def quizzes_for(session: Session, *, member: Member, now: datetime) -> list[Quiz]:
@@ -162,7 +181,7 @@ def quizzes_for(session: Session, *, member: Member, now: datetime) -> list[Quiz
     if unit is None:
         return []
     ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return list(
+    found = list(
         session.exec(
             select(Quiz)
             .where(
@@ -174,6 +193,8 @@ def quizzes_for(session: Session, *, member: Member, now: datetime) -> list[Quiz
             .order_by(col(Quiz.closes_at), col(Quiz.id))
         )
     )
+    running = {c.id for c in campaigns.running_for_member(session, member=member)}
+    return [q for q in found if q.campaign_id is None or q.campaign_id in running]
 
 
 def attempts_of(session: Session, *, quiz_id: int, member_id: int) -> list[QuizAttempt]:
@@ -202,7 +223,7 @@ def start_attempt(
     require_taker(session, member=member)
     quiz = get_quiz(session, quiz_id=quiz_id)
     if not may_take(session, quiz=quiz, member=member):
-        raise Forbidden("not_for_your_unit")
+        raise Forbidden("not_for_you" if quiz.campaign_id else "not_for_your_unit")
     state = rules.availability(
         opens_at=quiz.opens_at,
         closes_at=quiz.closes_at,
@@ -337,6 +358,7 @@ def answer(
             source=PointsSource.QUIZ_ANSWER,
             source_id=f"{attempt.id}:{question.id}",
             now=now,
+            campaign_id=quiz.campaign_id,
             extra_scope=quiz_scope(quiz.id),  # type: ignore[arg-type]
             tz=tz,
         )

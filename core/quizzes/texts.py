@@ -13,6 +13,10 @@ def problem(ctx: Context, code: str) -> str:
             "Send /start to give your agreement."
         ),
         "not_for_your_unit": _("This quiz is for the members of another union."),
+        "not_for_you": _(
+            "This quiz belongs to a campaign that is not running for you (it may have ended, "
+            "or be meant for another group of members)."
+        ),
         "not_published": _("This quiz is not open yet."),
         "closed": _("This quiz has closed, so answers are no longer counted. Thank you!"),
         "no_attempts_left": _(
