@@ -19,6 +19,7 @@ from core.clock import SystemClock
 from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
 from core.i18n import Catalogs
+from core.initiatives.handlers import router as initiatives_router
 from core.leaderboards.handlers import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
@@ -42,6 +43,7 @@ def build_dispatcher() -> Dispatcher:
             linking_router,
             quizzes_router,
             leaderboards_router,
+            initiatives_router,
         ],
         fallbacks.FALLBACKS,
     )

@@ -54,32 +54,6 @@ def on_menu(ctx: Context) -> list[OutgoingMessage]:
     return [main_menu(ctx)]
 
 
-# Menu items whose features are not open yet. Each feature, when it lands, removes its entry
-# here and registers its own router for the prefix (the dispatcher refuses a prefix twice).
-NOT_OPEN_YET = ("initiative",)
-
-
-def _not_open_yet_text(ctx: Context, item: str) -> str:
-    _ = ctx.t.gettext
-    texts = {
-        "initiative": _(
-            "Sending initiatives through this chat is not open yet. Until then, please give "
-            "your idea to your union officer."
-        ),
-    }
-    return texts[item]
-
-
-def _register_not_open_yet(item: str) -> None:
-    @router.payload(item, members_only=True)
-    def _answer(ctx: Context) -> list[OutgoingMessage]:
-        return [main_menu(ctx, _not_open_yet_text(ctx, item))]
-
-
-for _item in NOT_OPEN_YET:
-    _register_not_open_yet(_item)
-
-
 @router.payload("menu", members_only=True)
 def on_menu_button(ctx: Context) -> list[OutgoingMessage]:
     from core.members.privacy import profile_messages

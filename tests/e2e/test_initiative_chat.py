@@ -1,0 +1,196 @@
+"""Initiatives over the web chat: submission with a draft resumed on a linked session, the
+review by an officer (info request, answer, acceptance), the reward and the ledger once."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import httpx
+import pytest
+from sqlmodel import Session, col, select
+
+from bots.bootstrap import Runtime
+from core import demo
+from core.campaigns.scope import Actor
+from core.initiatives import service
+from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
+from core.initiatives.rules import Band
+from core.members.models import Identity, Member, OfficerRole, UnionUnit
+from core.messages import Attachment, IncomingMessage
+from core.points.models import MemberScore, PointsEntry
+from tests.webchat import ChatUser
+
+pytestmark = pytest.mark.anyio
+UNIT = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+
+
+@pytest.fixture
+def demo_data(runtime: Runtime) -> None:
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        unit = session.exec(select(UnionUnit).where(UnionUnit.name == UNIT)).one()
+        officer_id = session.exec(
+            select(OfficerRole.member_id).where(OfficerRole.unit_id == unit.id)
+        ).one()
+        service.set_reward_table(
+            session,
+            actor=Actor.officer(officer_id),
+            unit_id=unit.id,  # type: ignore[arg-type]
+            effective_from=date(2026, 1, 1),
+            bands=[
+                Band(0, 10_000_000, 500_000, 10),
+                Band(10_000_000, 50_000_000, 2_000_000, 31),
+                Band(50_000_000, None, 5_000_000, 80),
+            ],
+            vnd_per_hour=50_000,
+            now=runtime.clock.now(),
+        )
+
+
+async def join(user: ChatUser, name: str, code: str = "CDCSTN33") -> None:
+    await user.say("/start")
+    await user.say(code)
+    await user.tap("onb:agree")
+    await user.say(name)
+    await user.tap("onb:group:direct_worker")
+    await user.tap("onb:leader:no")
+    await user.tap("onb:lang:vi")
+
+
+async def officer_chat(client: httpx.AsyncClient, runtime: Runtime, unit: str = UNIT) -> ChatUser:
+    """The demo officer of a unit, on a web chat session (as `/link` of a claim code would)."""
+    user = await ChatUser(client, runtime).open()
+    with Session(runtime.engine) as session, session.begin():
+        unit_id = session.exec(select(UnionUnit.id).where(UnionUnit.name == unit)).one()
+        officer_id = session.exec(
+            select(OfficerRole.member_id).where(OfficerRole.unit_id == unit_id)
+        ).one()
+        session.add(
+            Identity(platform="webchat", platform_user_id=user.session, member_id=officer_id)
+        )
+    return user
+
+
+async def send_photo(runtime: Runtime, user: ChatUser, attachment: Attachment) -> None:
+    await runtime.accept(
+        [
+            IncomingMessage(
+                platform="webchat",
+                external_id=f"{user.session}:photo:{attachment.ref}",
+                sender_id=user.session,
+                received_at=runtime.clock.now(),
+                attachments=(attachment,),
+            )
+        ]
+    )
+    await user.replies()
+
+
+async def test_submit_review_accept_over_web_chat(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+) -> None:
+    worker = await ChatUser(client, runtime).open()
+    await join(worker, "Nguyễn Thị Lan")
+    coworker = await ChatUser(client, runtime).open()
+    await join(coworker, "Trần Văn Hùng")
+    outsider = await ChatUser(client, runtime).open()
+    await join(outsider, "Lê Thị Thu", code="CDCSFD44")
+    officer = await officer_chat(client, runtime)
+
+    first = await worker.tap("initiative:menu")
+    assert "tên" in worker.texts(first).lower()
+    await worker.say("Gá kẹp nhanh cho máy phay")
+    await worker.say("Thay dao mất 20 phút mỗi lần")
+    empty = await worker.say("   ")
+    assert "giải pháp" not in worker.texts(empty).lower() or "không" in worker.texts(empty).lower()
+    await worker.say("Dùng gá kẹp cam thay bu lông")
+    await worker.tap("initiative:bk:money")
+    bad = await worker.say("abc")
+    assert "15000000" in worker.texts(bad)
+    negative = await worker.say("-5000000")
+    assert "15000000" in worker.texts(negative)
+
+    # a pause; the draft lives in the database and is continued later
+    await worker.tap("initiative:pause")
+    await worker.say("/menu")
+    phone = worker
+    resumed = await phone.tap("initiative:menu")
+    assert "Gá kẹp nhanh" in phone.texts(resumed)
+    asked = await phone.tap("initiative:resume")
+    assert "15 triệu" in phone.texts(asked)
+    await phone.say("24 triệu")
+
+    big = Attachment(kind="image", ref="big-photo", name="x.jpg", mime="image/jpeg", size=50 << 20)
+    await send_photo(runtime, phone, big)
+    assert "MB" in phone.texts(phone.last)
+    exe = Attachment(kind="file", ref="tool", name="setup.exe", size=1000)
+    await send_photo(runtime, phone, exe)
+    assert "chương trình" in phone.texts(phone.last).lower()
+    photo = Attachment(kind="image", ref="photo-1", name="ga.jpg", mime="image/jpeg", size=900_000)
+    await send_photo(runtime, phone, photo)
+    await phone.tap("initiative:next:files")
+
+    found = await phone.say("hung")  # no diacritics: still found
+    assert "Trần Văn Hùng" in str(found)
+    with Session(runtime.engine) as session:
+        outsider_id = session.exec(select(Member.id).where(Member.full_name == "Lê Thị Thu")).one()
+    refused = await phone.say("", payload=f"initiative:co:{outsider_id}")
+    assert "công đoàn cơ sở" in phone.texts(refused).lower()
+    await phone.say("hùng")
+    await phone.tap("Trần Văn Hùng")
+    await phone.tap("initiative:next:coauthors")
+    await phone.tap("initiative:cat:technical")
+    confirm = phone.last
+    assert "Trần Văn Hùng" in phone.texts(confirm)
+    sent = await phone.tap("initiative:submit")
+    code_match = re.search(r"SK-2026-\d{6}", phone.texts(sent))
+    assert code_match, phone.texts(sent)
+    tracking = code_match.group(0)
+
+    card = await officer.replies()
+    assert tracking in officer.texts(card)
+    asked = await officer.tap("Yêu cầu bổ sung thông tin")
+    await officer.say("Gá kẹp dùng cho máy nào?")
+    question = await worker.replies()
+    assert "Gá kẹp dùng cho máy nào?" in worker.texts(question)
+
+    answer = await phone.say("/my_initiatives")
+    assert tracking in phone.texts(answer)
+    await phone.tap(f"initiative:ans:{tracking and phone.payloads(answer)[0].rsplit(':', 1)[1]}")
+    await phone.say("Máy phay CNC số 3 và 4")
+    back = await officer.replies()
+    assert "Máy phay CNC số 3 và 4" in officer.texts(back)
+
+    accepted = await officer.tap("Chấp nhận")
+    text = officer.texts(accepted)
+    assert "2.000.000" in text and "₫" in text
+    again = await officer.say("", payload=officer.payloads(back)[0])
+    assert "một lần" in officer.texts(again)
+
+    with Session(runtime.engine) as session:
+        item = session.exec(select(Initiative).where(Initiative.code == tracking)).one()
+        assert item.status == "accepted"
+        assert (item.benefit_vnd, item.reward_vnd, item.reward_points) == (
+            24_000_000,
+            2_000_000,
+            31,
+        )
+        entries = session.exec(
+            select(PointsEntry)
+            .where(PointsEntry.source == "initiative")
+            .order_by(col(PointsEntry.points))
+        ).all()
+        assert sorted(e.points for e in entries) == [15, 16]
+        scores = session.exec(select(MemberScore).where(MemberScore.scope == "all")).all()
+        assert sorted(s.points for s in scores) == [15, 16]
+        attachments = session.exec(select(InitiativeAttachment)).all()
+        assert [a.ref for a in attachments] == ["photo-1"]
+        statuses = [
+            e.status
+            for e in session.exec(select(InitiativeEvent).order_by(col(InitiativeEvent.id)))
+        ]
+        assert statuses == ["received", "under_review", "needs_info", "under_review", "accepted"]
+
+    told = worker.texts(await worker.replies())
+    assert "1.000.000" in told  # each author's share
