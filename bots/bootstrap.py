@@ -128,6 +128,9 @@ def build_runtime(
         health=DbChannelHealth(engine, catalogs, clock, settings.timezone),
     )
     runtime.channels["webchat"] = WebchatChannel(mailbox)
+    from bots.api.quizzes import make_router as quizzes_api  # bots.api imports this module
+
+    runtime.routers.append(quizzes_api(runtime))
     if with_platforms:
         from bots.platforms import wire_platforms
 
