@@ -1,0 +1,1 @@
+"""Reports for officers: initiatives and commendations of the units in their scope."""
