@@ -83,38 +83,49 @@ def _broadcast_out(b: Broadcast, created: bool) -> BroadcastOut:
     )
 
 
+async def in_transaction(runtime: Runtime, work: Callable[[Session], T]) -> T:
+    def run() -> T:
+        # the rows are read after the commit to build the answer: keep their values
+        with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
+            return work(session)
+
+    try:
+        return await asyncio.to_thread(run)
+    except DomainError as err:
+        raise ApiError(_status(err), err.code) from err
+
+
+async def current_actor(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Actor:
+    """The officer behind the bearer token, or the operator for THIDUA_ADMIN_TOKEN."""
+    runtime: Runtime = request.app.state.runtime
+    scheme, _sep, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    admin = runtime.settings.admin_token
+    if admin and hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
+        return Actor.admin()
+    now = runtime.clock.now()
+    found = await in_transaction(
+        runtime, lambda s: service.actor_for_token(s, token=token, now=now)
+    )
+    if found is None:
+        raise HTTPException(401, "invalid token", {"WWW-Authenticate": "Bearer"})
+    request.state.actor = found
+    return found
+
+
+Caller = Annotated[Actor, Depends(current_actor)]
+
+
 def make_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["admin"])
     settings = runtime.settings
     policy = runtime.processor.config.delivery
 
     async def run(work: Callable[[Session], T]) -> T:
-        def in_transaction() -> T:
-            with Session(runtime.engine) as session, session.begin():
-                return work(session)
-
-        try:
-            return await asyncio.to_thread(in_transaction)
-        except DomainError as err:
-            raise ApiError(_status(err), err.code) from err
-
-    async def actor(
-        request: Request, authorization: Annotated[str | None, Header()] = None
-    ) -> Actor:
-        scheme, _sep, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-        admin = settings.admin_token.get_secret_value() if settings.admin_token else None
-        if admin and hmac.compare_digest(token.encode(), admin.encode()):
-            return Actor.admin()
-        now = runtime.clock.now()
-        found = await run(lambda s: service.actor_for_token(s, token=token, now=now))
-        if found is None:
-            raise HTTPException(401, "invalid token", {"WWW-Authenticate": "Bearer"})
-        request.state.actor = found
-        return found
-
-    Caller = Annotated[Actor, Depends(actor)]
+        return await in_transaction(runtime, work)
 
     @router.get("/campaigns", response_model=list[CampaignOut])
     async def list_campaigns(who: Caller) -> list[CampaignOut]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -361,8 +362,10 @@ def on_edit_step(ctx: Context) -> list[OutgoingMessage]:
 # --- announcing: launch, or a message to an audience ---------------------------------------
 
 
-def _announce_target(ctx: Context) -> tuple[broadcasts.Audience, Campaign | None]:
-    data = ctx.conv.data
+def _announce_target(
+    ctx: Context, data: dict[str, Any] | None = None
+) -> tuple[broadcasts.Audience, Campaign | None]:
+    data = ctx.conv.data if data is None else data
     if data.get("campaign_id"):
         campaign = service.get(ctx.session, actor=_actor(ctx), campaign_id=data["campaign_id"])
         return service.audience(ctx.session, campaign), campaign
@@ -482,7 +485,7 @@ def _go(ctx: Context) -> list[OutgoingMessage]:
                 scheduled_at=when,
             )
         else:
-            audience, campaign = _announce_target(ctx)
+            audience, campaign = _announce_target(ctx, data)
             broadcast, created = broadcasts.create(
                 ctx.session,
                 key=f"msg:{ctx.identity.id}:{data['nonce']}",

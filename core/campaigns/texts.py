@@ -26,7 +26,7 @@ def problem(ctx: Context, code: str) -> str:
     _ = ctx.t.gettext
     texts = {
         "not_an_officer": _("Only union officers can do this."),
-        "outside_scope": _("This belongs to a union outside the units you are an officer of."),
+        "outside_scope": _("That belongs to a union outside the units you are an officer of."),
         "campaign_unknown": _("I could not find that campaign."),
         "broadcast_unknown": _("I could not find that announcement."),
         "unit_unknown": _("I could not find that union unit."),
@@ -58,7 +58,6 @@ def problem(ctx: Context, code: str) -> str:
             "This messenger already belongs to another member. Send /forget here first if you "
             "want to link it to another profile."
         ),
-        "platform_taken": _("Your profile already has an account on this messenger."),
     }
     return texts.get(code, _("This cannot be done."))
 

@@ -32,7 +32,7 @@ def on_link(ctx: Context) -> list[OutgoingMessage]:
         ctx.member = member
         ctx.use_locale(member.locale)
         ctx.conv.end()
-        text = _(
+        text = ctx.t.gettext(
             "Done: this {platform} chat is now linked to the profile of {name}.",
             platform=platform_name(ctx, ctx.identity.platform),
             name=member.full_name or "",

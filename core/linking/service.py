@@ -126,9 +126,6 @@ def link_identity(session: Session, *, identity: Identity, text: str, now: datet
         raise DomainError("already_linked")
     if identity.member_id is not None:
         raise DomainError("identity_taken")
-    others = members.identities_of(session, member_id=member.id)  # type: ignore[arg-type]
-    if any(i.platform == identity.platform for i in others):
-        raise DomainError("platform_taken")
     identity.member_id = member.id
     member.preferred_platform = member.preferred_platform or identity.platform
     if member.onboarded_at is None:
