@@ -109,7 +109,7 @@ def _events(entries: list[Any], batch: ParsedBatch) -> Iterator[dict[str, Any]]:
 
 def parse_event(event: dict[str, Any]) -> IncomingMessage | None:
     """One `messaging[]` item; None for what is not a person's action (echo, receipt ...)."""
-    sender = str(event["sender"]["id"])
+    sender = _psid(event["sender"]["id"])
     timestamp = event.get("timestamp")
     received_at = _time(timestamp)
     message = event.get("message")
@@ -127,7 +127,7 @@ def parse_event(event: dict[str, Any]) -> IncomingMessage | None:
             return None
         return IncomingMessage(
             platform=Platform.FACEBOOK,
-            external_id=f"ref:{sender}:{_stamp(timestamp)}",
+            external_id=_bounded(f"ref:{sender}:{_stamp(timestamp)}"),
             sender_id=sender,
             received_at=received_at,
             referral=ref,
@@ -137,7 +137,7 @@ def parse_event(event: dict[str, Any]) -> IncomingMessage | None:
 
 def _message(sender: str, received_at: datetime, message: dict[str, Any]) -> IncomingMessage:
     mid = message["mid"]
-    if not isinstance(mid, str) or not mid:
+    if not isinstance(mid, str) or not mid.strip():
         raise ValueError("message.mid is missing")
     text = message.get("text")
     quick_reply = message.get("quick_reply")
@@ -147,7 +147,7 @@ def _message(sender: str, received_at: datetime, message: dict[str, Any]) -> Inc
     )
     return IncomingMessage(
         platform=Platform.FACEBOOK,
-        external_id=mid,
+        external_id=_bounded(mid),
         sender_id=sender,
         received_at=received_at,
         text=text if isinstance(text, str) else "",
@@ -163,11 +163,11 @@ def _postback(
     payload = payload if isinstance(payload, str) and payload else None
     mid = postback.get("mid")
     # Before Graph v11 postbacks had no mid: sender, time and payload identify a retry.
-    if isinstance(mid, str) and mid:
-        external_id = mid
+    if isinstance(mid, str) and mid.strip():
+        external_id = _bounded(mid)
     else:
         digest = hashlib.sha256((payload or "").encode()).hexdigest()[:16]
-        external_id = f"pb:{sender}:{_stamp(timestamp)}:{digest}"
+        external_id = _bounded(f"pb:{sender}:{_stamp(timestamp)}:{digest}")
     referral = postback.get("referral")
     ref = _ref(referral) if isinstance(referral, dict) else None
     if payload == GET_STARTED_PAYLOAD:
@@ -198,6 +198,26 @@ def _postback(
         payload=payload,
         referral=ref,
     )
+
+
+MAX_ID = 128  # the width of inbound_update.external_id and identity.platform_user_id
+
+
+def _psid(raw: Any) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise ValueError("sender.id must be a string")
+    psid = str(raw).strip()
+    if not psid or len(psid) > MAX_ID:
+        raise ValueError("sender.id is empty or too long")
+    return psid
+
+
+def _bounded(mid: str) -> str:
+    """Meta's mids fit easily; one that does not is replaced by its digest, which still
+    deduplicates retries of the same event."""
+    if len(mid) <= MAX_ID:
+        return mid
+    return "mh:" + hashlib.sha256(mid.encode("utf-8")).hexdigest()
 
 
 def _ref(referral: dict[str, Any]) -> str | None:

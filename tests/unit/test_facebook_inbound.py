@@ -166,6 +166,18 @@ def test_referral_event_id_is_derived_from_sender_and_time():
     assert parse_event({"sender": {"id": "9"}, "timestamp": 1, "referral": {"ref": ""}}) is None
 
 
+def test_ids_fit_the_columns():
+    long_mid = "m_" + "A" * 300
+    (m,) = parse_body(body(msg(mid=long_mid, text="x"))).messages
+    assert m.external_id.startswith("mh:") and len(m.external_id) <= 128
+    (again,) = parse_body(body(msg(mid=long_mid, text="x"))).messages
+    assert again.external_id == m.external_id
+    for sender in ("", "  ", "9" * 129, True, None, {"x": 1}):
+        event = {"sender": {"id": sender}, "timestamp": 1, "message": {"mid": "m_1", "text": "x"}}
+        batch = parse_body(body(event))
+        assert batch.messages == [] and batch.ignored == 1, sender
+
+
 def test_attachments_are_references():
     attachments = [
         {"type": "image", "payload": {"url": "https://cdn/x.jpg"}},
@@ -263,11 +275,12 @@ def test_arbitrary_events_never_crash_the_parser(batch_events: list[Any]):
     batch = parse_body(body(*batch_events))
     assert len(batch.messages) + batch.ignored == len(batch_events)
     for m in batch.messages:
-        assert m.external_id and m.sender_id
+        assert m.external_id.strip() and m.sender_id.strip()
+        assert len(m.external_id) <= 128 and len(m.sender_id) <= 128
 
 
 @given(
-    st.text(min_size=1, max_size=30).filter(str.strip),
+    st.from_regex(r"[0-9]{1,20}", fullmatch=True),
     st.text(max_size=200),
     st.integers(min_value=1, max_value=2**45),
 )
