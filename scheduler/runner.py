@@ -4,7 +4,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
 from core.ports import Clock
-from scheduler import jobs
+from scheduler import digests, jobs
 
 
 def build_scheduler(
@@ -33,5 +33,8 @@ def build_scheduler(
             id="due_work",
             coalesce=True,
             max_instances=1,
+        )
+        digests.register(
+            scheduler, engine=engine, clock=clock, policy=ticker.policy, catalogs=ticker.catalogs
         )
     return scheduler

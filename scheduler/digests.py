@@ -1,0 +1,89 @@
+"""The weekly members' digest (Monday 08:00) and the monthly officers' summary (the 1st, 08:30),
+in local time. Each batch is its own transaction; dedupe keys make a rerun send nothing twice,
+so a missed run may simply run late (misfire grace of a few hours)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.broadcasts.rules import DeliveryPolicy
+from core.i18n import Catalogs
+from core.leaderboards import digests
+from core.ports import Clock
+
+log = logging.getLogger(__name__)
+GRACE_SECONDS = 6 * 3600
+
+
+def weekly_digest(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
+    now = clock.now()
+    scope = digests.last_week(now, policy.timezone)
+    with Session(engine) as session:
+        ranks = digests.unit_ranks(session, scope=scope)
+    total, after = 0, 0
+    while True:
+        with Session(engine) as session, session.begin():
+            queued, last = digests.weekly_batch(
+                session,
+                scope=scope,
+                after_member_id=after,
+                policy=policy,
+                catalogs=catalogs,
+                now=now,
+                unit_ranks=ranks,
+            )
+        total += queued
+        if last is None:
+            break
+        after = last
+    log.info("weekly digest %s: %d messages queued", scope, total)
+    return total
+
+
+def monthly_summary(
+    engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs
+) -> int:
+    now = clock.now()
+    scope = digests.last_month(now, policy.timezone)
+    total, after = 0, 0
+    while True:
+        with Session(engine) as session, session.begin():
+            queued, last = digests.monthly_batch(
+                session,
+                scope=scope,
+                after_role_id=after,
+                policy=policy,
+                catalogs=catalogs,
+                now=now,
+            )
+        total += queued
+        if last is None:
+            break
+        after = last
+    log.info("monthly summary %s: %d messages queued", scope, total)
+    return total
+
+
+def register(
+    scheduler: Any, *, engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs
+) -> None:
+    """Add both jobs to an APScheduler scheduler (its time zone is the union's)."""
+    args = [engine, clock, policy, catalogs]
+    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_SECONDS}
+    scheduler.add_job(
+        weekly_digest,
+        "cron",
+        day_of_week="mon",
+        hour=8,
+        minute=0,
+        args=args,
+        id="weekly_digest",
+        **common,
+    )
+    scheduler.add_job(
+        monthly_summary, "cron", day=1, hour=8, minute=30, args=args, id="monthly_summary", **common
+    )
