@@ -4,6 +4,7 @@ account over the web chat, members who joined over the web chat."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 from sqlmodel import Session, select
@@ -94,3 +95,65 @@ async def create_campaign(
     launch = [p for p in user.payloads(saved) if p.startswith("campaigns:launch:")]
     assert launch, user.texts(saved)
     return int(launch[0].rsplit(":", 1)[1])
+
+
+def bulk_members(
+    engine,  # type: ignore[no-untyped-def]
+    *,
+    unit_id: int,
+    count: int,
+    platform: str,
+    seen: datetime | None,
+    now: datetime,
+    prefix: str,
+    consent: bool = True,
+) -> list[int]:
+    """`count` onboarded members of a unit, each with one identity on `platform` whose last
+    message was at `seen`. Inserted in bulk: the large broadcasts of the tests and benches."""
+    from sqlalchemy import insert
+
+    from core.members.models import Consent, Identity
+
+    with engine.begin() as conn:
+        ids = [
+            row[0]
+            for row in conn.execute(
+                insert(Member).returning(Member.id),
+                [
+                    {
+                        "unit_id": unit_id,
+                        "full_name": f"{prefix} {i}",
+                        "worker_group": "direct_worker",
+                        "holds_leadership_post": False,
+                        "locale": "vi",
+                        "preferred_platform": platform,
+                        "joined_at": now,
+                        "onboarded_at": now,
+                    }
+                    for i in range(count)
+                ],
+            )
+        ]
+        conn.execute(
+            insert(Identity),
+            [
+                {
+                    "platform": platform,
+                    "platform_user_id": f"{prefix}-{member_id}",
+                    "member_id": member_id,
+                    "first_seen_at": now,
+                    "last_inbound_at": seen,
+                }
+                for member_id in ids
+            ],
+        )
+        if consent:
+            conn.execute(
+                insert(Consent),
+                [
+                    {"member_id": m, "purpose": p, "granted_at": now}
+                    for m in ids
+                    for p in ("data_processing", "announcements")
+                ],
+            )
+    return ids
