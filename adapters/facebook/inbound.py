@@ -207,15 +207,15 @@ def _psid(raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int):
         raise ValueError("sender.id must be a string")
     psid = str(raw).strip()
-    if not psid or len(psid) > MAX_ID:
-        raise ValueError("sender.id is empty or too long")
+    if not psid or len(psid) > MAX_ID or not psid.isprintable():
+        raise ValueError("sender.id is empty, too long or not printable")
     return psid
 
 
 def _bounded(mid: str) -> str:
-    """Meta's mids fit easily; one that does not is replaced by its digest, which still
-    deduplicates retries of the same event."""
-    if len(mid) <= MAX_ID:
+    """Meta's mids fit easily; one that does not (or holds control characters, which
+    PostgreSQL refuses) is replaced by its digest, which still deduplicates retries."""
+    if len(mid) <= MAX_ID and mid.isprintable():
         return mid
     return "mh:" + hashlib.sha256(mid.encode("utf-8")).hexdigest()
 

@@ -230,6 +230,17 @@ async def test_malformed_signed_bodies(
     assert inbound_count(runtime) == 1
 
 
+async def test_control_characters_are_stored_not_refused(
+    fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime
+):
+    """PostgreSQL refuses NUL in text columns; a retry loop on that would unsubscribe us."""
+    event = fake.message_event("7001", "a\u0000b\u0007c", mid="m_nul\u0000")
+    response = await fake.deliver(client, fake.body([event]))
+    assert response.status_code == 200 and response.json()["new"] == 1
+    await runtime.drain()
+    assert len(fake.sent_to("7001")) == 1
+
+
 async def test_attachments_are_kept_as_references(
     fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime
 ):

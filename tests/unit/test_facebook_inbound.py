@@ -172,7 +172,9 @@ def test_ids_fit_the_columns():
     assert m.external_id.startswith("mh:") and len(m.external_id) <= 128
     (again,) = parse_body(body(msg(mid=long_mid, text="x"))).messages
     assert again.external_id == m.external_id
-    for sender in ("", "  ", "9" * 129, True, None, {"x": 1}):
+    (nul,) = parse_body(body(msg(mid="m_\x00x", text="x"))).messages
+    assert nul.external_id.startswith("mh:")
+    for sender in ("", "  ", "9" * 129, "12\x0034", True, None, {"x": 1}):
         event = {"sender": {"id": sender}, "timestamp": 1, "message": {"mid": "m_1", "text": "x"}}
         batch = parse_body(body(event))
         assert batch.messages == [] and batch.ignored == 1, sender
@@ -277,6 +279,7 @@ def test_arbitrary_events_never_crash_the_parser(batch_events: list[Any]):
     for m in batch.messages:
         assert m.external_id.strip() and m.sender_id.strip()
         assert len(m.external_id) <= 128 and len(m.sender_id) <= 128
+        assert m.external_id.isprintable() and m.sender_id.isprintable()
 
 
 @given(
