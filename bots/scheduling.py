@@ -8,7 +8,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from bots.settings import Settings
-from core.broadcasts.rules import DeliveryPolicy, parse_quiet_hours
+from core.broadcasts.rules import FACEBOOK_WINDOW_HOURS, DeliveryPolicy, parse_quiet_hours
 from scheduler.jobs import Ticker
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
             ("facebook", facebook_rate),
             ("zalo", zalo_per_minute / 60.0),
         ),
-        windows=(("facebook", 24.0), ("zalo", zalo_window)),
+        windows=(("facebook", FACEBOOK_WINDOW_HOURS), ("zalo", zalo_window)),
         template_platforms=frozenset({"zalo"} if settings.zalo_announcement_template_id else ()),
         quiet_start=quiet_start,
         quiet_end=quiet_end,

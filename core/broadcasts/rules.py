@@ -14,7 +14,12 @@ from core.text import split_text
 # The platforms' messaging windows (platforms.md): Messenger 24 h after the person's last
 # action; a Zalo OA may write 48 h free after the last interaction, up to 7 days billed, and
 # beyond that only with an approved template. Telegram and the web chat have no window.
-DEFAULT_WINDOWS: tuple[tuple[str, float], ...] = (("facebook", 24.0), ("zalo", 48.0))  # hours
+# Messenger's adapter keeps a minute's margin before the 24 h (our clock and Meta's differ).
+FACEBOOK_WINDOW_HOURS = 24.0 - 1 / 60
+DEFAULT_WINDOWS: tuple[tuple[str, float], ...] = (
+    ("facebook", FACEBOOK_WINDOW_HOURS),
+    ("zalo", 48.0),
+)
 TEXT_LIMITS: dict[str, int] = {"telegram": 4096, "facebook": 1999, "zalo": 2000}
 ANNOUNCEMENT_MAX = 4000  # longer announcements are refused: nobody reads more in a chat
 DEFAULT_RATES: tuple[tuple[str, float], ...] = (
@@ -112,7 +117,7 @@ def reach_of(contact: Contact, policy: DeliveryPolicy, now: datetime) -> Reach:
     window = policy.window(contact.platform)
     if window is None:
         return Reach.NOW
-    if contact.last_inbound_at is not None and now - contact.last_inbound_at < window:
+    if contact.last_inbound_at is not None and now - contact.last_inbound_at <= window:
         return Reach.NOW
     if contact.platform in policy.template_platforms:
         return Reach.TEMPLATE

@@ -107,6 +107,7 @@ def bulk_members(
     now: datetime,
     prefix: str,
     consent: bool = True,
+    blocked: bool = False,
 ) -> list[int]:
     """`count` onboarded members of a unit, each with one identity on `platform` whose last
     message was at `seen`. Inserted in bulk: the large broadcasts of the tests and benches."""
@@ -139,10 +140,11 @@ def bulk_members(
             [
                 {
                     "platform": platform,
-                    "platform_user_id": f"{prefix}-{member_id}",
+                    "platform_user_id": platform_user_id(platform, prefix, member_id),
                     "member_id": member_id,
                     "first_seen_at": now,
                     "last_inbound_at": seen,
+                    "blocked_at": now if blocked else None,
                 }
                 for member_id in ids
             ],
@@ -157,3 +159,10 @@ def bulk_members(
                 ],
             )
     return ids
+
+
+def platform_user_id(platform: str, prefix: str, member_id: int) -> str:
+    """Telegram chat ids are numbers; the others are opaque strings."""
+    if platform == "telegram":
+        return str(1_000_000_000 + member_id)
+    return f"{prefix}-{member_id}"
