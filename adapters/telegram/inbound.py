@@ -12,6 +12,7 @@ import dataclasses
 import hmac
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +29,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member", "poll_answer")
 _DEEP_LINK = re.compile(r"^/start(?:@\w+)?\s+([A-Za-z0-9_-]{1,64})\s*$")
+PAYLOAD_MEMORY = 10_000
 POLL_PAYLOAD_PREFIX = "poll"  # payload of a poll answer: "poll:<poll_id>:<option ids, comma>"
 
 
@@ -211,7 +213,9 @@ def _parse_poll_answer(answer: PollAnswer, external_id: str) -> Parsed:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    stored: bool  # False: a duplicate, or nothing to store
+    """After `handle` returns, the update is stored (the unique key dropped it if it was a
+    redelivery) unless `ignored` says why it was not worth storing."""
+
     ignored: str = ""
     callback_query_id: str | None = None
 
@@ -226,22 +230,33 @@ class TelegramInbound:
         self.payloads = payloads
         self.bot = bot
         self.bot_id = bot_id
+        self._payloads: OrderedDict[str, str] = OrderedDict()  # key -> payload, never changes
 
     async def handle(self, update: Update) -> Outcome:
-        """Store what the update means. Raises StoreUnavailable when nothing could be stored;
-        the callback query (if any) must then still be answered by the caller."""
+        """Store what the update means. Raises StoreUnavailable when it could not be stored
+        (the webhook answers 503 and Telegram delivers it again)."""
         parsed = parse_update(update, bot_id=self.bot_id)
         message = parsed.message
         if message is None:
             if parsed.ignored:
                 log.debug("telegram update %s ignored: %s", update.update_id, parsed.ignored)
-            return Outcome(False, parsed.ignored, parsed.callback_query_id)
+            return Outcome(parsed.ignored, parsed.callback_query_id)
         if parsed.callback_key is not None:
-            payload = await self.payloads.payload_for(parsed.callback_key)
+            payload = await self._payload_for(parsed.callback_key)
             # An unknown key (a button from before a reset, or forged) is a stale button.
             message = dataclasses.replace(message, payload=payload or "")
-        new = await self.sink.accept([message])
-        return Outcome(bool(new), "", parsed.callback_query_id)
+        await self.sink.accept([message])
+        return Outcome("", parsed.callback_query_id)
+
+    async def _payload_for(self, key: str) -> str | None:
+        payload = self._payloads.get(key)
+        if payload is None:
+            payload = await self.payloads.payload_for(key)
+            if payload is not None:  # unknown keys are not remembered: they may be forged
+                self._payloads[key] = payload
+                while len(self._payloads) > PAYLOAD_MEMORY:
+                    self._payloads.popitem(last=False)
+        return payload
 
     async def answer_callback(self, query_id: str) -> None:
         """Stop the spinner on the person's button. Failing is harmless (the query is too

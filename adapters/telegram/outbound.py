@@ -36,6 +36,7 @@ TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
 CALLBACK_DATA_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
 PROGRESS_MEMORY = 10_000
+KEY_MEMORY = 10_000
 
 
 def utf16_len(text: str) -> int:
@@ -113,6 +114,7 @@ class TelegramChannel:
         self.health = health
         self.paid_broadcast = paid_broadcast
         self._progress: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+        self._keys: OrderedDict[str, str] = OrderedDict()  # payload -> key, never changes
         self._auth_flagged = False
 
     async def send(
@@ -170,11 +172,24 @@ class TelegramChannel:
             return None
         rows = []
         for button in buttons:
-            data = await self.payloads.key_for(button.payload)
+            data = await self._key_for(button.payload)
             if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback_data key {data!r} is not 1-64 bytes")
             rows.append([InlineKeyboardButton(button.label, callback_data=data)])
         return InlineKeyboardMarkup(rows)
+
+    async def _key_for(self, payload: str) -> str:
+        """The store gives one payload one key for good, so keys are remembered here: the same
+        buttons go to everyone, and a database round trip per button would queue behind (and
+        in front of) the webhook's own stores."""
+        key = self._keys.get(payload)
+        if key is None:
+            key = self._keys[payload] = await self.payloads.key_for(payload)
+            while len(self._keys) > KEY_MEMORY:
+                self._keys.popitem(last=False)
+        else:
+            self._keys.move_to_end(payload)
+        return key
 
     async def _failed(self, chat_id: int | str, exc: TelegramError) -> DeliveryFailure:
         failure = classify(exc)

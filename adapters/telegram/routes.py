@@ -64,6 +64,6 @@ def make_router(inbound: TelegramInbound, *, secret: str | None, body_limit: int
             return _answer(503, "the update could not be stored; please deliver it again")
         if outcome.callback_query_id is not None:
             background.add_task(inbound.answer_callback, outcome.callback_query_id)
-        return JSONResponse({"ok": True, "duplicate": not outcome.stored and not outcome.ignored})
+        return JSONResponse({"ok": True})
 
     return router

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from telegram import Bot
 
+from adapters.telegram.batching import GroupCommit
 from adapters.telegram.client import make_bot
 from adapters.telegram.inbound import TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
@@ -55,7 +57,7 @@ def build(runtime: Runtime, *, timer: Timer | None = None) -> TelegramParts:
         paid_broadcast=settings.telegram_paid_broadcast,
     )
     token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
-    inbound = TelegramInbound(runtime, runtime.payloads, bot, bot_id=bot_id_of(token))
+    inbound = TelegramInbound(GroupCommit(runtime), runtime.payloads, bot, bot_id=bot_id_of(token))
     return TelegramParts(bot, channel, inbound)
 
 
@@ -65,6 +67,8 @@ def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
     settings = runtime.settings
     if settings.telegram_token is None:
         return
+    # httpx logs every request URL at INFO, and a Bot API URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     parts = build(runtime, timer=timer)
     secret = settings.telegram_webhook_secret
     runtime.channels[parts.channel.platform] = parts.channel

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -20,9 +21,11 @@ from telegram.error import (
     TimedOut,
 )
 
+from adapters.telegram.batching import GroupCommit
 from adapters.telegram.outbound import classify, split_for_telegram, utf16_len
 from adapters.telegram.ratelimit import Limits, RateLimiter, is_group
-from core.errors import DeliveryErrorKind
+from core.errors import DeliveryErrorKind, StoreUnavailable
+from core.messages import IncomingMessage
 
 
 @given(st.text(alphabet=st.sampled_from("aăâ đ😀 .\n"), max_size=12_000))
@@ -116,3 +119,39 @@ async def test_paid_mode_and_flood_pause() -> None:
 
 def test_group_ids() -> None:
     assert is_group(-100) and is_group("@channel") and not is_group(42) and not is_group("42")
+
+
+class CountingSink:
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[int] = []
+        self.fail = fail
+
+    async def accept(self, messages) -> int:  # type: ignore[no-untyped-def]
+        self.calls.append(len(messages))
+        await asyncio.sleep(0)
+        if self.fail:
+            raise StoreUnavailable("database is locked")
+        return len(messages)
+
+
+def incoming(n: int) -> IncomingMessage:
+    return IncomingMessage("telegram", str(n), "1", datetime.now(UTC), text="x")
+
+
+@pytest.mark.anyio
+async def test_group_commit_stores_concurrent_updates_together() -> None:
+    sink = CountingSink()
+    group = GroupCommit(sink, max_batch=4)
+    results = await asyncio.gather(*(group.accept([incoming(i)]) for i in range(10)))
+    assert sum(sink.calls) == 10 and sink.calls[0] == 4 and len(sink.calls) < 10
+    assert all(r > 0 for r in results)
+    assert await group.accept([incoming(11)]) == 1  # alone, later: its own store
+
+
+@pytest.mark.anyio
+async def test_group_commit_failure_reaches_every_caller() -> None:
+    group = GroupCommit(CountingSink(fail=True))
+    outcomes = await asyncio.gather(
+        *(group.accept([incoming(i)]) for i in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(o, StoreUnavailable) for o in outcomes)
