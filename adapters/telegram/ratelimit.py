@@ -59,6 +59,9 @@ class Limits:
     paid_per_second: float = 1000.0  # allow_paid_broadcast: 0.1 Star per message
     per_chat_seconds: float = 1.0  # one message per second to one chat
     group_per_minute: float = 20.0
+    # Sends paced exactly at a limit reach Telegram with network jitter, and a late one can
+    # fall inside the next window's count: every interval is stretched by this fraction.
+    margin: float = 0.05
 
 
 def is_group(chat_id: int | str) -> bool:
@@ -79,19 +82,22 @@ class RateLimiter:
     _paused_until: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
-        self._overall = Schedule(1.0 / self.limits.overall_per_second)
-        self._paid = Schedule(1.0 / self.limits.paid_per_second)
+        stretch = 1.0 + self.limits.margin
+        self._overall = Schedule(stretch / self.limits.overall_per_second)
+        self._paid = Schedule(stretch / self.limits.paid_per_second)
+        self._chat_interval = stretch * self.limits.per_chat_seconds
+        self._group_interval = stretch * 60.0 / self.limits.group_per_minute
 
     def _schedules(self, chat_id: int | str, paid: bool) -> list[Schedule]:
         key = str(chat_id)
         chat = self._chats.get(key)
         if chat is None:
-            chat = self._chats[key] = Schedule(self.limits.per_chat_seconds)
+            chat = self._chats[key] = Schedule(self._chat_interval)
         schedules = [self._paid if paid else self._overall, chat]
         if is_group(chat_id):
             group = self._groups.get(key)
             if group is None:
-                group = self._groups[key] = Schedule(60.0 / self.limits.group_per_minute)
+                group = self._groups[key] = Schedule(self._group_interval)
             schedules.append(group)
         return schedules
 

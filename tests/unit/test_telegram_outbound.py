@@ -85,7 +85,7 @@ class StepTimer:
 @pytest.mark.anyio
 async def test_limiter_paces_overall_per_chat_and_per_group() -> None:
     timer = StepTimer()
-    limiter = RateLimiter(Limits(overall_per_second=30), timer)
+    limiter = RateLimiter(Limits(overall_per_second=30, margin=0.0), timer)
     for i in range(60):
         async with limiter.slot(1000 + i):
             pass
@@ -105,7 +105,7 @@ async def test_limiter_paces_overall_per_chat_and_per_group() -> None:
 @pytest.mark.anyio
 async def test_paid_mode_and_flood_pause() -> None:
     timer = StepTimer()
-    limiter = RateLimiter(Limits(overall_per_second=30, paid_per_second=1000), timer)
+    limiter = RateLimiter(Limits(overall_per_second=30, paid_per_second=1000, margin=0.0), timer)
     for i in range(100):
         async with limiter.slot(i + 1, paid=True):
             pass
@@ -155,3 +155,11 @@ async def test_group_commit_failure_reaches_every_caller() -> None:
         *(group.accept([incoming(i)]) for i in range(3)), return_exceptions=True
     )
     assert all(isinstance(o, StoreUnavailable) for o in outcomes)
+
+
+def test_margin_stretches_every_interval() -> None:
+    timer = StepTimer()
+    limiter = RateLimiter(Limits(overall_per_second=30, margin=0.05), timer)
+    first, second = limiter.reserve(1), limiter.reserve(1)
+    assert second - first == pytest.approx(1.05)
+    assert limiter.reserve(2) - second == pytest.approx(1.05 / 30)
