@@ -17,7 +17,8 @@ from bots.api.routes import make_router as admin_api_router
 from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
-from bots.worker import DeliveryWorker, process_forever
+from bots.web import install as install_web_ui
+from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def create_app(
         scheduler = None
         if background:
             tasks.append(asyncio.create_task(process_forever(runtime, stop)))
-            tasks.append(asyncio.create_task(DeliveryWorker(runtime).run_forever(stop)))
+            tasks += [asyncio.create_task(w.run_forever(stop)) for w in per_platform(runtime)]
             scheduler = build_scheduler(
                 runtime.engine,
                 runtime.clock,
@@ -81,4 +82,6 @@ def create_app(
     app.add_exception_handler(ApiError, api_error_handler)
     for router in runtime.routers:
         app.include_router(router)
+    if settings.web_ui:
+        install_web_ui(app, runtime)
     return app

@@ -29,6 +29,7 @@ from core.processing import Processor
 from core.quizzes.handlers import router as quizzes_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
+from core.websignin.handlers import router as websignin_router
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def build_dispatcher() -> Dispatcher:
             linking_router,
             quizzes_router,
             leaderboards_router,
+            websignin_router,
             initiatives_router,
         ],
         fallbacks.FALLBACKS,
@@ -131,6 +133,9 @@ def build_runtime(
     from bots.api.quizzes import make_router as quizzes_api  # bots.api imports this module
 
     runtime.routers.append(quizzes_api(runtime))
+    from bots.api.initiatives import make_router as initiatives_api
+
+    runtime.routers.append(initiatives_api(runtime))
     if with_platforms:
         from bots.platforms import wire_platforms
 

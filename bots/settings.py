@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "THIDUA_"
@@ -76,6 +83,20 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=120, ge=2)  # a dead worker's rows return after it
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
+
+    # Officer web UI (issue 9)
+    web_ui: bool = False  # serve the officer pages under /web
+    web_secret: SecretStr | None = None  # signs the session cookies; 32+ characters
+    web_session_hours: int = Field(default=12, ge=1, le=168)  # a sign-in lasts this long
+    web_secure_cookies: bool = False  # set on HTTPS deployments: cookies only over TLS
+
+    @model_validator(mode="after")
+    def _web_secret_when_on(self) -> Settings:
+        if self.web_ui:
+            secret = self.web_secret.get_secret_value() if self.web_secret else ""
+            if len(secret) < 32:
+                raise ValueError("THIDUA_WEB_UI needs THIDUA_WEB_SECRET (32+ characters)")
+        return self
 
     @field_validator("quiet_hours")
     @classmethod

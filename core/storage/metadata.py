@@ -10,6 +10,7 @@ import core.linking.models
 import core.members.models
 import core.points.models
 import core.quizzes.models
-import core.storage.models  # noqa: F401
+import core.storage.models
+import core.websignin.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -1,0 +1,38 @@
+"""The officer web UI: server-rendered pages under /web (Jinja2, vendored htmx, no build step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from bots.bootstrap import Runtime
+from bots.web.context import PREFIX, SignInRequired, Visit, WebApp, WebProblem
+from bots.web.routes import make_router
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI, runtime: Runtime) -> None:
+    """Mount the officer pages and their static files on the app."""
+    web = WebApp(runtime)
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
+    app.include_router(make_router(web))
+
+    async def sign_in_first(request: Request, _exc: Exception) -> Response:
+        visit = Visit(web, request)
+        if visit.session.member_id is not None:  # no longer an officer: forget the sign-in
+            visit.replace_session(visit.session.signed_out())
+        return visit.redirect(f"{PREFIX}/signin")
+
+    async def problem_page(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, WebProblem)
+        visit = Visit(web, request)
+        return visit.render(
+            "problem.html", status=exc.status, message=visit.problem(exc.err), code=exc.status
+        )
+
+    app.add_exception_handler(SignInRequired, sign_in_first)
+    app.add_exception_handler(WebProblem, problem_page)

@@ -1,0 +1,242 @@
+"""One request to the officer pages: its session, its language, its database work, its answer."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from bots.bootstrap import Runtime
+from bots.web import problems
+from bots.web.session import COOKIE, SessionCodec, WebSession
+from core.campaigns.scope import Actor
+from core.errors import DomainError, Forbidden, NotFound
+from core.i18n import Translator
+from core.initiatives.notify import Notifier
+from core.members import service as members
+from core.members.models import Member, UnionUnit
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+TEMPLATES = Path(__file__).parent / "templates"
+PREFIX = "/web"
+
+
+class SignInRequired(Exception):
+    """No officer is signed in (or they are no longer an officer): go to the sign-in page."""
+
+
+class WebProblem(Exception):
+    def __init__(self, status: int, err: DomainError | str) -> None:
+        super().__init__(err if isinstance(err, str) else err.code)
+        self.status, self.err = status, err
+
+
+def status_of(err: DomainError) -> int:
+    if isinstance(err, NotFound):
+        return 404
+    if isinstance(err, Forbidden):
+        return 403
+    return 422
+
+
+@dataclass
+class SigninThrottle:
+    """Wrong sign-in codes per client address: a few a quarter of an hour."""
+
+    limit: int = 10
+    window: float = 15 * 60
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+
+    def blocked(self, client: str) -> bool:
+        seen = self._failures.get(client)
+        now = time.monotonic()
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        return bool(seen) and len(seen) >= self.limit
+
+    def failed(self, client: str) -> None:
+        self._failures.setdefault(client, deque()).append(time.monotonic())
+
+
+@dataclass(frozen=True)
+class Me:
+    member_id: int
+    name: str
+    units: tuple[UnionUnit, ...]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.officer(self.member_id)
+
+
+class WebApp:
+    """What every officer page shares, built once when the app is made."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        assert settings.web_secret is not None
+        self.runtime = runtime
+        self.settings = settings
+        self.codec = SessionCodec(
+            settings.web_secret.get_secret_value(), timedelta(hours=settings.web_session_hours)
+        )
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.throttle = SigninThrottle()
+        self.policy = runtime.processor.config.delivery
+        self.notifier = Notifier(catalogs=runtime.catalogs, config=runtime.processor.config)
+
+    def translator(self, locale: str | None) -> Translator:
+        return self.runtime.catalogs.translator(
+            locale or self.settings.default_locale, self.settings.timezone
+        )
+
+
+class Visit:
+    def __init__(self, web: WebApp, request: Request) -> None:
+        self.web = web
+        self.request = request
+        loaded = web.codec.loads(request.cookies.get(COOKIE))
+        self.session = loaded or WebSession()
+        self.dirty = loaded is None
+        self.t = web.translator(self.session.locale)
+        self.me: Me | None = None
+
+    @property
+    def now(self):  # type: ignore[no-untyped-def]
+        return self.web.runtime.clock.now()
+
+    @property
+    def actor(self) -> Actor:
+        if self.me is None:
+            raise SignInRequired
+        return self.me.actor
+
+    def replace_session(self, session: WebSession) -> None:
+        self.session = session
+        self.dirty = True
+        self.t = self.web.translator(session.locale)
+
+    async def db(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one transaction in a worker thread; a DomainError becomes a page
+        with the status it deserves (404 also for another union's things: nothing leaks)."""
+
+        def in_transaction() -> T:
+            with (
+                Session(self.web.runtime.engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                return work(session)
+
+        try:
+            return await asyncio.to_thread(in_transaction)
+        except Forbidden as err:
+            log.warning(
+                "web: scope refused (%s) for member %s at %s %s",
+                err.code,
+                self.session.member_id,
+                self.request.method,
+                self.request.url.path,
+            )
+            raise WebProblem(404, "not_found") from err
+        except DomainError as err:
+            raise WebProblem(status_of(err), err) from err
+
+    async def officer(self) -> Me:
+        """The signed-in officer, checked against the database on every request."""
+        member_id = self.session.member_id
+        if member_id is None:
+            raise SignInRequired
+
+        def load(session: Session) -> Me | None:
+            member = session.get(Member, member_id)
+            units = members.officer_units(session, member_id=member_id)
+            if member is None or not units:
+                return None
+            return Me(member_id, member.full_name or "", tuple(units))
+
+        me = await self.db(load)
+        if me is None:
+            self.replace_session(self.session.signed_out())
+            raise SignInRequired
+        self.me = me
+        return me
+
+    async def form(self) -> FormData:
+        """The posted form, once its CSRF token (field or htmx header) matches the session's."""
+        form = await self.request.form()
+        sent = self.request.headers.get("x-csrf-token") or str(form.get("csrf") or "")
+        if not sent or not hmac.compare_digest(sent.encode(), self.session.csrf.encode()):
+            log.warning("web: CSRF token refused at %s", self.request.url.path)
+            raise WebProblem(403, "csrf")
+        return form
+
+    def problem(self, err: DomainError | str) -> str:
+        return problems.text(self.t, err)
+
+    def finish(self, response: Response) -> Response:
+        if self.dirty:
+            response.set_cookie(
+                COOKIE,
+                self.web.codec.dumps(self.session),
+                max_age=int(self.web.codec.lifetime.total_seconds()),
+                path=PREFIX,
+                httponly=True,
+                samesite="lax",
+                secure=self.web.settings.web_secure_cookies,
+            )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def render(self, template: str, *, status: int = 200, **data: Any) -> Response:
+        t = self.t
+        page = self.web.env.get_template(template).render(
+            _=t.gettext,
+            t=t,
+            lang=t.locale,
+            csrf=self.session.csrf,
+            me=self.me,
+            path=self.request.url.path,
+            P=PREFIX,
+            **data,
+        )
+        return self.finish(HTMLResponse(page, status_code=status))
+
+    def redirect(self, url: str) -> Response:
+        if self.request.headers.get("hx-request"):
+            return self.finish(Response(status_code=204, headers={"HX-Redirect": url}))
+        return self.finish(RedirectResponse(url, status_code=303))
+
+
+def in_scope_units(session: Session, me: Me) -> list[UnionUnit]:
+    """Every unit the officer may act on, ordered as a tree (by path)."""
+    return list(
+        session.exec(
+            select(UnionUnit).where(me.actor.unit_filter(session)).order_by(UnionUnit.path)
+        )
+    )
+
+
+async def officer_visit(web: WebApp, request: Request) -> Visit:
+    visit = Visit(web, request)
+    await visit.officer()
+    return visit

@@ -1,0 +1,45 @@
+"""Words for the DomainError codes the feature services raise, taken from the features' own
+texts; only the web's own codes are worded here."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from core.campaigns.texts import problem as campaign_problem
+from core.errors import DomainError
+from core.i18n import N_, Translator
+from core.initiatives.problems import TEXTS as INITIATIVE_TEXTS
+from core.initiatives.problems import problem_text as initiative_problem
+from core.quizzes.texts import problem as quiz_problem
+
+WEB_TEXTS: dict[str, str] = {
+    "signin_code_unknown": N_(
+        "This sign-in code is not valid. Check it, or send /signin to the bot for a new one."
+    ),
+    "signin_code_used": N_("This sign-in code has already been used. Send /signin for a new one."),
+    "signin_code_expired": N_("This sign-in code has expired. Send /signin for a new one."),
+    "signin_throttled": N_("Too many wrong codes from this browser. Please wait 15 minutes."),
+    "csrf": N_("This form has expired. Please reload the page and try again."),
+    "not_found": N_("This page does not exist, or it belongs to a union outside your units."),
+    "file_missing": N_("Please choose a CSV or XLSX file."),
+    "bad_date": N_("Please enter the dates as YYYY-MM-DD."),
+    "bad_number": N_("Please enter a whole number."),
+    "not_an_officer": N_("The officer web page is only for union officers."),
+}
+QUIZ_CODES = frozenset(
+    {"not_published", "closed", "quiz_unknown", "not_closed", "bad_title", "no_questions"}
+)
+
+
+def text(t: Translator, err: DomainError | str) -> str:
+    code = err if isinstance(err, str) else err.code
+    if code in WEB_TEXTS:
+        return t.gettext(WEB_TEXTS[code])
+    if code in INITIATIVE_TEXTS:
+        return initiative_problem(t, err)
+    like_ctx = SimpleNamespace(t=t)
+    if code in QUIZ_CODES:
+        return quiz_problem(like_ctx, code)  # type: ignore[arg-type]
+    if code.startswith("bank_") and isinstance(err, DomainError):
+        return str(err)
+    return campaign_problem(like_ctx, code)  # type: ignore[arg-type]

@@ -1,0 +1,15 @@
+"""Every officer page, one module per area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bots.web.context import PREFIX, WebApp
+from bots.web.routes import auth, campaigns, dashboard, initiatives, leaderboards
+
+
+def make_router(web: WebApp) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    for area in (auth, dashboard, campaigns, initiatives, leaderboards):
+        area.register(router, web)
+    return router

@@ -1,0 +1,123 @@
+"""The dashboard: running campaigns with their reach and participation per unit, and the
+initiatives waiting for a decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from bots.web.context import Me, WebApp, officer_visit
+from core.broadcasts import service as broadcasts
+from core.broadcasts.models import Broadcast, BroadcastKind
+from core.campaigns import service as campaigns
+from core.campaigns.models import Campaign, CampaignStatus
+from core.initiatives import service as initiatives
+from core.initiatives.models import Initiative
+from core.initiatives.rules import OPEN
+from core.leaderboards import service as boards
+from core.leaderboards.rules import UnitRow
+from core.members.models import UnionUnit
+from core.points.rules import campaign_scope
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    name: str
+    audience: int
+    sent: int
+    members: int
+    participants: int
+
+    @property
+    def reach_pct(self) -> int:
+        return round(100 * self.sent / self.audience) if self.audience else 0
+
+    @property
+    def participation_pct(self) -> int:
+        return round(100 * self.participants / self.members) if self.members else 0
+
+
+@dataclass(frozen=True)
+class RunningCampaign:
+    campaign: Campaign
+    broadcast_id: int | None
+    audience: int
+    sent: int
+    units: list[UnitLine]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    running: list[RunningCampaign]
+    pending: list[Initiative]
+    pending_total: int
+
+
+def launch_of(session: Session, campaign: Campaign) -> Broadcast | None:
+    return session.exec(
+        select(Broadcast)
+        .where(Broadcast.campaign_id == campaign.id, Broadcast.kind == BroadcastKind.LAUNCH)
+        .order_by(col(Broadcast.id).desc())
+    ).first()
+
+
+def running_campaign(session: Session, campaign: Campaign) -> RunningCampaign:
+    launch = launch_of(session, campaign)
+    report = broadcasts.report(session, broadcast=launch) if launch else None
+    unit = session.get(UnionUnit, campaign.unit_id)
+    rows: dict[int, UnitRow] = {
+        r.unit_id: r
+        for r in boards.unit_rows(session, scope=campaign_scope(campaign.id or 0), within=unit)
+    }
+    lines = []
+    unit_ids = set(rows) | set(report.by_unit if report else {})
+    names = {
+        u.id: u.name for u in session.exec(select(UnionUnit).where(col(UnionUnit.id).in_(unit_ids)))
+    }
+    for unit_id in sorted(unit_ids, key=lambda i: names.get(i, "")):
+        counts = report.by_unit.get(unit_id, {}) if report else {}
+        row = rows.get(unit_id)
+        lines.append(
+            UnitLine(
+                name=names.get(unit_id, ""),
+                audience=sum(counts.values()),
+                sent=counts.get(broadcasts.SENT, 0),
+                members=row.members if row else 0,
+                participants=row.participants if row else 0,
+            )
+        )
+    return RunningCampaign(
+        campaign=campaign,
+        broadcast_id=launch.id if launch else None,
+        audience=report.audience if report else 0,
+        sent=report.totals[broadcasts.SENT] if report else 0,
+        units=lines,
+    )
+
+
+def dashboard(session: Session, me: Me) -> Dashboard:
+    actor = me.actor
+    live = [
+        c
+        for c in campaigns.in_scope(session, actor=actor, limit=200)
+        if c.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED)
+    ]
+    pending = initiatives.in_scope(session, actor=actor, statuses=tuple(OPEN), limit=200)
+    return Dashboard(
+        running=[running_campaign(session, c) for c in live[:10]],
+        pending=pending[:8],
+        pending_total=len(pending),
+    )
+
+
+def register(router: APIRouter, web: WebApp) -> None:
+    @router.get("/")
+    async def home(request: Request) -> Response:
+        visit = await officer_visit(web, request)
+        me = visit.me
+        assert me is not None
+        data = await visit.db(lambda s: dashboard(s, me))
+        return visit.render("dashboard.html", data=data)

@@ -1,0 +1,60 @@
+"""A web chat user against the running server (background workers on), over real HTTP."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import httpx
+
+
+class LiveChat:
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=15)
+        self.session = self.http.post("/chat/api/session").json()["session"]
+        self.after = 0
+
+    def send(self, text: str = "", payload: str | None = None) -> list[dict[str, Any]]:
+        """Send and return the replies once the bot has answered (long poll, no sleeps)."""
+        body: dict[str, Any] = {"session": self.session, "text": text, "id": uuid.uuid4().hex}
+        if payload is not None:
+            body["payload"] = payload
+        assert self.http.post("/chat/api/messages", json=body).status_code == 202
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            got = self.http.get(
+                "/chat/api/messages",
+                params={"session": self.session, "after": self.after, "wait": 5},
+            ).json()["messages"]
+            if got:
+                self.after = got[-1]["id"]
+                return got
+        raise AssertionError(f"no answer to {text or payload!r}")
+
+    def received(self) -> str:
+        """What the bot sent since the last read (waits for at least one message)."""
+        got = self.http.get(
+            "/chat/api/messages", params={"session": self.session, "after": self.after, "wait": 10}
+        ).json()["messages"]
+        if got:
+            self.after = got[-1]["id"]
+        return "\n".join(m["text"] for m in got)
+
+    def text_of(self, text: str = "", payload: str | None = None) -> str:
+        return "\n".join(m["text"] for m in self.send(text, payload))
+
+    def join(self, code: str, name: str) -> None:
+        for text, payload in (
+            ("/start", None),
+            (code, None),
+            ("", "onb:agree"),
+            (name, None),
+            ("", "onb:group:direct_worker"),
+            ("", "onb:leader:no"),
+        ):
+            self.send(text, payload)
+        self.send("", "onb:lang:vi")
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,118 @@
+# ruff: noqa: F811
+"""The officer web UI in a real browser (Debian's chromium through Playwright), against the app
+served with its background workers: sign in with the code the bot sent, create and launch a
+campaign and watch its report fill, review an initiative, export a leaderboard; and the
+officer of one grassroots union cannot reach another's things."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from bots.app import create_app
+from bots.bootstrap import Runtime
+from bots.settings import Settings
+from core.initiatives.models import Initiative
+from tests.browser.live import LiveChat
+from tests.browser.support import code_in, settings, submitted_initiative  # noqa: F401
+from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo
+from tests.fakes.server import serve_in_thread
+
+
+@pytest.fixture
+def served(runtime: Runtime, settings: Settings) -> Iterator[str]:
+    app = create_app(settings, runtime=runtime, background=True)
+    with serve_in_thread(app, lifespan="on") as base:
+        yield base
+
+
+def sign_in(page, base: str, claim: str) -> LiveChat:  # type: ignore[no-untyped-def]
+    officer = LiveChat(base)
+    officer.send(f"/link {claim}")
+    code = code_in(officer.text_of("/signin"))
+    page.goto(f"{base}/web/")
+    expect(page).to_have_url(f"{base}/web/signin")
+    page.get_by_label("Mã đăng nhập bot đã gửi").fill(code)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{base}/web/")
+    return officer
+
+
+def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    data = load_demo(runtime)
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Nguyễn Thị Lan")
+    initiative_id = submitted_initiative(runtime, unit_id=MINH_PHAT, title="Cữ chặn máy dập")
+
+    page = pages()
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+    expect(page.get_by_role("heading", name="Tổng quan đơn vị")).to_be_visible()
+
+    # create a campaign
+    page.get_by_role("link", name="Phong trào thi đua").click()
+    page.get_by_label("Tên phong trào").fill("Tháng năng suất xanh")
+    page.get_by_label("Nội dung phong trào").fill("Mỗi tổ đề xuất một cách tiết kiệm điện.")
+    page.get_by_role("button", name="Tạo bản nháp").click()
+    expect(page.get_by_role("heading", name="Tháng năng suất xanh")).to_be_visible()
+    expect(page.locator("#plan")).to_contain_text("webchat")
+    # the preview per messenger follows the text as it is typed (htmx)
+    page.get_by_label("Thông báo phát động").fill("Phát động tháng năng suất xanh!")
+    expect(page.locator("#preview")).to_contain_text("Phát động tháng năng suất xanh!")
+
+    # launch it and watch the report fill
+    page.get_by_role("button", name="Phát động phong trào").click()
+    expect(page).to_have_url(f"{served}/web/broadcasts/1")
+    expect(page.locator('#progress td[data-k="sent"]').first).to_have_text("1", timeout=15000)
+    expect(page.locator("#progress")).to_contain_text("Đã gửi xong")
+    assert "Phát động tháng năng suất xanh!" in worker.received()
+
+    # review the initiative: accept it with the reward from the band table
+    page.get_by_role("link", name="Xét duyệt sáng kiến").click()
+    page.get_by_role("link", name=f"SK-2026-{initiative_id:06d}").click()
+    expect(page.locator("#reward")).to_contain_text("3.000.000")
+    page.get_by_role("button", name="Công nhận với mức thưởng này").click()
+    expect(page.locator("[role=status]")).to_be_visible()
+    with Session(runtime.engine) as session:
+        item = session.get(Initiative, initiative_id)
+        assert item is not None and item.status == "accepted" and item.reward_vnd == 3_000_000
+
+    # export the people's leaderboard
+    page.get_by_role("link", name="Bảng xếp hạng").click()
+    expect(page.locator("svg title").first).to_have_text("Tỷ lệ tham gia của từng đơn vị theo tuần")
+    with page.expect_download() as download:
+        page.locator("#export-people-csv").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Hạng", "Họ tên đoàn viên", "Công đoàn cơ sở", "Điểm"]
+    assert rows[1][3] == "150" and rows[1][2] == "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+    officer.close()
+    worker.close()
+
+
+def test_a_phone_sized_screen_and_another_unions_campaign(runtime: Runtime, served: str, pages):  # type: ignore[no-untyped-def]
+    data = load_demo(runtime)
+    other = pages()
+    sign_in(other, served, data.claim[HUNG_THINH])
+    other.goto(f"{served}/web/campaigns")
+    other.get_by_label("Tên phong trào").fill("Phong trào của Hưng Thịnh")
+    other.get_by_role("button", name="Tạo bản nháp").click()
+    expect(other.get_by_role("heading", name="Phong trào của Hưng Thịnh")).to_be_visible()
+    theirs = other.url
+
+    page = pages(360, 740)
+    sign_in(page, served, data.claim[MINH_PHAT])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the dashboard is {width} px wide on a 360 px screen"
+    response = page.goto(theirs)
+    assert response is not None and response.status == 404
+    page.goto(f"{served}/web/campaigns")
+    expect(page.locator("main")).not_to_contain_text("Phong trào của Hưng Thịnh")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Bỏ qua" in focused  # the first Tab reaches the skip link
