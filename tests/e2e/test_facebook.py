@@ -592,3 +592,29 @@ async def test_long_menu_becomes_template_buttons_that_work(
     assert fake.refused == []
     answer = await lan.tap("menu:help:14")  # a postback from a template button
     assert answer and fake.refused == []
+
+
+async def test_long_payload_comes_back_whole(
+    fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime
+):
+    """Over 1000 characters a payload travels as a stored key; the tap brings back the whole."""
+    an = user(fake, client, runtime, "8816")
+    await an.say("Xin chào")
+    long = "campaign:join:" + "x" * 1200
+    with Session(runtime.engine) as session, session.begin():
+        identity = session.exec(select(Identity).where(Identity.platform_user_id == "8816")).one()
+        outbox.enqueue(
+            session,
+            identity=identity,
+            messages=[OutgoingMessage(text="Tham gia?", buttons=(Button("Có", long),))],
+            dedupe_prefix="long-payload",
+            now=runtime.clock.now(),
+        )
+    (sent,) = await an.replies()
+    (option,) = sent.options
+    assert len(option["payload"]) <= 1000
+    event = fake.message_event("8816", option["title"], quick_reply=option["payload"])
+    assert (await fake.deliver(client, fake.body([event]))).status_code == 200
+    with Session(runtime.engine) as session:
+        row = session.exec(select(InboundUpdate).where(InboundUpdate.status == "pending")).one()
+        assert json.loads(row.body or "{}")["payload"] == long
