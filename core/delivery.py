@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, true, update
+from sqlalchemy import bindparam, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -20,7 +20,8 @@ from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
 
 LEASE = timedelta(seconds=120)
-MAX_ATTEMPTS = 8  # transient and auth failures; then the row fails for good
+MAX_ATTEMPTS = 8  # transient failures; then the row fails for good
+AUTH_RETRY = 300.0  # seconds between tries while a channel's token is broken
 BACKOFF_CAP = 600.0
 
 
@@ -55,63 +56,97 @@ def claim_due(
     Rows for a blocked identity fail here without a send. In quiet hours (`quiet`),
     proactive rows (announcements, reminders) stay pending until the morning.
     """
+    outbox = OutboxMessage.__table__  # plain rows: a broadcast leases thousands a second
     with Session(engine) as session, session.begin():
-        rows = session.exec(
-            select(OutboxMessage)
+        rows = session.execute(
+            select(
+                outbox.c.id,
+                outbox.c.identity_id,
+                outbox.c.status,
+                outbox.c.body,
+                outbox.c.proactive,
+                outbox.c.attempts,
+            )
             .where(
-                col(OutboxMessage.platform).in_(platforms),
-                col(OutboxMessage.proactive).is_(False) if quiet else true(),
+                outbox.c.platform.in_(platforms),
+                outbox.c.proactive.is_(False) if quiet else true(),
                 or_(
-                    (col(OutboxMessage.status) == OutboxStatus.PENDING)
-                    & (col(OutboxMessage.next_attempt_at) <= now),
-                    (col(OutboxMessage.status) == OutboxStatus.SENDING)
-                    & (col(OutboxMessage.lease_until) < now),
+                    (outbox.c.status == OutboxStatus.PENDING) & (outbox.c.next_attempt_at <= now),
+                    (outbox.c.status == OutboxStatus.SENDING) & (outbox.c.lease_until < now),
                 ),
             )
-            .order_by(col(OutboxMessage.id))
+            .order_by(outbox.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
         if not rows:
             return [], 0
-        identity_ids = {r.identity_id for r in rows}
+        people = Identity.__table__
         identities = {
             i.id: i
-            for i in session.exec(select(Identity).where(col(Identity.id).in_(identity_ids)))
+            for i in session.execute(
+                select(
+                    people.c.id,
+                    people.c.platform,
+                    people.c.platform_user_id,
+                    people.c.member_id,
+                    people.c.last_inbound_at,
+                    people.c.blocked_at,
+                ).where(people.c.id.in_({r.identity_id for r in rows}))
+            )
         }
         member_ids = {i.member_id for i in identities.values() if i.member_id}
-        locales = {
-            m.id: m.locale
-            for m in session.exec(select(Member).where(col(Member.id).in_(member_ids)))
-        }
+        locales = dict(
+            session.execute(
+                select(Member.__table__.c.id, Member.__table__.c.locale).where(
+                    Member.__table__.c.id.in_(member_ids)
+                )
+            ).all()
+        )
         jobs: list[Job] = []
+        blocked: list[int] = []
         recovered = 0
         for row in rows:
             identity = identities[row.identity_id]
             if row.status == OutboxStatus.SENDING:
                 recovered += 1
             if identity.blocked_at is not None:
-                row.status = OutboxStatus.FAILED
-                row.error_kind = DeliveryErrorKind.BLOCKED
-                row.last_error = "recipient has blocked the bot"
-                row.lease_until = None
+                blocked.append(row.id)
                 continue
-            row.status = OutboxStatus.SENDING
-            row.lease_until = now + lease
-            row.attempts += 1
             jobs.append(
                 Job(
-                    outbox_id=row.id,  # type: ignore[arg-type]
+                    outbox_id=row.id,
                     recipient=Recipient(
                         platform=identity.platform,
                         user_id=identity.platform_user_id,
-                        identity_id=identity.id,  # type: ignore[arg-type]
+                        identity_id=identity.id,
                         last_inbound_at=identity.last_inbound_at,
                         locale=locales.get(identity.member_id, "vi"),
                     ),
                     message=OutgoingMessage.from_json(row.body),
                     proactive=row.proactive,
-                    attempts=row.attempts,
+                    attempts=row.attempts + 1,
+                )
+            )
+        if blocked:
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(blocked))
+                .values(
+                    status=OutboxStatus.FAILED,
+                    error_kind=DeliveryErrorKind.BLOCKED,
+                    last_error="recipient has blocked the bot",
+                    lease_until=None,
+                )
+            )
+        if jobs:
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([job.outbox_id for job in jobs]))
+                .values(
+                    status=OutboxStatus.SENDING,
+                    lease_until=now + lease,
+                    attempts=outbox.c.attempts + 1,
                 )
             )
         return jobs, recovered
@@ -126,30 +161,45 @@ def apply_results(
     engine: Engine, outcomes: list[tuple[Job, SendResult]], now: datetime
 ) -> list[str]:
     """Record a round of sends in one transaction; returns each row's new status."""
-    statuses: list[str] = []
+    outbox = OutboxMessage.__table__
+    ids = [job.outbox_id for job, _ in outcomes]
     with Session(engine) as session, session.begin():
+        present = set(session.execute(select(outbox.c.id).where(outbox.c.id.in_(ids))).scalars())
+        sent = [
+            {"row_id": job.outbox_id, "ext": ",".join(result.message_ids)[:500]}
+            for job, result in outcomes
+            if isinstance(result, Sent) and job.outbox_id in present
+        ]
+        if sent:  # the common case, one statement for the round
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id == bindparam("row_id"))
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=now,
+                    external_ids=bindparam("ext"),
+                    lease_until=None,
+                    last_error=None,
+                    error_kind=None,
+                ),
+                sent,
+            )
+        failed = [job.outbox_id for job, r in outcomes if not isinstance(r, Sent)]
         rows = {
             r.id: r
-            for r in session.exec(
-                select(OutboxMessage).where(
-                    col(OutboxMessage.id).in_([job.outbox_id for job, _ in outcomes])
-                )
-            )
+            for r in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(failed)))
         }
+        statuses: list[str] = []
         for job, result in outcomes:
-            row = rows.get(job.outbox_id)
-            if row is None:  # deleted meanwhile (/forget)
+            if job.outbox_id not in present:  # deleted meanwhile (/forget)
                 statuses.append(OutboxStatus.CANCELLED)
-                continue
-            row.lease_until = None
-            if isinstance(result, Sent):
-                row.status = OutboxStatus.SENT
-                row.sent_at = now
-                row.external_ids = ",".join(result.message_ids)[:500]
-                row.last_error = row.error_kind = None
+            elif isinstance(result, Sent):
+                statuses.append(OutboxStatus.SENT)
             else:
+                row = rows[job.outbox_id]
+                row.lease_until = None
                 _apply_failure(session, row, result, now)
-            statuses.append(row.status)
+                statuses.append(row.status)
     return statuses
 
 
@@ -178,7 +228,13 @@ def _apply_failure(
         row.attempts -= 1  # waiting our turn is not a failed attempt
         row.status = OutboxStatus.PENDING
         row.next_attempt_at = now + timedelta(seconds=failure.retry_after or 1.0)
-    elif kind in (DeliveryErrorKind.TRANSIENT, DeliveryErrorKind.AUTH):
+    elif kind == DeliveryErrorKind.AUTH:
+        # Our token is broken (the channel is flagged and officers told): nothing is wrong with
+        # this message, so it waits for the operator instead of using up its attempts.
+        row.attempts -= 1
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = now + timedelta(seconds=failure.retry_after or AUTH_RETRY)
+    elif kind == DeliveryErrorKind.TRANSIENT:
         if row.attempts >= MAX_ATTEMPTS:
             row.status = OutboxStatus.FAILED
         else:

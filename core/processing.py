@@ -71,7 +71,7 @@ class Processor:
                 return
             message = IncomingMessage.from_json(row.body)
             identity = members.touch_identity(
-                session, platform=message.platform, platform_user_id=message.sender_id, now=now
+                session, platform=row.platform, platform_user_id=row.sender_id, now=now
             )
             if message.kind == InboundKind.UNFOLLOW:
                 identity.blocked_at = now
@@ -98,7 +98,9 @@ class Processor:
         member = session.get(Member, identity.member_id) if identity.member_id else None
         conv = conversation.load(session, identity.id)
         text = clean(message.text)[:MAX_INBOUND_TEXT]
-        if message.kind == InboundKind.FOLLOW and not text:
+        if message.referral and not text:
+            text = f"/start {message.referral}"  # a deep link or m.me ref, joined or not
+        elif message.kind == InboundKind.FOLLOW and not text:
             text = "/start"
         if message.kind == InboundKind.CONTACT:
             text = ""

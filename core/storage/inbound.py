@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -31,6 +32,14 @@ def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
     raise NotImplementedError(f"no insert-or-ignore for {engine.dialect.name}")
 
 
+def _safe_id(value: str) -> str:
+    """PostgreSQL text cannot hold NUL; ids longer than the column are kept distinct."""
+    value = value.replace("\x00", "\ufffd")
+    if len(value) <= 128:
+        return value
+    return value[:64] + "#" + hashlib.sha256(value.encode()).hexdigest()[:63]
+
+
 def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) -> int:
     """Insert the messages; the platform's retries hit the unique key and are dropped.
 
@@ -41,8 +50,8 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
     rows = [
         {
             "platform": m.platform,
-            "external_id": m.external_id[:128],
-            "sender_id": m.sender_id[:128],
+            "external_id": _safe_id(m.external_id),
+            "sender_id": _safe_id(m.sender_id),
             "body": m.to_json(),
             "status": InboundStatus.PENDING,
             "attempts": 0,

@@ -140,3 +140,19 @@ def test_backoff_grows_and_is_capped():
     waits = [delivery.backoff(n, rng) for n in range(1, 15)]
     assert waits[0] < waits[3] < waits[6]
     assert max(waits) <= delivery.BACKOFF_CAP * 1.2
+
+
+def test_auth_failures_wait_for_the_operator_without_using_attempts(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    for _ in range(delivery.MAX_ATTEMPTS * 2):
+        [job] = claim(engine, clock)
+        status = delivery.apply_result(
+            engine, job, DeliveryFailure(DeliveryErrorKind.AUTH, "190 token expired"), clock.now()
+        )
+        assert status == OutboxStatus.PENDING
+        assert row(engine, job.outbox_id).next_attempt_at == clock.now() + timedelta(
+            seconds=delivery.AUTH_RETRY
+        )
+        clock.advance(seconds=delivery.AUTH_RETRY)
+    [job] = claim(engine, clock)
+    assert delivery.apply_result(engine, job, Sent(("ok",)), clock.now()) == OutboxStatus.SENT
