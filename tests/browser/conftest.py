@@ -1,4 +1,6 @@
-"""Browser tests drive Debian's chromium through Playwright (never `playwright install`)."""
+"""Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+Playwright's sync API runs an event loop of its own while it is open, so each test opens and
+closes it: the anyio tests that follow need the thread's loop free."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):

@@ -19,6 +19,7 @@ from core.initiatives.models import Initiative, InitiativeEvent
 from core.initiatives.rules import OPEN, Status
 from core.members.models import Member, UnionUnit
 
+STATUSES = frozenset(s.value for s in Status)
 ACTIONS = ("review", "assign", "ask", "accept", "reject", "applied")
 
 
@@ -45,7 +46,7 @@ def register(router: APIRouter, web: WebApp) -> None:
     notifier = web.notifier
 
     def queue(s: Session, me: Me, status: str, unit_id: int | None, mine: bool):  # type: ignore[no-untyped-def]
-        statuses = tuple(OPEN) if status == "open" else ((status,) if status in Status else ())
+        statuses = tuple(OPEN) if status == "open" else ((status,) if status in STATUSES else ())
         found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
         units = in_scope_units(s, me)
         names = {u.id: u.name for u in units}
