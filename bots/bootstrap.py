@@ -133,6 +133,9 @@ def build_runtime(
     from bots.api.quizzes import make_router as quizzes_api  # bots.api imports this module
 
     runtime.routers.append(quizzes_api(runtime))
+    from bots.api.initiatives import make_router as initiatives_api
+
+    runtime.routers.append(initiatives_api(runtime))
     if with_platforms:
         from bots.platforms import wire_platforms
 

@@ -19,6 +19,7 @@ from core.initiatives import service as initiatives
 from core.initiatives.notify import Notifier
 from core.members import service as members
 from core.members.models import Member, UnionUnit
+from core.messages import Button, OutgoingMessage
 from core.points import service as points
 from core.points.models import PointsSource
 
@@ -36,10 +37,74 @@ def nominate(
     team_name: str | None = None,
     adhoc: bool = False,
     as_officer: bool = False,
+    notifier: Notifier | None = None,
 ) -> Commendation:
     """A nomination of one person (one id) or a team (a name and two ids or more), all of the
     nominator's grassroots union. `as_officer` is a direct commendation by an officer of it."""
+    home = initiatives.grassroots_of(session, by.unit_id)
+    if as_officer:
+        members.require_scope(session, member_id=by.id, unit_id=home.id)  # type: ignore[arg-type]
+    return _nominate(
+        session,
+        home=home,
+        by_id=by.id,
+        as_officer=as_officer,
+        member_ids=member_ids,
+        reason=reason,
+        now=now,
+        team_name=team_name,
+        adhoc=adhoc,
+        notifier=notifier,
+    )
+
+
+def officer_nominate(
+    session: Session,
+    *,
+    actor: Actor,
+    unit_id: int,
+    member_ids: list[int],
+    reason: str,
+    now: datetime,
+    team_name: str | None = None,
+    adhoc: bool = False,
+    notifier: Notifier | None = None,
+) -> Commendation:
+    """A direct commendation by an officer (or the operator) of a unit in their scope; the
+    commendation belongs to the unit's grassroots union."""
+    actor.require_unit(session, unit_id)
+    home = initiatives.grassroots_of(session, unit_id)
+    actor.require_unit(session, home.id)  # type: ignore[arg-type]
+    return _nominate(
+        session,
+        home=home,
+        by_id=actor.member_id,
+        as_officer=True,
+        member_ids=member_ids,
+        reason=reason,
+        now=now,
+        team_name=team_name,
+        adhoc=adhoc,
+        notifier=notifier,
+    )
+
+
+def _nominate(
+    session: Session,
+    *,
+    home: UnionUnit,
+    by_id: int | None,
+    as_officer: bool,
+    member_ids: list[int],
+    reason: str,
+    now: datetime,
+    team_name: str | None,
+    adhoc: bool,
+    notifier: Notifier | None,
+) -> Commendation:
     reason = initiatives.check_text(reason, limit=MAX_REASON, code="reason")
+    if team_name is not None:
+        team_name = initiatives.check_text(team_name, limit=120, code="team_name")
     ids = list(dict.fromkeys(member_ids))
     if not ids:
         raise InvalidInput("member_unknown")
@@ -47,11 +112,8 @@ def nominate(
         raise InvalidInput("team_empty")
     if team_name is not None and len(ids) < 2:
         raise InvalidInput("team_empty")
-    if by.id in ids and not as_officer:
+    if by_id in ids and not as_officer:
         raise Forbidden("nominate_self")
-    home = initiatives.grassroots_of(session, by.unit_id)
-    if as_officer:
-        members.require_scope(session, member_id=by.id, unit_id=home.id)  # type: ignore[arg-type]
     nominees: list[Member] = []
     for member_id in ids:
         nominee = session.get(Member, member_id)
@@ -66,7 +128,7 @@ def nominate(
         team_name=team_name,
         reason=reason,
         adhoc=adhoc,
-        nominated_by=by.id,
+        nominated_by=by_id,
         by_officer=as_officer,
         created_at=now,
     )
@@ -82,7 +144,103 @@ def nominate(
             )
         )
     session.flush()
+    if notifier is not None:
+        _tell_nomination(session, notifier, item, nominees, now)
     return item
+
+
+def who_text(t: Translator, item: Commendation, people: list[Member]) -> str:
+    names = ", ".join(p.full_name or "?" for p in people)
+    return f"{item.team_name} ({names})" if item.team_name else names
+
+
+def review_card(
+    t: Translator, item: Commendation, people: list[Member], nominator: str
+) -> list[OutgoingMessage]:
+    """What the unit's officers get for a nomination: who, why, and the decision buttons."""
+    kind = t.gettext("Ad-hoc commendation") if item.adhoc else t.gettext("Commendation")
+    text = t.gettext(
+        "{kind} proposed by {nominator} for {who}:\n«{reason}»",
+        kind=kind,
+        nominator=nominator,
+        who=who_text(t, item, people),
+        reason=item.reason,
+    )
+    return [
+        reply(
+            text,
+            Button(t.gettext("Approve"), f"commend:ok:{item.id}"),
+            Button(t.gettext("Reject"), f"commend:no:{item.id}"),
+        )
+    ]
+
+
+def _tell_nomination(
+    session: Session, notifier: Notifier, item: Commendation, people: list[Member], now: datetime
+) -> None:
+    nominator = session.get(Member, item.nominated_by) if item.nominated_by else None
+    by = (nominator.full_name if nominator else None) or "?"
+    for officer in initiatives.reviewers(session, unit_id=item.unit_id):
+        notifier.tell(
+            session,
+            member_id=officer.id,  # type: ignore[arg-type]
+            compose=lambda t: review_card(t, item, people, by),
+            key=f"commend:{item.id}:review:{officer.id}",
+            now=now,
+        )
+    for person in people:
+        if initiatives.name_shown(session, member_id=person.id) is not None:  # type: ignore[arg-type]
+            continue  # they already said whether their name may be announced
+        notifier.tell(
+            session,
+            member_id=person.id,  # type: ignore[arg-type]
+            compose=lambda t: consent_question(t, item),
+            key=f"commend:{item.id}:consent:{person.id}",
+            now=now,
+        )
+
+
+def consent_question(t: Translator, item: Commendation) -> list[OutgoingMessage]:
+    return [
+        reply(
+            t.gettext(
+                "You have been proposed for a commendation: «{reason}». If it is approved, "
+                "the union will announce it to your colleagues. May the announcement say "
+                "your name?",
+                reason=item.reason,
+            ),
+            Button(t.gettext("Yes, say my name"), "commend:name:1"),
+            Button(t.gettext("No, keep my name out"), "commend:name:0"),
+        )
+    ]
+
+
+def _tell_nominator(
+    session: Session, notifier: Notifier, item: Commendation, now: datetime
+) -> None:
+    if item.nominated_by is None or item.by_officer:
+        return
+    people = commended(session, commendation_id=item.id)  # type: ignore[arg-type]
+
+    def compose(t: Translator) -> list[OutgoingMessage]:
+        who = who_text(t, item, people)
+        if item.status == CommendationStatus.APPROVED:
+            text = t.gettext("Your proposal to commend {who} was approved. Thank you!", who=who)
+        else:
+            text = t.gettext(
+                "Your proposal to commend {who} was not approved. Reason: {reason}",
+                who=who,
+                reason=item.reject_reason or "",
+            )
+        return [reply(text)]
+
+    notifier.tell(
+        session,
+        member_id=item.nominated_by,
+        compose=compose,
+        key=f"commend:{item.id}:decided",
+        now=now,
+    )
 
 
 def commended(session: Session, *, commendation_id: int) -> list[Member]:
@@ -177,11 +335,18 @@ def approve(
     )
     item.announced_at = now
     session.flush()
+    _tell_nominator(session, notifier, item, now)
     return item
 
 
 def reject(
-    session: Session, *, actor: Actor, commendation_id: int, reason: str, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    commendation_id: int,
+    reason: str,
+    now: datetime,
+    notifier: Notifier | None = None,
 ) -> Commendation:
     reason = initiatives.check_text(reason, limit=MAX_REASON, code="reason")
     item = _decidable(session, actor, commendation_id)
@@ -189,4 +354,32 @@ def reject(
     item.reject_reason = reason
     item.decided_by, item.decided_at = actor.member_id, now
     session.flush()
+    if notifier is not None:
+        _tell_nominator(session, notifier, item, now)
     return item
+
+
+def get(session: Session, *, actor: Actor, commendation_id: int) -> Commendation:
+    item = session.get(Commendation, commendation_id)
+    if item is None:
+        raise NotFound("commendation_unknown")
+    actor.require_unit(session, item.unit_id)
+    return item
+
+
+def in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    statuses: tuple[str, ...] = (),
+    limit: int = 200,
+    after_id: int = 0,
+) -> list[Commendation]:
+    query = (
+        select(Commendation)
+        .join(UnionUnit, col(UnionUnit.id) == Commendation.unit_id)
+        .where(actor.unit_filter(session), col(Commendation.id) > after_id)
+    )
+    if statuses:
+        query = query.where(col(Commendation.status).in_(statuses))
+    return list(session.exec(query.order_by(col(Commendation.id)).limit(limit)))

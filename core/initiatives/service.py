@@ -300,6 +300,16 @@ def _event(
     return event
 
 
+def history_of(session: Session, *, initiative_id: int) -> list[InitiativeEvent]:
+    return list(
+        session.exec(
+            select(InitiativeEvent)
+            .where(InitiativeEvent.initiative_id == initiative_id)
+            .order_by(col(InitiativeEvent.id))
+        )
+    )
+
+
 def author_names(session: Session, *, initiative_id: int) -> str:
     return ", ".join(
         m.full_name or "?" for _a, m in authors_of(session, initiative_id=initiative_id)
@@ -384,27 +394,44 @@ def for_member(session: Session, *, member_id: int) -> list[Initiative]:
     )
 
 
-def get(session: Session, *, actor: Actor, initiative_id: int) -> Initiative:
-    """The initiative, if the actor's scope covers its unit (NotFound otherwise: an officer
-    outside the subtree learns nothing, not even that it exists)."""
+def get(session: Session, *, actor: Actor, initiative_id: int, forbid: bool = False) -> Initiative:
+    """The initiative, if the actor's scope covers its unit. Outside the scope: NotFound in
+    chat (an officer outside the subtree learns nothing, not even that it exists), or
+    Forbidden("outside_scope") with `forbid` (the admin API answers 403 and logs it)."""
     item = session.get(Initiative, initiative_id)
     if item is None or item.status == Status.DRAFT:
         raise NotFound("initiative_unknown")
     try:
         actor.require_unit(session, item.unit_id)
     except Forbidden as exc:
+        if forbid:
+            raise Forbidden("outside_scope") from exc
         raise NotFound("initiative_unknown") from exc
     return item
 
 
 def in_scope(
-    session: Session, *, actor: Actor, statuses: tuple[str, ...] = (), limit: int = 200
+    session: Session,
+    *,
+    actor: Actor,
+    statuses: tuple[str, ...] = (),
+    limit: int = 200,
+    within: UnionUnit | None = None,
+    after_id: int = 0,
 ) -> list[Initiative]:
+    """Sent initiatives of the units in the actor's scope (optionally of one unit's subtree),
+    oldest first, `limit` of them after the id `after_id` (paging)."""
     query = (
         select(Initiative)
         .join(UnionUnit, col(UnionUnit.id) == Initiative.unit_id)
-        .where(actor.unit_filter(session), Initiative.status != Status.DRAFT)
+        .where(
+            actor.unit_filter(session),
+            Initiative.status != Status.DRAFT,
+            col(Initiative.id) > after_id,
+        )
     )
+    if within is not None:
+        query = query.where(members.subtree_filter(within))
     if statuses:
         query = query.where(col(Initiative.status).in_(statuses))
     return list(session.exec(query.order_by(col(Initiative.id)).limit(limit)))
@@ -612,6 +639,13 @@ def table_in_force(session: Session, *, unit_id: int, on: date) -> RewardTable |
     return None
 
 
+def table_by_id(session: Session, *, table_id: int) -> RewardTable:
+    table = session.get(RewardTable, table_id)
+    if table is None:
+        raise NotFound("reward_table_missing")
+    return table
+
+
 def bands_of(session: Session, *, table_id: int) -> list[Band]:
     rows = session.exec(select(RewardBand).where(RewardBand.table_id == table_id)).all()
     return sorted(Band(r.min_vnd, r.max_vnd, r.reward_vnd, r.points) for r in rows)
@@ -738,8 +772,10 @@ def set_reward_table(
 def send_review_reminders(
     session: Session, *, notifier: Notifier, now: datetime, days: int, limit: int = 200
 ) -> int:
-    """Remind the assignee (or the unit's officers) of each open initiative whose status has
-    not moved for `days` days, once per `days` days."""
+    """Remind the assignee (or the unit's officers) of each initiative waiting for review
+    (received or under review) whose status has not moved for `days` days, once per `days`
+    days. The rows are claimed with FOR UPDATE SKIP LOCKED, and each reminder's dedupe key is
+    the waiting period's number: two scheduler instances remind once."""
     cutoff = now - timedelta(days=days)
     due = session.exec(
         select(Initiative)
@@ -754,9 +790,10 @@ def send_review_reminders(
     ).all()
     for item in due:
         item.reminded_at = now
-        stamp = now.strftime("%Y%m%d%H%M")
+        period = rules.waiting_periods(item.status_changed_at, now, days)
+        since = int(item.status_changed_at.timestamp())
         _tell_reviewers(
-            session, notifier, item, f"ini:{item.id}:remind:{stamp}", now, reminder=True
+            session, notifier, item, f"ini:{item.id}:remind:{since}:{period}", now, reminder=True
         )
     session.flush()
     return len(due)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from openpyxl import Workbook
 
@@ -64,3 +65,9 @@ def to_xlsx(sheets: dict[str, tuple[list[str], list[list[object]]]]) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def to_json(header: list[str], rows: list[list[object]]) -> bytes:
+    return json.dumps(
+        [dict(zip(header, row, strict=True)) for row in rows], ensure_ascii=False
+    ).encode()
