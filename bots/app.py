@@ -48,6 +48,7 @@ def create_app(
                 settings.timezone,
                 ticker=make_ticker(runtime, asyncio.get_running_loop()),
                 interval_seconds=settings.scheduler_interval_seconds,
+                review_reminder_days=settings.initiative_review_reminder_days,
             )
             scheduler.start()
         try:

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
 
+    # Initiatives and commendations (issue 8)
+    initiative_review_reminder_days: int = Field(default=3, ge=1, le=60)  # review waiting: remind
+    attachments_dir: Path = Path("./var/attachments")  # files of initiatives, never in the DB
+    attachment_max_mb: int = Field(default=20, ge=1, le=100)  # per file (Bot API downloads: 20)
+    attachment_types: str = (  # file extensions accepted; executables are refused whatever
+        "jpg,jpeg,png,webp,heic,gif,pdf,doc,docx,xls,xlsx,ppt,pptx,txt,mp4"
+    )
+
     # Officer web UI (issue 9)
     web_ui: bool = False  # serve the officer pages under /web
     web_secret: SecretStr | None = None  # signs the session cookies; 32+ characters

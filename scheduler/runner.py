@@ -4,7 +4,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
 from core.ports import Clock
-from scheduler import digests, jobs
+from scheduler import digests, initiatives, jobs
 
 
 def build_scheduler(
@@ -13,6 +13,7 @@ def build_scheduler(
     timezone: str,
     ticker: jobs.Ticker | None = None,
     interval_seconds: float = 5.0,
+    review_reminder_days: int = 3,
 ) -> AsyncIOScheduler:
     """APScheduler is only the clock: each run looks at the database for what is due."""
     scheduler = AsyncIOScheduler(timezone=timezone)
@@ -36,5 +37,13 @@ def build_scheduler(
         )
         digests.register(
             scheduler, engine=engine, clock=clock, policy=ticker.policy, catalogs=ticker.catalogs
+        )
+        initiatives.register(
+            scheduler,
+            engine=engine,
+            clock=clock,
+            policy=ticker.policy,
+            catalogs=ticker.catalogs,
+            days=review_reminder_days,
         )
     return scheduler

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
@@ -45,6 +45,14 @@ OPEN = frozenset({Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO})
 
 def may_move(current: str, target: str) -> bool:
     return Status(target) in TRANSITIONS[Status(current)]
+
+
+def waiting_periods(since: datetime, now: datetime, days: int) -> int:
+    """How many whole periods of `days` days have passed since a status change (the number
+    of the reminder that is due; 0 before the first)."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    return max(0, (now - since) // timedelta(days=days))
 
 
 # ---- tracking codes -------------------------------------------------------------------------
