@@ -33,8 +33,13 @@ def N_(message: str) -> str:
 
 def load_catalog(locales_dir: Path, locale: str) -> Catalog:
     """Merge every `.po` file of a locale: each feature keeps its own file (messages.po for
-    the foundation, campaigns.po, telegram.po ...), so that no two features edit one file."""
+    the foundation, campaigns.po, telegram.po ...), so that no two features edit one file.
+
+    The same msgid may stand in two files only with the same translation; two different
+    translations of one msgid would make one feature's text silently wrong, so they are refused.
+    """
     merged = Catalog(locale=locale)
+    origin: dict[object, str] = {}
     folder = locales_dir / locale / "LC_MESSAGES"
     for po_path in sorted(folder.glob("*.po")):
         with po_path.open("rb") as fh:
@@ -42,9 +47,14 @@ def load_catalog(locales_dir: Path, locale: str) -> Catalog:
         for message in part:
             if not message.id:
                 continue
-            if message.id in merged:
-                raise ValueError(f"{po_path.name}: {message.id!r} is already in another file")
+            existing = merged.get(message.id)
+            if existing is not None and existing.string != message.string:
+                raise ValueError(
+                    f"{locale}: {message.id!r} is translated differently in "
+                    f"{origin[message.id]} and {po_path.name}"
+                )
             merged.add(message.id, message.string)
+            origin[message.id] = po_path.name
     return merged
 
 
