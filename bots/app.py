@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from adapters.webchat.routes import make_router as webchat_router
 from bots.api.routes import ApiError, api_error_handler
 from bots.api.routes import make_router as admin_api_router
+from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
@@ -42,6 +43,7 @@ def create_app(
         if background:
             tasks.append(asyncio.create_task(process_forever(runtime, stop)))
             tasks += [asyncio.create_task(w.run_forever(stop)) for w in per_platform(runtime)]
+            tasks.append(asyncio.create_task(store_attachments_forever(runtime, stop)))
             scheduler = build_scheduler(
                 runtime.engine,
                 runtime.clock,

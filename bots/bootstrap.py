@@ -24,7 +24,7 @@ from core.leaderboards.handlers import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.messages import IncomingMessage
-from core.ports import Channel, Clock
+from core.ports import AttachmentFetcher, Channel, Clock
 from core.processing import Processor
 from core.quizzes.handlers import router as quizzes_router
 from core.storage.engine import make_engine
@@ -66,6 +66,7 @@ class Runtime:
     channels: dict[str, Channel] = field(default_factory=dict)
     routers: list[Any] = field(default_factory=list)  # FastAPI routers of the platforms
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # HTTP clients
+    fetchers: dict[str, AttachmentFetcher] = field(default_factory=dict)  # files, by platform
     inbound_ready: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -82,13 +83,15 @@ class Runtime:
 
     async def drain(self, max_rounds: int = 100) -> None:
         """Process every stored update and deliver everything due now (tests, terminal chat)."""
+        from bots.attachments import store_pending
         from bots.worker import DeliveryWorker
 
         worker = DeliveryWorker(self)
         for _ in range(max_rounds):
             handled = await asyncio.to_thread(self.processor.process_pending)
+            stored = await store_pending(self)
             delivered = await worker.run_once()
-            if not handled and not delivered:
+            if not handled and not delivered and not stored:
                 return
         raise RuntimeError("drain did not settle")
 
@@ -136,6 +139,9 @@ def build_runtime(
     from bots.api.initiatives import make_router as initiatives_api
 
     runtime.routers.append(initiatives_api(runtime))
+    from bots.attachments import install as install_attachments
+
+    install_attachments(runtime)
     if with_platforms:
         from bots.platforms import wire_platforms
 

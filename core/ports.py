@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from core.errors import SendResult
-from core.messages import IncomingMessage, OutgoingMessage, Recipient
+from core.messages import Attachment, IncomingMessage, OutgoingMessage, Recipient
 
 
 @runtime_checkable
@@ -129,3 +129,28 @@ class CredentialStore(Protocol):
     ) -> Credential: ...
 
     def rotation(self, platform: str) -> AbstractAsyncContextManager[CredentialRotation]: ...
+
+
+class AttachmentTooLarge(Exception):
+    """The file is larger than the limit the caller gave (declared or while reading)."""
+
+
+class AttachmentUnavailable(Exception):
+    """The platform will not give the file (expired, deleted, refused); trying again won't help."""
+
+
+@runtime_checkable
+class AttachmentFetcher(Protocol):
+    """Fetches the bytes of a file a person sent, from the platform that keeps it.
+
+    Contract:
+    - `fetch(attachment, max_bytes=N)` returns the bytes of `attachment.ref` (a platform file
+      id or URL, as the adapter's parser put it) and never holds more than N bytes: it raises
+      `AttachmentTooLarge` as soon as the platform declares or sends more.
+    - It raises `AttachmentUnavailable` when the platform refuses or no longer has the file.
+    - Anything else raised (a network error) is transient: the caller tries again later.
+    """
+
+    platform: str
+
+    async def fetch(self, attachment: Attachment, *, max_bytes: int) -> bytes: ...

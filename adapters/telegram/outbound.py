@@ -25,8 +25,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.ratelimit import RateLimiter
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
-from core.messages import OutgoingMessage, Recipient
-from core.ports import ChannelHealth, PayloadStore
+from core.messages import Attachment, OutgoingMessage, Recipient
+from core.ports import AttachmentTooLarge, AttachmentUnavailable, ChannelHealth, PayloadStore
 from core.text import split_text
 
 log = logging.getLogger(__name__)
@@ -219,3 +219,12 @@ class TelegramChannel:
         if len(data) > max_bytes:
             raise ValueError(f"the file has {len(data)} bytes, more than {max_bytes}")
         return data
+
+    async def fetch(self, attachment: Attachment, *, max_bytes: int) -> bytes:
+        """The `AttachmentFetcher` port: a file a person sent, by its file_id."""
+        try:
+            return await self.fetch_file(attachment.ref, max_bytes=max_bytes)
+        except ValueError as exc:
+            raise AttachmentTooLarge(str(exc)) from exc
+        except BadRequest as exc:  # "invalid file_id", "file is too big": not coming back
+            raise AttachmentUnavailable(exc.message) from exc

@@ -72,6 +72,7 @@ def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
     parts = build(runtime, timer=timer)
     secret = settings.telegram_webhook_secret
     runtime.channels[parts.channel.platform] = parts.channel
+    runtime.fetchers[parts.channel.platform] = parts.channel  # files of initiatives (getFile)
     runtime.routers.append(
         make_router(
             parts.inbound,

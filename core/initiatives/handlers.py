@@ -10,7 +10,7 @@ from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.dispatch import Context, Router, payload_arg, reply
 from core.errors import DomainError, InvalidInput
-from core.initiatives import rules, service, texts
+from core.initiatives import attachments, rules, service, texts
 from core.initiatives.models import Initiative
 from core.initiatives.notify import Notifier
 from core.initiatives.problems import problem_text
@@ -39,7 +39,6 @@ STEPS = (
     "campaign",
     "confirm",
 )
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # the Bot API's download limit; a 50 MB photo is refused
 
 
 def notifier(ctx: Context) -> Notifier:
@@ -51,7 +50,7 @@ def _say(text: str, *buttons: Button) -> list[OutgoingMessage]:
 
 
 def _problem(ctx: Context, err: DomainError | str, *buttons: Button) -> list[OutgoingMessage]:
-    return _say(problem_text(ctx.t, err, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)), *buttons)
+    return _say(problem_text(ctx.t, err, limit=attachments.limits().max_mb), *buttons)
 
 
 def _member(ctx: Context) -> Member:
@@ -112,7 +111,7 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
         text = _(
             "Step 5 of 9. You may send photos or documents that show the idea (up to {limit} MB "
             "each). Tap «Done» when finished, or «Skip».",
-            limit=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            limit=attachments.limits().max_mb,
         )
         if count:
             text += "\n" + _("Files received: {n}.", n=count)
@@ -269,12 +268,12 @@ def _files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
                 initiative=draft,
                 attachment=attachment,
                 platform=ctx.identity.platform,
-                max_bytes=MAX_ATTACHMENT_BYTES,
+                limits=attachments.limits(),
                 now=ctx.now,
             )
             answers.append(_("Received: {name}", name=attachment.name or attachment.kind))
         except InvalidInput as err:
-            answers.append(problem_text(ctx.t, err, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+            answers.append(problem_text(ctx.t, err, limit=attachments.limits().max_mb))
     return _say("\n".join(answers), Button(_("Done"), "initiative:next:files"), _cancel(ctx))
 
 

@@ -17,6 +17,12 @@ TEXTS: dict[str, str] = {
         "I could not read that as an amount. Please send a whole number that is zero or more, "
         "for example 15000000 or 15 triệu."
     ),
+    "attachment_unavailable": N_(
+        "We could not download this file from the app. Please send it again, or hand it to "
+        "your union officer."
+    ),
+    "team_name_empty": N_("Please write the team's name."),
+    "team_name_too_long": N_("The team's name is too long. Please keep it under 120 characters."),
     "attachment_kind": N_("Only photos, videos and documents can be attached."),
     "attachment_executable": N_(
         "Program files cannot be attached, for everyone's safety. Please send a photo or a "

@@ -297,6 +297,7 @@ EXECUTABLE_MAGIC = (
 
 
 class AttachmentProblem(StrEnum):
+    UNAVAILABLE = "attachment_unavailable"
     KIND = "attachment_kind"
     EXECUTABLE = "attachment_executable"
     TYPE = "attachment_type"
@@ -311,10 +312,16 @@ def _extension(name: str | None) -> str | None:
 
 
 def attachment_problem(
-    *, kind: str, name: str | None, mime: str | None, size: int | None, max_bytes: int
+    *,
+    kind: str,
+    name: str | None,
+    mime: str | None,
+    size: int | None,
+    max_bytes: int,
+    extensions: frozenset[str] | set[str] = ALLOWED_EXTENSIONS,
 ) -> AttachmentProblem | None:
     """Refuse what the platform already tells us is wrong (kind, name, type, declared size);
-    the bytes are checked again when the file is fetched."""
+    the bytes are checked again when the file is fetched (`content_problem`)."""
     if kind not in ACCEPTED_KINDS:
         return AttachmentProblem.KIND
     extension = _extension(name)
@@ -325,7 +332,7 @@ def attachment_problem(
         "application/x-sh",
     }:
         return AttachmentProblem.EXECUTABLE
-    if extension is not None and extension not in ALLOWED_EXTENSIONS:
+    if extension is not None and extension not in extensions:
         return AttachmentProblem.TYPE
     if mime and mime.lower() not in ALLOWED_MIME and not mime.lower().startswith("image/"):
         return AttachmentProblem.TYPE

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from core.campaigns.scope import Actor
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.initiatives import rules, texts
+from core.initiatives.attachments import Limits
 from core.initiatives.models import (
     Initiative,
     InitiativeAttachment,
@@ -205,7 +206,7 @@ def add_attachment(
     initiative: Initiative,
     attachment: Attachment,
     platform: str,
-    max_bytes: int,
+    limits: Limits,
     now: datetime,
 ) -> InitiativeAttachment:
     problem = rules.attachment_problem(
@@ -213,7 +214,8 @@ def add_attachment(
         name=attachment.name,
         mime=attachment.mime,
         size=attachment.size,
-        max_bytes=max_bytes,
+        max_bytes=limits.max_bytes,
+        extensions=limits.extensions,
     )
     if problem:
         raise InvalidInput(problem)

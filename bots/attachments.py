@@ -1,0 +1,139 @@
+"""Fetching the files of initiatives from the platforms and keeping them in
+THIDUA_ATTACHMENTS_DIR (issue 8).
+
+Each platform that can give a file's bytes registers an `AttachmentFetcher` in
+`runtime.fetchers`: Telegram through getFile (its channel), Zalo, Messenger and the web chat
+through the file's URL (their webhooks carry a CDN URL as the attachment's ref). The work is
+done outside any transaction; `core.initiatives.attachments.finish` checks the bytes and
+records the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import httpx
+from sqlmodel import Session
+
+from bots.settings import Settings
+from core.initiatives import attachments
+from core.initiatives.notify import Notifier
+from core.initiatives.rules import AttachmentProblem
+from core.messages import Attachment
+from core.ports import AttachmentTooLarge, AttachmentUnavailable
+
+if TYPE_CHECKING:
+    from bots.bootstrap import Runtime
+
+log = logging.getLogger(__name__)
+URL_PLATFORMS = ("zalo", "facebook", "webchat")
+BATCH = 20
+
+
+def limits_from(settings: Settings) -> attachments.Limits:
+    types = {t.strip().lower().lstrip(".") for t in settings.attachment_types.split(",")}
+    return attachments.Limits(
+        max_bytes=settings.attachment_max_mb * attachments.MB,
+        extensions=frozenset(t for t in types if t),
+    )
+
+
+class UrlFetcher:
+    """A file behind an http(s) URL (Zalo and Messenger attachments), read in chunks so that
+    no more than `max_bytes` is ever held."""
+
+    def __init__(self, platform: str, client: httpx.AsyncClient) -> None:
+        self.platform = platform
+        self.client = client
+
+    async def fetch(self, attachment: Attachment, *, max_bytes: int) -> bytes:
+        url = attachment.ref
+        if not url.startswith(("https://", "http://")):
+            raise AttachmentUnavailable("the reference is not a URL")
+        async with self.client.stream("GET", url) as response:
+            if response.status_code in (401, 403, 404, 410):
+                raise AttachmentUnavailable(f"HTTP {response.status_code}")
+            response.raise_for_status()  # 5xx and others: transient, tried again later
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise AttachmentTooLarge(declared)
+            chunks: list[bytes] = []
+            total = 0
+            async for chunk in response.aiter_bytes():
+                total += len(chunk)
+                if total > max_bytes:
+                    raise AttachmentTooLarge(str(total))
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def install(runtime: Runtime) -> None:
+    """The URL fetcher for the platforms whose refs are URLs; the limits for the handlers."""
+    attachments.configure(limits_from(runtime.settings))
+    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True)
+    for platform in URL_PLATFORMS:
+        runtime.fetchers.setdefault(platform, UrlFetcher(platform, client))
+    runtime.closers.append(client.aclose)
+
+
+async def store_pending(runtime: Runtime, limit: int = BATCH) -> int:
+    """Fetch, check and store the files waiting; returns how many were finished (stored or
+    refused). A file whose platform could not be reached stays waiting for the next run."""
+    settings = runtime.settings
+    limit_bytes = attachments.limits().max_bytes
+    notifier = Notifier(runtime.catalogs, runtime.processor.config)
+
+    def claim() -> list[attachments.Pending]:
+        with Session(runtime.engine) as session:
+            return attachments.pending(session, platforms=sorted(runtime.fetchers), limit=limit)
+
+    finished = 0
+    for item in await asyncio.to_thread(claim):
+        fetcher = runtime.fetchers[item.platform]
+        data: bytes | None = None
+        problem: str | None = None
+        try:
+            data = await fetcher.fetch(item.attachment, max_bytes=limit_bytes)
+        except AttachmentTooLarge:
+            problem = AttachmentProblem.TOO_LARGE
+        except AttachmentUnavailable as exc:
+            log.info("attachment %s unavailable on %s: %s", item.id, item.platform, exc)
+            problem = AttachmentProblem.UNAVAILABLE
+        except Exception as exc:  # network trouble: the row stays pending
+            log.warning("attachment %s not fetched from %s: %r", item.id, item.platform, exc)
+            continue
+
+        def record(
+            attachment_id: int = item.id, data: bytes | None = data, problem: str | None = problem
+        ) -> str:
+            with Session(runtime.engine) as session, session.begin():
+                return attachments.finish(
+                    session,
+                    attachment_id=attachment_id,
+                    data=data,
+                    problem=problem,
+                    root=settings.attachments_dir,
+                    notifier=notifier,
+                    now=runtime.clock.now(),
+                )
+
+        await asyncio.to_thread(record)
+        finished += 1
+    if finished:
+        runtime.outbox_ready.set()
+    return finished
+
+
+async def store_forever(runtime: Runtime, stop: asyncio.Event) -> None:
+    interval = runtime.settings.scheduler_interval_seconds
+    while not stop.is_set():
+        try:
+            while await store_pending(runtime) == BATCH:
+                pass
+        except Exception:
+            log.exception("storing attachments failed; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

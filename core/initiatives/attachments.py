@@ -1,0 +1,178 @@
+"""Files of initiatives: limits, and the bytes kept outside the database.
+
+A file a person sends is first a reference (platform, ref) in `initiative_attachment`, checked
+against what the platform declares (kind, name, type, size). The bytes are fetched later,
+outside any transaction, through the platform's `AttachmentFetcher`; they are checked again
+(size, and that they are no executable whatever their name) and written under the
+attachments folder as `<initiative>/<sha256>.<ext>`. The stored path never leaves the server:
+officers of the unit download the file through the admin API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from core.dispatch import reply
+from core.i18n import Translator
+from core.initiatives import rules
+from core.initiatives.models import AttachmentStatus, Initiative, InitiativeAttachment
+from core.initiatives.notify import Notifier
+from core.initiatives.problems import problem_text
+from core.messages import Attachment, OutgoingMessage
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 20 * MB
+    extensions: frozenset[str] = field(default_factory=lambda: frozenset(rules.ALLOWED_EXTENSIONS))
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // MB
+
+
+_limits = Limits()
+
+
+def configure(limits: Limits) -> None:
+    """Set by the composition root from the settings (THIDUA_ATTACHMENT_MAX_MB and _TYPES);
+    the chat handlers read them when a file arrives. One process has one configuration."""
+    global _limits
+    _limits = limits
+
+
+def limits() -> Limits:
+    return _limits
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    platform: str
+    attachment: Attachment
+
+
+def pending(session: Session, *, platforms: list[str], limit: int = 20) -> list[Pending]:
+    """Files waiting to be fetched from one of these platforms, oldest first."""
+    if not platforms:
+        return []
+    rows = session.exec(
+        select(InitiativeAttachment)
+        .where(
+            InitiativeAttachment.status == AttachmentStatus.PENDING,
+            col(InitiativeAttachment.platform).in_(platforms),
+        )
+        .order_by(col(InitiativeAttachment.id))
+        .limit(limit)
+    ).all()
+    return [
+        Pending(
+            id=r.id,  # type: ignore[arg-type]
+            platform=r.platform,
+            attachment=Attachment(kind=r.kind, ref=r.ref, name=r.name, mime=r.mime, size=r.size),
+        )
+        for r in rows
+    ]
+
+
+def _extension(row: InitiativeAttachment) -> str:
+    ext = (row.name or "").rsplit(".", 1)[-1].lower() if "." in (row.name or "") else ""
+    if ext and ext.isalnum() and len(ext) <= 5:
+        return ext
+    return {"image": "jpg", "video": "mp4"}.get(row.kind, "bin")
+
+
+def write_file(root: Path, initiative_id: int, data: bytes, extension: str) -> tuple[str, str]:
+    """Write the bytes under the attachments folder (atomically: a partial file is never
+    seen under its final name). Returns (the path relative to the folder, the sha256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    relative = Path(str(initiative_id)) / f"{digest}.{extension}"
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    return relative.as_posix(), digest
+
+
+def finish(
+    session: Session,
+    *,
+    attachment_id: int,
+    data: bytes | None,
+    problem: str | None,
+    root: Path,
+    notifier: Notifier,
+    now: datetime,
+) -> str:
+    """Record the outcome of one fetch: the bytes checked and stored, or the refusal (the
+    author is told why). A row another instance finished already is left alone."""
+    row = session.exec(
+        select(InitiativeAttachment)
+        .where(InitiativeAttachment.id == attachment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None or row.status != AttachmentStatus.PENDING:
+        return row.status if row else "gone"
+    limit = limits().max_bytes
+    if data is not None and problem is None:
+        found = rules.content_problem(data, limit)
+        problem = found.value if found else None
+    if problem is not None or data is None:
+        row.status = AttachmentStatus.REFUSED
+        row.problem = problem or rules.AttachmentProblem.UNAVAILABLE
+        _tell_refused(session, notifier, row, now)
+        session.flush()
+        return row.status
+    row.stored_path, row.sha256 = write_file(root, row.initiative_id, data, _extension(row))
+    row.size = len(data)
+    row.status = AttachmentStatus.STORED
+    session.flush()
+    return row.status
+
+
+def _tell_refused(
+    session: Session, notifier: Notifier, row: InitiativeAttachment, now: datetime
+) -> None:
+    item = session.get(Initiative, row.initiative_id)
+    if item is None:
+        return
+
+    def compose(t: Translator) -> list[OutgoingMessage]:
+        why = problem_text(t, row.problem or "", limit=limits().max_mb)
+        return [
+            reply(
+                t.gettext(
+                    "Your file «{name}» was not kept. {why}",
+                    name=row.name or t.gettext("photo"),
+                    why=why,
+                )
+            )
+        ]
+
+    notifier.tell(
+        session,
+        member_id=item.submitter_id,
+        compose=compose,
+        key=f"ini:{item.id}:file:{row.id}",
+        now=now,
+    )
+
+
+def stored_file(root: Path, row: InitiativeAttachment) -> Path | None:
+    """Where a stored file is, for the API's download (never shown to anyone)."""
+    if row.status != AttachmentStatus.STORED or not row.stored_path:
+        return None
+    path = (root / row.stored_path).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        return None
+    return path
