@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -73,8 +73,8 @@ def award(
     unit_members = session.exec(
         select(func.count()).select_from(Member).where(col(Member.unit_id) == member.unit_id)
     ).one()
-    for scope in scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz):
-        _add_to_scope(session, scope, member_id, member.unit_id, points, now, unit_members)
+    scopes = scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz)
+    _add_to_scores(session, scopes, member_id, member.unit_id, points, now, unit_members)
     return Award(entry.id, points, created=True)
 
 
@@ -86,86 +86,117 @@ def _find(session: Session, source: str, source_id: str) -> PointsEntry | None:
     ).first()
 
 
-def _add_to_scope(
+def _upserts(dialect: str) -> tuple[Any, Any, Any, Any]:
+    """The four upserts of an award, built once per dialect so that SQLAlchemy compiles them
+    once; each runs with one parameter set per scope (or histogram row)."""
+    if dialect in _UPSERTS:
+        return _UPSERTS[dialect]
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    scores = MemberScore.__table__  # type: ignore[attr-defined]
+    columns = ("scope", "member_id", "unit_id", "points", "entries", "reached_at")
+    member = make(scores).values({c: bindparam(c) for c in columns})
+    member_set = {
+        "points": scores.c.points + member.excluded.points,
+        "entries": scores.c.entries + 1,
+        "unit_id": member.excluded.unit_id,
+    }
+    moved = member.on_conflict_do_update(
+        index_elements=["scope", "member_id"],
+        set_={**member_set, "reached_at": member.excluded.reached_at},
+    ).returning(scores.c.scope, scores.c.points, scores.c.entries)
+    # an award of 0 points does not move the member: they reached their score before
+    stayed = member.on_conflict_do_update(
+        index_elements=["scope", "member_id"], set_=member_set
+    ).returning(scores.c.scope, scores.c.points, scores.c.entries)
+    histogram = ScoreHistogram.__table__  # type: ignore[attr-defined]
+    bump = make(histogram).values({c: bindparam(c) for c in ("scope", "level", "key", "members")})
+    bump = bump.on_conflict_do_update(
+        index_elements=["scope", "level", "key"],
+        set_={"members": histogram.c.members + bump.excluded.members},
+    )
+    units = UnitScore.__table__  # type: ignore[attr-defined]
+    unit = make(units).values(
+        {
+            c: bindparam(c)
+            for c in ("scope", "unit_id", "points", "participants", "members", "reached_at")
+        }
+    )
+    unit = unit.on_conflict_do_update(
+        index_elements=["scope", "unit_id"],
+        set_={
+            "points": units.c.points + unit.excluded.points,
+            "participants": units.c.participants + unit.excluded.participants,
+            "members": unit.excluded.members,
+            "reached_at": case(
+                (unit.excluded.points != 0, unit.excluded.reached_at), else_=units.c.reached_at
+            ),
+        },
+    )
+    _UPSERTS[dialect] = (moved, stayed, bump, unit)
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, tuple[Any, Any, Any, Any]] = {}
+
+
+def _add_to_scores(
     session: Session,
-    scope: str,
+    scopes: list[str],
     member_id: int,
     unit_id: int,
     points: int,
     now: datetime,
     unit_members: int,
 ) -> None:
-    table = MemberScore.__table__  # type: ignore[attr-defined]
-    stmt = _insert(session, table).values(
-        scope=scope,
-        member_id=member_id,
-        unit_id=unit_id,
-        points=points,
-        entries=1,
-        reached_at=now,
+    """The member's rows, the histogram rows and the unit's rows of every scope, in a fixed
+    order (scope, level, key) so that concurrent awards cannot deadlock."""
+    moved, stayed, bump, unit = _upserts(session.get_bind().dialect.name)
+    ordered = sorted(scopes)
+    first_in: set[str] = set()
+    changes: dict[tuple[str, int, int], int] = {}
+    for scope in ordered:
+        new_points, entries = session.execute(
+            moved if points else stayed,
+            {
+                "scope": scope,
+                "member_id": member_id,
+                "unit_id": unit_id,
+                "points": points,
+                "entries": 1,
+                "reached_at": now,
+            },
+        ).one()[1:]
+        first = entries == 1
+        if first:
+            first_in.add(scope)
+        elif not points:
+            continue
+        else:
+            for level, key in histogram_keys(new_points - points):
+                changes[(scope, level, key)] = changes.get((scope, level, key), 0) - 1
+        for level, key in histogram_keys(new_points):
+            changes[(scope, level, key)] = changes.get((scope, level, key), 0) + 1
+    rows = [
+        {"scope": scope, "level": level, "key": key, "members": delta}
+        for (scope, level, key), delta in sorted(changes.items())
+        if delta
+    ]
+    if rows:
+        session.execute(bump, rows)
+    session.execute(
+        unit,
+        [
+            {
+                "scope": scope,
+                "unit_id": unit_id,
+                "points": points,
+                "participants": int(scope in first_in),
+                "members": unit_members,
+                "reached_at": now,
+            }
+            for scope in ordered
+        ],
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "member_id"],
-        set_={
-            "points": table.c.points + points,
-            "entries": table.c.entries + 1,
-            "unit_id": unit_id,
-            # an award of 0 points does not move the member: they reached their score before
-            "reached_at": now if points else table.c.reached_at,
-        },
-    ).returning(table.c.points, table.c.entries)
-    new_points, entries = session.execute(stmt).one()
-    first = entries == 1
-    if first or points:
-        changes: dict[tuple[int, int], int] = {}
-        if not first:
-            for key in histogram_keys(new_points - points):
-                changes[key] = changes.get(key, 0) - 1
-        for key in histogram_keys(new_points):
-            changes[key] = changes.get(key, 0) + 1
-        for (level, key), delta in sorted(changes.items()):  # a fixed order: no deadlocks
-            if delta:
-                _bump_histogram(session, scope, level, key, delta)
-    _add_to_unit(session, scope, unit_id, points, now, int(first), unit_members)
-
-
-def _bump_histogram(session: Session, scope: str, level: int, key: int, delta: int) -> None:
-    table = ScoreHistogram.__table__  # type: ignore[attr-defined]
-    stmt = _insert(session, table).values(scope=scope, level=level, key=key, members=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "level", "key"], set_={"members": table.c.members + delta}
-    )
-    session.execute(stmt)
-
-
-def _add_to_unit(
-    session: Session,
-    scope: str,
-    unit_id: int,
-    points: int,
-    now: datetime,
-    new_participant: int,
-    unit_members: int,
-) -> None:
-    table = UnitScore.__table__  # type: ignore[attr-defined]
-    stmt = _insert(session, table).values(
-        scope=scope,
-        unit_id=unit_id,
-        points=points,
-        participants=new_participant,
-        members=unit_members,
-        reached_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "unit_id"],
-        set_={
-            "points": table.c.points + points,
-            "participants": table.c.participants + new_participant,
-            "members": unit_members,
-            "reached_at": now if points else table.c.reached_at,
-        },
-    )
-    session.execute(stmt)
 
 
 def refresh_member_counts(session: Session) -> int:
