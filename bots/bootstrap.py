@@ -16,6 +16,7 @@ from bots.settings import Settings
 from core.campaigns.handlers import router as campaigns_router
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
+from core.commendations.handlers import router as commendations_router
 from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
 from core.i18n import Catalogs
@@ -46,6 +47,7 @@ def build_dispatcher() -> Dispatcher:
             leaderboards_router,
             websignin_router,
             initiatives_router,
+            commendations_router,
         ],
         fallbacks.FALLBACKS,
     )

@@ -26,9 +26,7 @@ class Commendation(SQLModel, table=True):
     team_name: str | None = Field(default=None, max_length=120)  # None: one person
     reason: str = Field(sa_column=Column(Text, nullable=False))
     adhoc: bool = False  # khen thưởng đột xuất
-    status: CommendationStatus = Field(
-        default=CommendationStatus.NOMINATED, sa_type=String(16)
-    )
+    status: CommendationStatus = Field(default=CommendationStatus.NOMINATED, sa_type=String(16))
     nominated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     by_officer: bool = False
     points: int = 0

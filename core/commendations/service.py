@@ -112,8 +112,8 @@ def _nominate(
         raise InvalidInput("team_empty")
     if team_name is not None and len(ids) < 2:
         raise InvalidInput("team_empty")
-    if by_id in ids and not as_officer:
-        raise Forbidden("nominate_self")
+    if by_id is not None and by_id in ids:
+        raise Forbidden("nominate_self")  # officers too: someone else must propose them
     nominees: list[Member] = []
     for member_id in ids:
         nominee = session.get(Member, member_id)
