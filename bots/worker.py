@@ -21,9 +21,16 @@ IDLE_WAIT = 1.0  # seconds between checks when nothing woke the loop (other inst
 class DeliveryWorker:
     """Sends due outbox rows. One person's messages go in order; people go in parallel."""
 
-    def __init__(self, runtime: Runtime, batch: int = 500, concurrency: int = 64) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        batch: int = 500,
+        concurrency: int = 64,
+        platforms: list[str] | None = None,
+    ) -> None:
         self.runtime = runtime
-        self.batch = batch
+        self.platforms = platforms  # None: every channel; one loop per platform keeps a slow
+        self.batch = batch  # platform (Telegram's 30/s) from holding back the others
         self.semaphore = asyncio.Semaphore(concurrency)
         self.recovered = 0
 
@@ -48,7 +55,7 @@ class DeliveryWorker:
         return outcomes
 
     async def run_once(self) -> int:
-        platforms = sorted(self.runtime.channels)
+        platforms = self.platforms or sorted(self.runtime.channels)
         now = self.runtime.clock.now()
         policy = self.runtime.processor.config.delivery
         jobs, recovered = await asyncio.to_thread(
@@ -88,6 +95,11 @@ class DeliveryWorker:
             if sent:
                 continue
             await _wait_any(stop, self.runtime.outbox_ready, IDLE_WAIT)
+
+
+def per_platform(runtime: Runtime) -> list[DeliveryWorker]:
+    """One delivery loop per messenger: each drains its own platform at its own pace."""
+    return [DeliveryWorker(runtime, platforms=[p]) for p in sorted(runtime.channels)]
 
 
 async def process_forever(runtime: Runtime, stop: asyncio.Event) -> None:

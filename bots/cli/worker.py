@@ -11,7 +11,7 @@ import signal
 from bots.bootstrap import build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import load_settings
-from bots.worker import DeliveryWorker, process_forever
+from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ async def run_worker(with_scheduler: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    worker = DeliveryWorker(runtime)
+    workers = per_platform(runtime)
     scheduler = None
     if with_scheduler:
         scheduler = build_scheduler(
@@ -37,13 +37,16 @@ async def run_worker(with_scheduler: bool) -> int:
         scheduler.start()
     print(f"worker running for {', '.join(sorted(runtime.channels))}", flush=True)
     try:
-        await asyncio.gather(process_forever(runtime, stop), worker.run_forever(stop))
+        await asyncio.gather(
+            process_forever(runtime, stop), *(w.run_forever(stop) for w in workers)
+        )
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         await runtime.aclose()
         runtime.dispose()
-    print(f"worker stopped; rows recovered from expired leases: {worker.recovered}", flush=True)
+    recovered = sum(w.recovered for w in workers)
+    print(f"worker stopped; rows recovered from expired leases: {recovered}", flush=True)
     return 0
 
 
