@@ -4,11 +4,13 @@ review buttons and reward table."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from babel.numbers import format_percent
 
 from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
-from core.dispatch import Context, Router, payload_arg, reply
+from core.dispatch import Context, Router, parse_command, payload_arg, reply
 from core.errors import DomainError, InvalidInput
 from core.initiatives import attachments, rules, service, texts
 from core.initiatives.models import Initiative
@@ -18,6 +20,8 @@ from core.initiatives.rules import BenefitKind, Status
 from core.members.menu import main_menu
 from core.members.models import Member
 from core.messages import Button, OutgoingMessage
+from core.reports import service as reports
+from core.reports.service import Period
 
 router = Router()
 DRAFT, REASON, QUESTION, ANSWER, TABLE = (
@@ -566,12 +570,114 @@ def on_review_queue(ctx: Context) -> list[OutgoingMessage]:
         return _problem(ctx, "not_an_officer")
     waiting = service.in_scope(ctx.session, actor=actor, statuses=tuple(rules.OPEN), limit=10)
     if not waiting:
-        return _say(_("No initiative is waiting for review."))
+        return _say(
+            _("No initiative is waiting for review."),
+            Button(_("Report of this month"), "initiative:report"),
+        )
     lines = [_("Initiatives waiting for review:")]
     lines += [f"• {i.code} «{i.title}»: {texts.status(ctx.t, i.status)}" for i in waiting]
     return _say(
-        "\n".join(lines), *(Button(i.code or "?", f"initiative:view:{i.id}") for i in waiting)
+        "\n".join(lines),
+        *(Button(i.code or "?", f"initiative:view:{i.id}") for i in waiting),
+        Button(_("Report of this month"), "initiative:report"),
     )
+
+
+# ---- the officers' report --------------------------------------------------------------------
+
+
+def _period(ctx: Context, arg: str) -> Period | None:
+    """`YYYY-MM` (a month), or nothing: this month up to today (local dates)."""
+    today = ctx.now.astimezone(ctx.t.tz).date()
+    if not arg:
+        return Period(today.replace(day=1), today, ctx.config.timezone)
+    try:
+        first = datetime.strptime(arg.strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return Period(first, following - timedelta(days=1), ctx.config.timezone)
+
+
+def _share(ctx: Context, part: int, whole: int) -> str:
+    return format_percent(part / whole, locale=ctx.t.babel_locale) if whole else "–"
+
+
+def report_summary(ctx: Context, arg: str = "") -> list[OutgoingMessage]:
+    """Initiatives by status with the accepted benefit and the rewards, and the commendations
+    with the shares going to direct production workers and to staff without a leadership
+    post, over the officer's units, for a month."""
+    _ = ctx.t.gettext
+    actor = _actor(ctx)
+    if not actor.is_officer(ctx.session):
+        return _problem(ctx, "not_an_officer")
+    period = _period(ctx, arg)
+    if period is None:
+        return _say(_("Send the month as YYYY-MM, for example /report_initiatives 2026-11."))
+    rows = reports.initiatives_by_status(ctx.session, actor=actor, period=period)
+    shares = reports.commendation_shares(ctx.session, actor=actor, period=period)
+    lines = [
+        _(
+            "Report from {start} to {end}:",
+            start=ctx.t.date(period.start),
+            end=ctx.t.date(period.end),
+        ),
+        "",
+        _("Initiatives sent: {n}", n=ctx.t.number(sum(r.count for r in rows))),
+    ]
+    by_status: dict[str, int] = {}
+    for row in rows:
+        by_status[row.status] = by_status.get(row.status, 0) + row.count
+    lines += [
+        f"• {texts.status(ctx.t, status)}: {ctx.t.number(count)}"
+        for status, count in sorted(by_status.items())
+    ]
+    lines.append(
+        _(
+            "Accepted benefit: {benefit}; rewards: {rewards}",
+            benefit=ctx.t.money(sum(r.benefit_vnd for r in rows)),
+            rewards=ctx.t.money(sum(r.reward_vnd for r in rows)),
+        )
+    )
+    people = sum(s.people for s in shares)
+    direct = sum(s.direct_workers for s in shares)
+    no_post = sum(s.without_post for s in shares)
+    lines += [
+        "",
+        _("People commended: {n}", n=ctx.t.number(people)),
+        _(
+            "• direct production workers: {n} ({share})",
+            n=ctx.t.number(direct),
+            share=_share(ctx, direct, people),
+        ),
+        _(
+            "• staff without a leadership post: {n} ({share})",
+            n=ctx.t.number(no_post),
+            share=_share(ctx, no_post, people),
+        ),
+    ]
+    if len({r.unit for r in rows} | {s.unit for s in shares}) > 1:
+        lines += ["", _("By unit:")]
+        units = sorted({r.unit for r in rows} | {s.unit for s in shares})
+        for unit in units:
+            sent = sum(r.count for r in rows if r.unit == unit)
+            commended = sum(s.people for s in shares if s.unit == unit)
+            lines.append(
+                _(
+                    "• {unit}: {sent} initiatives, {people} people commended",
+                    unit=unit,
+                    sent=ctx.t.number(sent),
+                    people=ctx.t.number(commended),
+                )
+            )
+    lines += ["", _("The full tables: thidua report, or the admin API /api/v1/reports.")]
+    return _say("\n".join(lines))
+
+
+@router.command("report_initiatives", "reportinitiatives", members_only=True)
+def on_report(ctx: Context) -> list[OutgoingMessage]:
+    parsed = parse_command(ctx.text)
+    return report_summary(ctx, parsed[1] if parsed else "")
 
 
 # ---- the reward table -----------------------------------------------------------------------
@@ -741,6 +847,8 @@ def on_button(ctx: Context) -> list[OutgoingMessage]:
     if action == "ans" and _int(arg) is not None:
         ctx.conv.start(ANSWER, "text", id=int(arg))
         return _say(ctx.t.gettext("Write your answer in one message."))
+    if action == "report":
+        return report_summary(ctx)
     if action in OFFICER_ACTIONS:
         if ctx.conv.flow in (REASON, QUESTION):
             ctx.conv.end()

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
+from core.broadcasts import service as broadcasts
+from core.broadcasts.models import BroadcastKind
 from core.campaigns.scope import Actor
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.initiatives import rules, texts
@@ -717,7 +719,44 @@ def accept(
         notifier=notifier,
         now=now,
     )
+    announce_accepted(session, item=item, notifier=notifier, actor_id=actor.member_id, now=now)
     return item, reward
+
+
+def public_names(session: Session, *, item: Initiative) -> list[str]:
+    """The authors an announcement may name: none when the initiative was sent "without my
+    name", else those who did not say /hidename."""
+    if item.hide_name:
+        return []
+    return [
+        m.full_name or ""
+        for _a, m in authors_of(session, initiative_id=item.id)  # type: ignore[arg-type]
+        if name_shown(session, member_id=m.id) is not False  # type: ignore[arg-type]
+    ]
+
+
+def announce_accepted(
+    session: Session, *, item: Initiative, notifier: Notifier, actor_id: int | None, now: datetime
+) -> None:
+    """Tell the initiative's grassroots union (and the units below it) through the broadcast
+    path: members who withdrew announcements (/stop) hear nothing, the authors' names only
+    as they chose. One broadcast per initiative (its key), whatever is retried."""
+    home = grassroots_of(session, item.unit_id)
+    t = notifier.translator(None)
+    names = public_names(session, item=item)
+    text = texts.accepted_announcement(
+        t, item, ", ".join(names) if names else t.gettext("a member of our union")
+    )
+    broadcasts.create(
+        session,
+        key=f"initiative:{item.id}:accepted",
+        kind=BroadcastKind.MESSAGE,
+        audience=broadcasts.Audience(home, include_subtree=True),
+        text=text,
+        now=now,
+        policy=notifier.config.delivery,
+        created_by=actor_id,
+    )
 
 
 # ---- the reward table -----------------------------------------------------------------------

@@ -126,3 +126,15 @@ def review_buttons(t: Translator, item: Initiative) -> tuple[Button, ...]:
     if current == Status.ACCEPTED:
         return (Button(t.gettext("Mark as applied"), f"initiative:app:{item.id}"),)
     return ()
+
+
+def accepted_announcement(t: Translator, item: Initiative, authors: str) -> str:
+    """The unit's announcement of an accepted initiative (`authors` already respects the
+    authors' choice to stay unnamed)."""
+    return t.gettext(
+        "Good news: the initiative {name} by {authors} has been accepted by the union. Its "
+        "expected benefit is {benefit}. Do you have an idea too? Tap «Submit an initiative».",
+        name=label(item),
+        authors=authors,
+        benefit=benefit(t, item.benefit_kind, item.benefit_amount),
+    )

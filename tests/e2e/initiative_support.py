@@ -45,6 +45,7 @@ def sent_initiative(
     title: str = "Gá kẹp nhanh cho máy phay",
     benefit: int = 24_000_000,
     coauthors: tuple[int, ...] = (),
+    hide_name: bool = False,
 ) -> tuple[int, str]:
     """An initiative sent by a member, as the chat flow leaves it: (id, tracking code)."""
     now = runtime.clock.now()
@@ -58,6 +59,7 @@ def sent_initiative(
         draft.benefit_kind = BenefitKind.MONEY
         draft.benefit_amount = benefit
         draft.category = "technical"
+        draft.hide_name = hide_name
         for other in coauthors:
             service.add_coauthor(session, initiative=draft, member_id=other)
         done = service.submit(session, initiative=draft, notifier=notifier(runtime), now=now)
