@@ -62,7 +62,13 @@ def user_id(platform: str, n: int) -> str:
 
 
 def populate(
-    engine: Engine, *, platform: str, count: int, seen: datetime, start: int = 0, chunk: int = 20_000
+    engine: Engine,
+    *,
+    platform: str,
+    count: int,
+    seen: datetime,
+    start: int = 0,
+    chunk: int = 20_000,
 ) -> list[str]:
     """`count` members of one grassroots union, each with one identity on `platform`."""
     now = utcnow()
@@ -115,8 +121,11 @@ def load_demo(engine: Engine) -> None:
         demo.load(session, now=utcnow())
 
 
-def queue_broadcast(engine: Engine, text_: str, policy: DeliveryPolicy | None = None) -> float:
-    """Create a broadcast to the whole union and fan it out; returns the fan-out seconds."""
+def queue_broadcast(
+    engine: Engine, text_: str, policy: DeliveryPolicy | None = None, *, only_record: bool = False
+) -> float:
+    """Create a broadcast to the whole union and fan it out (unless `only_record`); returns
+    the fan-out seconds."""
     policy = replace(policy or DeliveryPolicy(), inline_fanout=0)
     with Session(engine) as session, session.begin():
         unit = session.get(UnionUnit, MINH_PHAT)
@@ -131,7 +140,7 @@ def queue_broadcast(engine: Engine, text_: str, policy: DeliveryPolicy | None = 
             policy=policy,
         )
     started = time.perf_counter()
-    while fan_out(engine, SystemClock(), policy):
+    while not only_record and fan_out(engine, SystemClock(), policy):
         pass
     return time.perf_counter() - started
 

@@ -36,7 +36,9 @@ class InstantPlatform:
     def __init__(self) -> None:
         self.count = 0
 
-    async def send(self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool) -> SendResult:
+    async def send(
+        self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
+    ) -> SendResult:
         self.count += 1
         return Sent((str(self.count),))
 
@@ -75,14 +77,16 @@ def main() -> None:
 
         engine = make_engine(url)
         load_demo(engine)
-        populate(engine, platform="webchat", count=args.recipients, seen=utcnow() - timedelta(hours=1))
+        seen = utcnow() - timedelta(hours=1)
+        populate(engine, platform="webchat", count=args.recipients, seen=seen)
         fanout = queue_broadcast(engine, "Thông báo phát động phong trào thi đua")
         engine.dispose()
         seconds = asyncio.run(deliver_all(url, args.recipients, args.instant))
     db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     channel = "instant in-process platform" if args.instant else "web chat mailbox"
     print(
-        f"P3 {db}, {channel}: {args.recipients} recipients; fan-out {args.recipients / fanout:,.0f} rows/s; "
+        f"P3 {db}, {channel}: {args.recipients} recipients; "
+        f"fan-out {args.recipients / fanout:,.0f} rows/s; "
         f"delivery {args.recipients / seconds:,.0f} deliveries/s ({seconds:.1f} s) "
         f"on {platform.machine()} Python {platform.python_version()}"
     )

@@ -1,0 +1,143 @@
+"""P2: how close a broadcast gets to each platform's ceiling, over the three fakes enforcing
+their documented limits (Telegram 30 msg/s overall, Messenger 300 calls/s per Page, Zalo 4,000
+requests/min per app), with a real `thidua worker` process and real clocks.
+
+Achieved ÷ ceiling = messages delivered ÷ the most the platform's limit allows in the time
+from the first to the last delivery (Telegram: 30 × t + 1; Messenger: 300 per started second;
+Zalo: 4,000 per started minute of its sliding window).
+
+    .venv/bin/python -m bench.broadcast_p2 [--telegram 1800] [--facebook 18000] [--zalo 8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench.broadcast_common import fresh_database, load_demo, populate, queue_broadcast
+from core.clock import SystemClock, utcnow
+from tests.fakes.facebook_graph import FakeGraph
+from tests.fakes.server import serve_in_thread
+from tests.fakes.telegram_api import TOKEN, FakeTelegram, running
+from tests.fakes.zalo_oa import FakeZaloOA
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_TOKEN = "EAAGm0PX4ZCpsBAFakePageToken"
+APP_SECRET = "3f1c2a9b8e7d6c5b4a39281706f5e4d3"
+
+
+def allowed(platform: str, seconds: float) -> float:
+    if platform == "telegram":
+        return 30 * seconds + 1
+    if platform == "facebook":
+        return 300 * (math.floor(seconds) + 1)
+    return 4000 * (math.floor(seconds / 60) + 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--telegram", type=int, default=1800)
+    parser.add_argument("--facebook", type=int, default=18000)
+    parser.add_argument("--zalo", type=int, default=8000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    sizes = {"telegram": args.telegram, "facebook": args.facebook, "zalo": args.zalo}
+    clock = SystemClock()
+    tg = FakeTelegram()
+    fb = FakeGraph(page_token=PAGE_TOKEN, app_secret=APP_SECRET, clock=clock)
+    zl = FakeZaloOA(clock=clock)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp)) as url,
+        running(tg) as tg_url,
+        serve_in_thread(fb.app) as fb_url,
+        serve_in_thread(zl.build_app()) as zl_url,
+    ):
+        fb.base_url, zl.url = fb_url, zl_url
+        from core.storage.engine import make_engine
+
+        engine = make_engine(url)
+        load_demo(engine)
+        seen = utcnow() - timedelta(hours=1)
+        for platform, count in sizes.items():
+            for user in populate(engine, platform=platform, count=count, seen=seen):
+                if platform == "telegram":
+                    tg.user(int(user))
+                elif platform == "facebook":
+                    fb.last_action[user] = seen
+                else:
+                    zl.interact(user, seen)
+        queue_broadcast(engine, "Thông báo phát động phong trào thi đua quý IV")
+        engine.dispose()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")},
+            "THIDUA_DATABASE_URL": url,
+            "THIDUA_QUIET_HOURS": "00:00-00:00",
+            "THIDUA_TELEGRAM_TOKEN": TOKEN,
+            "THIDUA_TELEGRAM_WEBHOOK_SECRET": "bench-secret",
+            "THIDUA_TELEGRAM_API_BASE": tg_url,
+            "THIDUA_FACEBOOK_PAGE_TOKEN": PAGE_TOKEN,
+            "THIDUA_FACEBOOK_APP_SECRET": APP_SECRET,
+            "THIDUA_FACEBOOK_VERIFY_TOKEN": "bench-verify",
+            "THIDUA_FACEBOOK_GRAPH_BASE": f"{fb_url}/v23.0",
+            "THIDUA_ZALO_APP_ID": zl.app_id,
+            "THIDUA_ZALO_APP_SECRET": zl.app_secret,
+            "THIDUA_ZALO_WEBHOOK_SECRET": zl.webhook_secret,
+            "THIDUA_ZALO_ACCESS_TOKEN": zl.access_token,
+            "THIDUA_ZALO_REFRESH_TOKEN": zl.refresh_token,
+            "THIDUA_ZALO_API_BASE": zl_url,
+            "THIDUA_ZALO_OAUTH_BASE": zl_url,
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bots", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        counters = {
+            "telegram": lambda: sum(
+                1 for c in list(tg.calls) if c.method == "sendMessage" and c.status == 200
+            ),
+            "facebook": lambda: len(fb.sent),
+            "zalo": lambda: len(zl.delivered),
+        }
+        first: dict[str, float] = {}
+        last: dict[str, float] = {}
+        try:
+            deadline = time.monotonic() + 3600
+            while len(last) < len(sizes) and time.monotonic() < deadline:
+                now = time.monotonic()
+                for platform, count in counters.items():
+                    n = count()
+                    if n and platform not in first:
+                        first[platform] = now
+                    if n >= sizes[platform] and platform not in last:
+                        last[platform] = now
+                time.sleep(0.05)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(30)
+    db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    for platform, count in sizes.items():
+        seconds = last[platform] - first[platform]
+        ratio = count / allowed(platform, seconds)
+        print(
+            f"P2 {db} {platform}: {count:,} messages in {seconds:.1f} s "
+            f"= {count / seconds:,.1f}/s; "
+            f"achieved ÷ ceiling = {ratio:.3f}",
+            flush=True,
+        )
+    print(f"Telegram 429 answers: {len(tg.floods)}; sends before their time: {len(tg.early)}")
+
+
+if __name__ == "__main__":
+    main()
