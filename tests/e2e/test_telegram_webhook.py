@@ -9,10 +9,15 @@ import json
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlmodel import Session, func, select
 
+from adapters.telegram.inbound import TelegramInbound
+from adapters.telegram.outbound import TelegramChannel
+from adapters.telegram.routes import make_router
 from bots.bootstrap import Runtime
 from core import demo
+from core.errors import StoreUnavailable
 from core.storage.models import ButtonPayload, InboundUpdate
 from tests.fakes.telegram_api import BOT_ID, FakeTelegram
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
@@ -192,3 +197,30 @@ async def test_every_update_type_is_acknowledged(
     assert inbound_count(tg_runtime) == 4  # message, edit, photo, poll answer
     await tg_runtime.drain()
     assert len(fake.sent_to(118)) == 4  # the core answered each of them
+
+
+class UnavailableStore:
+    """An InboundSink whose database is down."""
+
+    async def accept(self, messages: object) -> int:
+        raise StoreUnavailable("could not connect to server")
+
+
+async def test_store_down_answers_503_so_telegram_delivers_again(
+    fake: FakeTelegram, tg_runtime: Runtime
+) -> None:
+    channel = tg_runtime.channels["telegram"]
+    assert isinstance(channel, TelegramChannel)
+    inbound = TelegramInbound(UnavailableStore(), tg_runtime.payloads, channel.bot)
+    app = FastAPI()
+    app.include_router(make_router(inbound, secret="s3cr3t-Webhook_token", body_limit=100_000))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        response = await client.post(
+            "/webhooks/telegram",
+            json=fake.message_update(fake.user(119), "/start"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": "s3cr3t-Webhook_token"},
+        )
+    assert response.status_code == 503
+    assert "deliver it again" in response.json()["error"]
