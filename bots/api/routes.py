@@ -223,7 +223,7 @@ def make_router(runtime: Runtime) -> APIRouter:
             audience = broadcasts.Audience(
                 unit, body.include_subtree, tuple(g.value for g in body.target_groups)
             )
-            if broadcasts.plan(s, audience=audience, policy=policy, now=now).total == 0:
+            if not broadcasts.has_members(s, audience=audience):
                 raise DomainError("audience_empty")
             return broadcasts.create(
                 s,

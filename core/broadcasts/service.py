@@ -111,6 +111,10 @@ def _choices(
     ]
 
 
+def has_members(session: Session, *, audience: Audience) -> bool:
+    return bool(_members_after(session, audience, after=0, limit=1))
+
+
 def plan(session: Session, *, audience: Audience, policy: DeliveryPolicy, now: datetime) -> Plan:
     """What would happen if the broadcast were confirmed now."""
     counts = PlanCounts()

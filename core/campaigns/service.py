@@ -155,8 +155,7 @@ def launch(
     if scheduled_at is not None and scheduled_at <= now:
         raise InvalidInput("scheduled_in_past")
     target = audience(session, campaign)
-    plan = broadcasts.plan(session, audience=target, policy=policy, now=now)
-    if plan.total == 0:
+    if not broadcasts.has_members(session, audience=target):
         raise DomainError("audience_empty")
     broadcast, created = broadcasts.create(
         session,
