@@ -22,8 +22,8 @@ from bots.api.routes import ApiError, Caller, in_transaction
 from core.campaigns.scope import Actor
 from core.commendations import service as commendations
 from core.commendations.models import Commendation, CommendationStatus
-from core.initiatives import rules, service
-from core.initiatives.models import Initiative
+from core.initiatives import attachments, rules, service
+from core.initiatives.models import Initiative, InitiativeAttachment
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import Band, Status
 from core.members.models import UnionUnit
@@ -307,6 +307,36 @@ def make_router(runtime: Runtime) -> APIRouter:
             return _detail(s, item)
 
         return await run(work)
+
+    @router.get(
+        "/initiatives/{initiative_id}/attachments/{attachment_id}",
+        responses={200: {"content": {"application/octet-stream": {}}}},
+    )
+    async def download_attachment(initiative_id: int, attachment_id: int, who: Caller) -> Response:
+        """The bytes of a stored file, to officers whose units cover the initiative (403 for
+        anyone else). Files not fetched yet or refused: 404."""
+        root = runtime.settings.attachments_dir
+
+        def work(s: Session) -> tuple[bytes, str, str]:
+            service.get(s, actor=who, initiative_id=initiative_id, forbid=True)
+            row = s.get(InitiativeAttachment, attachment_id)
+            if row is None or row.initiative_id != initiative_id:
+                raise ApiError(404, "attachment_unknown")
+            path = attachments.stored_file(root, row)
+            if path is None:
+                raise ApiError(404, "attachment_not_stored")
+            name = row.name or path.name
+            return path.read_bytes(), row.mime or "application/octet-stream", name
+
+        data, mime, name = await run(work)
+        safe = (
+            "".join(ch for ch in name if ch.isascii() and (ch.isalnum() or ch in "._-")) or "file"
+        )
+        return Response(
+            content=data,
+            media_type=mime,
+            headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+        )
 
     @router.post("/initiatives/{initiative_id}/assign", response_model=InitiativeOut)
     async def assign(initiative_id: int, body: AssignIn, who: Caller) -> InitiativeOut:
