@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from sqlmodel import Session, select
+from telegram.error import RetryAfter
 
 from adapters.telegram.client import make_bot
-from adapters.telegram.outbound import TelegramChannel
+from adapters.telegram.outbound import TelegramChannel, retry_seconds
 from adapters.telegram.ratelimit import RateLimiter
 from bots.bootstrap import Runtime
 from core import delivery, outbox
@@ -319,3 +320,28 @@ async def test_rejected_token_flags_the_channel(
         row = session.get(ChannelCredential, "telegram")
         assert row is not None and row.flagged_at is not None
         assert "7000000001:revoked" not in (row.flag_reason or "")
+
+
+async def test_group_pacing_is_twenty_a_minute(
+    fake: FakeTelegram, tg_runtime: Runtime, clock: Any
+) -> None:
+    fake.group(-500)
+    enqueue(tg_runtime, -500, *(OutgoingMessage(f"Tổ {n}") for n in range(21)))
+    await drain_until_sent(tg_runtime, clock)
+    sent = fake.sent_to(-500)
+    assert len(sent) == 21 and fake.floods == []
+    assert sent[20].at - sent[0].at >= timedelta(seconds=60)
+
+
+async def test_the_fake_enforces_the_limits_by_itself(fake: FakeTelegram, fake_url: str) -> None:
+    """Without our limiter, a second message to one chat in the same second is refused."""
+    fake.user(212)
+    bot = make_bot(fake.token, api_base=fake_url, timeout=2)
+    try:
+        await bot.send_message(212, "một")
+        with pytest.raises(RetryAfter) as refused:
+            await bot.send_message(212, "hai")
+    finally:
+        await bot.shutdown()
+    assert retry_seconds(refused.value) == 1
+    assert fake.floods[0][0] == 212
