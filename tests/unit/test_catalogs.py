@@ -94,5 +94,5 @@ def test_a_msgid_in_two_files_must_agree(tmp_path: Path):
     (tmp_path / "vi" / "LC_MESSAGES" / "b.po").write_text(
         'msgid "Hello"\nmsgstr "Chào"\n', encoding="utf-8"
     )
-    with pytest.raises(ValueError, match="translated differently in a.po and b.po"):
+    with pytest.raises(ValueError, match=r"translated differently in a\.po and b\.po"):
         Catalogs(tmp_path)
