@@ -33,7 +33,7 @@ URL_PLATFORMS = ("zalo", "facebook", "webchat")
 BATCH = 20
 
 
-def limits_from(settings: Settings) -> attachments.Limits:
+def attachment_limits(settings: Settings) -> attachments.Limits:
     types = {t.strip().lower().lstrip(".") for t in settings.attachment_types.split(",")}
     return attachments.Limits(
         max_bytes=settings.attachment_max_mb * attachments.MB,
@@ -71,8 +71,7 @@ class UrlFetcher:
 
 
 def install(runtime: Runtime) -> None:
-    """The URL fetcher for the platforms whose refs are URLs; the limits for the handlers."""
-    attachments.configure(limits_from(runtime.settings))
+    """The URL fetcher for the platforms whose refs are URLs."""
     client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True)
     for platform in URL_PLATFORMS:
         runtime.fetchers.setdefault(platform, UrlFetcher(platform, client))
@@ -83,7 +82,8 @@ async def store_pending(runtime: Runtime, limit: int = BATCH) -> int:
     """Fetch, check and store the files waiting; returns how many were finished (stored or
     refused). A file whose platform could not be reached stays waiting for the next run."""
     settings = runtime.settings
-    limit_bytes = attachments.limits().max_bytes
+    limits = runtime.processor.config.attachments
+    limit_bytes = limits.max_bytes
     notifier = Notifier(runtime.catalogs, runtime.processor.config)
 
     def claim() -> list[attachments.Pending]:
@@ -118,6 +118,7 @@ async def store_pending(runtime: Runtime, limit: int = BATCH) -> int:
                     root=settings.attachments_dir,
                     notifier=notifier,
                     now=runtime.clock.now(),
+                    limits=limits,
                 )
 
         await asyncio.to_thread(record)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from adapters.webchat.channel import WebchatChannel
+from bots.attachments import attachment_limits
 from bots.scheduling import delivery_policy
 from bots.settings import Settings
 from core.campaigns.handlers import router as campaigns_router
@@ -121,6 +122,7 @@ def build_runtime(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
         delivery=delivery_policy(settings),
+        attachments=attachment_limits(settings),
     )
     processor = Processor(engine, build_dispatcher(), catalogs, config, clock)
     mailbox = DbMailbox(engine)

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core.broadcasts.rules import DeliveryPolicy
 from core.conversation import Conversation
 from core.i18n import Catalogs, Translator
+from core.initiatives.rules import AttachmentLimits
 from core.messages import Button, IncomingMessage, OutgoingMessage
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class ChatConfig:
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
 
 
 @dataclass

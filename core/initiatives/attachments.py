@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -26,31 +26,8 @@ from core.initiatives.notify import Notifier
 from core.initiatives.problems import problem_text
 from core.messages import Attachment, OutgoingMessage
 
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 20 * MB
-    extensions: frozenset[str] = field(default_factory=lambda: frozenset(rules.ALLOWED_EXTENSIONS))
-
-    @property
-    def max_mb(self) -> int:
-        return self.max_bytes // MB
-
-
-_limits = Limits()
-
-
-def configure(limits: Limits) -> None:
-    """Set by the composition root from the settings (THIDUA_ATTACHMENT_MAX_MB and _TYPES);
-    the chat handlers read them when a file arrives. One process has one configuration."""
-    global _limits
-    _limits = limits
-
-
-def limits() -> Limits:
-    return _limits
+MB = rules.MB
+Limits = rules.AttachmentLimits
 
 
 @dataclass(frozen=True)
@@ -112,6 +89,7 @@ def finish(
     root: Path,
     notifier: Notifier,
     now: datetime,
+    limits: Limits,
 ) -> str:
     """Record the outcome of one fetch: the bytes checked and stored, or the refusal (the
     author is told why). A row another instance finished already is left alone."""
@@ -123,14 +101,14 @@ def finish(
     ).first()
     if row is None or row.status != AttachmentStatus.PENDING:
         return row.status if row else "gone"
-    limit = limits().max_bytes
+    limit = limits.max_bytes
     if data is not None and problem is None:
         found = rules.content_problem(data, limit)
         problem = found.value if found else None
     if problem is not None or data is None:
         row.status = AttachmentStatus.REFUSED
         row.problem = problem or rules.AttachmentProblem.UNAVAILABLE
-        _tell_refused(session, notifier, row, now)
+        _tell_refused(session, notifier, row, now, limits)
         session.flush()
         return row.status
     row.stored_path, row.sha256 = write_file(root, row.initiative_id, data, _extension(row))
@@ -141,14 +119,18 @@ def finish(
 
 
 def _tell_refused(
-    session: Session, notifier: Notifier, row: InitiativeAttachment, now: datetime
+    session: Session,
+    notifier: Notifier,
+    row: InitiativeAttachment,
+    now: datetime,
+    limits: Limits,
 ) -> None:
     item = session.get(Initiative, row.initiative_id)
     if item is None:
         return
 
     def compose(t: Translator) -> list[OutgoingMessage]:
-        why = problem_text(t, row.problem or "", limit=limits().max_mb)
+        why = problem_text(t, row.problem or "", limit=limits.max_mb)
         return [
             reply(
                 t.gettext(

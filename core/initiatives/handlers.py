@@ -12,7 +12,7 @@ from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.dispatch import Context, Router, parse_command, payload_arg, reply
 from core.errors import DomainError, InvalidInput
-from core.initiatives import attachments, rules, service, texts
+from core.initiatives import rules, service, texts
 from core.initiatives.models import Initiative
 from core.initiatives.notify import Notifier
 from core.initiatives.problems import problem_text
@@ -54,7 +54,7 @@ def _say(text: str, *buttons: Button) -> list[OutgoingMessage]:
 
 
 def _problem(ctx: Context, err: DomainError | str, *buttons: Button) -> list[OutgoingMessage]:
-    return _say(problem_text(ctx.t, err, limit=attachments.limits().max_mb), *buttons)
+    return _say(problem_text(ctx.t, err, limit=ctx.config.attachments.max_mb), *buttons)
 
 
 def _member(ctx: Context) -> Member:
@@ -115,7 +115,7 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
         text = _(
             "Step 5 of 9. You may send photos or documents that show the idea (up to {limit} MB "
             "each). Tap «Done» when finished, or «Skip».",
-            limit=attachments.limits().max_mb,
+            limit=ctx.config.attachments.max_mb,
         )
         if count:
             text += "\n" + _("Files received: {n}.", n=count)
@@ -272,12 +272,12 @@ def _files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
                 initiative=draft,
                 attachment=attachment,
                 platform=ctx.identity.platform,
-                limits=attachments.limits(),
+                limits=ctx.config.attachments,
                 now=ctx.now,
             )
             answers.append(_("Received: {name}", name=attachment.name or attachment.kind))
         except InvalidInput as err:
-            answers.append(problem_text(ctx.t, err, limit=attachments.limits().max_mb))
+            answers.append(problem_text(ctx.t, err, limit=ctx.config.attachments.max_mb))
     return _say("\n".join(answers), Button(_("Done"), "initiative:next:files"), _cancel(ctx))
 
 

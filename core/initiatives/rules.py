@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -392,3 +392,18 @@ def similar(
     scored = [(cid, similarity(text, other)) for cid, other in candidates]
     hits = [(cid, score) for cid, score in scored if score >= threshold]
     return sorted(hits, key=lambda item: (-item[1], item[0]))[:limit]
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """What a file sent with an initiative may be (THIDUA_ATTACHMENT_MAX_MB and _TYPES)."""
+
+    max_bytes: int = 20 * MB
+    extensions: frozenset[str] = field(default_factory=lambda: frozenset(ALLOWED_EXTENSIONS))
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // MB
