@@ -55,11 +55,38 @@ def top_members(
         query = query.join(UnionUnit, col(UnionUnit.id) == MemberScore.unit_id).where(
             col(UnionUnit.path).startswith(within.path)
         )
-    rows = session.exec(query.order_by(*_order()).limit(limit)).all()
+        rows = session.exec(query.order_by(*_order()).limit(limit)).all()
+    else:
+        rows = _top_from_index(session, query, scope, limit)
     return [
         BoardRow(i + 1, member_id, name or "", unit_id, pts)
         for i, (member_id, unit_id, pts, name) in enumerate(rows)
     ]
+
+
+def _top_from_index(session: Session, query, scope: str, limit: int):  # type: ignore[no-untyped-def]
+    """The board's first rows in index order only. The index is (scope, points, reached_at,
+    member_id), all ascending, and a board is points descending then reached_at ascending: find
+    the limit-th best score, take the few rows above it, then the earliest of the rows tied at
+    it (an index range in the right order however many members share that score)."""
+    cutoff = session.exec(
+        select(MemberScore.points)
+        .where(MemberScore.scope == scope)
+        .order_by(col(MemberScore.points).desc())
+        .offset(limit - 1)
+        .limit(1)
+    ).first()
+    if cutoff is None:
+        return session.exec(query.order_by(*_order()).limit(limit)).all()
+    above = session.exec(
+        query.where(col(MemberScore.points) > cutoff).order_by(*_order()).limit(limit)
+    ).all()
+    tied = session.exec(
+        query.where(MemberScore.points == cutoff)
+        .order_by(col(MemberScore.reached_at), col(MemberScore.member_id))
+        .limit(limit - len(above))
+    ).all()
+    return [*above, *tied]
 
 
 def _histogram_sum(session: Session, scope: str, level: int, lower: int, upper: int | None) -> int:
