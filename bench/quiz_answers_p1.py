@@ -1,0 +1,314 @@
+"""P1 with quiz answers: Telegram button taps on quiz options through the signed webhook,
+against a bare FastAPI echo endpoint in the same run (issue 7).
+
+Seeds a fresh database: 5,000 members (Telegram identities, consent given), 8 open quizzes of
+one question each, and an attempt of every member at every quiz with its question on screen,
+so that every tap is a real answer that the app scores and writes to the ledger. Each request is
+a distinct Telegram `callback_query` update whose data is the opaque key of a
+`quiz:a:<attempt>:<question>:<option>` payload, as our Telegram adapter sends them.
+
+Then, as bench/telegram_webhook.py does for plain messages (and with its load generator): the
+echo app, then `thidua serve` (one process with its processing and delivery loops) and the split
+layout (the web app + `thidua worker`), each at rising open-loop rates and a closed loop; the
+sustained closed-loop rate is compared with echo's. Afterwards the bench waits until every
+acknowledged answer is scored and reports answers scored per second, end to end.
+
+    .venv/bin/python -m bench.quiz_answers_p1 [--rates 100,250,500] [--seconds 5]
+        [--connections 32] [--database-url URL] [--layouts serve,split]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+from sqlmodel import Session, func, select
+
+from bench.telegram_webhook import (
+    PATH,
+    Step,
+    WallClock,
+    closed_loop,
+    open_loop,
+    start,
+    stop,
+    wait_ready,
+)
+from core.members.models import Consent, Identity, Member, UnitKind
+from core.members.service import create_unit
+from core.quizzes import service as quizzes
+from core.quizzes.bank import QuestionDraft
+from core.quizzes.models import QuizAnswer, QuizAttempt
+from core.storage.engine import make_engine
+from core.storage.models import ButtonPayload
+from tests.fakes.server import free_port, serve_in_thread
+from tests.fakes.telegram_api import TOKEN, FakeTelegram
+
+SECRET = "bench-secret_0123456789"
+MEMBERS = 5000
+QUIZZES = 8
+
+
+def seed(database_url: str) -> list[tuple[int, str]]:
+    """(person id, callback key) of every answer that can be given, in sending order."""
+    engine = make_engine(database_url)
+    now = datetime.now(UTC)
+    taps: list[tuple[int, str]] = []
+    with Session(engine) as session, session.begin():
+        top = create_unit(session, name="LĐLĐ", kind=UnitKind.PROVINCIAL_FEDERATION)
+        units = [
+            create_unit(session, name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION, parent=top)
+            for i in range(10)
+        ]
+        session.execute(
+            insert(Member),
+            [
+                {
+                    "id": i,
+                    "unit_id": units[i % 10].id,
+                    "full_name": f"ĐV {i}",
+                    "locale": "vi",
+                    "joined_at": now,
+                    "onboarded_at": now,
+                }
+                for i in range(1, MEMBERS + 1)
+            ],
+        )
+        session.execute(
+            insert(Consent),
+            [
+                {"member_id": i, "purpose": "data_processing", "granted_at": now}
+                for i in range(1, MEMBERS + 1)
+            ],
+        )
+        session.execute(
+            insert(Identity),
+            [
+                {
+                    "platform": "telegram",
+                    "platform_user_id": str(i),
+                    "member_id": i,
+                    "first_seen_at": now,
+                    "last_inbound_at": now,
+                }
+                for i in range(1, MEMBERS + 1)
+            ],
+        )
+        questions = []
+        for q in range(QUIZZES):
+            quiz = quizzes.create_quiz(
+                session,
+                unit_id=top.id,  # type: ignore[arg-type]
+                settings=quizzes.QuizSettings(
+                    title=f"Quiz {q}",
+                    opens_at=now - timedelta(minutes=1),
+                    closes_at=now + timedelta(days=1),
+                    question_seconds=None,
+                ),
+                questions=[QuestionDraft(f"Câu hỏi {q}?", ("Đúng", "Sai"), frozenset({0}))],
+                now=now,
+            )
+            questions.append((quiz.id, quizzes.questions_of(session, quiz_id=quiz.id)[0].id))  # type: ignore[arg-type]
+        attempt_id = itertools.count(1)
+        attempts, payloads = [], []
+        for (quiz_id, question_id), member in itertools.product(questions, range(1, MEMBERS + 1)):
+            a = next(attempt_id)
+            attempts.append(
+                {
+                    "id": a,
+                    "quiz_id": quiz_id,
+                    "member_id": member,
+                    "number": 1,
+                    "position": 1,
+                    "asked_at": now,
+                    "streak": 0,
+                    "score": 0,
+                    "correct_count": 0,
+                    "started_at": now,
+                }
+            )
+            payloads.append(
+                {"key": f"b{a}", "payload": f"quiz:a:{a}:{question_id}:{a % 2}", "created_at": now}
+            )
+            taps.append((member, f"b{a}"))
+        session.execute(insert(QuizAttempt), attempts)
+        session.execute(insert(ButtonPayload), payloads)
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT setval('quiz_attempt_id_seq', :n)"), {"n": len(attempts)})
+    engine.dispose()
+    return taps
+
+
+class Taps:
+    """Signed callback_query updates, one per seeded answer, made before the clock starts."""
+
+    def __init__(self, taps: list[tuple[int, str]]) -> None:
+        self.taps = iter(taps)
+        self.ids = itertools.count(900_000_000)
+
+    def requests(self, count: int) -> list[bytes]:
+        out = []
+        for person, key in itertools.islice(self.taps, count):
+            n = next(self.ids)
+            chat = {"id": person, "type": "private", "first_name": "Lan"}
+            update = {
+                "update_id": n,
+                "callback_query": {
+                    "id": str(n),
+                    "from": {"id": person, "is_bot": False, "first_name": "Lan"},
+                    "chat_instance": f"-{person}77",
+                    "data": key,
+                    "message": {
+                        "message_id": n,
+                        "date": int(time.time()),
+                        "chat": chat,
+                        "from": {"id": 1, "is_bot": True, "first_name": "thidua"},
+                        "text": "Câu 1/1\nCâu hỏi?\n\nA. Đúng\nB. Sai",
+                        "reply_markup": {
+                            "inline_keyboard": [[{"text": "A", "callback_data": key}]]
+                        },
+                    },
+                },
+            }
+            body = json.dumps(update, ensure_ascii=False).encode()
+            head = (
+                f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            out.append(head.encode() + body)
+        return out
+
+
+async def run_against(port: int, taps: Taps, args: argparse.Namespace) -> list[Step]:
+    await wait_ready(port)
+    await closed_loop(port, taps.requests(300), 8, 2.0)  # warm up
+    steps = []
+    for rate in args.rates:
+        steps.append(
+            await open_loop(port, taps.requests(int(rate * args.seconds)), rate, args.connections)
+        )
+    budget = int(3000 * args.seconds)
+    steps.append(await closed_loop(port, taps.requests(budget), args.connections, args.seconds))
+    return steps
+
+
+def scored(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return session.exec(select(func.count()).select_from(QuizAnswer)).one()
+    finally:
+        engine.dispose()
+
+
+def wait_until_scored(database_url: str, started: float, before: int) -> tuple[int, float]:
+    """Answers scored since `before`, and the seconds from `started` to the last of them."""
+    last, last_change = scored(database_url), time.perf_counter()
+    while time.perf_counter() - last_change < 10:
+        time.sleep(0.5)
+        now = scored(database_url)
+        if now != last:
+            last, last_change = now, time.perf_counter()
+    return last - before, last_change - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--rates", default="100,250,500", type=lambda s: [float(r) for r in s.split(",")]
+    )
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--layouts", default="serve,split", type=lambda s: s.split(","))
+    args = parser.parse_args()
+    fake = FakeTelegram(clock=WallClock())
+    for person in range(1, MEMBERS + 1):
+        fake.user(person)
+    tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-quiz-"))
+    database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    results: dict[str, list[Step]] = {}
+    throughput: dict[str, tuple[int, float]] = {}
+    with serve_in_thread(fake.app) as api_base:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
+        env.update(
+            THIDUA_DATABASE_URL=database_url,
+            THIDUA_LOG_LEVEL="warning",
+            THIDUA_TELEGRAM_TOKEN=TOKEN,
+            THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
+            THIDUA_TELEGRAM_API_BASE=api_base,
+        )
+        subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
+        taps = Taps(seed(database_url))
+        uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
+        layouts = {
+            "echo": ([*uvicorn, "bench.telegram_webhook:echo_app"], None),
+            "serve": ([sys.executable, "-m", "bots", "serve"], None),
+            "split": (
+                [*uvicorn, "--factory", "bench.telegram_webhook:web_only_app"],
+                [sys.executable, "-m", "bots", "worker"],
+            ),
+        }
+        for name in ["echo", *args.layouts]:
+            command, companion = layouts[name]
+            port = free_port()
+            before = scored(database_url)
+            started = time.perf_counter()
+            process = start([*command, "--port", str(port)], env)
+            helper = start(companion, env) if companion else None
+            try:
+                results[name] = asyncio.run(run_against(port, taps, args))
+                if name != "echo":
+                    throughput[name] = wait_until_scored(database_url, started, before)
+            finally:
+                stop(process)
+                if helper is not None:
+                    stop(helper)
+    report(results, throughput, args, database_url)
+
+
+def report(results, throughput, args, database_url) -> None:  # type: ignore[no-untyped-def]
+    db = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print(
+        f"P1 quiz answers through the Telegram webhook, {db}; {args.seconds:g} s per step, "
+        f"{args.connections} keep-alive connections"
+    )
+    echo = results["echo"]
+    for name in args.layouts:
+        print(
+            f"\n[{name}] offered/s | echo acked/s  p50 ms  p99 ms | "
+            "thidua acked/s  p50 ms  p99 ms  errors"
+        )
+        for e, a in zip(echo, results[name], strict=True):
+            offered = f"{e.offered:.0f}" if e.offered else "closed"
+            print(
+                f"{offered:>17} | {e.achieved:12.0f} {e.p50_ms:7.1f} {e.p99_ms:7.1f} | "
+                f"{a.achieved:14.0f} {a.p50_ms:7.1f} {a.p99_ms:7.1f} {a.errors + e.errors:7d}"
+            )
+        sustained = results[name][-1].achieved
+        print(
+            f"sustained answers acked (closed loop): {sustained:.0f}/s vs echo "
+            f"{echo[-1].achieved:.0f}/s, ratio {sustained / echo[-1].achieved:.2f}"
+        )
+        count, seconds = throughput[name]
+        print(f"answers scored end to end: {count} in {seconds:.1f} s, {count / seconds:.0f}/s")
+    print(
+        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print("command: .venv/bin/python -m bench.quiz_answers_p1 " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()
