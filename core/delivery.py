@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, true, update
+from sqlalchemy import TextClause, bindparam, text, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,7 @@ from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
+from core.storage.types import UTCDateTime
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 8  # transient failures; then the row fails for good
@@ -40,6 +41,40 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
     return base * (0.8 + 0.4 * (rng or random).random())
 
 
+_CLAIM_COLUMNS = "id, identity_id, status, body, proactive, attempts"
+
+
+def _sqlite_claim(time_condition: str, quiet: bool) -> TextClause:
+    replies_only = " AND proactive = 0" if quiet else ""
+    return text(
+        f"SELECT {_CLAIM_COLUMNS} FROM outbox_message INDEXED BY ix_outbox_claim "
+        f"WHERE platform IN :platforms AND status = :status AND {time_condition} :now"
+        f"{replies_only} ORDER BY id LIMIT :limit"
+    ).bindparams(bindparam("platforms", expanding=True), bindparam("now", type_=UTCDateTime()))
+
+
+def _params(platforms: list[str], status: str, now: datetime, limit: int) -> dict[str, object]:
+    return {"platforms": platforms, "status": status, "now": now, "limit": limit}
+
+
+def _claim(status: str, platforms: list[str], now: datetime, limit: int, quiet: bool):  # type: ignore[no-untyped-def]
+    outbox = OutboxMessage.__table__
+    columns = [getattr(outbox.c, name) for name in _CLAIM_COLUMNS.split(", ")]
+    timed = outbox.c.next_attempt_at <= now if status == "pending" else outbox.c.lease_until < now
+    return (
+        select(*columns)
+        .where(
+            outbox.c.platform.in_(platforms),
+            outbox.c.status == status,
+            timed,
+            outbox.c.proactive.is_(False) if quiet else true(),
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def claim_due(
     engine: Engine,
     *,
@@ -58,27 +93,26 @@ def claim_due(
     """
     outbox = OutboxMessage.__table__  # plain rows: a broadcast leases thousands a second
     with Session(engine) as session, session.begin():
-        rows = session.execute(
-            select(
-                outbox.c.id,
-                outbox.c.identity_id,
-                outbox.c.status,
-                outbox.c.body,
-                outbox.c.proactive,
-                outbox.c.attempts,
-            )
-            .where(
-                outbox.c.platform.in_(platforms),
-                outbox.c.proactive.is_(False) if quiet else true(),
-                or_(
-                    (outbox.c.status == OutboxStatus.PENDING) & (outbox.c.next_attempt_at <= now),
-                    (outbox.c.status == OutboxStatus.SENDING) & (outbox.c.lease_until < now),
-                ),
-            )
-            .order_by(outbox.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+        # Two queries, each walking ix_outbox_claim (platform, status, id) in id order and
+        # stopping at `limit`: one OR across statuses, or the (status, next_attempt_at) index,
+        # would make the database sort every pending row of a big broadcast on each claim.
+        if engine.dialect.name == "sqlite":  # its planner needs telling which index
+            found = [
+                *session.execute(
+                    _sqlite_claim("next_attempt_at <=", quiet),
+                    _params(platforms, OutboxStatus.PENDING, now, limit),
+                ).all(),
+                *session.execute(
+                    _sqlite_claim("lease_until <", quiet),
+                    _params(platforms, OutboxStatus.SENDING, now, limit),
+                ).all(),
+            ]
+        else:
+            found = [
+                *session.execute(_claim("pending", platforms, now, limit, quiet)).all(),
+                *session.execute(_claim("sending", platforms, now, limit, quiet)).all(),
+            ]
+        rows = sorted(found, key=lambda r: r.id)[:limit]
         if not rows:
             return [], 0
         people = Identity.__table__

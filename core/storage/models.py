@@ -58,6 +58,7 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_claim", "platform", "status", "id"),
         Index("ix_outbox_identity", "identity_id", "status"),
     )
 
