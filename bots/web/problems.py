@@ -25,6 +25,17 @@ WEB_TEXTS: dict[str, str] = {
     "bad_date": N_("Please enter the dates as YYYY-MM-DD."),
     "bad_number": N_("Please enter a whole number."),
     "not_an_officer": N_("The officer web page is only for union officers."),
+    "bad_days": N_("A quiz stays open for 1 to 366 days."),
+    "bad_title": N_("Please give a title of 1 to 200 characters."),
+    "closes_before_opening": N_("The quiz must close after it opens."),
+    "bad_time_limit": N_("The time per question is 5 to 3600 seconds, or empty for no limit."),
+    "campaign_of_another_unit": N_(
+        "That campaign belongs to another unit: choose a campaign of the quiz's unit or above."
+    ),
+    "quiz_published": N_("This quiz is already published; its questions no longer change."),
+    "no_questions": N_("A quiz needs at least one question."),
+    "bad_points": N_("Please give whole points from 0 to 100000."),
+    "bad_period": N_("The last day is before the first day."),
 }
 QUIZ_CODES = frozenset(
     {"not_published", "closed", "quiz_unknown", "not_closed", "bad_title", "no_questions"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +124,76 @@ def test_a_phone_sized_screen_and_another_unions_campaign(runtime: Runtime, serv
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Bỏ qua" in focused  # the first Tab reaches the skip link
+
+
+BAD_BANK = (
+    "question,option_1,option_2,correct\n"
+    "Ngày Quốc tế Lao động là ngày nào?,1/5,2/9,1\n"
+    "Câu hỏi thiếu đáp án,Có,Không,\n"
+)
+GOOD_BANK = "question,option_1,option_2,correct\nNgày Quốc tế Lao động là ngày nào?,1/5,2/9,1\n"
+
+
+def fits(page, width: int = 360) -> None:  # type: ignore[no-untyped-def]
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width, f"{page.url} is {scrolled} px wide on a {width} px screen"
+
+
+def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, served: str, pages):  # type: ignore[no-untyped-def]
+    data = load_demo(runtime)
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Nguyễn Thị Lan")
+    page = pages(360, 740)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+
+    # a question bank with a bad row, then a good one: preview, publish
+    page.get_by_role("link", name="Thi tìm hiểu").click()
+    fits(page)
+    page.get_by_label("Tên cuộc thi").fill("Tìm hiểu ngày 1/5")
+    upload = {"name": "bank.csv", "mimeType": "text/csv"}
+    page.get_by_label("Tệp bộ câu hỏi").set_input_files({**upload, "buffer": BAD_BANK.encode()})
+    page.get_by_role("button", name="Nhập và xem trước").click()
+    expect(page.locator("#row-errors tbody tr")).to_have_count(1)
+    expect(page.locator("#row-errors tbody td").first).to_have_text("3")
+    fits(page)
+    page.get_by_label("Tệp bộ câu hỏi").set_input_files({**upload, "buffer": GOOD_BANK.encode()})
+    page.get_by_role("button", name="Nhập và xem trước").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã nhập 1 câu hỏi")
+    expect(page.locator("ul.options li.right")).to_contain_text("1/5")
+    page.get_by_role("button", name="Công bố cuộc thi").click()
+    expect(page.locator("#quiz-state")).to_have_text("đang mở")
+    fits(page)
+
+    # an invite code and its poster with the QR codes
+    page.get_by_role("link", name="Đoàn viên và mã mời").click()
+    expect(page.locator("#members")).to_contain_text("Nguyễn Thị Lan")
+    fits(page)
+    page.get_by_role("button", name="Tạo mã mời và áp phích").click()
+    expect(page.locator("#invite-code")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    assert page.evaluate("Array.from(document.images).every(i => i.naturalWidth > 300)")
+    fits(page)
+
+    # commend the worker, approve it
+    page.get_by_role("link", name="Khen thưởng").click()
+    page.get_by_label("Một phần họ tên đoàn viên").fill("lan")
+    page.get_by_role("button", name="Tìm đoàn viên").click()
+    page.get_by_label("Nguyễn Thị Lan").check()
+    page.get_by_label("Lý do khen thưởng").fill("Phát hiện sớm rò rỉ khí nén.")
+    page.get_by_role("button", name="Ghi nhận khen thưởng").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã ghi nhận")
+    page.get_by_role("button", name="Duyệt khen thưởng").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã duyệt")
+    fits(page)
+    assert "Phát hiện sớm rò rỉ khí nén." in worker.received()
+
+    # the share report from the exports page
+    page.get_by_role("link", name="Xuất dữ liệu").click()
+    fits(page)
+    page.get_by_label("Báo cáo nào").select_option("commendations")
+    with page.expect_download() as download:
+        page.locator("#export-report").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows[1][:3] == ["Công đoàn Công ty TNHH Cơ khí Minh Phát", "1", "1"]
+    officer.close()
+    worker.close()

@@ -5,11 +5,31 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bots.web.context import PREFIX, WebApp
-from bots.web.routes import auth, campaigns, dashboard, initiatives, leaderboards
+from bots.web.routes import (
+    auth,
+    campaigns,
+    commendations,
+    dashboard,
+    exports,
+    initiatives,
+    leaderboards,
+    members,
+    quizzes,
+)
 
 
 def make_router(web: WebApp) -> APIRouter:
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
-    for area in (auth, dashboard, campaigns, initiatives, leaderboards):
+    for area in (
+        auth,
+        dashboard,
+        campaigns,
+        initiatives,
+        leaderboards,
+        quizzes,
+        commendations,
+        members,
+        exports,
+    ):
         area.register(router, web)
     return router

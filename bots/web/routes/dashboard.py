@@ -1,5 +1,5 @@
-"""The dashboard: running campaigns with their reach and participation per unit, and the
-initiatives waiting for a decision."""
+"""The dashboard: running campaigns with their reach and participation per unit, and what
+waits for the officer: initiatives to review, nominations for a commendation to approve."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
+from core.commendations import service as commendations
+from core.commendations.models import CommendationStatus
 from core.initiatives import service as initiatives
 from core.initiatives.models import Initiative
 from core.initiatives.rules import OPEN
@@ -54,6 +56,7 @@ class Dashboard:
     running: list[RunningCampaign]
     pending: list[Initiative]
     pending_total: int
+    nominations: int  # commendations waiting for approval
 
 
 def launch_of(session: Session, campaign: Campaign) -> Broadcast | None:
@@ -110,6 +113,11 @@ def dashboard(session: Session, me: Me) -> Dashboard:
         running=[running_campaign(session, c) for c in live[:10]],
         pending=pending[:8],
         pending_total=len(pending),
+        nominations=len(
+            commendations.in_scope(
+                session, actor=actor, statuses=(CommendationStatus.NOMINATED,), limit=1000
+            )
+        ),
     )
 
 

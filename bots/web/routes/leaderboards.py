@@ -3,19 +3,17 @@ per unit over the weeks, and their exports (CSV, XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
 from sqlmodel import Session
 
 from bots.web.charts import Series, line_chart
 from bots.web.context import Me, Visit, WebApp, WebProblem, officer_visit
+from bots.web.downloads import table_file
 from core.campaigns import service as campaigns
 from core.leaderboards import service as boards
 from core.leaderboards.rules import RankedUnit
@@ -36,13 +34,6 @@ class Boards:
     participation: list[Series]
     per_member: list[Series]
     campaigns: list[tuple[str, str]]
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _ratio(value: Fraction) -> float:
@@ -171,34 +162,5 @@ def register(router: APIRouter, web: WebApp) -> None:
             ]
         else:
             raise WebProblem(404, "not_found")
-        rows = [[_cell(v) for v in row] for row in rows]
         name = f"leaderboard-{kind}-{data.scope.replace(':', '-')}"
-        if fmt == "xlsx":
-            book = Workbook()
-            sheet = book.active
-            sheet.title = kind  # type: ignore[union-attr]
-            for line in [header, *rows]:
-                sheet.append(line)  # type: ignore[union-attr]
-            out = io.BytesIO()
-            book.save(out)
-            body, media = (
-                out.getvalue(),
-                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            )
-        else:
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(header)
-            writer.writerows(rows)
-            body, media, fmt = (
-                ("\ufeff" + text.getvalue()).encode(),
-                "text/csv; charset=utf-8",
-                "csv",
-            )
-        return visit.finish(
-            Response(
-                body,
-                media_type=media,
-                headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-            )
-        )
+        return visit.finish(table_file(header, rows, name=name, fmt=fmt, sheet=kind))
