@@ -35,11 +35,34 @@ def help_text(ctx: Context) -> str:
             _("/profile – your profile"),
             _("/language – change the language"),
             _("/mydata – see everything we keep about you"),
+            _("/link – use thidua on another messenger too"),
+            _("/my_initiatives – the initiatives you sent"),
+            _("/commend – propose a colleague or a team for commendation"),
             _("/stop – stop announcements; /resume – receive them again"),
             _("/forget – delete all your data"),
             _("/cancel – leave the current step"),
+            *_officer_help(ctx),
         ]
     )
+
+
+def _officer_help(ctx: Context) -> list[str]:
+    from core.members.service import officer_units
+
+    if ctx.member is None or not officer_units(ctx.session, member_id=ctx.member.id):  # type: ignore[arg-type]
+        return []
+    _ = ctx.t.gettext
+    return [
+        "",
+        _("For union officers:"),
+        _("/newcampaign – write a new campaign; /campaigns – your campaigns"),
+        _("/launch, /close – launch or close a campaign; /broadcast – send an announcement"),
+        _("/report – how an announcement was delivered"),
+        _("/initiatives – initiatives waiting for review"),
+        _("/report_initiatives – the month's report of initiatives and commendations"),
+        _("/reward_table – the reward table of your union; /commendations – nominations"),
+        _("/signin – a code to sign in to the officers' web pages"),
+    ]
 
 
 @router.command("help")

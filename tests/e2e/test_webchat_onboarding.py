@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core import demo
-from core.members.models import Consent, Identity, InviteCode, Member, WorkerGroup
+from core.members.models import Consent, Identity, InviteCode, Member, UnionUnit, WorkerGroup
 from tests.webchat import ChatUser
 
 pytestmark = pytest.mark.anyio
@@ -191,3 +191,18 @@ async def test_language_command_switches_the_menu(
     assert "From now on I will write in English." in user.texts(english)
     vietnamese = await user.say("Tiếng Việt", payload="lang:vi")
     assert "Từ giờ tôi sẽ nhắn bằng tiếng Việt." in user.texts(vietnamese)
+
+
+async def test_help_shows_officer_commands_to_officers_only(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+    from core.members import service
+
+    user = await ChatUser(client, runtime).open()
+    await join(user)
+    worker_help = user.texts(await user.say("/help"))
+    assert "/link" in worker_help and "Dành cho cán bộ công đoàn" not in worker_help
+    with Session(runtime.engine) as session, session.begin():
+        member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
+        unit = session.get(UnionUnit, member.unit_id)
+        service.grant_officer(session, member=member, unit=unit)
+    officer_help = user.texts(await user.say("/help"))
+    assert "Dành cho cán bộ công đoàn" in officer_help and "/newcampaign" in officer_help
