@@ -169,6 +169,11 @@ async def test_an_invite_code_gets_a_poster_and_its_qr_png(
         expected, kind="png", scale=10, border=4
     )
     assert png.content == expected.getvalue()  # the QR code of the chat link
+    saved = await web.get(f"/web/invites/{code}/qr.png?target=webchat&download=1")
+    assert saved.headers["content-disposition"] == (
+        f'attachment; filename="invite-{code}-webchat.png"'
+    )
+    assert saved.content == png.content
     # a member joins with the new code: the members page lists her, the code counts one use
     await member(client, runtime, code=code, name="Lê Thị Yến")
     page = await web.get(f"/web/members?unit={MINH_PHAT}&q=yen")

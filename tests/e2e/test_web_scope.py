@@ -77,6 +77,32 @@ async def test_ids_of_another_union_lead_nowhere(client: httpx.AsyncClient, runt
         assert item is not None and item.status == "received" and item.assignee_id is None
         assert len(session.exec(select(Campaign)).all()) == 1
 
+    # their officer slipped into my own things: my initiative assigned to him, my quiz tied to
+    # their campaign
+    own_initiative = submitted_initiative(runtime, unit_id=MINH_PHAT, title="Sáng kiến MP")
+    slipped = await mine.post(
+        f"/web/initiatives/{own_initiative}/assign",
+        data={"assignee": data.officer_of[HUNG_THINH], "csrf": token},
+    )
+    assert slipped.status_code == 404
+    tied = await mine.post(
+        "/web/quizzes/import",
+        data={
+            "unit_id": MINH_PHAT,
+            "campaign_id": campaign_id,
+            "title": "Gắn vào phong trào Hưng Thịnh",
+            "opens_at": "2026-11-25T08:00",
+            "days": "7",
+            "csrf": token,
+        },
+        files={"file": ("bank.csv", BANK.encode(), "text/csv")},
+    )
+    assert tied.status_code == 404
+    with Session(runtime.engine) as session:
+        mine_item = session.get(Initiative, own_initiative)
+        assert mine_item is not None and mine_item.assignee_id is None
+        assert session.exec(select(Quiz)).first() is None
+
     # their own officer still can
     assert (await theirs.get(f"/web/initiatives/{initiative_id}")).status_code == 200
 

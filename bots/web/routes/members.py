@@ -186,7 +186,9 @@ def register(router: APIRouter, web: WebApp) -> None:
         )
 
     @router.get("/invites/{code}/qr.png")
-    async def qr(request: Request, code: str, target: str = "telegram") -> Response:
+    async def qr(
+        request: Request, code: str, target: str = "telegram", download: str = ""
+    ) -> Response:
         """The QR code of one of the invite's links (the code itself when that messenger has
         no link), as a PNG that prints sharp."""
         visit = await officer_visit(web, request)
@@ -194,6 +196,7 @@ def register(router: APIRouter, web: WebApp) -> None:
         assert me is not None
         invite, _unit = await visit.db(lambda s: own_invite(s, me, code))
         links = invite_links(web.settings, invite.code)
+        safe = target if target in links else "code"
         out = io.BytesIO()
         segno.make(links.get(target, invite.code), error="m").save(
             out, kind="png", scale=10, border=4
@@ -203,7 +206,10 @@ def register(router: APIRouter, web: WebApp) -> None:
                 out.getvalue(),
                 media_type="image/png",
                 headers={
-                    "Content-Disposition": f'inline; filename="invite-{invite.code}-{target}.png"'
+                    "Content-Disposition": (
+                        f"{'attachment' if download else 'inline'}; "
+                        f'filename="invite-{invite.code}-{safe}.png"'
+                    )
                 },
             )
         )
