@@ -168,6 +168,11 @@ def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, 
     page.get_by_role("link", name="Đoàn viên và mã mời").click()
     expect(page.locator("#members")).to_contain_text("Nguyễn Thị Lan")
     fits(page)
+    # typing part of a name filters the list in place (htmx), without a button
+    page.get_by_label("Một phần họ tên đoàn viên").fill("thị lan")
+    expect(page.locator("#members tbody tr")).to_have_count(1)
+    expect(page.locator("#members")).to_contain_text("Nguyễn Thị Lan")
+    expect(page).to_have_url(re.compile(r"q=th"))
     page.get_by_role("button", name="Tạo mã mời và áp phích").click()
     expect(page.locator("#invite-code")).to_have_text(re.compile(r"^[A-Z0-9]{8}$"))
     page.wait_for_function("Array.from(document.images).every(i => i.complete)")

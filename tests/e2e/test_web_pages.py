@@ -279,3 +279,45 @@ async def test_the_new_pages_in_english(client: httpx.AsyncClient, runtime: Runt
         answer = await web.get(url)
         assert answer.status_code == 200, url
         assert 'lang="en"' in answer.text and heading in answer.text, url
+
+
+async def test_a_commendation_rejected_on_the_page_gives_no_points(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    data = load_demo(runtime)
+    await member(client, runtime, name="Đỗ Văn Nam")
+    nam = member_id(runtime, "Đỗ Văn Nam")
+    web, _user = await signed_in_officer(client, runtime, data, MINH_PHAT)
+    page = await web.get("/web/commendations")
+    empty = await web.post(
+        "/web/commendations",
+        data={"unit_id": MINH_PHAT, "member": str(nam), "reason": "  ", "csrf": csrf_of(page.text)},
+    )
+    assert empty.status_code == 422 and "Cần ghi lý do." in empty.text
+    made = await web.post(
+        "/web/commendations",
+        data={
+            "unit_id": MINH_PHAT,
+            "member": str(nam),
+            "reason": "Đi làm đúng giờ.",
+            "csrf": csrf_of(page.text),
+        },
+    )
+    assert made.status_code == 303
+    with Session(runtime.engine) as session:
+        item = session.exec(select(Commendation)).one()
+    no_reason = await web.post(
+        f"/web/commendations/{item.id}/reject", data={"reason": "", "csrf": csrf_of(page.text)}
+    )
+    assert no_reason.status_code == 422
+    rejected = await web.post(
+        f"/web/commendations/{item.id}/reject",
+        data={"reason": "Chưa đủ tiêu chuẩn khen đột xuất.", "csrf": csrf_of(page.text)},
+    )
+    assert rejected.status_code == 303
+    listing = await web.get("/web/commendations?status=rejected")
+    assert "Chưa đủ tiêu chuẩn khen đột xuất." in listing.text
+    with Session(runtime.engine) as session:
+        done = session.get(Commendation, item.id)
+        assert done is not None and done.status == "rejected"
+        assert session.exec(select(PointsEntry)).first() is None
