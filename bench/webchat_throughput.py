@@ -32,19 +32,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def request(
+    client: httpx.AsyncClient, method: str, url: str, **kwargs: object
+) -> httpx.Response:
+    """One request, tried again once when the server closed an idle keep-alive connection."""
+    try:
+        return await client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    except httpx.TransportError:
+        return await client.request(method, url, **kwargs)  # type: ignore[arg-type]
+
+
 async def user(client: httpx.AsyncClient, count: int, latencies: list[float]) -> None:
     session = (await client.post("/chat/api/session")).json()["session"]
     after = 0
     for _ in range(count):
         started = time.perf_counter()
-        response = await client.post(
+        response = await request(
+            client,
+            "POST",
             "/chat/api/messages",
             json={"session": session, "text": "/help", "id": uuid.uuid4().hex},
         )
         response.raise_for_status()
         while True:
-            polled = await client.get(
-                "/chat/api/messages", params={"session": session, "after": after, "wait": 10}
+            polled = await request(
+                client,
+                "GET",
+                "/chat/api/messages",
+                params={"session": session, "after": after, "wait": 10},
             )
             messages = polled.json()["messages"]
             if messages:
