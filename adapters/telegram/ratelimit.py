@@ -61,7 +61,7 @@ class Limits:
     group_per_minute: float = 20.0
     # Sends paced exactly at a limit reach Telegram with network jitter, and a late one can
     # fall inside the next window's count: every interval is stretched by this fraction.
-    margin: float = 0.025
+    margin: float = 0.05
 
 
 def is_group(chat_id: int | str) -> bool:
