@@ -19,6 +19,7 @@ from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
+from bots.webchat_texts import webchat_page_texts
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
@@ -80,7 +81,10 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(webchat_router(runtime, runtime.mailbox))
+    t = runtime.catalogs.translator(settings.default_locale, settings.timezone)
+    app.include_router(
+        webchat_router(runtime, runtime.mailbox, t.locale, webchat_page_texts(t.gettext))
+    )
     app.include_router(admin_api_router(runtime))
     app.add_exception_handler(ApiError, api_error_handler)
     for router in runtime.routers:

@@ -3,10 +3,12 @@ is the person's platform id on the `webchat` platform."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,12 +42,37 @@ def _as_json(message_id: int, message: OutgoingMessage) -> dict[str, Any]:
     }
 
 
-def make_router(sink: InboundSink, mailbox: Mailbox) -> APIRouter:
+PAGE_TEXTS = (
+    "title",
+    "subtitle",
+    "messages",
+    "message",
+    "placeholder",
+    "send",
+    "not_sent",
+    "reconnecting",
+)
+
+
+def render_page(lang: str, texts: Mapping[str, str]) -> str:
+    """The chat page with its texts (translated by the caller: adapters keep no catalogs).
+    Texts are HTML-escaped; the two used by the script are JSON string literals."""
+    page = PAGE.read_text(encoding="utf-8").replace("{{lang}}", html.escape(lang))
+    for key in PAGE_TEXTS:
+        page = page.replace("{{" + key + "_js}}", json.dumps(texts[key], ensure_ascii=False))
+        page = page.replace("{{" + key + "}}", html.escape(texts[key]))
+    return page
+
+
+def make_router(
+    sink: InboundSink, mailbox: Mailbox, lang: str, texts: Mapping[str, str]
+) -> APIRouter:
     router = APIRouter()
+    rendered = render_page(lang, texts)
 
     @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> HTMLResponse:
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return HTMLResponse(rendered)
 
     @router.post("/chat/api/session")
     async def new_session() -> dict[str, str]:

@@ -82,3 +82,11 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     bad = thidua("db", "upgrade", env={**env, "THIDUA_TIMEZONE": "Nowhere/Else"})
     assert bad.returncode == 2
     assert "THIDUA_TIMEZONE" in bad.stderr
+
+
+async def test_chat_page_texts_come_from_the_catalogs(client: httpx.AsyncClient):
+    page = (await client.get("/chat")).text
+    assert '<html lang="vi">' in page
+    assert 'placeholder="Nhập tin nhắn… (gõ /start để bắt đầu)"' in page
+    assert '"Mất kết nối, đang thử lại…"' in page
+    assert "{{" not in page
