@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -25,8 +21,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.common import bench_env, database_name, print_provenance, running_thidua
 from tests.fakes.facebook_graph import FakeGraph
-from tests.fakes.server import free_port, serve_in_thread
+from tests.fakes.server import serve_in_thread
 
 TOKEN, SECRET, VERIFY = "bench-page-token", "bench-app-secret", "bench-verify"
 
@@ -94,30 +91,17 @@ def main() -> None:
     fake = FakeGraph(page_token=TOKEN, app_secret=SECRET, clock=WallClock(), rate_limit=300)
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-fb-"))
     with serve_in_thread(fake.app) as graph_url:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-        env.update(
-            THIDUA_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-            THIDUA_LOG_LEVEL="warning",
+        env = bench_env(
+            args.database_url,
+            tmp,
             THIDUA_FACEBOOK_PAGE_TOKEN=TOKEN,
             THIDUA_FACEBOOK_APP_SECRET=SECRET,
             THIDUA_FACEBOOK_VERIFY_TOKEN=VERIFY,
             THIDUA_FACEBOOK_GRAPH_BASE=f"{graph_url}/v23.0",
         )
-        port = free_port()
-        subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bots", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            result = asyncio.run(
-                measure(f"http://127.0.0.1:{port}", fake, args.events, args.concurrency)
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    db = "PostgreSQL" if env["THIDUA_DATABASE_URL"].startswith("postgres") else "SQLite"
+        with running_thidua(env) as base:
+            result = asyncio.run(measure(base, fake, args.events, args.concurrency))
+    db = database_name(env)
     print(
         f"Messenger webhook ({db}): single-event ack p50 {result['p50']:.1f} ms, "
         f"p99 {result['p99']:.1f} ms ({args.events} events, {args.concurrency} senders); "
@@ -125,10 +109,7 @@ def main() -> None:
         f"{result['replies_per_s']:.0f} replies/s at the Send API end to end "
         f"({result['total']} in {result['elapsed']:.1f} s)"
     )
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print("command: .venv/bin/python -m bench.facebook_webhook " + " ".join(sys.argv[1:]))
+    print_provenance("bench.facebook_webhook")
 
 
 if __name__ == "__main__":

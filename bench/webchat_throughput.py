@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -25,11 +20,7 @@ from pathlib import Path
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bench.common import bench_env, database_name, print_provenance, running_thidua
 
 
 async def request(
@@ -92,37 +83,19 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-    env["THIDUA_DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/bench.db"
-    env["THIDUA_LOG_LEVEL"] = "warning"
-    port = free_port()
-    subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bots", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        elapsed, latencies = asyncio.run(
-            measure(f"http://127.0.0.1:{port}", args.users, args.messages)
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    env = bench_env(args.database_url, Path(tempfile.mkdtemp(prefix="thidua-bench-")))
+    with running_thidua(env) as base:
+        elapsed, latencies = asyncio.run(measure(base, args.users, args.messages))
     done = len(latencies)
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    db = "PostgreSQL" if env["THIDUA_DATABASE_URL"].startswith("postgres") else "SQLite"
+    db = database_name(env)
     print(
         f"web chat end to end ({db}, {args.users} users): {done / elapsed:.0f} messages/s, "
         f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {done} messages in {elapsed:.1f} s"
     )
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print("command: .venv/bin/python -m bench.webchat_throughput " + " ".join(sys.argv[1:]))
+    print_provenance("bench.webchat_throughput")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -24,7 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.fakes.server import free_port, serve_in_thread
+from bench.common import bench_env, database_name, print_provenance, running_thidua
+from tests.fakes.server import serve_in_thread
 from tests.fakes.zalo_oa import FakeZaloOA
 
 
@@ -79,10 +76,9 @@ def main() -> None:
     fake = FakeZaloOA(clock=WallClock())
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-zalo-"))
     with serve_in_thread(fake.build_app()) as url:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-        env.update(
-            THIDUA_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-            THIDUA_LOG_LEVEL="warning",
+        env = bench_env(
+            args.database_url,
+            tmp,
             THIDUA_ZALO_APP_ID=fake.app_id,
             THIDUA_ZALO_APP_SECRET=fake.app_secret,
             THIDUA_ZALO_WEBHOOK_SECRET=fake.webhook_secret,
@@ -91,31 +87,16 @@ def main() -> None:
             THIDUA_ZALO_API_BASE=url,
             THIDUA_ZALO_OAUTH_BASE=url,
         )
-        port = free_port()
-        subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bots", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            result = asyncio.run(
-                measure(f"http://127.0.0.1:{port}", fake, args.events, args.concurrency)
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    db = "PostgreSQL" if env["THIDUA_DATABASE_URL"].startswith("postgres") else "SQLite"
+        with running_thidua(env) as base:
+            result = asyncio.run(measure(base, fake, args.events, args.concurrency))
+    db = database_name(env)
     print(
         f"Zalo webhook ({db}): ack p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
         f"max {result['max']:.0f} ms ({args.events} events, {args.concurrency} senders); "
         f"{result['replies_per_s']:.0f} replies/s at /message/cs end to end "
         f"({args.events} in {result['elapsed']:.1f} s)"
     )
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print("command: .venv/bin/python -m bench.zalo_webhook " + " ".join(sys.argv[1:]))
+    print_provenance("bench.zalo_webhook")
 
 
 if __name__ == "__main__":
