@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
 
 from adapters.webchat.routes import make_router as webchat_router
 from bots.api.routes import ApiError, api_error_handler
@@ -81,14 +82,17 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Plain routes (the busiest webhooks) first: matched before any included router.
+    for route in (r for r in runtime.routers if isinstance(r, Route)):
+        app.add_route(route.path, route.endpoint, methods=route.methods, include_in_schema=False)
+    for router in (r for r in runtime.routers if not isinstance(r, Route)):
+        app.include_router(router)
     t = runtime.catalogs.translator(settings.default_locale, settings.timezone)
     app.include_router(
         webchat_router(runtime, runtime.mailbox, t.locale, webchat_page_texts(t.gettext))
     )
     app.include_router(admin_api_router(runtime))
     app.add_exception_handler(ApiError, api_error_handler)
-    for router in runtime.routers:
-        app.include_router(router)
     if settings.web_ui:
         install_web_ui(app, runtime)
     return app

@@ -25,7 +25,7 @@ from core.initiatives.handlers import router as initiatives_router
 from core.leaderboards.handlers import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
-from core.messages import IncomingMessage
+from core.messages import IncomingMessage, RawUpdate
 from core.ports import AttachmentFetcher, Channel, Clock
 from core.processing import Processor
 from core.quizzes.handlers import router as quizzes_router
@@ -67,7 +67,7 @@ class Runtime:
     payloads: DbPayloadStore
     health: DbChannelHealth
     channels: dict[str, Channel] = field(default_factory=dict)
-    routers: list[Any] = field(default_factory=list)  # FastAPI routers of the platforms
+    routers: list[Any] = field(default_factory=list)  # FastAPI routers or Starlette routes
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # HTTP clients
     fetchers: dict[str, AttachmentFetcher] = field(default_factory=dict)  # files, by platform
     inbound_ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -83,6 +83,15 @@ class Runtime:
         if new:
             self.inbound_ready.set()
         return new
+
+    async def accept_raw(self, updates: Sequence[RawUpdate]) -> None:
+        """The `InboundSink` for webhooks that store updates as they came."""
+        try:
+            await asyncio.to_thread(self.processor.store_raw, updates)
+        except StoreUnavailable:
+            log.error("inbound store unavailable; the platform will redeliver")
+            raise
+        self.inbound_ready.set()
 
     async def drain(self, max_rounds: int = 100) -> None:
         """Process every stored update and deliver everything due now (tests, terminal chat)."""

@@ -57,6 +57,7 @@ class IncomingMessage:
     sender_name: str | None = None  # display name the platform gave, never stored before consent
     locale_hint: str | None = None  # the person's app language, if the platform tells it
     phone: str | None = None  # only with InboundKind.CONTACT
+    button_key: str | None = None  # an opaque button id whose payload the core looks up
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -70,6 +71,16 @@ class IncomingMessage:
         data["attachments"] = tuple(Attachment(**a) for a in data.get("attachments", ()))
         data["kind"] = InboundKind(data.get("kind", InboundKind.MESSAGE))
         return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class RawUpdate:
+    """An update stored as the platform sent it, when reading it costs more than the webhook's
+    answer may wait: the platform's `InboundDecoder` reads it when it is processed."""
+
+    platform: str
+    external_id: str  # the dedupe key with `platform`, read cheaply from the raw body
+    body: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from core.errors import SendResult
-from core.messages import Attachment, IncomingMessage, OutgoingMessage, Recipient
+from core.messages import Attachment, IncomingMessage, OutgoingMessage, RawUpdate, Recipient
 
 
 @runtime_checkable
@@ -43,6 +43,24 @@ class InboundSink(Protocol):
     """
 
     async def accept(self, messages: Sequence[IncomingMessage]) -> int: ...
+
+    async def accept_raw(self, updates: Sequence[RawUpdate]) -> None:
+        """Store updates as they came (same dedupe, same `StoreUnavailable`); the platform's
+        `InboundDecoder` reads each one when it is processed."""
+        ...
+
+
+class InboundDecoder(Protocol):
+    """Reads one platform's `RawUpdate` bodies into what they mean, inside processing.
+
+    `decode` returns None for an update that is acknowledged and ignored (another update
+    type, a group chat, a bot). It raises `ValueError` for a body it cannot read: the update
+    is then marked failed, kept for inspection and never retried.
+    """
+
+    platform: str
+
+    def decode(self, body: str) -> IncomingMessage | None: ...
 
 
 class PayloadStore(Protocol):

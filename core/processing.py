@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -17,10 +17,10 @@ from core.i18n import Catalogs
 from core.members import contact
 from core.members import service as members
 from core.members.models import Member
-from core.messages import InboundKind, IncomingMessage, OutgoingMessage
-from core.ports import Clock
+from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpdate
+from core.ports import Clock, InboundDecoder
 from core.storage import inbound
-from core.storage.models import InboundStatus, InboundUpdate
+from core.storage.models import ButtonPayload, InboundStatus, InboundUpdate
 from core.text import MAX_INBOUND_TEXT, clean
 
 log = logging.getLogger(__name__)
@@ -36,9 +36,13 @@ class Processor:
     catalogs: Catalogs
     config: ChatConfig
     clock: Clock
+    decoders: dict[str, InboundDecoder] = field(default_factory=dict)  # raw updates, by platform
 
     def store(self, messages: Sequence[IncomingMessage]) -> int:
         return inbound.store(self.engine, messages, self.clock.now())
+
+    def store_raw(self, updates: Sequence[RawUpdate]) -> None:
+        inbound.store_raw(self.engine, updates, self.clock.now())
 
     def process_pending(self, limit: int = 50) -> int:
         """Claim and process a batch; returns how many updates were handled."""
@@ -54,6 +58,10 @@ class Processor:
                 return
             except ConcurrencyConflict:
                 log.info("conversation conflict on inbound %s; retrying", inbound_id)
+            except UnreadableUpdate as exc:
+                log.warning("inbound %s could not be read: %s", inbound_id, exc)
+                self._fail(inbound_id, f"unreadable update: {exc}"[:500])
+                return
             except Exception:
                 log.exception("handler failed on inbound %s", inbound_id)
                 self._fail(inbound_id, "handler error")
@@ -69,7 +77,10 @@ class Processor:
             if row.body is None:
                 row.status = InboundStatus.DONE
                 return
-            message = IncomingMessage.from_json(row.body)
+            message = self._message_of(session, row)
+            if message is None:  # a raw update of a kind that is acknowledged and ignored
+                self._finish(row, now)
+                return
             identity = members.touch_identity(
                 session, platform=row.platform, platform_user_id=row.sender_id, now=now
             )
@@ -89,10 +100,37 @@ class Processor:
             )
             if message.kind != InboundKind.UNFOLLOW:
                 outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
-            row.status = InboundStatus.DONE
-            row.body = None  # the text is not kept once answered
-            row.processed_at = now
-            row.lease_until = None
+            self._finish(row, now)
+
+    @staticmethod
+    def _finish(row: InboundUpdate, now: datetime) -> None:
+        row.status = InboundStatus.DONE
+        row.body = None  # the text is not kept once answered
+        row.processed_at = now
+        row.lease_until = None
+
+    def _decode(self, row: InboundUpdate) -> IncomingMessage | None:
+        decoder = self.decoders.get(row.platform)
+        if decoder is None:
+            raise UnreadableUpdate(f"no decoder for {row.platform} in this process")
+        try:
+            return decoder.decode(row.body or "")
+        except ValueError as exc:
+            raise UnreadableUpdate(str(exc)) from exc
+
+    def _message_of(self, session: Session, row: InboundUpdate) -> IncomingMessage | None:
+        """The stored message, or a raw update read by its platform's decoder; a button key
+        becomes the payload it stands for (an unknown key: a stale button, empty payload)."""
+        if not row.raw:
+            return IncomingMessage.from_json(row.body or "")
+        message = self._decode(row)
+        if message is None:
+            return None
+        row.sender_id = inbound.safe_id(message.sender_id)
+        if message.button_key is not None:
+            found = session.get(ButtonPayload, message.button_key)
+            message = replace(message, payload=found.payload if found else "", button_key=None)
+        return message
 
     def _dispatch(self, session: Session, message: IncomingMessage, identity, now):  # type: ignore[no-untyped-def]
         member = session.get(Member, identity.member_id) if identity.member_id else None
@@ -132,8 +170,11 @@ class Processor:
             row.error = error
             row.lease_until = None
             row.processed_at = now
+            sender = self._sender_of(row)
+            if not sender:  # nobody to apologise to: the update never said who sent it
+                return
             identity = members.touch_identity(
-                session, platform=row.platform, platform_user_id=row.sender_id, now=now
+                session, platform=row.platform, platform_user_id=sender, now=now
             )
             member = session.get(Member, identity.member_id) if identity.member_id else None
             t = self.catalogs.translator(member.locale if member else None, self.config.timezone)
@@ -147,3 +188,16 @@ class Processor:
                 dedupe_prefix=f"apology:{row.id}",
                 now=now,
             )
+
+    def _sender_of(self, row: InboundUpdate) -> str:
+        if row.sender_id or not row.raw:
+            return row.sender_id
+        try:
+            message = self._decode(row)
+        except UnreadableUpdate:
+            return ""
+        return inbound.safe_id(message.sender_id) if message is not None else ""
+
+
+class UnreadableUpdate(Exception):
+    """A raw update that its platform's decoder cannot read, or no decoder for it here."""

@@ -1,4 +1,4 @@
-"""Group commit for webhook calls: concurrent updates share one `InboundSink.accept`.
+"""Group commit for webhook calls: concurrent updates share one store.
 
 Under load Telegram holds up to `max_connections` webhook calls open at once. Storing each
 in its own transaction costs a commit and a thread hop apiece; here, while one store runs,
@@ -11,59 +11,60 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from core.messages import IncomingMessage
-from core.ports import InboundSink
+T = TypeVar("T")
 
 
 @dataclass
-class _Batch:
-    messages: list[IncomingMessage]
-    done: asyncio.Future[int]
+class _Batch(Generic[T]):
+    items: list[T]
+    done: asyncio.Future[None]
 
 
-def _consume(future: asyncio.Future[int]) -> None:
+def _consume(future: asyncio.Future[None]) -> None:
     """Mark a failure as seen even when every waiter went away (no 'never retrieved')."""
     if not future.cancelled():
         future.exception()
 
 
-class GroupCommit:
-    """An `InboundSink` in front of another. `accept` returns how many messages of the whole
-    group were new, so a caller learns only that its store committed, not whether its own
-    update was a duplicate (the unique key decides that inside the store)."""
+class GroupCommit(Generic[T]):
+    """Calls `store` with the items of every caller that arrived while the previous store
+    ran (at most `max_batch` at a time); `add` returns once its item's store committed."""
 
-    def __init__(self, sink: InboundSink, max_batch: int = 256) -> None:
-        self.sink = sink
+    def __init__(
+        self, store: Callable[[Sequence[T]], Awaitable[object]], max_batch: int = 256
+    ) -> None:
+        self.store = store
         self.max_batch = max_batch
-        self._queue: deque[_Batch] = deque()
+        self._queue: deque[_Batch[T]] = deque()
         self._running = False
         self._task: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
 
-    async def accept(self, messages: Sequence[IncomingMessage]) -> int:
+    async def add(self, item: T) -> None:
         loop = asyncio.get_running_loop()
-        if not self._queue or len(self._queue[-1].messages) >= self.max_batch:
-            future: asyncio.Future[int] = loop.create_future()
+        if not self._queue or len(self._queue[-1].items) >= self.max_batch:
+            future: asyncio.Future[None] = loop.create_future()
             future.add_done_callback(_consume)
             self._queue.append(_Batch([], future))
         batch = self._queue[-1]
-        batch.messages.extend(messages)
+        batch.items.append(item)
         if not self._running:
             self._running = True
             self._task = loop.create_task(self._drain())
-        return await asyncio.shield(batch.done)
+        await asyncio.shield(batch.done)
 
     async def _drain(self) -> None:
         try:
             while self._queue:
                 batch = self._queue.popleft()
                 try:
-                    new = await self.sink.accept(batch.messages)
+                    await self.store(batch.items)
                 except Exception as exc:  # every waiter answers for itself (503)
                     batch.done.set_exception(exc)
                 else:
-                    batch.done.set_result(new)
+                    batch.done.set_result(None)
         finally:
             self._running = False

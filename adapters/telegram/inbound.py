@@ -1,27 +1,34 @@
-"""Telegram updates in: parse every update type into at most one `IncomingMessage`.
+"""Telegram updates in: stored as they came, then read into at most one `IncomingMessage`.
+
+The webhook only checks, stores and answers (`TelegramInbound`); PTB's `Update.de_json`,
+which costs more than the rest of the webhook together, runs in processing
+(`TelegramDecoder`, the core's `InboundDecoder` for Telegram).
 
 Served: private chats only. Group and channel traffic, messages from bots (the bot never
 answers itself or another bot), service messages and update types the core has no use for
 are acknowledged and ignored. Nothing here sends a reply: the core does, through the outbox.
-The one call made from here is `answerCallbackQuery`, which only stops the button's spinner.
+The one call made from here is `answerCallbackQuery`, which only stops the button's spinner
+(the webhook answers it in its response instead, which costs no request).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hmac
+import json
 import logging
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import Bot, CallbackQuery, ChatMemberUpdated, Message, PollAnswer, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from core.messages import Attachment, InboundKind, IncomingMessage
-from core.ports import InboundSink, PayloadStore
+from adapters.telegram.batching import GroupCommit
+from core.messages import Attachment, InboundKind, IncomingMessage, RawUpdate
+from core.ports import InboundSink
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +36,6 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member", "poll_answer")
 _DEEP_LINK = re.compile(r"^/start(?:@\w+)?\s+([A-Za-z0-9_-]{1,64})\s*$")
-PAYLOAD_MEMORY = 10_000
 POLL_PAYLOAD_PREFIX = "poll"  # payload of a poll answer: "poll:<poll_id>:<option ids, comma>"
 
 
@@ -211,9 +217,17 @@ def _parse_poll_answer(answer: PollAnswer, external_id: str) -> Parsed:
     )
 
 
+def callback_query_id(data: dict[str, Any]) -> str | None:
+    """The id of a callback query in a raw update, without parsing the rest of it."""
+    query = data.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("id"), str):
+        return query["id"]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """After `handle` returns, the update is stored (the unique key dropped it if it was a
+    """After `receive` returns, the update is stored (the unique key dropped it if it was a
     redelivery) unless `ignored` says why it was not worth storing."""
 
     ignored: str = ""
@@ -221,42 +235,24 @@ class Outcome:
 
 
 class TelegramInbound:
-    """Shared by the webhook route and the long-polling command."""
+    """Shared by the webhook route and the long-polling command. What an update means is
+    read later, in processing (`TelegramDecoder`): here it is only stored, so that the
+    webhook answers Telegram at once."""
 
-    def __init__(
-        self, sink: InboundSink, payloads: PayloadStore, bot: Bot, *, bot_id: int | None = None
-    ) -> None:
-        self.sink = sink
-        self.payloads = payloads
+    def __init__(self, sink: InboundSink, bot: Bot) -> None:
         self.bot = bot
-        self.bot_id = bot_id
-        self._payloads: OrderedDict[str, str] = OrderedDict()  # key -> payload, never changes
+        self._group: GroupCommit[RawUpdate] = GroupCommit(sink.accept_raw)
 
-    async def handle(self, update: Update) -> Outcome:
-        """Store what the update means. Raises StoreUnavailable when it could not be stored
-        (the webhook answers 503 and Telegram delivers it again)."""
-        parsed = parse_update(update, bot_id=self.bot_id)
-        message = parsed.message
-        if message is None:
-            if parsed.ignored:
-                log.debug("telegram update %s ignored: %s", update.update_id, parsed.ignored)
-            return Outcome(parsed.ignored, parsed.callback_query_id)
-        if parsed.callback_key is not None:
-            payload = await self._payload_for(parsed.callback_key)
-            # An unknown key (a button from before a reset, or forged) is a stale button.
-            message = dataclasses.replace(message, payload=payload or "")
-        await self.sink.accept([message])
-        return Outcome("", parsed.callback_query_id)
-
-    async def _payload_for(self, key: str) -> str | None:
-        payload = self._payloads.get(key)
-        if payload is None:
-            payload = await self.payloads.payload_for(key)
-            if payload is not None:  # unknown keys are not remembered: they may be forged
-                self._payloads[key] = payload
-                while len(self._payloads) > PAYLOAD_MEMORY:
-                    self._payloads.popitem(last=False)
-        return payload
+    async def receive(self, data: dict[str, Any], body: str) -> Outcome:
+        """Store one update, `data` being `body` read as JSON with an integer `update_id`.
+        Raises StoreUnavailable when it could not be stored (the webhook answers 503 and
+        Telegram delivers it again)."""
+        query_id = callback_query_id(data)
+        if not any(kind in data for kind in ALLOWED_UPDATES):
+            log.debug("telegram update %s ignored: update type not used", data["update_id"])
+            return Outcome("update type not used", query_id)
+        await self._group.add(RawUpdate(PLATFORM, str(data["update_id"]), body))
+        return Outcome("", query_id)
 
     async def answer_callback(self, query_id: str) -> None:
         """Stop the spinner on the person's button. Failing is harmless (the query is too
@@ -265,3 +261,26 @@ class TelegramInbound:
             await self.bot.answer_callback_query(query_id)
         except TelegramError as exc:
             log.info("answerCallbackQuery %s failed: %s", query_id, exc)
+
+
+class TelegramDecoder:
+    """The `InboundDecoder` of Telegram: PTB's `Update.de_json`, then `parse_update`."""
+
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot | None, *, bot_id: int | None = None) -> None:
+        self.bot = bot
+        self.bot_id = bot_id
+
+    def decode(self, body: str) -> IncomingMessage | None:
+        try:
+            update = Update.de_json(json.loads(body), self.bot)
+            parsed = parse_update(update, bot_id=self.bot_id)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a Telegram update ({type(exc).__name__}: {exc})") from exc
+        if parsed.message is None:
+            log.debug("telegram update %s ignored: %s", update.update_id, parsed.ignored)
+            return None
+        if parsed.callback_key is not None:
+            return dataclasses.replace(parsed.message, button_key=parsed.callback_key)
+        return parsed.message

@@ -36,7 +36,7 @@ class Poller:
         except Conflict as exc:
             raise WebhookActive(str(exc)) from exc
         for update in updates:
-            outcome = await self.inbound.handle(update)
+            outcome = await self.inbound.receive(update.to_dict(), update.to_json())
             if outcome.callback_query_id is not None:
                 await self.inbound.answer_callback(outcome.callback_query_id)
             self.offset = update.update_id + 1

@@ -15,7 +15,7 @@ from adapters.telegram.inbound import ALLOWED_UPDATES, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.polling import Poller, WebhookActive
 from adapters.telegram.routes import PATH
-from bots.platforms.telegram import bot_from_settings, bot_id_of
+from bots.platforms.telegram import bot_from_settings
 from bots.settings import Settings, load_settings
 
 WEBHOOK_ACTIVE = 3
@@ -111,8 +111,7 @@ async def _poll(settings: Settings, timeout: int) -> int:
     runtime = build_runtime(settings)
     channel = runtime.channels["telegram"]
     assert isinstance(channel, TelegramChannel)
-    token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
-    inbound = TelegramInbound(runtime, runtime.payloads, channel.bot, bot_id=bot_id_of(token))
+    inbound = TelegramInbound(runtime, channel.bot)
     poller = Poller(inbound)
     try:
         await poller.poll_once(0)  # fails at once, and clearly, when a webhook is set

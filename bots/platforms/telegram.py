@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
-from adapters.telegram.batching import GroupCommit
 from adapters.telegram.client import make_bot
-from adapters.telegram.inbound import TelegramInbound
+from adapters.telegram.inbound import TelegramDecoder, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.ratelimit import Limits, MonotonicTimer, RateLimiter, Timer
-from adapters.telegram.routes import make_router
+from adapters.telegram.routes import make_route
 from bots.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,6 +24,7 @@ class TelegramParts:
     bot: Bot
     channel: TelegramChannel
     inbound: TelegramInbound
+    decoder: TelegramDecoder
 
 
 def bot_from_settings(settings: Settings) -> Bot:
@@ -57,8 +57,9 @@ def build(runtime: Runtime, *, timer: Timer | None = None) -> TelegramParts:
         paid_broadcast=settings.telegram_paid_broadcast,
     )
     token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
-    inbound = TelegramInbound(GroupCommit(runtime), runtime.payloads, bot, bot_id=bot_id_of(token))
-    return TelegramParts(bot, channel, inbound)
+    inbound = TelegramInbound(runtime, bot)
+    decoder = TelegramDecoder(bot, bot_id=bot_id_of(token))
+    return TelegramParts(bot, channel, inbound, decoder)
 
 
 def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
@@ -73,8 +74,9 @@ def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
     secret = settings.telegram_webhook_secret
     runtime.channels[parts.channel.platform] = parts.channel
     runtime.fetchers[parts.channel.platform] = parts.channel  # files of initiatives (getFile)
+    runtime.processor.decoders[parts.decoder.platform] = parts.decoder
     runtime.routers.append(
-        make_router(
+        make_route(
             parts.inbound,
             secret=secret.get_secret_value() if secret else None,
             body_limit=settings.webhook_body_limit,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from core.errors import StoreUnavailable
-from core.messages import IncomingMessage
+from core.messages import IncomingMessage, RawUpdate
 from core.storage.models import InboundStatus, InboundUpdate
 
 PROCESSING = "processing"
@@ -32,7 +32,7 @@ def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
     raise NotImplementedError(f"no insert-or-ignore for {engine.dialect.name}")
 
 
-def _safe_id(value: str) -> str:
+def safe_id(value: str) -> str:
     """PostgreSQL text cannot hold NUL; ids longer than the column are kept distinct."""
     value = value.replace("\x00", "\ufffd")
     if len(value) <= 128:
@@ -50,8 +50,8 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
     rows = [
         {
             "platform": m.platform,
-            "external_id": _safe_id(m.external_id),
-            "sender_id": _safe_id(m.sender_id),
+            "external_id": safe_id(m.external_id),
+            "sender_id": safe_id(m.sender_id),
             "body": m.to_json(),
             "status": InboundStatus.PENDING,
             "attempts": 0,
@@ -66,6 +66,32 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
             for row in rows:
                 new += len(conn.execute(statement, row).all())
             return new
+    except OperationalError as exc:
+        raise StoreUnavailable(str(exc.orig)) from exc
+
+
+def store_raw(engine: Engine, updates: Sequence[RawUpdate], now: datetime) -> None:
+    """Insert updates as the platform sent them, in one statement run for all of them (the
+    webhook's hot path: no per-row round trip, no RETURNING). Duplicates are dropped by the
+    unique key. Raises StoreUnavailable when the database cannot be written."""
+    if not updates:
+        return
+    rows = [
+        {
+            "platform": u.platform,
+            "external_id": safe_id(u.external_id),
+            "sender_id": "",
+            "body": u.body.replace("\x00", "\ufffd"),
+            "raw": True,
+            "status": InboundStatus.PENDING,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for u in updates
+    ]
+    try:
+        with engine.begin() as conn:
+            conn.execute(_insert_ignoring_duplicates(engine), rows)
     except OperationalError as exc:
         raise StoreUnavailable(str(exc.orig)) from exc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -21,7 +21,8 @@ class InboundUpdate(SQLModel, table=True):
     """One update a platform delivered. The unique key drops the platform's retries.
 
     `body` holds the parsed message until it is processed, then is cleared: only the ids stay,
-    for as long as the platform may redeliver.
+    for as long as the platform may redeliver. With `raw`, `body` is the platform's own JSON
+    and `sender_id` is empty until the platform's decoder has read it.
     """
 
     __tablename__ = "inbound_update"
@@ -35,6 +36,9 @@ class InboundUpdate(SQLModel, table=True):
     external_id: str = Field(max_length=128)
     sender_id: str = Field(max_length=128)
     body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    raw: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     status: str = Field(default=InboundStatus.PENDING, max_length=16)
     attempts: int = 0
     error: str | None = Field(default=None, max_length=500)

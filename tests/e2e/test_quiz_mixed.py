@@ -231,6 +231,7 @@ async def deliver(client: httpx.AsyncClient, fakes: Fakes, kind: str, body: Any)
             "/webhooks/telegram", json=body, headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
         )
         assert response.status_code == 200, response.text
+        await fakes.tg.webhook_answered(response.content)
     elif kind == "facebook":
         response = await fakes.fb.deliver(client, body)
         assert response.status_code == 200, response.text

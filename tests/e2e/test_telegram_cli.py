@@ -86,7 +86,7 @@ async def test_long_polling_stores_and_confirms(
     person = fake.user(401)
     channel = tg_runtime.channels["telegram"]
     assert isinstance(channel, TelegramChannel)
-    poller = Poller(TelegramInbound(tg_runtime, tg_runtime.payloads, channel.bot))
+    poller = Poller(TelegramInbound(tg_runtime, channel.bot))
     fake.enqueue(fake.message_update(person, "/start"))
     assert await poller.poll_once(0) == 1
     await tg_runtime.drain()

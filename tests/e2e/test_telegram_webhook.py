@@ -14,10 +14,11 @@ from sqlmodel import Session, func, select
 
 from adapters.telegram.inbound import TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
-from adapters.telegram.routes import make_router
+from adapters.telegram.routes import make_route
 from bots.bootstrap import Runtime
 from core import demo
 from core.errors import StoreUnavailable
+from core.members.models import Identity
 from core.storage.models import ButtonPayload, InboundUpdate
 from tests.fakes.telegram_api import BOT_ID, FakeTelegram
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
@@ -133,9 +134,13 @@ async def test_group_messages_and_bots_are_ignored(
     for update in (in_group, from_bot, other_bot, channel_post):
         response = await chat.post(update)
         assert response.status_code == 200, response.text
-    assert inbound_count(tg_runtime) == 0
+    assert inbound_count(tg_runtime) == 3  # a channel post is not even stored
     await tg_runtime.drain()
     assert fake.sent == []
+    with Session(tg_runtime.engine) as session:
+        rows = session.exec(select(InboundUpdate)).all()
+        assert [(r.status, r.body) for r in rows] == [("done", None)] * 3
+        assert not session.exec(select(Identity)).all()  # nobody was recorded
 
 
 async def test_bad_bodies_get_clear_answers(
@@ -147,12 +152,19 @@ async def test_bad_bodies_get_clear_answers(
     assert not_json.status_code == 400
     no_id = await tg_client.post("/webhooks/telegram", json={"message": {}}, headers=headers)
     assert no_id.status_code == 400 and "update_id" in no_id.json()["error"]
-    broken = await chat.post({"update_id": 9, "message": {"message_id": 1}})
-    assert broken.status_code == 400
     huge = fake.message_update(chat.person, "x" * 2_000_000)
     too_big = await chat.post(huge)
     assert too_big.status_code == 413
     assert inbound_count(tg_runtime) == 0
+    # Acknowledged (a 4xx would make Telegram deliver it again and again), kept, never retried.
+    broken = await chat.post({"update_id": 9, "message": {"message_id": 1}})
+    assert broken.status_code == 200
+    await tg_runtime.drain()
+    with Session(tg_runtime.engine) as session:
+        row = session.exec(select(InboundUpdate)).one()
+    assert row.status == "failed" and row.error.startswith("unreadable update")  # type: ignore[union-attr]
+    assert json.loads(row.body or "") == {"update_id": 9, "message": {"message_id": 1}}
+    assert fake.sent == []
 
 
 async def test_every_update_type_is_acknowledged(
@@ -194,7 +206,7 @@ async def test_every_update_type_is_acknowledged(
         (await chat.post(u)).status_code for u in (first, edited, photo, service, poll, unknown)
     ]
     assert statuses == [200] * 6
-    assert inbound_count(tg_runtime) == 4  # message, edit, photo, poll answer
+    assert inbound_count(tg_runtime) == 5  # all but the reaction: read when processed
     await tg_runtime.drain()
     assert len(fake.sent_to(118)) == 4  # the core answered each of them
 
@@ -205,15 +217,18 @@ class UnavailableStore:
     async def accept(self, messages: object) -> int:
         raise StoreUnavailable("could not connect to server")
 
+    async def accept_raw(self, updates: object) -> None:
+        raise StoreUnavailable("could not connect to server")
+
 
 async def test_store_down_answers_503_so_telegram_delivers_again(
     fake: FakeTelegram, tg_runtime: Runtime
 ) -> None:
     channel = tg_runtime.channels["telegram"]
     assert isinstance(channel, TelegramChannel)
-    inbound = TelegramInbound(UnavailableStore(), tg_runtime.payloads, channel.bot)
+    inbound = TelegramInbound(UnavailableStore(), channel.bot)
     app = FastAPI()
-    app.include_router(make_router(inbound, secret="s3cr3t-Webhook_token", body_limit=100_000))
+    app.router.routes.append(make_route(inbound, secret="s3cr3t-Webhook_token", body_limit=100_000))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as client:

@@ -309,6 +309,26 @@ class FakeTelegram:
         if self._loop is not None and self._updates_arrived is not None:
             self._loop.call_soon_threadsafe(self._updates_arrived.set)
 
+    async def webhook_answered(self, body: bytes) -> None:
+        """What Telegram does with a webhook's response: it runs a method named in it. The
+        bot never learns the outcome, so a refusal is only recorded on the call."""
+        try:
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("method"), str):
+            return
+        params = {k: v for k, v in data.items() if k != "method"}
+        call = Call(data["method"], params, self.clock.now())
+        self.calls.append(call)
+        handler = getattr(self, f"_m_{call.method.lower()}", None)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            await handler(params)
+        except ApiError as err:
+            call.status, call.description = err.code, err.description
+
     # ---- the protocol ---------------------------------------------------------------------
     async def _params(self, request: Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query_params)
@@ -745,10 +765,17 @@ class FakeTimer:
     def now(self) -> float:
         return float(self.clock.now().timestamp())
 
+    async def wait(self, instant: float) -> None:
+        async with self._lock:
+            self._advance_to(instant)
+
     @asynccontextmanager
     async def turn(self, instant: float) -> AsyncIterator[None]:
         async with self._lock:
-            ahead = instant - self.now()
-            if ahead > 0:
-                self.clock.advance(seconds=ahead)
+            self._advance_to(instant)
             yield
+
+    def _advance_to(self, instant: float) -> None:
+        ahead = instant - self.now()
+        if ahead > 0:
+            self.clock.advance(seconds=ahead)
