@@ -8,10 +8,11 @@ a distinct Telegram `callback_query` update whose data is the opaque key of a
 `quiz:a:<attempt>:<question>:<option>` payload, as our Telegram adapter sends them.
 
 Then, as bench/telegram_webhook.py does for plain messages (and with its load generator): the
-echo app, then `thidua serve` (one process with its processing and delivery loops) and the split
-layout (the web app + `thidua worker`), each at rising open-loop rates and a closed loop; the
-sustained closed-loop rate is compared with echo's. Afterwards the bench waits until every
-acknowledged answer is scored and reports answers scored per second, end to end.
+echo app, then `thidua serve` (one process with its processing and delivery loops) and the
+split layout (`thidua serve --web-only` + `thidua worker --with-scheduler`), each at rising
+open-loop rates and a closed loop; the sustained closed-loop rate is compared with echo's.
+Afterwards the bench waits until every acknowledged answer is scored and reports answers
+scored per second, end to end.
 
     .venv/bin/python -m bench.quiz_answers_p1 [--rates 100,250,500] [--seconds 5]
         [--connections 32] [--database-url URL] [--layouts serve,split]
@@ -256,8 +257,8 @@ def main() -> None:
             "echo": ([*uvicorn, "bench.telegram_webhook:echo_app"], None),
             "serve": ([sys.executable, "-m", "bots", "serve"], None),
             "split": (
-                [*uvicorn, "--factory", "bench.telegram_webhook:web_only_app"],
-                [sys.executable, "-m", "bots", "worker"],
+                [sys.executable, "-m", "bots", "serve", "--web-only"],
+                [sys.executable, "-m", "bots", "worker", "--with-scheduler"],
             ),
         }
         for name in ["echo", *args.layouts]:

@@ -1,11 +1,14 @@
 """P1: how many Telegram updates per second the running app acknowledges, and how fast,
 side by side with a bare FastAPI echo endpoint on the same machine in the same run.
 
-Starts `thidua serve` (uvicorn with its processing, delivery and scheduler loops) on a fresh
-database with Telegram configured against the test suite's fake Bot API (loopback, in this
-process), and, in turn, a bare FastAPI app whose `POST /webhooks/telegram` reads the body and
-answers `{"ok": true}`, under the same uvicorn. Against each, a load generator in this process
-(plain asyncio sockets, keep-alive connections, so that it costs little CPU):
+Starts, in turn on one fresh database with Telegram configured against the test suite's fake
+Bot API (loopback, in this process): a bare FastAPI app whose `POST /webhooks/telegram` reads
+the body and answers `{"ok": true}`, under the same uvicorn; then each layout of `--layouts`:
+`serve` (`thidua serve`: the app with its processing, delivery and scheduler loops in one
+process), `split` (`thidua serve --web-only` beside `thidua worker --with-scheduler`) and
+`webhook` (`thidua serve --web-only` alone). A layout inherits the backlog of the ones before
+it, so the worker of `split` processes while the load runs. Against each, a load generator in
+this process (plain asyncio sockets, keep-alive connections, so that it costs little CPU):
 
 1. open loop at rising rates (`--rates`, `--seconds` each): update i is due at t0 + i/rate
    and its latency runs from that instant to the 200 (waiting for a free connection counts);
@@ -44,15 +47,6 @@ PATH = "/webhooks/telegram"
 PEOPLE = 5000
 
 echo_app = FastAPI()
-
-
-def web_only_app() -> FastAPI:
-    """The app of `thidua serve` without its background loops, which `thidua worker` runs in
-    another process: the layout for a busy webhook."""
-    from bots.app import create_app
-    from bots.settings import load_settings
-
-    return create_app(load_settings(), background=False)
 
 
 @echo_app.post(PATH)
@@ -256,8 +250,9 @@ def main() -> None:
         "--layouts",
         default="serve,split,webhook",
         type=lambda s: s.split(","),
-        help="serve: one process (thidua serve); split: the web app + `thidua worker`; "
-        "webhook: the web app alone (the webhook path without any processing)",
+        help="serve: one process (thidua serve); split: `thidua serve --web-only` + "
+        "`thidua worker --with-scheduler`; webhook: `thidua serve --web-only` alone (the "
+        "webhook path without any processing)",
     )
     args = parser.parse_args()
     fake = FakeTelegram(clock=WallClock())
@@ -280,10 +275,10 @@ def main() -> None:
         layouts = {
             "echo": ([*uvicorn, "bench.telegram_webhook:echo_app"], None),
             "serve": ([sys.executable, "-m", "bots", "serve"], None),
-            "webhook": ([*uvicorn, "--factory", "bench.telegram_webhook:web_only_app"], None),
+            "webhook": ([sys.executable, "-m", "bots", "serve", "--web-only"], None),
             "split": (
-                [*uvicorn, "--factory", "bench.telegram_webhook:web_only_app"],
-                [sys.executable, "-m", "bots", "worker"],
+                [sys.executable, "-m", "bots", "serve", "--web-only"],
+                [sys.executable, "-m", "bots", "worker", "--with-scheduler"],
             ),
         }
         for name in ["echo", *args.layouts]:

@@ -31,6 +31,7 @@ from core.processing import Processor
 from core.quizzes.handlers import router as quizzes_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
+from core.storage.spool import InboundSpool, spool_path_for
 from core.websignin.handlers import router as websignin_router
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,12 @@ class Runtime:
         for close in self.closers:
             await close()
         self.closers.clear()
+        if self.processor.spool is not None:
+            self.processor.spool.close()
 
     def dispose(self) -> None:
+        if self.processor.spool is not None:
+            self.processor.spool.close()
         self.engine.dispose()
 
 
@@ -133,7 +138,15 @@ def build_runtime(
         delivery=delivery_policy(settings),
         attachments=attachment_limits(settings),
     )
-    processor = Processor(engine, build_dispatcher(), catalogs, config, clock)
+    spool_path = spool_path_for(engine)
+    processor = Processor(
+        engine,
+        build_dispatcher(),
+        catalogs,
+        config,
+        clock,
+        spool=InboundSpool(spool_path) if spool_path is not None else None,
+    )
     mailbox = DbMailbox(engine)
     runtime = Runtime(
         settings=settings,

@@ -21,6 +21,7 @@ from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpda
 from core.ports import Clock, InboundDecoder
 from core.storage import inbound
 from core.storage.models import ButtonPayload, InboundStatus, InboundUpdate
+from core.storage.spool import InboundSpool
 from core.text import MAX_INBOUND_TEXT, clean
 
 log = logging.getLogger(__name__)
@@ -37,15 +38,21 @@ class Processor:
     config: ChatConfig
     clock: Clock
     decoders: dict[str, InboundDecoder] = field(default_factory=dict)  # raw updates, by platform
+    spool: InboundSpool | None = None  # SQLite: raw updates wait in a file of their own
 
     def store(self, messages: Sequence[IncomingMessage]) -> int:
         return inbound.store(self.engine, messages, self.clock.now())
 
     def store_raw(self, updates: Sequence[RawUpdate]) -> None:
-        inbound.store_raw(self.engine, updates, self.clock.now())
+        if self.spool is not None:
+            self.spool.append(updates)
+        else:
+            inbound.store_raw(self.engine, updates, self.clock.now())
 
     def process_pending(self, limit: int = 50) -> int:
         """Claim and process a batch; returns how many updates were handled."""
+        if self.spool is not None:
+            self.spool.move_into(self.engine, self.clock.now())
         ids = inbound.claim(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
         for inbound_id in ids:
             self.process(inbound_id)

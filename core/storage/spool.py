@@ -1,0 +1,93 @@
+"""The inbound spool: on SQLite, raw webhook updates are appended to a file of their own.
+
+SQLite has one writer at a time per database file, and its busy handler waits by sleeping
+(1, 2, 5 ... 100 ms) until the lock is free. Processing holds the write lock for most of
+each update it handles, so a webhook storing into the same file waits behind it: with a
+backlog, acknowledgements took seconds. The spool is a second file that only the webhooks
+append to; processing moves its rows into `inbound_update` (where the unique key drops
+redeliveries) and deletes them from the spool afterwards. A crash between the two moves the
+same rows again, which the unique key makes harmless. PostgreSQL has row locks and needs none.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from core.errors import StoreUnavailable
+from core.messages import RawUpdate
+from core.storage import inbound
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS spool (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    platform TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    body TEXT NOT NULL
+)
+"""
+
+
+def spool_path_for(engine: Engine) -> Path | None:
+    """`<database>.inbound.db` beside a SQLite file; None for PostgreSQL or in-memory SQLite."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return path.with_name(path.name + ".inbound.db")
+
+
+class InboundSpool:
+    """Append from any thread; `move_into` is called by processing only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute(_SCHEMA)
+        self._conn.commit()
+
+    def append(self, updates: Sequence[RawUpdate]) -> None:
+        """Durable (as the main database is: WAL, synchronous=NORMAL) once this returns.
+        Raises StoreUnavailable when the file cannot be written."""
+        rows = [(u.platform, u.external_id, u.body) for u in updates]
+        try:
+            with self._lock, self._conn:
+                self._conn.executemany(
+                    "INSERT INTO spool (platform, external_id, body) VALUES (?, ?, ?)", rows
+                )
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"inbound spool: {exc}") from exc
+
+    def move_into(self, engine: Engine, now: datetime, limit: int = 1000) -> int:
+        """Move up to `limit` of the oldest spooled updates into `inbound_update`."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, platform, external_id, body FROM spool ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+            self._conn.commit()  # ends the read snapshot
+        if not rows:
+            return 0
+        inbound.store_raw(engine, [RawUpdate(p, e, b) for _id, p, e, b in rows], now)
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM spool WHERE id <= ?", (rows[-1][0],))
+        return len(rows)
+
+    def pending(self) -> int:
+        with self._lock:
+            (count,) = self._conn.execute("SELECT count(*) FROM spool").fetchone()
+            self._conn.commit()
+            return int(count)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
