@@ -1,9 +1,15 @@
 """Telegram's flood limits, kept on our side so that sends wait instead of failing.
 
-Each limit is a GCRA schedule without burst: one send per `period / limit` seconds. A send
-reserves the earliest instant that suits every limit it falls under (overall, its chat, its
-group), then waits until then. Reserving before waiting keeps concurrent senders from
-taking the same slot. A 429 from Telegram pushes the chat (or everything, when the flood was
+Telegram counts a send when it arrives; we know that instant only as lying between the start
+of our request and its answer. So each limit is a sliding window keyed on completions: at
+most `limit` sends in any `period`, where a send may start only once the send `limit` places
+before it has been *answered* at least `period` ago. Then its arrival comes at least `period`
+after that earlier arrival, whatever the network and scheduling delays, and the cost is one
+round trip per window instead of a fixed safety margin.
+
+The overall limit (30/s, or 1000/s with `allow_paid_broadcast`) is also spread evenly (one
+send per `1/limit` s) rather than let out in bursts; a chat gets one message per second and a
+group 20 a minute. A 429 from Telegram pushes the chat (or everything, when the flood was
 global) back by exactly `retry_after`.
 """
 
@@ -11,21 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 
 class Timer(Protocol):
-    """Seconds on a monotonic scale, and the wait for a reserved instant.
+    """Seconds on a monotonic scale, and the waits for an instant.
 
-    `turn(instant)` returns once `instant` has come; the send happens inside the context.
-    (A test timer over a fake clock uses the context to let sends reach the fake server in
-    the order of their instants.)
+    `wait(instant)` returns once `instant` has come. `turn(instant)` does the same and the
+    send happens inside the context. (A test timer over a fake clock uses the context to let
+    sends reach the fake server in the order of their instants.)
     """
 
     def now(self) -> float: ...
+
+    async def wait(self, instant: float) -> None: ...
 
     def turn(self, instant: float) -> contextlib.AbstractAsyncContextManager[None]: ...
 
@@ -34,20 +44,78 @@ class MonotonicTimer:
     def now(self) -> float:
         return time.monotonic()
 
-    @contextlib.asynccontextmanager
-    async def turn(self, instant: float) -> AsyncIterator[None]:
+    async def wait(self, instant: float) -> None:
         delay = instant - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+
+    @contextlib.asynccontextmanager
+    async def turn(self, instant: float) -> AsyncIterator[None]:
+        await self.wait(instant)
         yield
 
 
+class _Send:
+    """One send in a window: open until its answer came back."""
+
+    __slots__ = ("done_at", "finished")
+
+    def __init__(self) -> None:
+        self.done_at = math.inf
+        self.finished = asyncio.Event()
+
+    def finish(self, at: float) -> None:
+        self.done_at = at
+        self.finished.set()
+
+
+class Window:
+    """At most `limit` sends in any `period` seconds, keyed on completions (see the module).
+
+    `gate()` and `start()` must be called under `lock`, with no await between the gate's
+    instant being used and `start()`, so that concurrent senders do not share a place.
+    """
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.lock = asyncio.Lock()
+        self.not_before = -math.inf  # a flood's retry_after
+        self._sends: deque[_Send] = deque()
+        self._gate = -math.inf  # only ever moves forward
+
+    async def gate(self) -> float:
+        """The earliest instant the next send may start; waits while the send `limit`
+        places before it is still unanswered."""
+        while len(self._sends) >= self.limit:
+            oldest = self._sends[0]
+            await oldest.finished.wait()
+            self._sends.popleft()
+            self._gate = max(self._gate, oldest.done_at + self.period)
+        return max(self._gate, self.not_before)
+
+    def start(self) -> _Send:
+        send = _Send()
+        self._sends.append(send)
+        return send
+
+    def idle(self, now: float) -> bool:
+        """Nothing in flight, nothing it could still hold back: safe to forget."""
+        last = self._sends[-1].done_at if self._sends else -math.inf
+        return (
+            not self.lock.locked()
+            and last + self.period <= now
+            and self._gate <= now
+            and self.not_before <= now
+        )
+
+
 @dataclass
-class Schedule:
-    """The theoretical arrival time of one limit: the next instant a send may go."""
+class Spacing:
+    """One send per `interval` at most: spreads a limit's sends evenly over its period."""
 
     interval: float
-    next_at: float = 0.0
+    next_at: float = -math.inf
 
     def reserve(self, instant: float) -> None:
         self.next_at = max(self.next_at, instant) + self.interval
@@ -59,9 +127,6 @@ class Limits:
     paid_per_second: float = 1000.0  # allow_paid_broadcast: 0.1 Star per message
     per_chat_seconds: float = 1.0  # one message per second to one chat
     group_per_minute: float = 20.0
-    # Sends paced exactly at a limit reach Telegram with network jitter, and a late one can
-    # fall inside the next window's count: every interval is stretched by this fraction.
-    margin: float = 0.05
 
 
 def is_group(chat_id: int | str) -> bool:
@@ -71,51 +136,74 @@ def is_group(chat_id: int | str) -> bool:
     return chat_id < 0
 
 
+CHAT_MEMORY = 10_000  # chats remembered before the idle ones are forgotten
+
+
 @dataclass
 class RateLimiter:
     limits: Limits = field(default_factory=Limits)
     timer: Timer = field(default_factory=MonotonicTimer)
-    _overall: Schedule = field(init=False)
-    _paid: Schedule = field(init=False)
-    _chats: dict[str, Schedule] = field(init=False, default_factory=dict)
-    _groups: dict[str, Schedule] = field(init=False, default_factory=dict)
-    _paused_until: float = field(init=False, default=0.0)
+    _overall: Window = field(init=False)
+    _paid: Window = field(init=False)
+    _chats: dict[str, Window] = field(init=False, default_factory=dict)
+    _groups: dict[str, Window] = field(init=False, default_factory=dict)
+    _paused_until: float = field(init=False, default=-math.inf)
 
     def __post_init__(self) -> None:
-        stretch = 1.0 + self.limits.margin
-        self._overall = Schedule(stretch / self.limits.overall_per_second)
-        self._paid = Schedule(stretch / self.limits.paid_per_second)
-        self._chat_interval = stretch * self.limits.per_chat_seconds
-        self._group_interval = stretch * 60.0 / self.limits.group_per_minute
+        overall = max(1, math.floor(self.limits.overall_per_second))
+        paid = max(1, math.floor(self.limits.paid_per_second))
+        self._overall = Window(overall, overall / self.limits.overall_per_second)
+        self._paid = Window(paid, paid / self.limits.paid_per_second)
+        self._spacing = {
+            False: Spacing(1.0 / self.limits.overall_per_second),
+            True: Spacing(1.0 / self.limits.paid_per_second),
+        }
+        group = max(1, math.floor(self.limits.group_per_minute))
+        self._group_limit = (group, 60.0 * group / self.limits.group_per_minute)
 
-    def _schedules(self, chat_id: int | str, paid: bool) -> list[Schedule]:
-        key = str(chat_id)
+    def _chat(self, key: str) -> Window:
         chat = self._chats.get(key)
         if chat is None:
-            chat = self._chats[key] = Schedule(self._chat_interval)
-        schedules = [self._paid if paid else self._overall, chat]
+            self._forget_idle()
+            chat = self._chats[key] = Window(1, self.limits.per_chat_seconds)
+        return chat
+
+    def _group(self, key: str) -> Window:
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = Window(*self._group_limit)
+        return group
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: int | str, *, paid: bool = False) -> AsyncIterator[None]:
+        """`async with limiter.slot(chat):` waits for this send's turn, then sends inside;
+        leaving the context is the send's completion."""
+        key = str(chat_id)
+        own = [self._chat(key)]
         if is_group(chat_id):
-            group = self._groups.get(key)
-            if group is None:
-                group = self._groups[key] = Schedule(self._group_interval)
-            schedules.append(group)
-        return schedules
-
-    def reserve(self, chat_id: int | str, *, paid: bool = False) -> float:
-        """Take the earliest slot for a send to `chat_id`; returns the instant it may go."""
-        now = self.timer.now()
-        self._forget_idle(now)
-        schedules = self._schedules(chat_id, paid)
-        instant = max([now, self._paused_until, *(s.next_at for s in schedules)])
-        for schedule in schedules:
-            schedule.reserve(instant)
-        return instant
-
-    def slot(
-        self, chat_id: int | str, *, paid: bool = False
-    ) -> contextlib.AbstractAsyncContextManager[None]:
-        """`async with limiter.slot(chat):` waits for this send's turn, then sends inside."""
-        return self.timer.turn(self.reserve(chat_id, paid=paid))
+            own.append(self._group(key))
+        async with contextlib.AsyncExitStack() as stack:
+            for window in own:  # always chat before group: no two senders wait in a cycle
+                await stack.enter_async_context(window.lock)
+            # A send that must wait for its own chat does not hold a place in the overall
+            # window meanwhile: it waits first, then queues for the overall limit.
+            ready = max([await w.gate() for w in own])
+            if ready > self.timer.now():
+                await self.timer.wait(ready)
+            overall = self._paid if paid else self._overall
+            spacing = self._spacing[paid]
+            async with overall.lock:
+                gate = max([await overall.gate(), *[await w.gate() for w in own]])
+                instant = max(self.timer.now(), gate, spacing.next_at, self._paused_until)
+                spacing.reserve(instant)
+                sends = [w.start() for w in (overall, *own)]
+            try:
+                async with self.timer.turn(instant):
+                    yield
+            finally:
+                done = self.timer.now()
+                for send in sends:
+                    send.finish(done)
 
     def flooded(self, chat_id: int | str | None, retry_after: float) -> None:
         """Telegram answered 429: nothing more to this chat (or at all) for `retry_after`."""
@@ -123,13 +211,14 @@ class RateLimiter:
         if chat_id is None:
             self._paused_until = max(self._paused_until, until)
             return
-        chat = self._schedules(chat_id, False)[1]
-        chat.next_at = max(chat.next_at, until)
+        chat = self._chat(str(chat_id))
+        chat.not_before = max(chat.not_before, until)
 
-    def _forget_idle(self, now: float) -> None:
-        """Chats whose next slot is in the past impose nothing; drop them to bound memory."""
-        if len(self._chats) < 10_000:
+    def _forget_idle(self) -> None:
+        """Chats whose limits hold nothing back any more; dropped to bound memory."""
+        if len(self._chats) < CHAT_MEMORY:
             return
+        now = self.timer.now()
         for table in (self._chats, self._groups):
-            for key in [k for k, s in table.items() if s.next_at <= now]:
+            for key in [k for k, w in table.items() if w.idle(now)]:
                 del table[key]
