@@ -13,6 +13,7 @@ Zalo answers errors with HTTP 200 and a negative `error`; only `error == 0` is a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ RATE_LIMIT_CODE = -32
 QUOTA_CODE = -211
 NIGHT_CODE = -234
 CONFIG_CODES = {-204, -205, -209, -212, -221, -224, -240, -242}
+# OA API calls at once, and the HTTP connections kept for them. httpcore walks every pooled
+# connection on each request, so a bigger pool costs CPU, and a pool smaller than the calls in
+# flight opens and closes a connection per call.
+MAX_IN_FLIGHT = 4
 
 
 class Route(Enum):
@@ -147,6 +152,7 @@ class ZaloChannel:
         self.payloads = payloads
         self.clock = clock
         self.billable_sent = 0  # consultation messages sent between 48 h and 7 days
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def send(
         self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
@@ -221,15 +227,15 @@ class ZaloChannel:
         message is sent again."""
         for attempt in range(2):
             credential = await self.tokens.current()
-            await self.limiter.acquire()
-            try:
-                response = await self.api.post(
-                    path, json=body, headers={"access_token": credential.access_token or ""}
-                )
-            except httpx.HTTPError as exc:
-                raise DeliveryError(
-                    DeliveryErrorKind.TRANSIENT, f"zalo unreachable: {type(exc).__name__}"
-                ) from exc
+            async with self._in_flight, self.limiter.slot():
+                try:
+                    response = await self.api.post(
+                        path, json=body, headers={"access_token": credential.access_token or ""}
+                    )
+                except httpx.HTTPError as exc:
+                    raise DeliveryError(
+                        DeliveryErrorKind.TRANSIENT, f"zalo unreachable: {type(exc).__name__}"
+                    ) from exc
             try:
                 answer: Any = response.json()
             except ValueError:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from adapters.facebook.outbound import FacebookChannel
+from adapters.facebook.outbound import MAX_IN_FLIGHT, FacebookChannel
 from adapters.facebook.rate_limit import PageRateLimiter
 from adapters.facebook.routes import make_router
 from bots.settings import SettingsError
@@ -32,7 +32,11 @@ def wire(runtime: Runtime) -> None:
         )
     assert settings.facebook_page_token and settings.facebook_app_secret
     assert settings.facebook_verify_token
-    client = httpx.AsyncClient(base_url=settings.facebook_graph_base.rstrip("/"), timeout=TIMEOUT)
+    client = httpx.AsyncClient(
+        base_url=settings.facebook_graph_base.rstrip("/"),
+        timeout=TIMEOUT,
+        limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
+    )
     channel = FacebookChannel(
         client,
         page_token=settings.facebook_page_token.get_secret_value(),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from adapters.zalo.outbound import ChannelConfig, ZaloChannel
+from adapters.zalo.outbound import MAX_IN_FLIGHT, ChannelConfig, ZaloChannel
 from adapters.zalo.ratelimit import SlidingWindowLimiter
 from adapters.zalo.routes import WebhookConfig, make_router
 from adapters.zalo.tokens import OAuthConfig, ZaloTokens
@@ -30,7 +30,11 @@ def wire(runtime: Runtime) -> None:
     webhook_secret = _secret(s.zalo_webhook_secret)
     if not (s.zalo_app_id and app_secret and webhook_secret):
         return
-    api = httpx.AsyncClient(base_url=s.zalo_api_base, timeout=TIMEOUT)
+    api = httpx.AsyncClient(
+        base_url=s.zalo_api_base,
+        timeout=TIMEOUT,
+        limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
+    )
     oauth = httpx.AsyncClient(base_url=s.zalo_oauth_base, timeout=TIMEOUT)
     tokens = ZaloTokens(
         OAuthConfig(

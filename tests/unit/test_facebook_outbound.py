@@ -3,6 +3,7 @@ classes, pacing. The end-to-end path over a real socket is in tests/e2e/test_fac
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -272,18 +273,49 @@ async def test_limiter_waits_instead_of_failing():
     limiter = PageRateLimiter(3, monotonic=clock.monotonic, sleep=clock.sleep)
     stamps = []
     for _ in range(7):
-        await limiter.acquire()
-        stamps.append(clock.now)
+        async with limiter.slot():
+            stamps.append(clock.now)
     assert stamps == [100.0, 100.0, 100.0, 101.0, 101.0, 101.0, 102.0]
     for i, t in enumerate(stamps):  # never more than 3 calls in any one-second window
         assert sum(1 for u in stamps[i:] if u - t < 1.0) <= 3
 
 
+async def test_limiter_counts_a_call_until_a_second_after_its_answer():
+    """Meta may have received a call at any moment before its answer: the call three places
+    later waits until one second after that answer, not after the first call's start."""
+    clock = FakeTime()
+    limiter = PageRateLimiter(3, monotonic=clock.monotonic, sleep=clock.sleep)
+    answered = asyncio.Event()
+    inside = asyncio.Event()
+
+    async def slow() -> None:
+        async with limiter.slot():
+            inside.set()
+            await answered.wait()
+
+    first = asyncio.create_task(slow())
+    await inside.wait()
+    for _ in range(2):
+        async with limiter.slot():
+            pass
+    fourth = asyncio.create_task(limiter_call(limiter, clock))
+    clock.now = 100.7  # the first call's answer comes back 0.7 s after it started
+    answered.set()
+    await first
+    assert await fourth == pytest.approx(101.7)
+
+
+async def limiter_call(limiter: PageRateLimiter, clock: FakeTime) -> float:
+    async with limiter.slot():
+        return clock.now
+
+
 async def test_limiter_below_one_per_second():
     clock = FakeTime()
     limiter = PageRateLimiter(0.5, monotonic=clock.monotonic, sleep=clock.sleep)
-    await limiter.acquire()
-    await limiter.acquire()
+    for _ in range(2):
+        async with limiter.slot():
+            pass
     assert clock.now == 102.0
 
 

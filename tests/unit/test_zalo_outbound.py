@@ -3,6 +3,7 @@ token seeding. HTTP goes to httpx.MockTransport handlers that answer like the OA
 
 from __future__ import annotations
 
+import asyncio
 import json
 import unicodedata
 from collections.abc import Callable
@@ -83,13 +84,59 @@ async def test_limiter_waits_instead_of_failing():
         slept.append(seconds)
         now[0] += seconds
 
-    limiter = SlidingWindowLimiter(4000, monotonic=lambda: now[0], sleep=sleep)
+    limiter = SlidingWindowLimiter(4000, spread=0.0, monotonic=lambda: now[0], sleep=sleep)
     for _ in range(4000):
-        await limiter.acquire()
+        async with limiter.slot():
+            pass
     assert slept == []
     now[0] = 10.0
-    await limiter.acquire()
+    async with limiter.slot():
+        pass
     assert slept == [50.0]
+
+
+async def test_limiter_spreads_a_window_over_its_first_part():
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = SlidingWindowLimiter(4000, monotonic=lambda: now[0], sleep=sleep)
+    starts = []
+    for _ in range(4001):
+        async with limiter.slot():
+            starts.append(now[0])
+    assert starts[3999] == pytest.approx(3999 * 0.6 * 60 / 4000)  # one every 9 ms
+    assert starts[4000] == pytest.approx(60.0)  # then the window holds the rest back
+
+
+async def test_limiter_keys_the_window_on_answers():
+    """Zalo may have counted a request at any moment before its answer: with the first of a
+    minute's requests answered 2 s late, the next minute starts 2 s later too."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = SlidingWindowLimiter(3, spread=0.0, monotonic=lambda: now[0], sleep=sleep)
+    answered = asyncio.Event()
+    inside = asyncio.Event()
+
+    async def slow() -> None:
+        async with limiter.slot():
+            inside.set()
+            await answered.wait()
+
+    first = asyncio.create_task(slow())
+    await inside.wait()
+    for _ in range(2):
+        async with limiter.slot():
+            pass
+    now[0] = 2.0
+    answered.set()
+    await first
+    async with limiter.slot():
+        assert now[0] == 62.0
 
 
 class Health:
