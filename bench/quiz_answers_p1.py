@@ -1,7 +1,7 @@
 """P1 with quiz answers: Telegram button taps on quiz options through the signed webhook,
 against a bare FastAPI echo endpoint in the same run (issue 7).
 
-Seeds a fresh database: 5,000 members (Telegram identities, consent given), 8 open quizzes of
+Seeds a fresh database: 5,000 members (Telegram identities, consent given), 34 open quizzes of
 one question each, and an attempt of every member at every quiz with its question on screen,
 so that every tap is a real answer that the app scores and writes to the ledger. Each request is
 a distinct Telegram `callback_query` update whose data is the opaque key of a
@@ -58,7 +58,8 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 SECRET = "bench-secret_0123456789"
 MEMBERS = 5000
-QUIZZES = 8
+QUIZZES = 34  # 170,000 answers: the echo and two layouts each take up to ~55,000
+CLOSED_LOOP_BUDGET = 10_000  # requests per second of the closed loop, above any layout's rate
 
 
 def seed(database_url: str) -> list[tuple[int, str]]:
@@ -188,6 +189,8 @@ class Taps:
                 f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: {len(body)}\r\n\r\n"
             )
             out.append(head.encode() + body)
+        if len(out) < count:
+            raise SystemExit(f"only {len(out)} of {count} seeded answers left: raise QUIZZES")
         return out
 
 
@@ -199,7 +202,7 @@ async def run_against(port: int, taps: Taps, args: argparse.Namespace) -> list[S
         steps.append(
             await open_loop(port, taps.requests(int(rate * args.seconds)), rate, args.connections)
         )
-    budget = int(3000 * args.seconds)
+    budget = int(CLOSED_LOOP_BUDGET * args.seconds)
     steps.append(await closed_loop(port, taps.requests(budget), args.connections, args.seconds))
     return steps
 
