@@ -40,6 +40,21 @@ def safe_id(value: str) -> str:
     return value[:64] + "#" + hashlib.sha256(value.encode()).hexdigest()[:63]
 
 
+def _row(
+    platform: str, external_id: str, sender_id: str, body: str, raw: bool, now: datetime
+) -> dict[str, object]:
+    return {
+        "platform": platform,
+        "external_id": safe_id(external_id),
+        "sender_id": sender_id,
+        "body": body,
+        "raw": raw,
+        "status": InboundStatus.PENDING,
+        "attempts": 0,
+        "received_at": now,
+    }
+
+
 def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) -> int:
     """Insert the messages; the platform's retries hit the unique key and are dropped.
 
@@ -48,15 +63,7 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
     if not messages:
         return 0
     rows = [
-        {
-            "platform": m.platform,
-            "external_id": safe_id(m.external_id),
-            "sender_id": safe_id(m.sender_id),
-            "body": m.to_json(),
-            "status": InboundStatus.PENDING,
-            "attempts": 0,
-            "received_at": now,
-        }
+        _row(m.platform, m.external_id, safe_id(m.sender_id), m.to_json(), False, now)
         for m in messages
     ]
     try:
@@ -77,16 +84,7 @@ def store_raw(engine: Engine, updates: Sequence[RawUpdate], now: datetime) -> No
     if not updates:
         return
     rows = [
-        {
-            "platform": u.platform,
-            "external_id": safe_id(u.external_id),
-            "sender_id": "",
-            "body": u.body.replace("\x00", "\ufffd"),
-            "raw": True,
-            "status": InboundStatus.PENDING,
-            "attempts": 0,
-            "received_at": now,
-        }
+        _row(u.platform, u.external_id, "", u.body.replace("\x00", "\ufffd"), True, now)
         for u in updates
     ]
     try:
