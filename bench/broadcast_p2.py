@@ -53,6 +53,11 @@ def main() -> None:
     parser.add_argument("--zalo", type=int, default=8000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after (s)")
+    parser.add_argument(
+        "--worker-per-platform",
+        action="store_true",
+        help="one `thidua worker --platforms P` process per platform instead of one for all",
+    )
     args = parser.parse_args()
     sizes = {
         platform: count
@@ -109,13 +114,19 @@ def main() -> None:
             "THIDUA_ZALO_API_BASE": zl_url,
             "THIDUA_ZALO_OAUTH_BASE": zl_url,
         }
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "bots", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        commands = [[sys.executable, "-m", "bots", "worker"]]
+        if args.worker_per_platform:
+            commands = [
+                [sys.executable, "-m", "bots", "worker", "--platforms", p]
+                + ([] if i == 0 else ["--no-processing"])
+                for i, p in enumerate(sizes)
+            ]
+        workers = [
+            subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            for command in commands
+        ]
         counters = {
             "telegram": lambda: len(tg.sent),
             "facebook": lambda: len(fb.sent),
@@ -135,8 +146,10 @@ def main() -> None:
                         last[platform] = now
                 time.sleep(0.05)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(30)
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.wait(30)
     db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     for platform, count in sizes.items():
         if platform not in last:  # gave up: report what arrived

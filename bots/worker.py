@@ -97,9 +97,11 @@ class DeliveryWorker:
             await _wait_any(stop, self.runtime.outbox_ready, IDLE_WAIT)
 
 
-def per_platform(runtime: Runtime) -> list[DeliveryWorker]:
-    """One delivery loop per messenger: each drains its own platform at its own pace."""
-    return [DeliveryWorker(runtime, platforms=[p]) for p in sorted(runtime.channels)]
+def per_platform(runtime: Runtime, only: list[str] | None = None) -> list[DeliveryWorker]:
+    """One delivery loop per messenger (of `only`, if given): each drains its own platform
+    at its own pace."""
+    chosen = sorted(p for p in runtime.channels if only is None or p in only)
+    return [DeliveryWorker(runtime, platforms=[p]) for p in chosen]
 
 
 async def process_forever(runtime: Runtime, stop: asyncio.Event) -> None:

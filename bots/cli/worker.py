@@ -17,14 +17,24 @@ from scheduler.runner import build_scheduler
 log = logging.getLogger(__name__)
 
 
-async def run_worker(with_scheduler: bool) -> int:
+async def run_worker(
+    with_scheduler: bool, platforms: list[str] | None = None, processing: bool = True
+) -> int:
     settings = load_settings()
     runtime = build_runtime(settings)
+    unknown = sorted(set(platforms or ()) - set(runtime.channels))
+    if unknown:
+        await runtime.aclose()
+        runtime.dispose()
+        raise SystemExit(
+            f"thidua worker: no channel {', '.join(unknown)} here "
+            f"(configured: {', '.join(sorted(runtime.channels))})"
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    workers = per_platform(runtime)
+    workers = per_platform(runtime, platforms)
     scheduler = None
     if with_scheduler:
         scheduler = build_scheduler(
@@ -35,11 +45,19 @@ async def run_worker(with_scheduler: bool) -> int:
             interval_seconds=settings.scheduler_interval_seconds,
         )
         scheduler.start()
-    print(f"worker running for {', '.join(sorted(runtime.channels))}", flush=True)
+    delivering = ", ".join(
+        sorted(p for p in runtime.channels if platforms is None or p in platforms)
+    )
+    print(
+        f"worker running: delivery for {delivering}"
+        + ("; processing stored updates" if processing else ""),
+        flush=True,
+    )
+    loops = [w.run_forever(stop) for w in workers]
+    if processing:
+        loops.append(process_forever(runtime, stop))
     try:
-        await asyncio.gather(
-            process_forever(runtime, stop), *(w.run_forever(stop) for w in workers)
-        )
+        await asyncio.gather(*loops)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -51,12 +69,25 @@ async def run_worker(with_scheduler: bool) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    return asyncio.run(run_worker(args.with_scheduler))
+    platforms = args.platforms.split(",") if args.platforms else None
+    return asyncio.run(run_worker(args.with_scheduler, platforms, not args.no_processing))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("worker", help="run only the processing and delivery loops")
     parser.add_argument(
         "--with-scheduler", action="store_true", help="also run the scheduler's due work"
+    )
+    parser.add_argument(
+        "--platforms",
+        default=None,
+        help="deliver only for these messengers (comma-separated, e.g. telegram,zalo): one "
+        "process per platform keeps each platform's pacing apart from the others' work",
+    )
+    parser.add_argument(
+        "--no-processing",
+        action="store_true",
+        help="leave stored updates to another process (on SQLite exactly one process should "
+        "process them)",
     )
     parser.set_defaults(run=_worker)
