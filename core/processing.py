@@ -177,7 +177,7 @@ class Processor:
             row.error = error
             row.lease_until = None
             row.processed_at = now
-            sender = self._sender_of(row)
+            row.sender_id = sender = self._sender_of(row)
             if not sender:  # nobody to apologise to: the update never said who sent it
                 return
             identity = members.touch_identity(
