@@ -1,39 +1,19 @@
-"""A sliding-window limiter: at most `limit` calls in any `period` seconds, waiting for a
-free slot instead of failing. Zalo counts 4,000 requests per minute per app; with several
-processes, give each its share of the limit.
-
-Zalo counts a request when it arrives, which we only know to lie between the start of our
-request and its answer. So the window is keyed on answers: a call may start only once the
-call `limit` places before it was answered at least `period` ago. Its arrival then falls at
-least `period` after that earlier arrival, whatever the delays on the way (a start-keyed
-window drew -32 answers whenever the first calls of a burst were delayed, and each refused
-call also counts in Zalo's window).
-
-Within a window the calls are spread over its first `spread` part (0.6: a minute's 4,000
-go in 36 s, one every 9 ms) instead of in one burst: the window is still used whole, and a
-burst of thousands of calls would hold the worker's event loop, which other platforms'
-paced sends share, for seconds.
+"""Zalo counts 4,000 requests per minute per app; with several processes, give each its share
+of the limit. The window is keyed on answers (core/pacing.py), and a minute's calls are
+spread over its first 36 s: a burst of thousands of calls would hold the worker's event
+loop, which other platforms' paced sends share, for seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import math
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+
+from core.pacing import AnswerKeyedWindow
 
 
-class _Call:
-    __slots__ = ("answered", "answered_at")
-
-    def __init__(self) -> None:
-        self.answered_at = math.inf
-        self.answered = asyncio.Event()
-
-
-class SlidingWindowLimiter:
+class SlidingWindowLimiter(AnswerKeyedWindow):
     def __init__(
         self,
         limit: int,
@@ -43,40 +23,4 @@ class SlidingWindowLimiter:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        if not 0.0 <= spread <= 1.0:
-            raise ValueError("spread must be between 0 and 1")
-        self.limit = limit
-        self.period = period
-        self.interval = spread * period / limit  # at least this long between two starts
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._calls: deque[_Call] = deque()  # the last `limit` calls, oldest first
-        self._gate = -math.inf  # no call starts before this; only moves forward
-        self._next = -math.inf  # the spreading's earliest start for the next call
-        self._lock = asyncio.Lock()
-        self.waited = 0.0  # total seconds spent waiting, for benchmarks and logs
-
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """`async with limiter.slot():` waits until one more call fits in the window, then
-        makes it inside; leaving the context is the call's answer."""
-        async with self._lock:
-            while len(self._calls) >= self.limit:
-                oldest = self._calls[0]
-                await oldest.answered.wait()
-                self._calls.popleft()
-                self._gate = max(self._gate, oldest.answered_at + self.period)
-            wait = max(self._gate, self._next) - self._monotonic()
-            if wait > 0:
-                self.waited += wait
-                await self._sleep(wait)
-            self._next = self._monotonic() + self.interval
-            call = _Call()
-            self._calls.append(call)
-        try:
-            yield
-        finally:
-            call.answered_at = self._monotonic()
-            call.answered.set()
+        super().__init__(limit, period, spread=spread, monotonic=monotonic, sleep=sleep)
