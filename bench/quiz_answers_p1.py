@@ -42,6 +42,7 @@ from bench.telegram_webhook import (
     WallClock,
     closed_loop,
     open_loop,
+    print_layout,
     start,
     stop,
     wait_ready,
@@ -288,23 +289,8 @@ def report(results, throughput, args, database_url) -> None:  # type: ignore[no-
         f"P1 quiz answers through the Telegram webhook, {db}; {args.seconds:g} s per step, "
         f"{args.connections} keep-alive connections"
     )
-    echo = results["echo"]
     for name in args.layouts:
-        print(
-            f"\n[{name}] offered/s | echo acked/s  p50 ms  p99 ms | "
-            "thidua acked/s  p50 ms  p99 ms  errors"
-        )
-        for e, a in zip(echo, results[name], strict=True):
-            offered = f"{e.offered:.0f}" if e.offered else "closed"
-            print(
-                f"{offered:>17} | {e.achieved:12.0f} {e.p50_ms:7.1f} {e.p99_ms:7.1f} | "
-                f"{a.achieved:14.0f} {a.p50_ms:7.1f} {a.p99_ms:7.1f} {a.errors + e.errors:7d}"
-            )
-        sustained = results[name][-1].achieved
-        print(
-            f"sustained answers acked (closed loop): {sustained:.0f}/s vs echo "
-            f"{echo[-1].achieved:.0f}/s, ratio {sustained / echo[-1].achieved:.2f}"
-        )
+        print_layout(name, results["echo"], results[name], "sustained answers acked (closed loop)")
         count, seconds = throughput[name]
         print(f"answers scored end to end: {count} in {seconds:.1f} s, {count / seconds:.0f}/s")
     print(

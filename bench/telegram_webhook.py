@@ -295,6 +295,25 @@ def main() -> None:
     report(results, args, env["THIDUA_DATABASE_URL"], len(fake.sent))
 
 
+def print_layout(name: str, echo: list[Step], steps: list[Step], sustained_label: str) -> None:
+    """One layout's steps beside the echo's, then its sustained rate and ratio."""
+    print(
+        f"\n[{name}] offered/s | echo acked/s  p50 ms  p99 ms | "
+        "thidua acked/s  p50 ms  p99 ms  errors"
+    )
+    for e, a in zip(echo, steps, strict=True):
+        offered = f"{e.offered:.0f}" if e.offered else "closed"
+        print(
+            f"{offered:>17} | {e.achieved:12.0f} {e.p50_ms:7.1f} {e.p99_ms:7.1f} | "
+            f"{a.achieved:14.0f} {a.p50_ms:7.1f} {a.p99_ms:7.1f} {a.errors + e.errors:7d}"
+        )
+    sustained = steps[-1].achieved
+    print(
+        f"{sustained_label}: {sustained:.0f}/s vs echo {echo[-1].achieved:.0f}/s, "
+        f"ratio {sustained / echo[-1].achieved:.2f}"
+    )
+
+
 def report(
     results: dict[str, list[Step]], args: argparse.Namespace, database_url: str, replies: int
 ) -> None:
@@ -303,24 +322,8 @@ def report(
         f"P1 Telegram webhook, {db}; {args.seconds:g} s per step, "
         f"{args.connections} keep-alive connections"
     )
-    echo = results["echo"]
     for name in args.layouts:
-        print(
-            f"\n[{name}] offered/s | echo acked/s  p50 ms  p99 ms | "
-            "thidua acked/s  p50 ms  p99 ms  errors"
-        )
-        for echo_step, app_step in zip(echo, results[name], strict=True):
-            offered = f"{echo_step.offered:.0f}" if echo_step.offered else "closed"
-            print(
-                f"{offered:>17} | {echo_step.achieved:12.0f} {echo_step.p50_ms:7.1f} "
-                f"{echo_step.p99_ms:7.1f} | {app_step.achieved:14.0f} {app_step.p50_ms:7.1f} "
-                f"{app_step.p99_ms:7.1f} {app_step.errors + echo_step.errors:7d}"
-            )
-        sustained = results[name][-1].achieved
-        print(
-            f"sustained (closed loop): {sustained:.0f}/s vs echo {echo[-1].achieved:.0f}/s, "
-            f"ratio {sustained / echo[-1].achieved:.2f}"
-        )
+        print_layout(name, results["echo"], results[name], "sustained (closed loop)")
     print(f"\nreplies delivered at the fake Bot API meanwhile: {replies}")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
