@@ -93,8 +93,8 @@ def test_every_entry_and_every_event_is_parsed_in_time_order():
 
 
 def test_quick_reply_payload_and_title():
-    (m,) = parse_body(body(msg(text="Đồng ý", quick_reply={"payload": "onb_ok:1"}))).messages
-    assert m.payload == "onb_ok:1" and m.text == "Đồng ý"
+    (m,) = parse_body(body(msg(text="Đồng ý", quick_reply={"payload": "onb:agree"}))).messages
+    assert m.payload == "onb:agree" and m.text == "Đồng ý"
     assert m.platform == "facebook" and m.external_id.startswith("m_")
 
 

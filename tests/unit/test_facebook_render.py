@@ -25,15 +25,15 @@ def test_short_buttons_become_quick_replies():
     out = render(
         OutgoingMessage(
             text="Bạn có đồng ý không?",
-            buttons=(Button("Đồng ý", "onb_ok:1"), Button("Không", "onb_ok:0")),
+            buttons=(Button("Đồng ý", "onb:agree"), Button("Không", "onb:decline")),
         )
     )
     assert out == [
         {
             "text": "Bạn có đồng ý không?",
             "quick_replies": [
-                {"content_type": "text", "title": "Đồng ý", "payload": "onb_ok:1"},
-                {"content_type": "text", "title": "Không", "payload": "onb_ok:0"},
+                {"content_type": "text", "title": "Đồng ý", "payload": "onb:agree"},
+                {"content_type": "text", "title": "Không", "payload": "onb:decline"},
             ],
         }
     ]

@@ -113,9 +113,9 @@ def test_button_payload_arrives_as_marked_text():
         ),
         TS,
     )
-    assert msg is not None and msg.payload == "onb_ok:1" and msg.text == ""
+    assert msg is not None and msg.payload == "onb:agree" and msg.text == ""
     typed = parse_event(
-        event("user_send_text", sender={"id": "1"}, message={"text": "onb_ok:1", "msg_id": "n"}),
+        event("user_send_text", sender={"id": "1"}, message={"text": "onb:agree", "msg_id": "n"}),
         TS,
     )
     assert typed is not None and typed.payload is None

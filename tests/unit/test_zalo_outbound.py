@@ -216,7 +216,7 @@ async def test_buttons_are_query_hide_and_long_payloads_go_behind_a_key(engine: 
 
     long_payload = "quiz:answer:" + "x" * 200
     message = OutgoingMessage(
-        "Chọn", buttons=(Button("Đồng ý", "onb_ok:1"), Button("Trả lời", long_payload))
+        "Chọn", buttons=(Button("Đồng ý", "onb:agree"), Button("Trả lời", long_payload))
     )
     await channel(engine, handler).send(FRESH, message, proactive=False)
     buttons = sent[0]["message"]["attachment"]["payload"]["buttons"]
