@@ -21,13 +21,13 @@ from sqlmodel import Session
 
 from core.broadcasts.rules import DeliveryPolicy
 from core.chat import choices
+from core.chat.attachments import AttachmentLimits
 from core.chat.buttons import BadPayload, CallbackData, prefix_of
 from core.chat.render import choices_of, render
 from core.chat.steps import Step, step_of
 from core.chat.traits import ChannelTraits
 from core.conversation import Conversation
 from core.i18n import Catalogs, Translator
-from core.initiatives.rules import AttachmentLimits
 from core.messages import Button, IncomingMessage, OutgoingMessage
 
 if TYPE_CHECKING:

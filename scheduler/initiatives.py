@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core import initiatives as service
 from core.broadcasts.rules import DeliveryPolicy
 from core.dispatch import ChatConfig
 from core.i18n import Catalogs
-from core.initiatives import service
 from core.initiatives.notify import Notifier
 from core.ports import Clock
 

@@ -19,10 +19,11 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from bots.api.routes import ApiError, Caller, in_transaction
+from core import initiatives as service
 from core.campaigns.scope import Actor
 from core.commendations import service as commendations
 from core.commendations.models import Commendation, CommendationStatus
-from core.initiatives import attachments, rules, service
+from core.initiatives import attachments, rules
 from core.initiatives.models import Initiative, InitiativeAttachment
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import Band, Status

@@ -4,13 +4,13 @@ the people commended say whether the announcement may name them."""
 
 from __future__ import annotations
 
+from core import initiatives
 from core.campaigns.scope import Actor
 from core.commendations import service
 from core.commendations.models import CommendationStatus
 from core.dispatch import Context, Router, payload_arg, reply
 from core.errors import DomainError, Forbidden, NotFound
-from core.initiatives import service as initiatives
-from core.initiatives.handlers import notifier
+from core.initiatives import notifier
 from core.initiatives.problems import problem_text
 from core.members import service as members
 from core.members.menu import main_menu

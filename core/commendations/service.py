@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core import initiatives
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
 from core.campaigns.scope import Actor
@@ -15,7 +16,6 @@ from core.commendations.models import Commendation, CommendationStatus, Commende
 from core.dispatch import reply
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.i18n import Translator
-from core.initiatives import service as initiatives
 from core.initiatives.notify import Notifier
 from core.members import service as members
 from core.members.models import Member, UnionUnit

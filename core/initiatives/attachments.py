@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from core.chat import attachments as attachment_rules
 from core.dispatch import reply
 from core.i18n import Translator
 from core.initiatives import rules
@@ -26,8 +27,8 @@ from core.initiatives.notify import Notifier
 from core.initiatives.problems import problem_text
 from core.messages import Attachment, OutgoingMessage
 
-MB = rules.MB
-Limits = rules.AttachmentLimits
+MB = attachment_rules.MB
+Limits = attachment_rules.AttachmentLimits
 
 
 @dataclass(frozen=True)

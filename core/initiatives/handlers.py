@@ -12,9 +12,9 @@ from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.dispatch import Context, Router, parse_command, payload_arg, reply
 from core.errors import DomainError, InvalidInput
-from core.initiatives import rules, service, texts
+from core.initiatives import drafts, people, reward_bands, rules, texts, workflow
 from core.initiatives.models import Initiative
-from core.initiatives.notify import Notifier
+from core.initiatives.notify import notifier
 from core.initiatives.problems import problem_text
 from core.initiatives.rules import BenefitKind, Status
 from core.members.buttons import Menu, MenuItem
@@ -44,10 +44,6 @@ STEPS = (
     "campaign",
     "confirm",
 )
-
-
-def notifier(ctx: Context) -> Notifier:
-    return Notifier(ctx.catalogs, ctx.config)
 
 
 def _say(text: str, *buttons: Button) -> list[OutgoingMessage]:
@@ -112,7 +108,7 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
             )
         return _say(text, _cancel(ctx))
     if step == "files":
-        count = len(service.attachments_of(ctx.session, initiative_id=draft.id))  # type: ignore[arg-type]
+        count = len(drafts.attachments_of(ctx.session, initiative_id=draft.id))  # type: ignore[arg-type]
         text = _(
             "Step 5 of 9. You may send photos or documents that show the idea (up to {limit} MB "
             "each). Tap «Done» when finished, or «Skip».",
@@ -124,7 +120,7 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
             text, Button(_("Done") if count else _("Skip"), "initiative:next:files"), _cancel(ctx)
         )
     if step == "coauthors":
-        names = service.author_names(ctx.session, initiative_id=draft.id)  # type: ignore[arg-type]
+        names = people.author_names(ctx.session, initiative_id=draft.id)  # type: ignore[arg-type]
         return _say(
             _(
                 "Step 6 of 9. Did colleagues of your union work on it with you? Type part of a "
@@ -158,7 +154,7 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
 
 def _confirm(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    files = len(service.attachments_of(ctx.session, initiative_id=draft.id))  # type: ignore[arg-type]
+    files = len(drafts.attachments_of(ctx.session, initiative_id=draft.id))  # type: ignore[arg-type]
     lines = [
         _("Step 9 of 9. Please check your initiative:"),
         _("Title: {text}", text=draft.title),
@@ -168,11 +164,11 @@ def _confirm(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
             "Expected benefit: {benefit}",
             benefit=texts.benefit(ctx.t, draft.benefit_kind, draft.benefit_amount),
         ),
-        _("Authors: {names}", names=service.author_names(ctx.session, initiative_id=draft.id)),  # type: ignore[arg-type]
+        _("Authors: {names}", names=people.author_names(ctx.session, initiative_id=draft.id)),  # type: ignore[arg-type]
         _("Category: {name}", name=texts.category(ctx.t, draft.category)),
         _("Files: {n}", n=files),
     ]
-    similar = service.similar_in_unit(ctx.session, initiative=draft)
+    similar = drafts.similar_in_unit(ctx.session, initiative=draft)
     if similar:
         lines += ["", _("Your union already has initiatives that look similar:")]
         lines += [
@@ -194,7 +190,7 @@ def _advance(ctx: Context, draft: Initiative, step: str) -> list[OutgoingMessage
 
 
 def _current_draft(ctx: Context) -> Initiative | None:
-    return service.draft_of(ctx.session, member_id=_member(ctx).id)  # type: ignore[arg-type]
+    return drafts.draft_of(ctx.session, member_id=_member(ctx).id)  # type: ignore[arg-type]
 
 
 def start(ctx: Context) -> list[OutgoingMessage]:
@@ -209,7 +205,7 @@ def start(ctx: Context) -> list[OutgoingMessage]:
             Button(_("Continue"), "initiative:resume"),
             Button(_("Start a new one"), "initiative:restart"),
         )
-    draft = draft or service.start_draft(ctx.session, member=_member(ctx), now=ctx.now)
+    draft = draft or drafts.start_draft(ctx.session, member=_member(ctx), now=ctx.now)
     return question(ctx, draft)
 
 
@@ -233,15 +229,15 @@ def on_draft_step(ctx: Context) -> list[OutgoingMessage]:
         if ctx.message.attachments and not text:
             return _say(_("Files can be added at step 5. Please answer the question first."))
         if step == "title":
-            draft.title = service.check_text(
-                text.split("\n")[0], limit=service.MAX_TITLE, code="title"
+            draft.title = drafts.check_text(
+                text.split("\n")[0], limit=drafts.MAX_TITLE, code="title"
             )
             return _advance(ctx, draft, "problem")
         if step == "problem":
-            draft.problem = service.check_text(text, limit=service.MAX_TEXT, code="problem")
+            draft.problem = drafts.check_text(text, limit=drafts.MAX_TEXT, code="problem")
             return _advance(ctx, draft, "solution")
         if step == "solution":
-            draft.solution = service.check_text(text, limit=service.MAX_TEXT, code="solution")
+            draft.solution = drafts.check_text(text, limit=drafts.MAX_TEXT, code="solution")
             return _advance(ctx, draft, "benefit_kind")
         if step == "benefit":
             amount = rules.parse_amount(text)
@@ -268,7 +264,7 @@ def _files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     answers: list[str] = []
     for attachment in ctx.message.attachments:
         try:
-            service.add_attachment(
+            drafts.add_attachment(
                 ctx.session,
                 initiative=draft,
                 attachment=attachment,
@@ -284,7 +280,7 @@ def _files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
 
 def _find_coauthors(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    found = service.find_unit_members(ctx.session, initiative=draft, query=ctx.text)
+    found = drafts.find_unit_members(ctx.session, initiative=draft, query=ctx.text)
     if not found:
         return _say(
             _(
@@ -304,7 +300,7 @@ def _draft_button(ctx: Context, action: str, arg: str) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     draft = _current_draft(ctx)
     if action == "restart":
-        return question(ctx, service.start_draft(ctx.session, member=_member(ctx), now=ctx.now))
+        return question(ctx, drafts.start_draft(ctx.session, member=_member(ctx), now=ctx.now))
     if draft is None:
         return [main_menu(ctx, _("That draft is no longer there."))]
     if action == "resume":
@@ -333,7 +329,7 @@ def _draft_button(ctx: Context, action: str, arg: str) -> list[OutgoingMessage]:
         return _advance(ctx, draft, "category")
     if action == "co" and _int(arg) is not None:
         try:
-            added = service.add_coauthor(ctx.session, initiative=draft, member_id=int(arg))
+            added = drafts.add_coauthor(ctx.session, initiative=draft, member_id=int(arg))
         except DomainError as err:
             return _problem(ctx, err, Button(_("No more co-authors"), "initiative:next:coauthors"))
         return _say(
@@ -357,7 +353,7 @@ def _draft_button(ctx: Context, action: str, arg: str) -> list[OutgoingMessage]:
     if action in ("submit", "submit_hidden") and draft.draft_step == "confirm":
         draft.hide_name = action == "submit_hidden"
         try:
-            done = service.submit(
+            done = workflow.submit(
                 ctx.session, initiative=draft, notifier=notifier(ctx), now=ctx.now
             )
         except DomainError as err:
@@ -383,7 +379,7 @@ def _draft_button(ctx: Context, action: str, arg: str) -> list[OutgoingMessage]:
 @router.command("my_initiatives", "myinitiatives", members_only=True)
 def on_my_initiatives(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    items = service.for_member(ctx.session, member_id=_member(ctx).id)  # type: ignore[arg-type]
+    items = workflow.for_member(ctx.session, member_id=_member(ctx).id)  # type: ignore[arg-type]
     draft = _current_draft(ctx)
     if not items and draft is None:
         return [main_menu(ctx, _("You have not sent any initiative yet."))]
@@ -409,7 +405,7 @@ def on_my_initiatives(ctx: Context) -> list[OutgoingMessage]:
 def on_answer(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     try:
-        item = service.answer_info(
+        item = workflow.answer_info(
             ctx.session,
             member=_member(ctx),
             initiative_id=int(ctx.conv.data.get("id", 0)),
@@ -443,12 +439,12 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
         return [main_menu(ctx)]
     actor = _actor(ctx)
     try:
-        item = service.get(ctx.session, actor=actor, initiative_id=initiative_id)
+        item = workflow.get(ctx.session, actor=actor, initiative_id=initiative_id)
         if action == "view":
-            names = service.author_names(ctx.session, initiative_id=initiative_id)
+            names = people.author_names(ctx.session, initiative_id=initiative_id)
             return texts.review_card(ctx.t, item, names)
         if action == "acc":
-            item, reward = service.accept(
+            item, reward = workflow.accept(
                 ctx.session,
                 actor=actor,
                 initiative_id=initiative_id,
@@ -468,7 +464,7 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
                 *texts.review_buttons(ctx.t, item),
             )
         if action == "app":
-            item = service.mark_applied(
+            item = workflow.mark_applied(
                 ctx.session,
                 actor=actor,
                 initiative_id=initiative_id,
@@ -481,7 +477,7 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
         if action in ("rej", "ask"):
             if not rules.may_move(item.status, Status.REJECTED):
                 return _problem(ctx, "wrong_status")
-            service.start_review(
+            workflow.start_review(
                 ctx.session,
                 actor=actor,
                 initiative_id=initiative_id,
@@ -501,7 +497,7 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
             return _say(text, Button(_("Cancel"), "initiative:view:" + str(initiative_id)))
         if action == "asg":
             if rest and _int(rest) is not None:
-                service.assign(
+                workflow.assign(
                     ctx.session,
                     actor=actor,
                     initiative_id=initiative_id,
@@ -512,7 +508,7 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
                 return _say(_("{code} is now assigned. The officer has been told.", code=item.code))
             others = [
                 m
-                for m in service.officers_for_assignment(ctx.session, item=item)
+                for m in people.officers_for_assignment(ctx.session, item=item)
                 if m.id != _member(ctx).id
             ]
             if not others:
@@ -531,18 +527,18 @@ def _officer_action(ctx: Context, action: str, arg: str) -> list[OutgoingMessage
 
 @router.flow(REASON)
 def on_reason(ctx: Context) -> list[OutgoingMessage]:
-    return _officer_text(ctx, service.reject)
+    return _officer_text(ctx, workflow.reject)
 
 
 @router.flow(QUESTION)
 def on_question(ctx: Context) -> list[OutgoingMessage]:
-    return _officer_text(ctx, service.ask_info)
+    return _officer_text(ctx, workflow.ask_info)
 
 
 def _officer_text(ctx: Context, action) -> list[OutgoingMessage]:  # type: ignore[no-untyped-def]
     _ = ctx.t.gettext
     initiative_id = int(ctx.conv.data.get("id", 0))
-    field = "reason" if action is service.reject else "question"
+    field = "reason" if action is workflow.reject else "question"
     try:
         item = action(
             ctx.session,
@@ -558,7 +554,7 @@ def _officer_text(ctx: Context, action) -> list[OutgoingMessage]:  # type: ignor
         ctx.conv.end()
         return _problem(ctx, err)
     ctx.conv.end()
-    if action is service.reject:
+    if action is workflow.reject:
         return _say(_("{code} is rejected. The authors have been told the reason.", code=item.code))
     return _say(_("Your question was sent to the authors of {code}.", code=item.code))
 
@@ -569,7 +565,7 @@ def on_review_queue(ctx: Context) -> list[OutgoingMessage]:
     actor = _actor(ctx)
     if not actor.is_officer(ctx.session):
         return _problem(ctx, "not_an_officer")
-    waiting = service.in_scope(ctx.session, actor=actor, statuses=tuple(rules.OPEN), limit=10)
+    waiting = workflow.in_scope(ctx.session, actor=actor, statuses=tuple(rules.OPEN), limit=10)
     if not waiting:
         return _say(
             _("No initiative is waiting for review."),
@@ -693,7 +689,7 @@ def on_reward_table(ctx: Context) -> list[OutgoingMessage]:
         return _problem(ctx, "not_an_officer")
     unit = units[0]
     lines = [_("Reward table of {unit}:", unit=unit.name)]
-    table = service.table_in_force(ctx.session, unit_id=unit.id, on=ctx.now.date())  # type: ignore[arg-type]
+    table = reward_bands.table_in_force(ctx.session, unit_id=unit.id, on=ctx.now.date())  # type: ignore[arg-type]
     if table is None:
         lines.append(_("No table is in force yet."))
     else:
@@ -704,7 +700,7 @@ def on_reward_table(ctx: Context) -> list[OutgoingMessage]:
                 money=ctx.t.money(table.vnd_per_hour),
             )
         )
-        lines += [band_line(ctx, b) for b in service.bands_of(ctx.session, table_id=table.id)]  # type: ignore[arg-type]
+        lines += [band_line(ctx, b) for b in reward_bands.bands_of(ctx.session, table_id=table.id)]  # type: ignore[arg-type]
     lines += [
         "",
         _(
@@ -764,7 +760,7 @@ def on_table_text(ctx: Context) -> list[OutgoingMessage]:
             )
         bands.append(band)
     try:
-        table = service.set_reward_table(
+        table = reward_bands.set_reward_table(
             ctx.session,
             actor=_actor(ctx),
             unit_id=int(ctx.conv.data.get("unit", 0)),
@@ -794,7 +790,7 @@ def on_table_text(ctx: Context) -> list[OutgoingMessage]:
 
 @router.command("hidename", members_only=True)
 def on_hide_name(ctx: Context) -> list[OutgoingMessage]:
-    service.set_name_shown(ctx.session, member_id=_member(ctx).id, show=False, now=ctx.now)  # type: ignore[arg-type]
+    people.set_name_shown(ctx.session, member_id=_member(ctx).id, show=False, now=ctx.now)  # type: ignore[arg-type]
     return [
         main_menu(
             ctx,
@@ -808,7 +804,7 @@ def on_hide_name(ctx: Context) -> list[OutgoingMessage]:
 
 @router.command("showname", members_only=True)
 def on_show_name(ctx: Context) -> list[OutgoingMessage]:
-    service.set_name_shown(ctx.session, member_id=_member(ctx).id, show=True, now=ctx.now)  # type: ignore[arg-type]
+    people.set_name_shown(ctx.session, member_id=_member(ctx).id, show=True, now=ctx.now)  # type: ignore[arg-type]
     return [
         main_menu(
             ctx,

@@ -6,16 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from core import outbox
 from core.broadcasts.rules import Contact, choose_contact
-from core.dispatch import ChatConfig
 from core.i18n import Catalogs, Translator
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage
 from core.storage.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from core.dispatch import ChatConfig, Context
 
 Compose = Callable[[Translator], list[OutgoingMessage]]
 
@@ -77,3 +80,8 @@ class Notifier:
             proactive=True,
         )
         return True
+
+
+def notifier(ctx: Context) -> Notifier:
+    """The notifier of the chat's own catalogs and settings (for a service called from chat)."""
+    return Notifier(ctx.catalogs, ctx.config)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from core.chat.attachments import ALLOWED_EXTENSIONS
 from core.text import clean, fold
 
 CODE_PREFIX = "SK"
@@ -249,23 +250,6 @@ ALLOWED_MIME = {
     "text/plain",
     "video/mp4",
 }
-ALLOWED_EXTENSIONS = {
-    "jpg",
-    "jpeg",
-    "png",
-    "webp",
-    "heic",
-    "gif",
-    "pdf",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "txt",
-    "mp4",
-}
 EXECUTABLE_EXTENSIONS = {
     "exe",
     "com",
@@ -392,18 +376,3 @@ def similar(
     scored = [(cid, similarity(text, other)) for cid, other in candidates]
     hits = [(cid, score) for cid, score in scored if score >= threshold]
     return sorted(hits, key=lambda item: (-item[1], item[0]))[:limit]
-
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class AttachmentLimits:
-    """What a file sent with an initiative may be (THIDUA_ATTACHMENT_MAX_MB and _TYPES)."""
-
-    max_bytes: int = 20 * MB
-    extensions: frozenset[str] = field(default_factory=lambda: frozenset(ALLOWED_EXTENSIONS))
-
-    @property
-    def max_mb(self) -> int:
-        return self.max_bytes // MB

@@ -90,8 +90,8 @@ def submitted_initiative(runtime: Runtime, *, unit_id: int, title: str) -> int:
 
     from sqlmodel import Session, select
 
+    from core import initiatives
     from core.campaigns.scope import Actor
-    from core.initiatives import service as initiatives
     from core.initiatives.notify import Notifier
     from core.initiatives.rules import Band, BenefitKind
     from core.members.models import Member

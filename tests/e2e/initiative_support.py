@@ -8,8 +8,8 @@ from datetime import date
 from sqlmodel import Session
 
 from bots.bootstrap import Runtime
+from core import initiatives as service
 from core.campaigns.scope import Actor
-from core.initiatives import service
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import Band, BenefitKind
 from core.members.models import Member

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from bots.bootstrap import Runtime
 from bots.settings import Settings, load_settings
-from core.initiatives import service
+from core import initiatives as service
 from core.initiatives.models import InitiativeAttachment
 from core.members.models import Member
 from core.messages import Attachment, IncomingMessage

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core import demo
+from core import initiatives as service
 from core.campaigns.scope import Actor
-from core.initiatives import service
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
 from core.initiatives.rules import Band
 from core.members.models import Identity, Member, OfficerRole, UnionUnit

@@ -13,10 +13,10 @@ from sqlmodel import Session, col, select
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
 from bots.web.reports import Table, build, period_of
+from core import initiatives
 from core.commendations import service
 from core.commendations.models import Commendation, CommendationStatus
 from core.initiatives import rules as initiative_rules
-from core.initiatives import service as initiatives
 from core.members.models import Member, UnionUnit
 
 STATUSES = tuple(s.value for s in CommendationStatus)

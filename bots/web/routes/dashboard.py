@@ -10,13 +10,13 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from bots.web.context import Me, WebApp, officer_visit
+from core import initiatives
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.commendations import service as commendations
 from core.commendations.models import CommendationStatus
-from core.initiatives import service as initiatives
 from core.initiatives.models import Initiative
 from core.initiatives.rules import OPEN
 from core.leaderboards import service as boards

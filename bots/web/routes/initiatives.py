@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
+from core import initiatives as service
 from core.errors import DomainError
-from core.initiatives import service
 from core.initiatives import texts as words
 from core.initiatives.models import Initiative, InitiativeEvent
 from core.initiatives.rules import OPEN, Status

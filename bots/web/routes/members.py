@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 from bots.settings import Settings
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
+from core import initiatives
 from core.errors import NotFound
 from core.initiatives import rules as initiative_rules
-from core.initiatives import service as initiatives
 from core.members import labels
 from core.members import service as members
 from core.members.models import Identity, InviteCode, Member, UnionUnit

@@ -1,0 +1,184 @@
+"""Drafts: an initiative being written in chat, step by step, kept in the database so it can
+be continued on any linked messenger; its co-authors, files and the duplicate check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.chat.attachments import AttachmentLimits
+from core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from core.initiatives import rules
+from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeAuthor
+from core.initiatives.people import authors_of, grassroots_of, unit_members
+from core.initiatives.rules import Status
+from core.members import service as members
+from core.members.models import Member, UnionUnit
+from core.messages import Attachment
+
+MAX_TITLE = 200
+MAX_TEXT = 3000
+MAX_AUTHORS = 10
+MAX_ATTACHMENTS = 10
+SIMILAR_SCAN = 500  # recent initiatives of the unit compared for the duplicate check
+
+
+def draft_of(session: Session, *, member_id: int) -> Initiative | None:
+    return session.exec(
+        select(Initiative).where(
+            Initiative.submitter_id == member_id, Initiative.status == Status.DRAFT
+        )
+    ).first()
+
+
+def start_draft(session: Session, *, member: Member, now: datetime) -> Initiative:
+    """A new draft (the old one, if any, is thrown away)."""
+    old = draft_of(session, member_id=member.id)  # type: ignore[arg-type]
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    draft = Initiative(
+        unit_id=member.unit_id,
+        submitter_id=member.id,  # type: ignore[arg-type]
+        status=Status.DRAFT,
+        draft_step="title",
+        created_at=now,
+        status_changed_at=now,
+    )
+    session.add(draft)
+    session.flush()
+    session.add(InitiativeAuthor(initiative_id=draft.id, member_id=member.id, position=0))  # type: ignore[arg-type]
+    session.flush()
+    return draft
+
+
+def check_text(value: str, *, limit: int, code: str) -> str:
+    value = value.strip()
+    if not value or not any(ch.isalnum() for ch in value):
+        raise InvalidInput(f"{code}_empty")
+    if len(value) > limit:
+        raise InvalidInput(f"{code}_too_long")
+    return value
+
+
+def add_coauthor(session: Session, *, initiative: Initiative, member_id: int) -> Member:
+    """A co-author must be a member of the submitter's grassroots union."""
+    other = session.get(Member, member_id)
+    if other is None or other.onboarded_at is None:
+        raise NotFound("member_unknown")
+    home = grassroots_of(session, initiative.unit_id)
+    theirs = session.get(UnionUnit, other.unit_id)
+    if theirs is None or not members.is_in_subtree(theirs, home):
+        raise Forbidden("coauthor_other_unit")
+    current = authors_of(session, initiative_id=initiative.id)  # type: ignore[arg-type]
+    if any(m.id == member_id for _a, m in current):
+        raise DomainError("coauthor_already")
+    if len(current) >= MAX_AUTHORS:
+        raise InvalidInput("too_many_authors")
+    session.add(
+        InitiativeAuthor(
+            initiative_id=initiative.id,  # type: ignore[arg-type]
+            member_id=member_id,
+            position=max(a.position for a, _m in current) + 1,
+        )
+    )
+    session.flush()
+    return other
+
+
+def find_unit_members(
+    session: Session, *, initiative: Initiative, query: str, limit: int = 6
+) -> list[Member]:
+    """Members of the submitter's grassroots union whose name contains what was typed
+    (case and diacritics ignored), not already authors."""
+    wanted = rules.normalised(query)
+    if not wanted:
+        return []
+    taken = {m.id for _a, m in authors_of(session, initiative_id=initiative.id)}  # type: ignore[arg-type]
+    home = grassroots_of(session, initiative.unit_id)
+    found = [
+        m
+        for m in unit_members(session, unit=home)
+        if m.id not in taken and wanted in rules.normalised(m.full_name or "")
+    ]
+    return found[:limit]
+
+
+def add_attachment(
+    session: Session,
+    *,
+    initiative: Initiative,
+    attachment: Attachment,
+    platform: str,
+    limits: AttachmentLimits,
+    now: datetime,
+) -> InitiativeAttachment:
+    problem = rules.attachment_problem(
+        kind=attachment.kind,
+        name=attachment.name,
+        mime=attachment.mime,
+        size=attachment.size,
+        max_bytes=limits.max_bytes,
+        extensions=limits.extensions,
+    )
+    if problem:
+        raise InvalidInput(problem)
+    count = len(attachments_of(session, initiative_id=initiative.id))  # type: ignore[arg-type]
+    if count >= MAX_ATTACHMENTS:
+        raise InvalidInput(rules.AttachmentProblem.TOO_MANY)
+    row = InitiativeAttachment(
+        initiative_id=initiative.id,  # type: ignore[arg-type]
+        platform=platform,
+        kind=attachment.kind,
+        ref=attachment.ref,
+        name=attachment.name,
+        mime=attachment.mime,
+        size=attachment.size,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attachments_of(session: Session, *, initiative_id: int) -> list[InitiativeAttachment]:
+    return list(
+        session.exec(
+            select(InitiativeAttachment)
+            .where(InitiativeAttachment.initiative_id == initiative_id)
+            .order_by(col(InitiativeAttachment.id))
+        )
+    )
+
+
+def similar_in_unit(session: Session, *, initiative: Initiative) -> list[tuple[Initiative, float]]:
+    """Initiatives of the same grassroots union that read alike (the duplicate check)."""
+    home = grassroots_of(session, initiative.unit_id)
+    text = " ".join((initiative.title, initiative.problem, initiative.solution))
+    rows = session.exec(
+        select(Initiative)
+        .join(UnionUnit, col(UnionUnit.id) == Initiative.unit_id)
+        .where(
+            members.subtree_filter(home),
+            Initiative.status != Status.DRAFT,
+            col(Initiative.id) != initiative.id,
+        )
+        .order_by(col(Initiative.id).desc())
+        .limit(SIMILAR_SCAN)
+    ).all()
+    by_id = {r.id: r for r in rows}
+    hits = rules.similar(text, [(r.id, r.folded) for r in rows])  # type: ignore[misc]
+    return [(by_id[cid], score) for cid, score in hits]
+
+
+def draft_problem(item: Initiative) -> str | None:
+    if not item.title.strip():
+        return "title_empty"
+    if not item.problem.strip():
+        return "problem_empty"
+    if not item.solution.strip():
+        return "solution_empty"
+    if item.benefit_kind is None or item.benefit_amount is None:
+        return "benefit_missing"
+    return None
