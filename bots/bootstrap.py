@@ -23,13 +23,14 @@ from core.clock import SystemClock
 from core.commendations.handlers import router as commendations_router
 from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
-from core.initiatives.handlers import router as initiatives_router
+from core.initiatives.chat import ROUTERS as initiatives_routers
 from core.leaderboards.handlers import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
 from core.processing import Processor
 from core.quizzes.handlers import router as quizzes_router
+from core.reports.chat import router as reports_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
@@ -50,7 +51,8 @@ def build_dispatcher() -> Dispatcher:
             quizzes_router,
             leaderboards_router,
             websignin_router,
-            initiatives_router,
+            *initiatives_routers,
+            reports_router,
             commendations_router,
         ],
         fallbacks.FALLBACKS,

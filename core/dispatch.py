@@ -226,7 +226,12 @@ class Dispatcher:
             tapped = self._typed_choice(ctx, step)
             if tapped is not None:
                 ctx.message = replace(ctx.message, payload=tapped)
-            elif step is not None and step.choices_only and ctx.conv.prompt is not None:
+            elif (
+                step is not None
+                and step.choices_only
+                and ctx.conv.prompt is not None
+                and not ctx.message.attachments  # a file with a caption goes to the step
+            ):
                 return self.fallbacks.not_a_choice(ctx)
         payload = ctx.message.payload
         if payload is not None:

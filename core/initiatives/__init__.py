@@ -6,6 +6,7 @@ reminders, people), the words for their refusals, and the types they return.
 """
 
 from core.initiatives import attachments, rules, texts
+from core.initiatives.buttons import MonthReport
 from core.initiatives.drafts import (
     MAX_TEXT,
     add_coauthor,
@@ -61,6 +62,7 @@ __all__ = [
     "Initiative",
     "InitiativeAttachment",
     "InitiativeEvent",
+    "MonthReport",
     "Notifier",
     "Reward",
     "Status",

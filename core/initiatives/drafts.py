@@ -3,16 +3,20 @@ be continued on any linked messenger; its co-authors, files and the duplicate ch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.campaigns import service as campaigns
+from core.campaigns.models import Campaign
 from core.chat.attachments import AttachmentLimits
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.initiatives import rules
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeAuthor
-from core.initiatives.people import authors_of, grassroots_of, unit_members
-from core.initiatives.rules import Status
+from core.initiatives.people import author_names, authors_of, grassroots_of, unit_members
+from core.initiatives.rules import BenefitKind, Status
+from core.initiatives.texts import CATEGORIES as CATEGORY_KEYS
 from core.members import service as members
 from core.members.models import Member, UnionUnit
 from core.messages import Attachment
@@ -182,3 +186,103 @@ def draft_problem(item: Initiative) -> str | None:
     if item.benefit_kind is None or item.benefit_amount is None:
         return "benefit_missing"
     return None
+
+
+# ---- the chat's steps -----------------------------------------------------------------------
+
+ORDER = (
+    "title",
+    "problem",
+    "solution",
+    "benefit_kind",
+    "benefit",
+    "files",
+    "coauthors",
+    "category",
+    "campaign",
+    "confirm",
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the last step shows before the draft is sent."""
+
+    draft: Initiative
+    authors: str
+    files: int
+    similar: list[Initiative]
+
+
+def step_of(draft: Initiative) -> str:
+    return draft.draft_step if draft.draft_step in ORDER else "title"
+
+
+def move_on(session: Session, *, draft: Initiative, after: str) -> str:
+    """Move the draft to the step after `after`; the step it is now at."""
+    draft.draft_step = ORDER[min(ORDER.index(after) + 1, len(ORDER) - 1)]
+    session.flush()
+    return draft.draft_step
+
+
+def write(session: Session, *, draft: Initiative, text: str) -> str:
+    """Keep what was typed at the draft's step (title, problem, solution or benefit), checked;
+    the step it moves to. InvalidInput names what is wrong."""
+    step = step_of(draft)
+    if step == "title":
+        draft.title = check_text(text.split("\n")[0], limit=MAX_TITLE, code="title")
+    elif step in ("problem", "solution"):
+        setattr(draft, step, check_text(text, limit=MAX_TEXT, code=step))
+    elif step == "benefit":
+        amount = rules.parse_amount(text)
+        if amount is None:
+            raise InvalidInput("benefit_bad")
+        draft.benefit_amount = amount
+    else:
+        raise InvalidInput("answer_by_choice")
+    return move_on(session, draft=draft, after=step)
+
+
+def choose_benefit_kind(session: Session, *, draft: Initiative, kind: BenefitKind) -> str:
+    draft.benefit_kind = kind
+    return move_on(session, draft=draft, after="benefit_kind")
+
+
+def choose_category(session: Session, *, draft: Initiative, key: str) -> str:
+    if key not in CATEGORY_KEYS:
+        raise InvalidInput("category_unknown")
+    draft.category = key
+    return move_on(session, draft=draft, after="category")
+
+
+def running_campaigns(session: Session, *, member: Member, limit: int = 5) -> list[Campaign]:
+    """The campaigns the draft may belong to: those running for the member."""
+    return campaigns.running_for_member(session, member=member)[:limit]
+
+
+def choose_campaign(
+    session: Session, *, draft: Initiative, member: Member, campaign_id: int | None
+) -> str:
+    """Tie the draft to a campaign the member can see (None: to none)."""
+    if campaign_id is not None:
+        campaigns.member_may_see(session, member=member, campaign_id=campaign_id)
+    draft.campaign_id = campaign_id
+    return move_on(session, draft=draft, after="campaign")
+
+
+def skip_campaign(session: Session, *, draft: Initiative) -> str:
+    return move_on(session, draft=draft, after="campaign")
+
+
+def discard(session: Session, *, draft: Initiative) -> None:
+    session.delete(draft)
+    session.flush()
+
+
+def summary(session: Session, *, draft: Initiative) -> Summary:
+    return Summary(
+        draft=draft,
+        authors=author_names(session, initiative_id=draft.id),  # type: ignore[arg-type]
+        files=len(attachments_of(session, initiative_id=draft.id)),  # type: ignore[arg-type]
+        similar=[item for item, _score in similar_in_unit(session, initiative=draft)],
+    )

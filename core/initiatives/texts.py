@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.dispatch import reply
+from core.dispatch import button, reply
 from core.i18n import N_, Translator
+from core.initiatives.buttons import Answer, Decision, Review
 from core.initiatives.models import Initiative
 from core.initiatives.rules import BenefitKind, Status
 from core.messages import Button, OutgoingMessage
@@ -67,7 +68,7 @@ def status_message(
             name=name,
             question=item.info_request or "",
         )
-        return [reply(text, Button(t.gettext("Answer"), f"initiative:ans:{item.id}"))]
+        return [reply(text, button(t.gettext("Answer"), Answer(item.id)))]
     elif current == Status.ACCEPTED:
         text = t.gettext("Congratulations! Your initiative {name} has been accepted.", name=name)
         if share_vnd is not None:
@@ -118,13 +119,13 @@ def review_buttons(t: Translator, item: Initiative) -> tuple[Button, ...]:
     current = Status(item.status)
     if current in (Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO):
         return (
-            Button(t.gettext("Accept"), f"initiative:acc:{item.id}"),
-            Button(t.gettext("Reject"), f"initiative:rej:{item.id}"),
-            Button(t.gettext("Ask for information"), f"initiative:ask:{item.id}"),
-            Button(t.gettext("Assign to another officer"), f"initiative:asg:{item.id}"),
+            button(t.gettext("Accept"), Review(Decision.ACCEPT, item.id)),
+            button(t.gettext("Reject"), Review(Decision.REJECT, item.id)),
+            button(t.gettext("Ask for information"), Review(Decision.ASK, item.id)),
+            button(t.gettext("Assign to another officer"), Review(Decision.ASSIGN, item.id)),
         )
     if current == Status.ACCEPTED:
-        return (Button(t.gettext("Mark as applied"), f"initiative:app:{item.id}"),)
+        return (button(t.gettext("Mark as applied"), Review(Decision.APPLIED, item.id)),)
     return ()
 
 

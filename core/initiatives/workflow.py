@@ -105,10 +105,18 @@ def tell_reviewers(
 
 
 def submit(
-    session: Session, *, initiative: Initiative, notifier: Notifier, now: datetime
+    session: Session,
+    *,
+    initiative: Initiative,
+    notifier: Notifier,
+    now: datetime,
+    hide_name: bool | None = None,
 ) -> Initiative:
+    """Send the draft (`hide_name`: without the authors' names in announcements)."""
     if initiative.status != Status.DRAFT:
         raise DomainError("already_submitted")
+    if hide_name is not None:
+        initiative.hide_name = hide_name
     problem = draft_problem(initiative)
     if problem:
         raise InvalidInput(problem)

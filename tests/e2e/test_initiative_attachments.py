@@ -23,7 +23,9 @@ from starlette.routing import Route
 from bots.bootstrap import Runtime
 from bots.settings import Settings, load_settings
 from core import initiatives as service
+from core.initiatives.buttons import Benefit, Draft, DraftAction
 from core.initiatives.models import InitiativeAttachment
+from core.initiatives.rules import BenefitKind
 from core.members.models import Member
 from core.messages import Attachment, IncomingMessage
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo, member, member_id
@@ -138,7 +140,7 @@ async def test_files_by_url_are_checked_stored_and_scoped(
     await worker.say("Gá kẹp nhanh cho máy phay")
     await worker.say("Thay dao mất 20 phút mỗi lần")
     await worker.say("Dùng gá kẹp cam thay bu lông")
-    await worker.tap("initiative:bk:money")
+    await worker.tap(Benefit(BenefitKind.MONEY).pack())
     await worker.say("24 triệu")
 
     declared = Attachment("image", f"{cdn}/photo.jpg", "big.jpg", "image/jpeg", size=50 << 20)
@@ -180,7 +182,7 @@ async def test_files_by_url_are_checked_stored_and_scoped(
         draft = service.draft_of(session, member_id=member_id(runtime, "Nguyễn Thị Lan"))
         assert draft is not None
         draft.category, draft.draft_step = "technical", "confirm"
-    await worker.say("", payload="initiative:submit")
+    await worker.say("", payload=Draft(DraftAction.SUBMIT).pack())
     initiative_id = rows["ga.jpg"].initiative_id
     mine = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
     other = bearer(token_for(runtime, data.officer_of[HUNG_THINH]))

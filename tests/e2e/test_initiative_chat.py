@@ -14,8 +14,9 @@ from bots.bootstrap import Runtime
 from core import demo
 from core import initiatives as service
 from core.campaigns.scope import Actor
+from core.initiatives.buttons import Benefit, Category, Coauthor, Draft, DraftAction
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
-from core.initiatives.rules import Band
+from core.initiatives.rules import Band, BenefitKind
 from core.members.models import Identity, Member, OfficerRole, UnionUnit
 from core.messages import Attachment, IncomingMessage
 from core.points.models import MemberScore, PointsEntry
@@ -105,19 +106,19 @@ async def test_submit_review_accept_over_web_chat(
     empty = await worker.say("   ")
     assert "Giải pháp không được để trống" in worker.texts(empty)
     await worker.say("Dùng gá kẹp cam thay bu lông")
-    await worker.tap("initiative:bk:money")
+    await worker.tap(Benefit(BenefitKind.MONEY).pack())
     bad = await worker.say("abc")
     assert "15000000" in worker.texts(bad)
     negative = await worker.say("-5000000")
     assert "15000000" in worker.texts(negative)
 
     # a pause; the draft lives in the database and is continued later
-    await worker.tap("initiative:pause")
+    await worker.tap(Draft(DraftAction.PAUSE).pack())
     await worker.say("/menu")
     phone = worker
     resumed = await phone.tap("menu:initiative")
     assert "Gá kẹp nhanh" in phone.texts(resumed)
-    asked = await phone.tap("initiative:resume")
+    asked = await phone.tap(Draft(DraftAction.RESUME).pack())
     assert "15 triệu" in phone.texts(asked)
     await phone.say("24 triệu")
 
@@ -129,21 +130,23 @@ async def test_submit_review_accept_over_web_chat(
     assert "chương trình" in phone.texts(phone.last).lower()
     photo = Attachment(kind="image", ref="photo-1", name="ga.jpg", mime="image/jpeg", size=900_000)
     await send_photo(runtime, phone, photo)
-    await phone.tap("initiative:next:files")
+    await phone.tap(Draft(DraftAction.FILES_DONE).pack())
 
+    await phone.tap(Draft(DraftAction.ADD_COAUTHOR).pack())
     found = await phone.say("hung")  # no diacritics: still found
     assert "Trần Văn Hùng" in str(found)
     with Session(runtime.engine) as session:
         outsider_id = session.exec(select(Member.id).where(Member.full_name == "Lê Thị Thu")).one()
-    refused = await phone.say("", payload=f"initiative:co:{outsider_id}")
+    refused = await phone.say("", payload=Coauthor(outsider_id).pack())
     assert "công đoàn cơ sở" in phone.texts(refused).lower()
+    await phone.tap(Draft(DraftAction.ADD_COAUTHOR).pack())
     await phone.say("hùng")
     await phone.tap("Trần Văn Hùng")
-    await phone.tap("initiative:next:coauthors")
-    await phone.tap("initiative:cat:technical")
+    await phone.tap(Draft(DraftAction.COAUTHORS_DONE).pack())
+    await phone.tap(Category("technical").pack())
     confirm = phone.last
     assert "Trần Văn Hùng" in phone.texts(confirm)
-    sent = await phone.tap("initiative:submit")
+    sent = await phone.tap(Draft(DraftAction.SUBMIT).pack())
     code_match = re.search(r"SK-2026-\d{6}", phone.texts(sent))
     assert code_match, phone.texts(sent)
     tracking = code_match.group(0)
@@ -157,7 +160,7 @@ async def test_submit_review_accept_over_web_chat(
 
     answer = await phone.say("/my_initiatives")
     assert tracking in phone.texts(answer)
-    await phone.tap(f"initiative:ans:{tracking and phone.payloads(answer)[0].rsplit(':', 1)[1]}")
+    await phone.tap(phone.payloads(answer)[0])
     await phone.say("Máy phay CNC số 3 và 4")
     back = await officer.replies()
     assert "Máy phay CNC số 3 và 4" in officer.texts(back)

@@ -27,6 +27,7 @@ from bots.bootstrap import Runtime, build_runtime
 from bots.cli.report import build as report_rows
 from bots.platforms import Facebook, Telegram, Zalo
 from bots.settings import load_settings
+from core.initiatives.buttons import Category, Draft, DraftAction
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
 from core.members.models import Identity, UnionUnit
 from core.points.models import MemberScore, PointsEntry
@@ -179,16 +180,16 @@ async def test_zalo_photo_telegram_review_messenger_answer(
     assert "Nguyễn Thị Lan" in await step(runtime, on_messenger)
     await on_messenger.say("/initiative")
     assert "Gá kẹp nhanh" in await step(runtime, on_messenger)
-    await press(on_messenger, "initiative:resume")
+    await press(on_messenger, Draft(DraftAction.RESUME).pack())
     await step(runtime, on_messenger)
-    await press(on_messenger, "initiative:next:files")
+    await press(on_messenger, Draft(DraftAction.FILES_DONE).pack())
     await step(runtime, on_messenger)
-    await press(on_messenger, "initiative:next:coauthors")
+    await press(on_messenger, Draft(DraftAction.COAUTHORS_DONE).pack())
     await step(runtime, on_messenger)
-    await press(on_messenger, "initiative:cat:technical")
+    await press(on_messenger, Category("technical").pack())
     confirm = await step(runtime, on_messenger)
     assert "24.000.000" in confirm and _("Files: {n}", n=1) in confirm
-    await press(on_messenger, "initiative:submit")
+    await press(on_messenger, Draft(DraftAction.SUBMIT).pack())
     sent = await step(runtime, on_messenger, on_zalo)
     with Session(runtime.engine) as session:
         item = session.exec(select(Initiative)).one()
