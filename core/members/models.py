@@ -17,6 +17,8 @@ class UnitKind(StrEnum):
     CORPORATION_UNION = "corporation_union"  # Công đoàn Tổng Công ty
     UPPER_LEVEL_UNION = "upper_level_union"  # Công đoàn cấp trên trực tiếp cơ sở
     GRASSROOTS_UNION = "grassroots_union"  # Công đoàn cơ sở (CĐCS)
+    UNION_DIVISION = "union_division"  # Công đoàn bộ phận, inside a grassroots union
+    UNION_GROUP = "union_group"  # Tổ công đoàn, inside a grassroots union or a division
 
 
 class EnterpriseType(StrEnum):
