@@ -17,7 +17,7 @@ from core.initiatives.steps import Decide, InitiativeState
 from core.messages import OutgoingMessage
 
 router = Router()
-Decision_ = Callable[[Context, Initiative], list[OutgoingMessage]]
+Decider = Callable[[Context, Initiative], list[OutgoingMessage]]
 
 
 @router.command("initiatives", members_only=True)
@@ -39,7 +39,7 @@ def on_review_queue(ctx: Context) -> list[OutgoingMessage]:
     )
 
 
-def _decide(ctx: Context, initiative_id: int, then: Decision_) -> list[OutgoingMessage]:
+def _decide(ctx: Context, initiative_id: int, then: Decider) -> list[OutgoingMessage]:
     """Run a decision on an initiative in the officer's scope; a refusal in words."""
     officer = actor(ctx)
     if not officer.is_officer(ctx.session):
@@ -53,6 +53,11 @@ def _decide(ctx: Context, initiative_id: int, then: Decision_) -> list[OutgoingM
         return refusal(ctx, err)
 
 
+def _id(item: Initiative) -> int:
+    assert item.id is not None
+    return item.id
+
+
 def _card(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
     names = people.author_names(ctx.session, initiative_id=item.id)  # type: ignore[arg-type]
     return texts.review_card(ctx.t, item, names)
@@ -60,8 +65,8 @@ def _card(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
 
 def _accept(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
     item, reward = workflow.accept(
-        ctx.session, actor=actor(ctx), initiative_id=item.id, notifier=notifier(ctx), now=ctx.now
-    )  # type: ignore[arg-type]
+        ctx.session, actor=actor(ctx), initiative_id=_id(item), notifier=notifier(ctx), now=ctx.now
+    )
     text = ctx.t.gettext(
         "{code} accepted. Benefit {benefit}: reward {money} and {points} points, shared by {n} "
         "author(s). The authors have been told.",
@@ -76,8 +81,8 @@ def _accept(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
 
 def _applied(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
     item = workflow.mark_applied(
-        ctx.session, actor=actor(ctx), initiative_id=item.id, notifier=notifier(ctx), now=ctx.now
-    )  # type: ignore[arg-type]
+        ctx.session, actor=actor(ctx), initiative_id=_id(item), notifier=notifier(ctx), now=ctx.now
+    )
     text = ctx.t.gettext("{code} is marked as applied. The authors have been told.", code=item.code)
     return say(text)
 
@@ -88,9 +93,9 @@ def _ask_words(ctx: Context, item: Initiative, *, rejecting: bool) -> list[Outgo
     if not rules.may_move(item.status, Status.REJECTED):
         return refusal(ctx, "wrong_status")
     workflow.start_review(
-        ctx.session, actor=actor(ctx), initiative_id=item.id, notifier=notifier(ctx), now=ctx.now
-    )  # type: ignore[arg-type]
-    ctx.conv.enter(Decide.reason if rejecting else Decide.question, InitiativeState(item.id or 0))
+        ctx.session, actor=actor(ctx), initiative_id=_id(item), notifier=notifier(ctx), now=ctx.now
+    )
+    ctx.conv.enter(Decide.reason if rejecting else Decide.question, InitiativeState(_id(item)))
     if rejecting:
         text = _(
             "Why is {code} not accepted? Write the reason; the authors will see it.",
@@ -98,7 +103,7 @@ def _ask_words(ctx: Context, item: Initiative, *, rejecting: bool) -> list[Outgo
         )
     else:
         text = _("What would you like to ask the authors of {code}?", code=item.code)
-    return say(text, button(_("Cancel"), Review(Decision.VIEW, item.id)))  # type: ignore[arg-type]
+    return say(text, button(_("Cancel"), Review(Decision.VIEW, _id(item))))
 
 
 def _assignees(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
@@ -110,11 +115,11 @@ def _assignees(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
         return say(_("There is no other officer who can review it."))
     return say(
         _("Assign {code} to:", code=item.code),
-        *(button(m.full_name or "?", AssignTo(item.id, m.id)) for m in others[:8]),  # type: ignore[arg-type]
+        *(button(m.full_name or "?", AssignTo(_id(item), m.id or 0)) for m in others[:8]),
     )
 
 
-_DECISIONS: dict[Decision, Decision_] = {
+_DECISIONS: dict[Decision, Decider] = {
     Decision.VIEW: _card,
     Decision.ACCEPT: _accept,
     Decision.APPLIED: _applied,
@@ -135,7 +140,7 @@ def on_assign(ctx: Context, data: AssignTo) -> list[OutgoingMessage]:
         item = workflow.assign(
             ctx.session,
             actor=actor(ctx),
-            initiative_id=item.id,  # type: ignore[arg-type]
+            initiative_id=_id(item),
             assignee_id=data.officer,
             notifier=notifier(ctx),
             now=ctx.now,
