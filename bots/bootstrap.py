@@ -23,7 +23,7 @@ from core.clock import SystemClock
 from core.commendations.handlers import router as commendations_router
 from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
-from core.initiatives.chat import ROUTERS as initiatives_routers
+from core.initiatives import routers as initiatives_routers
 from core.leaderboards.handlers import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy

@@ -7,6 +7,7 @@ reminders, people), the words for their refusals, and the types they return.
 
 from core.initiatives import attachments, rules, texts
 from core.initiatives.buttons import MonthReport
+from core.initiatives.chat import routers
 from core.initiatives.drafts import (
     MAX_TEXT,
     add_coauthor,
@@ -91,6 +92,7 @@ __all__ = [
     "problem_text",
     "reject",
     "reviewers",
+    "routers",
     "rules",
     "send_review_reminders",
     "set_name_shown",

@@ -1,5 +1,7 @@
-"""The initiatives' conversations, one module each; the composition root takes `ROUTERS`."""
+"""The initiatives' conversations, one module each; the composition root takes `routers`."""
 
 from core.initiatives.chat import author, names, review, reward_table, submit
 
-ROUTERS = (submit.router, author.router, review.router, reward_table.router, names.router)
+routers = (submit.router, author.router, review.router, reward_table.router, names.router)
+
+__all__ = ["routers"]
