@@ -8,6 +8,7 @@ buttons by typed numbers."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core import demo
+from core.campaigns.models import Campaign, CampaignStatus
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeAuthor
 from core.members.models import Identity, Member, OfficerRole, UnionUnit
 from tests.e2e.initiative_support import reward_table, sent_initiative
@@ -35,10 +37,19 @@ CODE = re.compile(r"SK-\d{4}-\d{6}")
 
 
 def _load(runtime: Runtime) -> int:
-    """The demo, with a reward table for the unit; the unit's id."""
+    """The demo, with a reward table and a running campaign for the unit; the unit's id."""
     with Session(runtime.engine) as session, session.begin():
         demo.load(session, now=runtime.clock.now())
         unit_id = session.exec(select(UnionUnit.id).where(UnionUnit.name == UNIT)).one()
+        session.add(
+            Campaign(
+                unit_id=unit_id,  # type: ignore[arg-type]
+                title="Lao động sáng tạo 2026",
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+                status=CampaignStatus.RUNNING,
+            )
+        )
     reward_table(runtime, unit_id)  # type: ignore[arg-type]
     return unit_id  # type: ignore[return-value]
 
@@ -89,15 +100,16 @@ async def test_the_wizard_and_the_review_typed_on_the_web_chat(
     assert "Đoàn Khắc Triệu" in worker.texts(more)
     category = await worker.say("b")  # the letter of «Không thêm đồng tác giả»
     assert "lĩnh vực" in worker.texts(category)
-    after = await worker.say("an toan")  # «An toàn, vệ sinh lao động»
-    if "Bước 8/9" in worker.texts(after):  # the campaigns running for the unit, if any
-        after = await worker.say(str(len(worker.payloads(after))))  # the last: no campaign
+    campaign = await worker.say("an toan")  # «An toàn, vệ sinh lao động»
+    assert "Bước 8/9" in worker.texts(campaign)
+    after = await worker.say("lao dong sang tao")  # the campaign's title, without diacritics
     assert "Bước 9/9" in worker.texts(after)
     sent = await worker.say("gui")  # «Gửi»
     code = CODE.search(worker.texts(sent))
     assert code, worker.texts(sent)
     item = _item(runtime, code.group(0))
     assert (item.category, item.benefit_amount, item.hide_name) == ("safety", 24_000_000, False)
+    assert item.campaign_id is not None
     with Session(runtime.engine) as session:
         authors = session.exec(
             select(InitiativeAuthor).where(InitiativeAuthor.initiative_id == item.id)
@@ -176,9 +188,9 @@ async def test_an_initiative_by_typed_numbers_on_a_channel_without_buttons(
     assert "2. Không thêm đồng tác giả" in worker.texts(coauthors)
     category = await worker.say("2")
     assert "1. Cải tiến kỹ thuật" in worker.texts(category)
-    after = await worker.say("1")
-    if "Bước 8/9" in worker.texts(after):
-        after = await worker.say(str(_last_number(after)))  # no campaign
+    campaign = await worker.say("1")
+    assert "2. Không thuộc phong trào nào" in worker.texts(campaign)
+    after = await worker.say(str(_last_number(campaign)))  # no campaign
     assert "Bước 9/9" in worker.texts(after)
     assert "2. Gửi, không nêu tên tôi" in worker.texts(after)
     sent = await worker.say("2")
@@ -186,7 +198,7 @@ async def test_an_initiative_by_typed_numbers_on_a_channel_without_buttons(
     assert code, worker.texts(sent)
     item = _item(runtime, code.group(0))
     assert (item.status, item.benefit_kind, item.benefit_amount) == ("received", "time", 400)
-    assert (item.category, item.hide_name) == ("technical", True)
+    assert (item.category, item.hide_name, item.campaign_id) == ("technical", True, None)
 
 
 def _last_number(messages: list[dict]) -> int:
@@ -228,9 +240,9 @@ async def test_the_wizard_and_the_review_typed_on_telegram(
     assert "Xong" in lan.labels(received)
     await lan.say("xong")
     await lan.say("khong them dong tac gia")
-    after = await lan.say("3")  # «An toàn, vệ sinh lao động»
-    if "Bước 8/9" in lan.texts(after):
-        after = await lan.say(str(len(lan.labels(after))))
+    campaign = await lan.say("3")  # «An toàn, vệ sinh lao động»
+    assert "Không thuộc phong trào nào" in lan.labels(campaign)
+    after = await lan.say("khong thuoc phong trao nao")
     assert "Bước 9/9" in lan.texts(after)
     sent = await lan.say("1")
     code = CODE.search(lan.texts(sent))
