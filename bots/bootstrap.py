@@ -22,7 +22,7 @@ from core.dispatch import ChatConfig, Dispatcher
 from core.errors import StoreUnavailable
 from core.i18n import Catalogs
 from core.initiatives.handlers import router as initiatives_router
-from core.leaderboards.handlers import router as leaderboards_router
+from core.leaderboards import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.messages import IncomingMessage, RawUpdate

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core.dispatch import Context, Router, payload_arg, reply
+from core.dispatch import Context, Router, button, payload_arg, reply
 from core.errors import DomainError
 from core.leaderboards import service as boards
 from core.members import service as members
@@ -253,7 +253,7 @@ def on_answer(
     return [
         reply(
             "\n".join(lines),
-            Button(_("Leaderboard"), "leaderboard:menu"),
+            button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)),
             Button(_("Main menu"), "menu:main"),
         )
     ]

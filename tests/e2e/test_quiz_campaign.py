@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from bots.bootstrap import Runtime
 from core import demo
 from core.campaigns.models import Campaign, CampaignStatus
+from core.leaderboards.buttons import Board, Period, Ranking
 from core.members.models import UnionUnit
 from core.points.models import MemberScore, PointsEntry
 from core.points.rules import campaign_scope
@@ -75,8 +76,9 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
         ).one()
         assert score.points == 1000
     board_menu = await worker.say(payload="menu:leaderboard")
-    assert f"leaderboard:i:c{campaign_id}" in worker.payloads(board_menu)
-    board = await worker.tap(f"leaderboard:i:c{campaign_id}")
+    campaign_board = Board(Ranking.PEOPLE, Period.CAMPAIGN, campaign_id).pack()
+    assert campaign_board in worker.payloads(board_menu)
+    board = await worker.tap(campaign_board)
     assert "Bảng xếp hạng đoàn viên – phong trào “Tháng an toàn lao động”" in worker.texts(board)
     assert "1. Đỗ Văn Sơn" in worker.texts(board)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core import demo
+from core.leaderboards.buttons import Board, Period, Ranking
 from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
 from core.points.models import MemberScore, PointsEntry
 from core.points.rules import ALL_TIME, quiz_scope
@@ -102,12 +103,12 @@ async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runti
     refused = await user.say(payload=f"quiz:s:{quiz_id}")
     assert "đã làm bài thi này rồi" in user.texts(refused)
     assert "1.750 điểm, xếp hạng 1/1" in user.texts(refused)
-    board = await user.say(payload="leaderboard:i:a")
+    board = await user.say(payload=Board(Ranking.PEOPLE, Period.ALL_TIME).pack())
     assert "1. Nguyễn Thị Lan (Công đoàn Công ty TNHH Cơ khí Minh Phát) – 1.750 điểm" in user.texts(
         board
     )
     assert "Hạng của anh/chị: 1/1" in user.texts(board)
-    units = await user.say(payload="leaderboard:u:t:a")
+    units = await user.say(payload=Board(Ranking.TAKING_PART, Period.ALL_TIME).pack())
     assert (
         "1. Công đoàn Công ty TNHH Cơ khí Minh Phát – 9,1% tham gia (1/11 đoàn viên)"
         in user.texts(units)
