@@ -29,7 +29,7 @@ from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
 from core.processing import Processor
-from core.quizzes.handlers import router as quizzes_router
+from core.quizzes import routers as quizzes_routers
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
@@ -47,7 +47,7 @@ def build_dispatcher() -> Dispatcher:
             menu.router,
             campaigns_router,
             linking_router,
-            quizzes_router,
+            *quizzes_routers,
             leaderboards_router,
             websignin_router,
             initiatives_router,
