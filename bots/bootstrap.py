@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.webchat.channel import WebchatChannel
 from bots.attachments import attachment_limits
-from bots.scheduling import delivery_policy
+from bots.scheduling import channel_traits, delivery_policy
 from bots.settings import Settings
 from core.campaigns.handlers import router as campaigns_router
 from core.channel_health import DbChannelHealth
@@ -132,11 +132,13 @@ def build_runtime(
     engine = engine or make_engine(settings.database_url)
     clock = clock or SystemClock()
     catalogs = Catalogs(settings.locales_dir, settings.default_locale)
+    traits = channel_traits(settings)
     config = ChatConfig(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
-        delivery=delivery_policy(settings),
+        delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
+        traits=traits,
     )
     spool_path = spool_path_for(engine)
     processor = Processor(

@@ -6,15 +6,32 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bots.bootstrap import Runtime
+from core.chat.traits import ChannelTraits, OutsideWindow, TextUnit
 from core.errors import SendResult, Sent
 from core.messages import Button, IncomingMessage, OutgoingMessage, Recipient
 
+if TYPE_CHECKING:
+    from bots.bootstrap import Runtime
+
+# A terminal prints any text and numbers every choice; typing the number taps it.
+TRAITS = ChannelTraits(
+    platform="terminal",
+    text_limit=100_000,
+    text_unit=TextUnit.CHARS,
+    buttons=True,
+    max_buttons=99,
+    button_label_max=200,
+    window_hours=None,
+    outside_window=OutsideWindow.NOTHING,
+    send_rate=0.0,
+)
+
 
 class TerminalChannel:
-    platform = "terminal"
+    platform = TRAITS.platform
+    traits = TRAITS
 
     def __init__(self, out: TextIO) -> None:
         self.out = out

@@ -8,14 +8,15 @@ replies; they never send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from core.broadcasts.rules import DeliveryPolicy
+from core.chat.traits import ChannelTraits
 from core.conversation import Conversation
 from core.i18n import Catalogs, Translator
 from core.initiatives.rules import AttachmentLimits
@@ -29,10 +30,26 @@ _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 @dataclass(frozen=True)
 class ChatConfig:
+    """What the composition root tells the chat.
+
+    `traits` says what each messenger carries (platform -> ChannelTraits, declared by the
+    adapters); the delivery policy plans with the same mapping, so either one given is used
+    for both.
+    """
+
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
+    traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.traits:
+            object.__setattr__(self, "traits", self.delivery.traits)
+        elif not self.delivery.traits:
+            object.__setattr__(self, "delivery", replace(self.delivery, traits=self.traits))
+        elif self.delivery.traits != self.traits:
+            raise ValueError("ChatConfig.traits and delivery.traits must be the same mapping")
 
 
 @dataclass

@@ -37,13 +37,15 @@ def wire(runtime: Runtime) -> None:
         timeout=TIMEOUT,
         limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
     )
+    traits = runtime.processor.config.traits["facebook"]
     channel = FacebookChannel(
         client,
         page_token=settings.facebook_page_token.get_secret_value(),
         clock=runtime.clock,
         health=runtime.health,
         payloads=runtime.payloads,
-        limiter=PageRateLimiter(settings.facebook_send_rate),
+        limiter=PageRateLimiter(traits.send_rate),
+        traits=traits,
     )
     runtime.channels[channel.platform] = channel
     runtime.routers.append(

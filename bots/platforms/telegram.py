@@ -13,6 +13,7 @@ from adapters.telegram.inbound import TelegramDecoder, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.ratelimit import Limits, MonotonicTimer, RateLimiter, Timer
 from adapters.telegram.routes import make_route
+from adapters.telegram.traits import TRAITS
 from bots.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,15 +47,17 @@ def bot_id_of(token: str) -> int | None:
 def build(runtime: Runtime, *, timer: Timer | None = None) -> TelegramParts:
     settings = runtime.settings
     bot = bot_from_settings(settings)
-    limiter = RateLimiter(
-        Limits(overall_per_second=settings.telegram_overall_rate), timer or MonotonicTimer()
-    )
+    # The overall rate of replies; announcements go at the traits' (paid) rate when
+    # THIDUA_TELEGRAM_PAID_BROADCAST is set.
+    overall = settings.telegram_overall_rate or TRAITS.send_rate
+    limiter = RateLimiter(Limits(overall_per_second=overall), timer or MonotonicTimer())
     channel = TelegramChannel(
         bot,
         runtime.payloads,
         limiter,
         health=runtime.health,
         paid_broadcast=settings.telegram_paid_broadcast,
+        traits=runtime.processor.config.traits["telegram"],
     )
     token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
     inbound = TelegramInbound(runtime, bot)

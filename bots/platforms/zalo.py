@@ -48,6 +48,7 @@ def wire(runtime: Runtime) -> None:
         health=runtime.health,
         clock=runtime.clock,
     )
+    traits = runtime.processor.config.traits["zalo"]
     runtime.channels["zalo"] = ZaloChannel(
         ChannelConfig(
             announcement_template_id=s.zalo_announcement_template_id,
@@ -57,9 +58,10 @@ def wire(runtime: Runtime) -> None:
         ),
         api=api,
         tokens=tokens,
-        limiter=SlidingWindowLimiter(s.zalo_rate_limit_per_minute),
+        limiter=SlidingWindowLimiter(round(traits.send_rate * 60)),
         payloads=runtime.payloads,
         clock=runtime.clock,
+        traits=traits,
     )
     runtime.routers.append(
         make_router(
