@@ -40,14 +40,16 @@ class TerminalChannel:
     async def send(
         self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
     ) -> SendResult:
-        self.out.write("\nthidua> " + message.text.replace("\n", "\n        ") + "\n")
+        parts = self.traits.split(message.text) or [message.text]
+        for part in parts:
+            self.out.write("\nthidua> " + part.replace("\n", "\n        ") + "\n")
         choices = [*message.buttons, *message.quick_replies]
         if choices:
             self.buttons = choices
             for number, button in enumerate(choices, 1):
                 self.out.write(f"        [{number}] {button.label}\n")
         self.out.flush()
-        return Sent((uuid.uuid4().hex,))
+        return Sent(tuple(uuid.uuid4().hex for _ in parts))
 
 
 async def run(
