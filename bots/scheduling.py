@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from adapters.facebook import traits as facebook_traits
 from adapters.telegram import traits as telegram_traits
 from adapters.webchat import traits as webchat_traits
 from adapters.zalo import traits as zalo_traits
-from bots import terminal_chat
+from bots.platforms import terminal
+from bots.services import Services
 from bots.settings import Settings
 from core.broadcasts.rules import DeliveryPolicy, parse_quiet_hours
 from core.chat.traits import ChannelTraits
 from scheduler.jobs import Ticker
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 
 def channel_traits(settings: Settings) -> dict[str, ChannelTraits]:
@@ -28,7 +25,7 @@ def channel_traits(settings: Settings) -> dict[str, ChannelTraits]:
     serve the core's planner and the channels, configured or not in this process."""
     declared = [
         webchat_traits.TRAITS,
-        terminal_chat.TRAITS,
+        terminal.TRAITS,
         telegram_traits.configured(
             overall_rate=settings.telegram_overall_rate,
             paid_broadcast=settings.telegram_paid_broadcast,
@@ -59,7 +56,7 @@ def delivery_policy(
     )
 
 
-def make_ticker(runtime: Runtime, loop: asyncio.AbstractEventLoop) -> Ticker:
+def make_ticker(runtime: Services, loop: asyncio.AbstractEventLoop) -> Ticker:
     """The scheduler's due-work job for this runtime; it wakes this instance's delivery loop."""
     return Ticker(
         engine=runtime.engine,

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.facebook.traits import TRAITS as FACEBOOK
 from adapters.telegram.traits import TRAITS as TELEGRAM
 from adapters.zalo.traits import REQUESTS_PER_MINUTE as ZALO_PER_MINUTE
+from core.broadcasts.rules import parse_quiet_hours
 
 PREFIX = "THIDUA_"
 RESERVED_PREFIXES = ("THIDUA_TEST_",)  # read by the test suite, not by the application
@@ -116,8 +117,6 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
-        from core.broadcasts.rules import parse_quiet_hours
-
         parse_quiet_hours(value)
         return value
 

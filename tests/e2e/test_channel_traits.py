@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import telegram as telegram_platform
+from bots.platforms import Telegram
+from bots.platforms.terminal import TerminalChannel
 from bots.settings import load_settings
-from bots.terminal_chat import TerminalChannel
 from core.chat.traits import ChannelTraits, OutsideWindow, TextUnit
 from core.errors import DeliveryErrorKind, DeliveryFailure, Sent
 from core.messages import Button, OutgoingMessage, Recipient
@@ -202,8 +202,8 @@ async def harness_for(
         tg = FakeTelegram(clock=clock)
         with running(tg) as url:
             settings = load_settings(environ={**telegram_env(database_url, url), **env})
-            runtime = build_runtime(settings, engine=engine, clock=clock, with_platforms=False)
-            telegram_platform.wire(runtime, timer=FakeTimer(clock))
+            messengers = (Telegram(timer=FakeTimer(clock)),)
+            runtime = build_runtime(settings, engine=engine, clock=clock, messengers=messengers)
             try:
                 yield TelegramHarness(tg, runtime, clock)
             finally:
