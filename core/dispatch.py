@@ -41,8 +41,8 @@ class ChatConfig:
     """What the composition root tells the chat.
 
     `traits` says what each messenger carries (platform -> ChannelTraits, declared by the
-    adapters); the delivery policy plans with the same mapping, so either one given is used
-    for both.
+    adapters); the delivery policy plans with the same mapping: given here, it replaces the
+    policy's, and when only the policy has one, it is used here too.
     """
 
     default_locale: str = "vi"
@@ -54,10 +54,8 @@ class ChatConfig:
     def __post_init__(self) -> None:
         if not self.traits:
             object.__setattr__(self, "traits", self.delivery.traits)
-        elif not self.delivery.traits:
-            object.__setattr__(self, "delivery", replace(self.delivery, traits=self.traits))
         elif self.delivery.traits != self.traits:
-            raise ValueError("ChatConfig.traits and delivery.traits must be the same mapping")
+            object.__setattr__(self, "delivery", replace(self.delivery, traits=self.traits))
 
 
 @dataclass
