@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bots.attachments import URL_PLATFORMS, UrlFetcher, attachment_limits, store_pending
 from bots.inbox import Inbox
 from bots.platforms import MESSENGERS, Deps, Messenger, Platform, Webchat
-from bots.scheduling import delivery_policy
+from bots.scheduling import channel_traits, delivery_policy
 from bots.services import Services
 from bots.settings import Settings
 from bots.worker import DeliveryWorker
@@ -77,11 +77,13 @@ class Runtime(Services):
 def build_processor(
     settings: Settings, engine: Engine, clock: Clock, catalogs: Catalogs
 ) -> Processor:
+    traits = channel_traits(settings)
     config = ChatConfig(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
-        delivery=delivery_policy(settings),
+        delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
+        traits=traits,
     )
     spool_path = spool_path_for(engine)
     return Processor(
@@ -124,6 +126,7 @@ def build_runtime(
         payloads=DbPayloadStore(engine),
         health=DbChannelHealth(engine, catalogs, clock, settings.timezone),
         mailbox=mailbox,
+        traits=processor.config.traits,
     )
     platforms = build_platforms(deps, messengers)
     # the processor reads raw updates with the decoders of the platforms that store them so
