@@ -51,6 +51,12 @@ def fan_out(engine: Engine, clock: Clock, policy: DeliveryPolicy) -> int:
     return queued
 
 
+def finish_broadcasts(engine: Engine, clock: Clock) -> int:
+    """Queued broadcasts with nothing left to send become finished, with the time."""
+    with Session(engine) as session, session.begin():
+        return len(broadcasts.finish_done(session, now=clock.now()))
+
+
 def campaign_reminders(
     engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs
 ) -> int:
@@ -81,6 +87,7 @@ class Ticker:
             "reminders": campaign_reminders(self.engine, self.clock, self.policy, self.catalogs),
             "queued": fan_out(self.engine, self.clock, self.policy),
         }
+        counts["finished"] = finish_broadcasts(self.engine, self.clock)
         due = retry_due(self.engine, self.clock, self.platforms)
         counts["due"] = due
         if (counts["queued"] or counts["reminders"] or due) and self.on_outbox is not None:

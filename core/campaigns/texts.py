@@ -212,9 +212,19 @@ def report_text(ctx: Context, report: Report) -> str:
     lines = [_("Delivery report of announcement #{id}", id=report.broadcast_id)]
     if report.status == "scheduled" and report.scheduled_at:
         lines.append(_("Scheduled for {time}.", time=ctx.t.datetime(report.scheduled_at)))
+    if report.finished_at is not None:
+        lines.append(_("Finished at {time}.", time=ctx.t.datetime(report.finished_at)))
     lines.append(_("Audience: {n}", n=n(report.audience)))
     lines.append(_counts(ctx, report.totals))
     lines.append(_("(waiting: outside the messaging window, sent at their next message)"))
+    if report.possible_duplicates:
+        lines.append(
+            _(
+                "Possibly received twice: {n} (a delivery process stopped while sending them, "
+                "and they were sent again)",
+                n=n(report.possible_duplicates),
+            )
+        )
     if report.failed_why:
         why = ", ".join(f"{_why(ctx, k)}: {n(v)}" for k, v in sorted(report.failed_why.items()))
         lines.append(_("Failed: {why}", why=why))
