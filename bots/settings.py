@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     telegram_overall_rate: float = Field(default=30.0, gt=0, le=30)  # messages/s, all chats
     telegram_paid_broadcast: bool = False  # announcements at up to 1000/s, 0.1 Star each
-    telegram_timeout: float = Field(default=10.0, gt=0, le=120)  # seconds per Bot API call
+    telegram_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds per Bot API call
 
     # Facebook Messenger (issue 4)
     facebook_page_token: SecretStr | None = None
