@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     # Campaigns and broadcasts (issue 6)
     quiet_hours: str = "21:00-07:00"  # local time; announcements and reminders wait for its end
     campaign_reminder_days: int = Field(default=3, ge=0, le=60)  # reminder before a campaign ends
-    delivery_lease_seconds: int = Field(default=6, ge=2)  # renewed while alive; returns after it
+    delivery_lease_seconds: int = Field(default=3, ge=2)  # renewed while alive; returns after it
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
 

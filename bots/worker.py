@@ -140,6 +140,7 @@ class DeliveryWorker:
             limit=limit,
             lease=policy.lease,
             quiet=policy.in_quiet_hours(now),
+            own=set(self._held),
         )
         if recovered:
             self.recovered += recovered

@@ -21,7 +21,7 @@ from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
 from core.storage.types import UTCDateTime
 
-LEASE = timedelta(seconds=6)  # renewed every third of it while the worker lives
+LEASE = timedelta(seconds=3)  # renewed every third of it while the worker lives
 MAX_ATTEMPTS = 8  # transient failures; then the row fails for good
 AUTH_RETRY = 300.0  # seconds between tries while a channel's token is broken
 BACKOFF_CAP = 600.0
@@ -84,6 +84,7 @@ def claim_due(
     limit: int,
     lease: timedelta = LEASE,
     quiet: bool = False,
+    own: Collection[int] = (),
 ) -> tuple[list[Job], int]:
     """Lease up to `limit` due rows for these platforms, oldest first (status LEASED).
 
@@ -125,7 +126,10 @@ def claim_due(
                     for row in session.execute(_claim(status, platforms, now, limit, quiet)).all()
                 ),
             ]
-        rows = sorted(found, key=lambda r: r.id)[:limit]
+        # `own`: rows this worker still holds; if its own renewal came late, it must not
+        # take them a second time.
+        mine = set(own)
+        rows = sorted((r for r in found if r.id not in mine), key=lambda r: r.id)[:limit]
         if not rows:
             return [], 0
         people = Identity.__table__
