@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, String, UniqueConstraint
@@ -17,6 +17,8 @@ class UnitKind(StrEnum):
     CORPORATION_UNION = "corporation_union"  # Công đoàn Tổng Công ty
     UPPER_LEVEL_UNION = "upper_level_union"  # Công đoàn cấp trên trực tiếp cơ sở
     GRASSROOTS_UNION = "grassroots_union"  # Công đoàn cơ sở (CĐCS)
+    UNION_DIVISION = "union_division"  # Công đoàn bộ phận, inside a grassroots union
+    UNION_GROUP = "union_group"  # Tổ công đoàn, inside a grassroots union or a division
 
 
 class EnterpriseType(StrEnum):
@@ -43,6 +45,11 @@ class ConsentPurpose(StrEnum):
     ANNOUNCEMENTS = "announcements"  # receive campaign announcements, reminders, digests
 
 
+class JoinMode(StrEnum):
+    OPEN = "open"  # anyone with an invite code joins, declaring their own group and post
+    ROSTER_ONLY = "roster_only"  # a person not found on the unit's roster waits for an officer
+
+
 class UnionUnit(SQLModel, table=True):
     """A node of the union hierarchy. `path` ("/1/4/9/") makes subtree queries a prefix match."""
 
@@ -55,6 +62,11 @@ class UnionUnit(SQLModel, table=True):
     kind: UnitKind = Field(sa_type=String(32))
     enterprise_type: EnterpriseType | None = Field(default=None, sa_type=String(32))
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    code: str | None = Field(default=None, max_length=32, unique=True, index=True)  # its own code
+    declared_members: int | None = None  # membership as the unit last declared it
+    declared_on: date | None = None
+    join_mode: JoinMode = Field(default=JoinMode.OPEN, sa_type=String(16))
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Member(SQLModel, table=True):
@@ -72,6 +84,7 @@ class Member(SQLModel, table=True):
     preferred_platform: str | None = Field(default=None, max_length=16)
     joined_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # found on the roster
 
 
 class Identity(SQLModel, table=True):
@@ -129,3 +142,34 @@ class Consent(SQLModel, table=True):
     purpose: ConsentPurpose = Field(sa_type=String(32))
     granted_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RosterEntry(SQLModel, table=True):
+    """One person on a unit's roster (danh sách đoàn viên), as imported from the union's file.
+
+    The keys a person is recognised by when they join by chat: the card number, the phone, or
+    the folded name with the birth date. `member_id` is set once they are matched.
+    """
+
+    __tablename__ = "roster_entry"
+    __table_args__ = (
+        Index("ix_roster_entry_unit_name", "unit_id", "name_key"),
+        Index("ix_roster_entry_card", "card"),
+        Index("ix_roster_entry_phone", "phone"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    full_name: str = Field(max_length=100)
+    name_key: str = Field(max_length=100)  # folded: no case, no diacritics
+    worker_group: WorkerGroup | None = Field(default=None, sa_type=String(32))
+    holds_leadership_post: bool | None = None
+    birth_date: date | None = None
+    card: str | None = Field(default=None, max_length=20)
+    phone: str | None = Field(default=None, max_length=16)
+    gender: str | None = Field(default=None, max_length=8)
+    member_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

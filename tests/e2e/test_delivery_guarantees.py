@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import telegram
+from bots.platforms.telegram import Telegram
 from bots.settings import load_settings
 from core import outbox
 from core.broadcasts import service as broadcasts
@@ -79,10 +79,10 @@ async def test_a_hung_call_holds_one_slot_while_the_others_are_sent_and_recorded
     people = [fake.user(7000 + i) for i in range(20)]
     with running(fake) as url:
         env = {**telegram_env(database_url, url), "THIDUA_TELEGRAM_TIMEOUT": "60"}
+        # the real timer (not the tests' FakeTimer): sends overlap as they do in production
         runtime = build_runtime(
-            load_settings(environ=env), engine=engine, clock=clock, with_platforms=False
+            load_settings(environ=env), engine=engine, clock=clock, messengers=(Telegram(),)
         )
-        telegram.wire(runtime)  # the real timer: sends overlap as they do in production
         try:
             ids = [
                 enqueue(runtime, "telegram", str(p.id), f"Tin số {i}") for i, p in enumerate(people)
