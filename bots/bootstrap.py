@@ -20,16 +20,16 @@ from bots.worker import DeliveryWorker
 from core.campaigns.handlers import router as campaigns_router
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
-from core.commendations.handlers import router as commendations_router
+from core.commendations.chat import routers as commendations_routers
 from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
 from core.initiatives.handlers import router as initiatives_router
-from core.leaderboards.handlers import router as leaderboards_router
+from core.leaderboards import router as leaderboards_router
 from core.linking.handlers import router as linking_router
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
 from core.processing import Processor
-from core.quizzes.handlers import router as quizzes_router
+from core.quizzes.chat import routers as quizzes_routers
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
@@ -47,11 +47,11 @@ def build_dispatcher() -> Dispatcher:
             menu.router,
             campaigns_router,
             linking_router,
-            quizzes_router,
+            *quizzes_routers,
             leaderboards_router,
             websignin_router,
             initiatives_router,
-            commendations_router,
+            *commendations_routers,
         ],
         fallbacks.FALLBACKS,
     )
