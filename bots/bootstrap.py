@@ -138,7 +138,7 @@ def build_runtime(
         delivery=delivery_policy(settings),
         attachments=attachment_limits(settings),
     )
-    spool_path = spool_path_for(engine)
+    spool_path = settings.inbound_spool or spool_path_for(engine)
     processor = Processor(
         engine,
         build_dispatcher(),

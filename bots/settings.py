@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=120, ge=2)  # a dead worker's rows return after it
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
+    worker_restart_seconds: float = Field(default=1.0, gt=0, le=60)  # serve's child: first back-off
+    # Raw webhook updates wait in this local file until processing moves them into the database.
+    # Unset: beside a SQLite database file, none on PostgreSQL (docs/operations.md).
+    inbound_spool: Path | None = None
 
     # Initiatives and commendations (issue 8)
     initiative_review_reminder_days: int = Field(default=3, ge=1, le=60)  # review waiting: remind
