@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 
 from bots.attachments import store_forever as store_attachments_forever
@@ -39,7 +40,10 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    link = link_to_parent(notify_fd, runtime, stop, loop) if notify_fd is not None else None
+    link = None
+    if notify_fd is not None:  # `thidua serve`'s child (bots/supervisor.py)
+        link = link_to_parent(notify_fd, runtime, stop, loop)
+        os.nice(settings.worker_niceness)
     workers = per_platform(runtime, platforms)
     scheduler = None
     if with_scheduler:
