@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 
 from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import telegram
+from bots.platforms import Telegram
 from bots.settings import load_settings
 from core.messages import RawUpdate
 from core.storage.models import InboundUpdate
@@ -108,8 +108,9 @@ async def test_a_configured_spool_takes_the_webhooks_on_either_database(
             "THIDUA_INBOUND_SPOOL": str(tmp_path / "spool" / "inbound.db"),
         }
     )
-    runtime = build_runtime(settings, engine=engine, clock=clock, with_platforms=False)
-    telegram.wire(runtime, timer=FakeTimer(clock))
+    runtime = build_runtime(
+        settings, engine=engine, clock=clock, messengers=(Telegram(timer=FakeTimer(clock)),)
+    )
     app = create_app(settings, runtime=runtime, background=False)
     try:
         async with httpx.AsyncClient(

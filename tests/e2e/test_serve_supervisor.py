@@ -184,7 +184,7 @@ async def test_a_web_chat_message_delivered_by_the_child_wakes_the_web_process_l
         if "webchat_message" in statement:
             polls.append(statement)
 
-    web = build_runtime(settings, engine=web_engine, with_platforms=False)
+    web = build_runtime(settings, engine=web_engine, messengers=())
     web.mailbox.recheck = 3600
     ours, theirs = socket_pair()
     parent = Link(ours, Supervisor(web, []).received)
