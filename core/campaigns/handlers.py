@@ -112,7 +112,9 @@ def officer_list(ctx: Context, only: tuple[str, ...] = ()) -> list[OutgoingMessa
 
 def officer_card(ctx: Context, campaign: Campaign, prefix: str = "") -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    text = campaign_card(ctx, campaign, officer=True)
+    text = campaign_card(
+        ctx, campaign, unit_name=service.unit_name(ctx.session, campaign.unit_id), officer=True
+    )
     if prefix:
         text = prefix + "\n\n" + text
     buttons: list[Button] = []
@@ -212,7 +214,13 @@ def _draft_preview(ctx: Context) -> list[OutgoingMessage]:
         starts_on=datetime.fromisoformat(data["starts"]).date(),
         ends_on=datetime.fromisoformat(data["ends"]).date(),
     )
-    text = _("Please check the campaign:") + "\n\n" + campaign_card(ctx, draft, officer=False)
+    text = (
+        _("Please check the campaign:")
+        + "\n\n"
+        + campaign_card(
+            ctx, draft, unit_name=service.unit_name(ctx.session, draft.unit_id), officer=False
+        )
+    )
     text += "\n" + _("Audience: {groups}", groups=groups_label(ctx, draft.target_groups))
     return _say(text, Button(_("Save the draft"), "campaigns:save"), _cancel_button(ctx))
 
@@ -637,7 +645,13 @@ def on_button(ctx: Context) -> list[OutgoingMessage]:
         except DomainError as err:
             return _say(problem(ctx, err.code))
         return _say(
-            campaign_card(ctx, campaign, officer=False), Button(_("Campaigns"), "campaigns:menu")
+            campaign_card(
+                ctx,
+                campaign,
+                unit_name=service.unit_name(ctx.session, campaign.unit_id),
+                officer=False,
+            ),
+            Button(_("Campaigns"), "campaigns:menu"),
         )
     if action == "cancel":
         if ctx.conv.flow in (NEW, EDIT, ANNOUNCE):
