@@ -23,7 +23,7 @@ from core.errors import StoreUnavailable
 from core.i18n import Catalogs
 from core.initiatives.handlers import router as initiatives_router
 from core.leaderboards.handlers import router as leaderboards_router
-from core.linking.handlers import router as linking_router
+from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
 from core.messages import IncomingMessage, RawUpdate
 from core.ports import AttachmentFetcher, Channel, Clock
@@ -44,7 +44,7 @@ def build_dispatcher() -> Dispatcher:
             privacy.router,
             menu.router,
             campaigns_router,
-            linking_router,
+            *linking_routers,
             quizzes_router,
             leaderboards_router,
             websignin_router,
