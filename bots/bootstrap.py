@@ -17,7 +17,7 @@ from bots.scheduling import delivery_policy
 from bots.services import Services
 from bots.settings import Settings
 from bots.worker import DeliveryWorker
-from core.campaigns.handlers import router as campaigns_router
+from core.campaigns.chat import routers as campaign_routers
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.commendations.handlers import router as commendations_router
@@ -45,7 +45,7 @@ def build_dispatcher() -> Dispatcher:
             onboarding.router,
             privacy.router,
             menu.router,
-            campaigns_router,
+            *campaign_routers,
             *linking_routers,
             quizzes_router,
             leaderboards_router,
