@@ -17,7 +17,7 @@ from bots.scheduling import delivery_policy
 from bots.services import Services
 from bots.settings import Settings
 from bots.worker import DeliveryWorker
-from core.campaigns.chat import routers as campaign_routers
+from core.campaigns import routers as campaign_routers
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.commendations.handlers import router as commendations_router
