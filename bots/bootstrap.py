@@ -33,7 +33,7 @@ from core.quizzes.handlers import router as quizzes_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
-from core.websignin.handlers import router as websignin_router
+from core.websignin.chat import routers as websignin_routers
 
 log = logging.getLogger(__name__)
 URL_FETCH_TIMEOUT = httpx.Timeout(30.0)
@@ -49,7 +49,7 @@ def build_dispatcher() -> Dispatcher:
             *linking_routers,
             quizzes_router,
             leaderboards_router,
-            websignin_router,
+            *websignin_routers,
             initiatives_router,
             commendations_router,
         ],
