@@ -164,3 +164,25 @@ async def test_an_officer_creates_and_launches_by_typed_numbers_without_buttons(
     (launch,) = broadcasts(runtime)
     assert launch.kind == BroadcastKind.LAUNCH
     assert "Mời các tổ đăng ký chỉ tiêu" in lan.texts(await lan.replies())
+
+
+async def test_an_announcement_scheduled_by_typing(client: httpx.AsyncClient, runtime: Runtime):
+    data = load_demo(runtime)
+    await member(client, runtime, name="Nguyễn Thị Lan")
+    boss = await officer(client, runtime, data, ZONE, english=False)
+    units = await boss.say("/broadcast")
+    assert "Công đoàn các Khu công nghiệp Bình Dương" in [
+        b["label"] for m in units for b in m["buttons"]
+    ]
+    await boss.say("1")
+    preview = await boss.say("Họp tổ công đoàn lúc 17 giờ thứ Sáu.")
+    assert "Hẹn giờ gửi" in [b["label"] for m in preview for b in m["buttons"]]
+    when = await boss.say("b")  # «Hẹn giờ gửi»
+    assert "01/12/2026 08:00" in boss.texts(when)
+    scheduled = await boss.say("01/12/2026 08:00")
+    assert "Xác nhận hẹn giờ" in [b["label"] for m in scheduled for b in m["buttons"]]
+    done = await boss.say("xac nhan hen gio")  # «Xác nhận hẹn giờ»
+    assert "Đã hẹn giờ: thông báo số" in boss.texts(done)
+    (announcement,) = broadcasts(runtime)
+    assert announcement.kind == BroadcastKind.MESSAGE
+    assert announcement.scheduled_at is not None and announcement.unit_id == ZONE
