@@ -15,10 +15,10 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError
-from core.members.models import UnionUnit
-from core.organisation.models import RosterEntry
+from core.members.models import RosterEntry, UnionUnit
+from core.members.rules import key_of
 from core.organisation.roster_file import RosterFile
-from core.organisation.roster_rules import Column, Problem, RosterRow, key_of
+from core.organisation.roster_rules import Column, Problem, RosterRow
 
 FIELDS = (
     "unit_id",

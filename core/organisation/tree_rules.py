@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.members.models import EnterpriseType, UnitKind
-from core.organisation.roster_rules import MAX_UNIT_NAME, Problem, key_of, parse_date
+from core.members.rules import key_of, parse_date
+from core.organisation.roster_rules import MAX_UNIT_NAME, Problem
 from core.text import clean
 
 MAX_CODE = 32

@@ -17,11 +17,12 @@ from core.members.models import (
     InviteCode,
     Member,
     OfficerRole,
+    RosterEntry,
     UnionUnit,
     UnitKind,
 )
 from core.members.rules import child_path
-from core.organisation.models import RosterEntry, UnitChange
+from core.organisation.models import UnitChange
 
 GRASSROOTS_AND_BELOW = (UnitKind.GRASSROOTS_UNION, UnitKind.UNION_DIVISION, UnitKind.UNION_GROUP)
 

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from core.members.models import WorkerGroup
+from core.members.rules import normalise_phone, parse_date
 from core.organisation.roster_file import read_roster
-from core.organisation.roster_rules import Column, Gender, normalise_phone, parse_date
+from core.organisation.roster_rules import Column, Gender
 
 TODAY = date(2026, 12, 2)
 HEADER = [
