@@ -54,7 +54,14 @@ HEADERS: dict[Column, tuple[str, ...]] = {
         "leader",
     ),
     Column.BIRTH_DATE: ("ngay sinh", "ngay thang nam sinh", "date of birth", "birth date"),
-    Column.CARD: ("so the doan vien", "so the", "ma doan vien", "membership card", "card number"),
+    Column.CARD: (
+        "so the doan vien",
+        "so the",
+        "ma doan vien",
+        "membership card number",
+        "membership card",
+        "card number",
+    ),
     Column.PHONE: ("so dien thoai", "dien thoai", "sdt", "phone", "phone number"),
     Column.GENDER: ("gioi tinh", "gender", "sex"),
 }

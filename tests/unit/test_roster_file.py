@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -164,3 +165,22 @@ def test_a_date_reads_back_in_each_written_form(day):
         day.strftime("%d-%m-%Y"),
     ):
         assert parse_date(typed) == day
+
+
+def test_the_downloadable_templates_read_back_in_both_languages(tmp_path):
+    from core.i18n import Catalogs
+    from core.organisation import templates
+    from core.organisation.tree_import import read_tree
+    from core.organisation.tree_rules import read_tree_header
+
+    catalogs = Catalogs(Path(__file__).resolve().parents[2] / "locales", "vi")
+    for locale in ("vi", "en"):
+        t = catalogs.translator(locale, "Asia/Ho_Chi_Minh")
+        roster = read_roster(templates.template(t, templates.ROSTER), "mau.xlsx", today=TODAY)
+        assert roster.problems == [] and roster.rows[0].phone == "0912345678", locale
+        tree_bytes = templates.template(t, templates.TREE)
+        tree = read_tree(tree_bytes, "mau.xlsx", today=TODAY)
+        assert tree.problems == [] and tree.rows[0].declared_members == 1250, locale
+        header = [t.gettext(h) for h, _example in templates.TREE]
+        layout, problems = read_tree_header(header)
+        assert problems == [] and len(layout.columns) == len(templates.TREE), locale
