@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, datetime
+from functools import cache
 
 from core.text import clean, fold, has_letter
 
@@ -73,6 +74,7 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+@cache
 def key_of(text: str) -> str:
     """Text folded for matching: lower case, no diacritics, words joined by one space."""
     return " ".join(w for w in _WORDS.split(fold(text)) if w)

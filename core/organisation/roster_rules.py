@@ -236,3 +236,15 @@ def _gender(text: str, row: int, problems: list[Problem]) -> Gender | None:
     if found is None:
         problems.append(Problem(row, "bad_gender", Column.GENDER, text))
     return found
+
+
+def may_be_same_person(
+    card: str | None, phone: str | None, other_card: object, other_phone: object
+) -> bool:
+    """Two records that share a key are one person unless another key says otherwise: two
+    people may share a name and a birth date, or a family phone, but not a card number."""
+    if card and other_card and card != other_card:
+        return False
+    return not (
+        phone and other_phone and phone != other_phone and not (card and card == other_card)
+    )

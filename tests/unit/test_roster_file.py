@@ -184,3 +184,15 @@ def test_the_downloadable_templates_read_back_in_both_languages(tmp_path):
         header = [t.gettext(h) for h, _example in templates.TREE]
         layout, problems = read_tree_header(header)
         assert problems == [] and len(layout.columns) == len(templates.TREE), locale
+
+
+def test_two_people_with_one_name_and_birth_date_but_their_own_cards_are_two_people():
+    data = (
+        "Họ và tên;Đơn vị;Ngày sinh;Số thẻ đoàn viên;Số điện thoại\n"
+        "Nguyễn Văn An;Tổ 1;01/01/1990;CD-1;\n"
+        "Nguyễn Văn An;Tổ 2;01/01/1990;CD-2;\n"
+        "Nguyễn Văn An;Tổ 2;01/01/1990;;\n"  # no card to tell them apart: the first one again
+    ).encode()
+    roster = read_roster(data, "ds.csv", today=TODAY)
+    assert [r.card for r in roster.rows] == ["CD-1", "CD-2"]
+    assert [(p.row, p.code, p.value) for p in roster.problems] == [(4, "same_person_as_row", "2")]
