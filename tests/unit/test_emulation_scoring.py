@@ -101,3 +101,15 @@ def test_no_result_and_no_members_earn_nothing():
     assert criterion_points(INITIATIVES, Decimal(5), None) == 0
     assert criterion_points(INITIATIVES, Decimal(5), 0) == 0
     assert criterion_points(REVIEW, Decimal(99), 10) == Decimal(20)
+
+
+def test_every_template_weighs_its_criteria_to_100_points_and_scores_with_the_rule():
+    from core.emulation.templates import TEMPLATES
+
+    for template in TEMPLATES:
+        assert template.points == 100, template.key
+        criteria = [
+            Criterion(i, c.kind, c.points, c.target, c.per_member, c.lower_is_better)
+            for i, c in enumerate(template.criteria)
+        ]
+        assert most_points(criteria) >= 100
