@@ -143,7 +143,8 @@ def plan_text(ctx: Context, plan: Plan, text: str) -> str:
             )
         )
     lines.append(_("Estimated finish: {time}", time=ctx.t.datetime(plan.finish)))
-    split = {p: k for p, k in parts_per_platform(text, list(counts.by_platform)).items() if k > 1}
+    parts = parts_per_platform(text, list(counts.by_platform), ctx.config.traits)
+    split = {p: k for p, k in parts.items() if k > 1}
     for platform, parts_count in sorted(split.items()):
         lines.append(
             _(
