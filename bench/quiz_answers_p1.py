@@ -5,7 +5,8 @@ Seeds a fresh database: 5,000 members (Telegram identities, consent given), 34 o
 one question each, and an attempt of every member at every quiz with its question on screen,
 so that every tap is a real answer that the app scores and writes to the ledger. Each request is
 a distinct Telegram `callback_query` update whose data is the opaque key of a
-`quiz:a:<attempt>:<question>:<option>` payload, as our Telegram adapter sends them.
+`qa:<attempt>:<question>:<option>` payload (core/quizzes/buttons.py `Answer`), as our Telegram
+adapter sends them.
 
 Then, as bench/telegram_webhook.py does for plain messages (with its load generator and its
 layouts): for each layout, the echo app and then the layout (`serve`: `thidua serve`, the web
@@ -56,6 +57,7 @@ from core.members.models import Consent, Identity, Member, UnitKind
 from core.members.service import create_unit
 from core.quizzes import service as quizzes
 from core.quizzes.bank import QuestionDraft
+from core.quizzes.buttons import Answer
 from core.quizzes.models import QuizAnswer, QuizAttempt
 from core.storage.engine import make_engine
 from core.storage.models import ButtonPayload
@@ -147,7 +149,7 @@ def seed(database_url: str) -> list[tuple[int, str]]:
                 }
             )
             payloads.append(
-                {"key": f"b{a}", "payload": f"quiz:a:{a}:{question_id}:{a % 2}", "created_at": now}
+                {"key": f"b{a}", "payload": Answer(a, question_id, a % 2).pack(), "created_at": now}
             )
             taps.append((member, f"b{a}"))
         session.execute(insert(QuizAttempt), attempts)

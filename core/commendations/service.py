@@ -11,15 +11,16 @@ from sqlmodel import Session, col, select
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
 from core.campaigns.scope import Actor
+from core.commendations.buttons import Approve, NameShown, Reject
 from core.commendations.models import Commendation, CommendationStatus, CommendedMember
-from core.dispatch import reply
+from core.dispatch import button, reply
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.i18n import Translator
 from core.initiatives import service as initiatives
 from core.initiatives.notify import Notifier
 from core.members import service as members
 from core.members.models import Member, UnionUnit
-from core.messages import Button, OutgoingMessage
+from core.messages import OutgoingMessage
 from core.points import service as points
 from core.points.models import PointsSource
 
@@ -169,8 +170,8 @@ def review_card(
     return [
         reply(
             text,
-            Button(t.gettext("Approve"), f"commend:ok:{item.id}"),
-            Button(t.gettext("Reject"), f"commend:no:{item.id}"),
+            button(t.gettext("Approve"), Approve(item.id)),  # type: ignore[arg-type]
+            button(t.gettext("Reject"), Reject(item.id)),  # type: ignore[arg-type]
         )
     ]
 
@@ -209,8 +210,8 @@ def consent_question(t: Translator, item: Commendation) -> list[OutgoingMessage]
                 "your name?",
                 reason=item.reason,
             ),
-            Button(t.gettext("Yes, say my name"), "commend:name:1"),
-            Button(t.gettext("No, keep my name out"), "commend:name:0"),
+            button(t.gettext("Yes, say my name"), NameShown(show=True)),
+            button(t.gettext("No, keep my name out"), NameShown(show=False)),
         )
     ]
 
@@ -383,3 +384,61 @@ def in_scope(
     if statuses:
         query = query.where(col(Commendation.status).in_(statuses))
     return list(session.exec(query.order_by(col(Commendation.id)).limit(limit)))
+
+
+def names_of(session: Session, *, member_ids: list[int]) -> str:
+    """The people's names, in the order given, for the chat's "proposed so far"."""
+    people = [session.get(Member, i) for i in member_ids]
+    return ", ".join(p.full_name or "?" for p in people if p is not None)
+
+
+def check_nominee(session: Session, *, by: Member, member_id: int) -> None:
+    """Refuse, with the reason, a person `by` may not propose: themselves, someone who has not
+    joined, or a member of another grassroots union."""
+    if member_id == by.id:
+        raise Forbidden("nominate_self")
+    person = session.get(Member, member_id)
+    if person is None or person.onboarded_at is None:
+        raise NotFound("member_unknown")
+    unit = session.get(UnionUnit, person.unit_id)
+    home = initiatives.grassroots_of(session, by.unit_id)
+    if unit is None or not members.is_in_subtree(unit, home):
+        raise Forbidden("nominee_other_unit")
+
+
+def colleagues_named(session: Session, *, by: Member, typed: str, limit: int = 6) -> list[Member]:
+    """Members of `by`'s grassroots union whose name contains the typed words (diacritics and
+    case ignored)."""
+    wanted = initiatives.rules.normalised(typed)
+    if not wanted:
+        return []
+    home = initiatives.grassroots_of(session, by.unit_id)
+    found = [
+        m
+        for m in initiatives.unit_members(session, unit=home)
+        if wanted in initiatives.rules.normalised(m.full_name or "")
+    ]
+    return found[:limit]
+
+
+def may_commend_directly(session: Session, *, actor: Actor, by: Member) -> bool:
+    """Whether `by` is an officer of their own grassroots union (their proposal is then a
+    direct commendation)."""
+    try:
+        actor.require_unit(session, initiatives.grassroots_of(session, by.unit_id).id)  # type: ignore[arg-type]
+    except DomainError:
+        return False
+    return True
+
+
+def waiting_cards(
+    session: Session, *, actor: Actor, t: Translator, limit: int = 10
+) -> list[OutgoingMessage]:
+    """The review cards of the proposals waiting in the officer's scope."""
+    waiting = in_scope(session, actor=actor, statuses=(CommendationStatus.NOMINATED,), limit=limit)
+    out: list[OutgoingMessage] = []
+    for item in waiting:
+        people = commended(session, commendation_id=item.id)  # type: ignore[arg-type]
+        by = session.get(Member, item.nominated_by) if item.nominated_by else None
+        out += review_card(t, item, people, (by.full_name if by else None) or "?")
+    return out

@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 
 from core import outbox
 from core.broadcasts.rules import Contact, DeliveryPolicy, choose_contact
-from core.dispatch import reply
+from core.dispatch import button, reply
 from core.i18n import Catalogs, Translator
 from core.leaderboards import service
+from core.members.buttons import Menu, MenuItem
 from core.members.models import Consent, ConsentPurpose, Identity, Member, OfficerRole, UnionUnit
-from core.messages import Button, OutgoingMessage
+from core.messages import OutgoingMessage
 from core.points.models import MemberScore, UnitScore
 from core.points.rules import month_scope, week_scope
 from core.storage.models import OutboxMessage
@@ -113,8 +114,8 @@ def weekly_text(
     lines.append(_("Keep it up this week! Send /stop if you no longer want these messages."))
     return reply(
         "\n".join(lines),
-        Button(_("Leaderboard"), "leaderboard:menu"),
-        Button(_("Quiz"), "quiz:menu"),
+        button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)),
+        button(_("Quiz"), Menu(MenuItem.QUIZ)),
     )
 
 
@@ -205,7 +206,7 @@ def monthly_text(
         lines += [f"{r.rank}. {r.name} – {t.number(r.points)}" for r in top_people]
     if not rows:
         lines.append(_("Nobody earned points this month: a quiz is a quick way to start."))
-    return reply("\n".join(lines), Button(_("Leaderboard"), "leaderboard:menu"))
+    return reply("\n".join(lines), button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)))
 
 
 def monthly_batch(

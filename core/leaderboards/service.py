@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from core.campaigns.models import Campaign
 from core.leaderboards.rules import RankedUnit, UnitMeasure, UnitRow, rank_units
 from core.members.models import Member, UnionUnit, UnitKind
 from core.points.models import MemberScore, ScoreHistogram, UnitScore
@@ -164,3 +165,25 @@ def unit_board(
     session: Session, *, scope: str, measure: UnitMeasure, within: UnionUnit | None = None
 ) -> list[RankedUnit]:
     return rank_units(unit_rows(session, scope=scope, within=within), measure)
+
+
+def unit_names(session: Session, *, unit_ids: set[int]) -> dict[int, str]:
+    if not unit_ids:
+        return {}
+    found = session.exec(select(UnionUnit).where(col(UnionUnit.id).in_(unit_ids))).all()
+    return {u.id: u.name for u in found}  # type: ignore[misc]
+
+
+def campaigns_scored(session: Session, *, member_id: int, limit: int = 3) -> list[int]:
+    """Ids of campaigns the member has points in, for the menu of boards."""
+    scopes = session.exec(
+        select(MemberScore.scope)
+        .where(MemberScore.member_id == member_id, col(MemberScore.scope).startswith("campaign:"))
+        .limit(limit)
+    ).all()
+    return [int(scope.split(":", 1)[1]) for scope in scopes]
+
+
+def campaign_title(session: Session, *, campaign_id: int) -> str | None:
+    campaign = session.get(Campaign, campaign_id)
+    return campaign.title if campaign is not None else None

@@ -15,10 +15,10 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError
-from core.members.models import UnionUnit
-from core.organisation.models import RosterEntry
+from core.members.models import RosterEntry, UnionUnit
+from core.members.rules import key_of
 from core.organisation.roster_file import RosterFile
-from core.organisation.roster_rules import Column, Problem, RosterRow, key_of
+from core.organisation.roster_rules import Column, Problem, RosterRow, may_be_same_person
 
 FIELDS = (
     "unit_id",
@@ -78,7 +78,7 @@ class _Existing:
         in_tree = select(UnionUnit.id).where(col(UnionUnit.path).startswith(root.path))
         columns = [RosterEntry.id, RosterEntry.name_key, *(getattr(RosterEntry, f) for f in FIELDS)]
         self.rows: dict[int, dict[str, object]] = {}
-        self.keys: dict[tuple[str, str], int] = {}
+        self.keys: dict[tuple[str, str], list[int]] = defaultdict(list)
         result = session.exec(
             select(*columns).where(  # type: ignore[call-overload]
                 col(RosterEntry.unit_id).in_(in_tree), col(RosterEntry.removed_at).is_(None)
@@ -91,12 +91,14 @@ class _Existing:
             for key in _keys(
                 values["card"], values["phone"], values["name_key"], values["birth_date"]
             ):
-                self.keys.setdefault(key, entry_id)
+                self.keys[key].append(entry_id)
 
     def match(self, row: RosterRow) -> int | None:
         for key in _keys(row.card, row.phone, row.name_key, row.birth_date):
-            if key in self.keys:
-                return self.keys[key]
+            for entry_id in self.keys.get(key, ()):
+                entry = self.rows[entry_id]
+                if may_be_same_person(row.card, row.phone, entry["card"], entry["phone"]):
+                    return entry_id
         return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -155,6 +155,29 @@ def drafts_of(session: Session, *, quiz_id: int) -> list[QuestionDraft]:
     ]
 
 
+def question_count(session: Session, *, quiz_id: int) -> int:
+    return len(questions_of(session, quiz_id=quiz_id))
+
+
+def recently_closed(
+    session: Session, *, member: Member, now: datetime, days: int, limit: int = 3
+) -> list[Quiz]:
+    """Quizzes the member took that closed in the last `days`, newest first."""
+    taken = select(QuizAttempt.quiz_id).where(QuizAttempt.member_id == member.id)
+    return list(
+        session.exec(
+            select(Quiz)
+            .where(
+                col(Quiz.id).in_(taken),
+                Quiz.closes_at <= now,
+                Quiz.closes_at > now - timedelta(days=days),
+            )
+            .order_by(col(Quiz.closes_at).desc())
+            .limit(limit)
+        )
+    )
+
+
 def get_quiz(session: Session, *, quiz_id: int) -> Quiz:
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
@@ -219,7 +242,8 @@ def require_taker(session: Session, *, member: Member) -> None:
 def start_attempt(
     session: Session, *, member: Member, quiz_id: int, now: datetime
 ) -> tuple[QuizAttempt, QuizQuestion]:
-    """The member's attempt in progress, or a new one; and the question to show."""
+    """The member's attempt in progress, or a new one; and the question to show: in an attempt
+    left half-way, the first question not answered yet (an answered one is never shown again)."""
     require_taker(session, member=member)
     quiz = get_quiz(session, quiz_id=quiz_id)
     if not may_take(session, quiz=quiz, member=member):
@@ -235,7 +259,7 @@ def start_attempt(
     attempts = attempts_of(session, quiz_id=quiz_id, member_id=member.id)  # type: ignore[arg-type]
     if attempts and attempts[-1].finished_at is None:
         attempt = attempts[-1]
-        return attempt, _question_at(session, attempt)
+        return attempt, next_question(session, member=member, attempt_id=attempt.id, now=now)  # type: ignore[arg-type]
     if len(attempts) >= quiz.attempts_allowed:
         raise DomainError("no_attempts_left")
     attempt = QuizAttempt(

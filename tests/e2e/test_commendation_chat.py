@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core.broadcasts.models import Broadcast
+from core.commendations.buttons import AdHoc, Approve, Proceed
 from core.commendations.models import Commendation
 from core.points.models import PointsEntry
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo, member, member_id, officer
@@ -33,12 +34,12 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     assert "không thể tự đề cử" in lan.texts(refused)
     await lan.say("hung")
     await lan.tap("Trần Văn Hùng")
-    reason = await lan.tap("commend:next")
+    reason = await lan.tap(Proceed().pack())
     assert "Vì sao" in lan.texts(reason)
     empty = await lan.say("  ")
     assert "lý do" in lan.texts(empty).lower()
     await lan.say("Anh Hùng phát hiện rò rỉ khí nén và sửa ngay trong ca đêm.")
-    done = await lan.tap("commend:adhoc:1")
+    done = await lan.tap(AdHoc(adhoc=True).pack())
     assert "cán bộ công đoàn" in lan.texts(done)
 
     consent = await hung.replies()
@@ -49,7 +50,7 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     assert "Khen thưởng đột xuất" in reviewer.texts(card) and "Trần Văn Hùng" in reviewer.texts(
         card
     )
-    approve = next(p for p in reviewer.payloads(card) if p.startswith("commend:ok:"))
+    approve = next(p for p in reviewer.payloads(card) if p.startswith(f"{Approve.prefix()}:"))
     outside = await stranger.say("", payload=approve)
     assert "ngoài các đơn vị" in stranger.texts(outside)
 
@@ -79,9 +80,9 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     await lan.say("/commend")
     await lan.say("hùng")
     await lan.tap("Trần Văn Hùng")
-    await lan.tap("commend:next")
+    await lan.tap(Proceed().pack())
     await lan.say("Luôn giúp đỡ đồng nghiệp mới.")
-    await lan.tap("commend:adhoc:0")
+    await lan.tap(AdHoc(adhoc=False).pack())
     card = await reviewer.replies()
     await reviewer.tap("Từ chối")
     await reviewer.say("Đã khen thưởng trong tháng này.")
@@ -97,9 +98,9 @@ async def test_officer_commends_directly_and_name_kept_out(
     await reviewer.say("/commend")
     await reviewer.say("lan")
     await reviewer.tap("Nguyễn Thị Lan")
-    await reviewer.tap("commend:next")
+    await reviewer.tap(Proceed().pack())
     await reviewer.say("Hoàn thành vượt 120% kế hoạch quý.")
-    recorded = await reviewer.tap("commend:adhoc:0")
+    recorded = await reviewer.tap(AdHoc(adhoc=False).pack())
     assert "Duyệt ngay" in reviewer.texts(recorded)
 
     consent = await lan.replies()

@@ -12,10 +12,13 @@ from sqlmodel import Session, select
 from bots.bootstrap import Runtime
 from core import demo
 from core.campaigns.models import Campaign, CampaignStatus
+from core.leaderboards.buttons import Board, Period, Ranking
+from core.members.buttons import Menu, MenuItem
 from core.members.models import UnionUnit
 from core.points.models import MemberScore, PointsEntry
 from core.points.rules import campaign_scope
 from core.quizzes import service as quizzes
+from core.quizzes.buttons import Start
 from tests.e2e.test_quiz_chat import answer_button, join
 from tests.points_helpers import quiz_drafts
 from tests.webchat import ChatUser
@@ -62,9 +65,9 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
     campaign_id, quiz_id = campaign_quiz
     worker = await ChatUser(client, runtime).open()
     await join(worker, "Đỗ Văn Sơn")  # a direct worker of Minh Phát, in the zone
-    menu = await worker.say(payload="menu:quiz")
+    menu = await worker.say(payload=Menu(MenuItem.QUIZ).pack())
     assert "An toàn là bạn" in worker.texts(menu)
-    await worker.say(payload=f"quiz:s:{quiz_id}")
+    await worker.say(payload=Start(quiz_id).pack())
     done = await worker.say("B", payload=answer_button(worker, "300 giờ"))
     assert "Chính xác! +1.000 điểm" in worker.texts(done)
     with Session(runtime.engine) as session:
@@ -74,16 +77,17 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
             select(MemberScore).where(MemberScore.scope == campaign_scope(campaign_id))
         ).one()
         assert score.points == 1000
-    board_menu = await worker.say(payload="menu:leaderboard")
-    assert f"leaderboard:i:c{campaign_id}" in worker.payloads(board_menu)
-    board = await worker.tap(f"leaderboard:i:c{campaign_id}")
+    board_menu = await worker.say(payload=Menu(MenuItem.LEADERBOARD).pack())
+    campaign_board = Board(Ranking.PEOPLE, Period.CAMPAIGN, campaign_id).pack()
+    assert campaign_board in worker.payloads(board_menu)
+    board = await worker.tap(campaign_board)
     assert "Bảng xếp hạng đoàn viên – phong trào “Tháng an toàn lao động”" in worker.texts(board)
     assert "1. Đỗ Văn Sơn" in worker.texts(board)
 
     # a member of the Department's union (under the province, not the zone) cannot take it
     clerk = await ChatUser(client, runtime).open()
     await join(clerk, "Bùi Thu Hà", code="CDCSNN22")
-    refused = await clerk.say(payload=f"quiz:s:{quiz_id}")
+    refused = await clerk.say(payload=Start(quiz_id).pack())
     assert "thuộc một phong trào hiện không dành cho anh/chị" in clerk.texts(refused)
     # nor anyone once the campaign has closed
     with Session(runtime.engine) as session, session.begin():
@@ -91,5 +95,5 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
         campaign.status = CampaignStatus.CLOSED  # type: ignore[union-attr]
     late = await ChatUser(client, runtime).open()
     await join(late, "Hoàng Minh Tâm")
-    listing = await late.say(payload="menu:quiz")
+    listing = await late.say(payload=Menu(MenuItem.QUIZ).pack())
     assert "An toàn là bạn" not in late.texts(listing)

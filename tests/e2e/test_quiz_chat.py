@@ -11,10 +11,13 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core import demo
+from core.leaderboards.buttons import Board, Period, Ranking
+from core.members.buttons import Menu, MenuItem
 from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
 from core.points.models import MemberScore, PointsEntry
 from core.points.rules import ALL_TIME, quiz_scope
 from core.quizzes import service as quizzes
+from core.quizzes.buttons import Answer, Review, Start
 from core.quizzes.models import QuizAnswer, QuizAttempt
 from tests.points_helpers import quiz_drafts
 from tests.webchat import ChatUser
@@ -62,7 +65,7 @@ def answer_button(user: ChatUser, text: str) -> str:
             letter, _, option = line.partition(". ")
             if option == text:
                 for button in message["buttons"]:
-                    if button["label"] == letter:
+                    if button["label"] == f"{letter}. {option}":
                         return button["payload"]
     raise AssertionError(f"no option {text!r} in {user.last}")
 
@@ -70,9 +73,9 @@ def answer_button(user: ChatUser, text: str) -> str:
 async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runtime, quiz_id: int):
     user = await ChatUser(client, runtime).open()
     await join(user, "Nguyễn Thị Lan")
-    menu = await user.tap("menu:quiz")
+    menu = await user.tap(Menu(MenuItem.QUIZ).pack())
     assert "Hiểu luật, giữ quyền" in user.texts(menu)
-    first = await user.tap(f"quiz:s:{quiz_id}")
+    first = await user.tap(Start(quiz_id).pack())
     assert "Câu 1/3 · 20 giây" in user.texts(first)
     assert "trả lời càng nhanh càng được nhiều điểm" in user.texts(first)
     runtime.clock.advance(seconds=10)  # half-way through the limit: 750 points
@@ -97,17 +100,17 @@ async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runti
         assert session.get(MemberScore, (ALL_TIME, member.id)).points == 1750  # type: ignore[union-attr]
         assert session.get(MemberScore, (quiz_scope(quiz_id), member.id)).points == 1750  # type: ignore[union-attr]
     # one attempt per member: starting again shows the result
-    again = await user.say(payload="menu:quiz")
+    again = await user.say(payload=Menu(MenuItem.QUIZ).pack())
     assert "Hiểu luật" in user.texts(again)
-    refused = await user.say(payload=f"quiz:s:{quiz_id}")
+    refused = await user.say(payload=Start(quiz_id).pack())
     assert "đã làm bài thi này rồi" in user.texts(refused)
     assert "1.750 điểm, xếp hạng 1/1" in user.texts(refused)
-    board = await user.say(payload="leaderboard:i:a")
+    board = await user.say(payload=Board(Ranking.PEOPLE, Period.ALL_TIME).pack())
     assert "1. Nguyễn Thị Lan (Công đoàn Công ty TNHH Cơ khí Minh Phát) – 1.750 điểm" in user.texts(
         board
     )
     assert "Hạng của anh/chị: 1/1" in user.texts(board)
-    units = await user.say(payload="leaderboard:u:t:a")
+    units = await user.say(payload=Board(Ranking.TAKING_PART, Period.ALL_TIME).pack())
     assert (
         "1. Công đoàn Công ty TNHH Cơ khí Minh Phát – 9,1% tham gia (1/11 đoàn viên)"
         in user.texts(units)
@@ -119,7 +122,7 @@ async def test_double_taps_redeliveries_and_late_answers(
 ):
     user = await ChatUser(client, runtime).open()
     await join(user, "Trần Văn Bình")
-    await user.say(payload=f"quiz:s:{quiz_id}")
+    await user.say(payload=Start(quiz_id).pack())
     payload = answer_button(user, "300 giờ")
     # the same update delivered twice (same id) and a double tap (two updates)
     for client_id in ("tap-1", "tap-1", "tap-2"):
@@ -158,22 +161,22 @@ async def test_bad_buttons_get_clear_answers(
     await join(lan, "Lê Thị Hà")
     binh = await ChatUser(client, runtime).open()
     await join(binh, "Phạm Văn Nam", code="CDCSFD44")
-    await lan.say(payload=f"quiz:s:{quiz_id}")
+    await lan.say(payload=Start(quiz_id).pack())
     lans_answer = answer_button(lan, "300 giờ")
     with Session(runtime.engine) as session:
         attempt = session.exec(select(QuizAttempt)).one()
-    wrong_quiz = await lan.say(payload=f"quiz:a:{attempt.id}:{other_question}:0")
+    wrong_quiz = await lan.say(payload=Answer(attempt.id, other_question, 0).pack())
     assert "không thuộc câu hỏi anh/chị đang làm" in lan.texts(wrong_quiz)
     not_yours = await binh.say(payload=lans_answer)
     assert "thuộc bài thi của đoàn viên khác" in binh.texts(not_yours)
-    garbage = await binh.say(payload="quiz:a:x:1")
-    assert "không phải là một câu trả lời hợp lệ" in binh.texts(garbage)
-    too_early = await binh.say(payload=f"quiz:r:{quiz_id}")
+    garbage = await binh.say(payload=f"{Answer.prefix()}:x:1")
+    assert "Nút này không còn hiệu lực." in binh.texts(garbage)
+    too_early = await binh.say(payload=Review(quiz_id).pack())
     assert "Đáp án sẽ được công bố khi cuộc thi kết thúc" in binh.texts(too_early)
     runtime.clock.advance(days=2)
     closed = await lan.say(payload=lans_answer)
     assert "Cuộc thi đã kết thúc nên câu trả lời không còn được tính" in lan.texts(closed)
-    review = await lan.say(payload=f"quiz:r:{quiz_id}")
+    review = await lan.say(payload=Review(quiz_id).pack())
     assert "→ 300 giờ" in lan.texts(review)
     with Session(runtime.engine) as session:
         assert session.exec(select(QuizAnswer)).all() == []
@@ -194,7 +197,7 @@ async def test_a_member_without_consent_is_told_why(
             )
         ):
             consent.withdrawn_at = runtime.clock.now()
-    refused = await user.say(payload=f"quiz:s:{quiz_id}")
+    refused = await user.say(payload=Start(quiz_id).pack())
     assert "cần đồng ý tham gia các phong trào của công đoàn" in user.texts(refused)
     with Session(runtime.engine) as session:
         assert session.exec(select(QuizAttempt)).all() == []

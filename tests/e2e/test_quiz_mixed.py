@@ -6,6 +6,7 @@ linked on two messengers has one attempt."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from collections import defaultdict
@@ -218,8 +219,11 @@ class Player:
         for shown in reversed(self.inbox):
             for line in shown.text.splitlines():
                 letter, _, text = line.partition(". ")
-                if text == option_text and any(lbl == letter for lbl, _ in shown.buttons):
-                    return letter
+                for label, _payload in shown.buttons:
+                    # "B. 300 giờ"; on Messenger numbered and shortened: "2. B. Giám đốc do…"
+                    unnumbered = re.sub(r"^[0-9]+\. ", "", label)
+                    if text == option_text and unnumbered.startswith(f"{letter}. "):
+                        return label
         raise AssertionError(f"no option {option_text!r} shown to member {self.index}")
 
 

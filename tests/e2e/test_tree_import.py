@@ -7,18 +7,23 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+import httpx
 import pytest
 from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bots.bootstrap import Runtime
+from core import demo
 from core.errors import DomainError
 from core.members import service as members
-from core.members.models import Member, UnionUnit, UnitKind, WorkerGroup
+from core.members.models import InviteCode, Member, RosterEntry, UnionUnit, UnitKind, WorkerGroup
 from core.organisation import roster_import, tree_import, units
-from core.organisation.models import RosterEntry, UnitChange
+from core.organisation.models import UnitChange
 from core.organisation.roster_file import read_roster
+from tests.webchat import ChatUser
 
+pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 2)
 HEADER = [
@@ -198,3 +203,71 @@ def test_a_roster_row_whose_unit_is_not_in_the_officers_subtree_refuses_the_file
         import_roster(engine, province, other.replace("Trần Văn Bình;MP", "Trần Văn Bình;Nowhere"))
     with Session(engine) as session:
         assert session.exec(select(RosterEntry)).all() == []
+
+
+async def test_a_worker_found_on_the_roster_joins_verified_with_the_rosters_facts(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        company = session.exec(select(InviteCode).where(InviteCode.code == "CDCSTN33")).one()
+        unit = session.get(UnionUnit, company.unit_id)
+        group = units.create(
+            session,
+            parent=unit,
+            fields=units.UnitFields(name="Tổ Cơ khí 1", kind=UnitKind.UNION_GROUP),
+            by=None,
+            now=NOW,
+        )
+        file = read_roster(
+            "Họ và tên;Đơn vị;Đối tượng;Chức vụ lãnh đạo;Số điện thoại\n"
+            "Phạm Văn Tài;Tổ Cơ khí 1;Công nhân;Không;0912 345 678\n".encode(),
+            "ds.csv",
+            today=TODAY,
+        )
+        roster_import.apply(session, root=unit, file=file, now=NOW)
+        group_id = group.id
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("Tôi đồng ý")
+    asked = await user.say("Phạm Văn Tài")
+    assert "danh sách đoàn viên" in user.texts(asked)
+    wrong = await user.say("0999 999 999")
+    assert "Không tìm thấy «0999 999 999»" in user.texts(wrong)
+    found = await user.say("+84912345678")
+    assert "có tên trong danh sách" in user.texts(found)
+    assert "ngôn ngữ nào" in user.texts(found)  # the group and post came from the roster
+    await user.say("1")
+    with Session(runtime.engine) as session:
+        tai = session.exec(select(Member).where(Member.full_name == "Phạm Văn Tài")).one()
+        assert tai.verified_at is not None and tai.unit_id == group_id
+        assert tai.worker_group == WorkerGroup.DIRECT_WORKER and tai.holds_leadership_post is False
+        assert tai.onboarded_at is not None
+        entry = session.exec(select(RosterEntry)).one()
+        assert entry.member_id == tai.id
+
+
+async def test_a_worker_not_on_the_roster_goes_on_self_declared(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        company = session.exec(select(InviteCode).where(InviteCode.code == "CDCSTN33")).one()
+        unit = session.get(UnionUnit, company.unit_id)
+        file = read_roster(
+            f"Họ và tên;Đơn vị;Số thẻ đoàn viên\nPhạm Văn Tài;{unit.name};CD-1\n".encode(),
+            "ds.csv",
+            today=TODAY,
+        )
+        roster_import.apply(session, root=unit, file=file, now=NOW)
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("Tôi đồng ý")
+    await user.say("Đỗ Thị Mai")
+    skipped = await user.say("bo qua")  # the skip button's label, typed
+    assert "đối tượng nào" in user.texts(skipped)
+    with Session(runtime.engine) as session:
+        mai = session.exec(select(Member).where(Member.full_name == "Đỗ Thị Mai")).one()
+        assert mai.verified_at is None

@@ -18,8 +18,10 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core.commendations.models import Commendation
+from core.members.buttons import Menu, MenuItem
 from core.members.models import InviteCode, Member
 from core.points.models import PointsEntry, PointsSource
+from core.quizzes.buttons import Answer, Start
 from core.quizzes.models import Quiz
 from tests.browser.support import client, csrf_of, settings, signed_in_officer  # noqa: F401
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo, member, member_id
@@ -113,15 +115,16 @@ async def test_a_quiz_is_imported_previewed_published_taken_and_its_results_expo
     assert "Ngày Quốc tế Lao động là ngày nào?" in preview.text
     assert '<li class="right">A. 1/5 <strong>✓ đáp án đúng</strong></li>' in preview.text
     # not published: a member is not offered it
-    assert f"quiz:s:{quiz_id}" not in worker.payloads(await worker.say("", payload="quiz"))
+    offered = worker.payloads(await worker.say("", payload=Menu(MenuItem.QUIZ).pack()))
+    assert Start(quiz_id).pack() not in offered
 
     published = await web.post(f"{url}/publish", data={"csrf": csrf_of(preview.text)})
     assert published.status_code == 303
     page = await web.get(url)
     assert "đang mở" in page.text and "Công bố cuộc thi" not in page.text
 
-    asked = await worker.say("", payload=f"quiz:s:{quiz_id}")
-    first = next(p for p in worker.payloads(asked) if p.startswith("quiz:a:"))
+    asked = await worker.say("", payload=Start(quiz_id).pack())
+    first = next(p for p in worker.payloads(asked) if p.startswith(f"{Answer.prefix()}:"))
     await worker.say("", payload=first)
     page = await web.get(url)
     assert "1 đoàn viên tham gia, 0 người trả lời hết các câu hỏi." in page.text

@@ -1,0 +1,16 @@
+"""Joining by Telegram for the tests of typed answers (the web chat's `member` is in
+campaign_support)."""
+
+from __future__ import annotations
+
+from tests.fakes.telegram_fixtures import TelegramChat
+
+
+async def tg_join(chat: TelegramChat, name: str, code: str = "CDCSTN33") -> None:
+    await chat.say(f"/start {code}")
+    await chat.tap("Tôi đồng ý")
+    await chat.say(name)
+    await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
+    await chat.tap("Không")
+    done = await chat.tap("Tiếng Việt")
+    assert "Chào mừng" in chat.texts(done)
