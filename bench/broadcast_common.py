@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bots.scheduling import delivery_policy
+from bots.settings import load_settings
 from core import demo
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
@@ -126,7 +128,7 @@ def queue_broadcast(
 ) -> float:
     """Create a broadcast to the whole union and fan it out (unless `only_record`); returns
     the fan-out seconds."""
-    policy = replace(policy or DeliveryPolicy(), inline_fanout=0)
+    policy = replace(policy or delivery_policy(load_settings(environ={})), inline_fanout=0)
     with Session(engine) as session, session.begin():
         unit = session.get(UnionUnit, MINH_PHAT)
         assert unit is not None

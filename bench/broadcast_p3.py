@@ -18,6 +18,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from adapters.webchat.traits import TRAITS
 from bench.broadcast_common import fresh_database, load_demo, populate, queue_broadcast
 from bots.bootstrap import build_runtime
 from bots.settings import load_settings
@@ -31,7 +32,8 @@ class InstantPlatform:
     """A platform that accepts every message at once (the "unlimited fake" in process): what
     is left to measure is our own path, lease, send loop and result transaction."""
 
-    platform = "webchat"
+    platform = TRAITS.platform
+    traits = TRAITS
 
     def __init__(self) -> None:
         self.count = 0

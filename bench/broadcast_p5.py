@@ -154,7 +154,8 @@ def main() -> None:
             tempfile.TemporaryDirectory() as tmp,
             fresh_database(args.database_url, Path(tmp)) as url,
         ):
-            from core.broadcasts.rules import DeliveryPolicy
+            from bots.scheduling import delivery_policy
+            from bots.settings import load_settings
             from core.storage.engine import make_engine
 
             engine = make_engine(url)
@@ -164,7 +165,7 @@ def main() -> None:
             queue_broadcast(
                 engine,
                 "Thông báo phát động",
-                replace(DeliveryPolicy(), fanout_batch=1),
+                replace(delivery_policy(load_settings(environ={})), fanout_batch=1),
                 only_record=True,
             )
             engine.dispose()

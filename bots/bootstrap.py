@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 from bots.attachments import URL_PLATFORMS, UrlFetcher, attachment_limits, store_pending
 from bots.inbox import Inbox
 from bots.platforms import MESSENGERS, Deps, Messenger, Platform, Webchat
-from bots.scheduling import delivery_policy
+from bots.scheduling import channel_traits, delivery_policy
 from bots.services import Services
 from bots.settings import Settings
 from bots.worker import DeliveryWorker
-from core.campaigns.handlers import router as campaigns_router
+from core.campaigns import routers as campaign_routers
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.commendations.chat import routers as commendations_routers
@@ -25,7 +25,7 @@ from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
 from core.initiatives.handlers import router as initiatives_router
 from core.leaderboards import router as leaderboards_router
-from core.linking.handlers import router as linking_router
+from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
 from core.processing import Processor
@@ -33,7 +33,7 @@ from core.quizzes.chat import routers as quizzes_routers
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
-from core.websignin.handlers import router as websignin_router
+from core.websignin.chat import routers as websignin_routers
 
 log = logging.getLogger(__name__)
 URL_FETCH_TIMEOUT = httpx.Timeout(30.0)
@@ -45,11 +45,11 @@ def build_dispatcher() -> Dispatcher:
             onboarding.router,
             privacy.router,
             menu.router,
-            campaigns_router,
-            linking_router,
+            *campaign_routers,
+            *linking_routers,
             *quizzes_routers,
             leaderboards_router,
-            websignin_router,
+            *websignin_routers,
             initiatives_router,
             *commendations_routers,
         ],
@@ -75,13 +75,15 @@ class Runtime(Services):
 def build_processor(
     settings: Settings, engine: Engine, clock: Clock, catalogs: Catalogs
 ) -> Processor:
+    traits = channel_traits(settings)
     config = ChatConfig(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
-        delivery=delivery_policy(settings),
+        delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
+        traits=traits,
     )
-    spool_path = spool_path_for(engine)
+    spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(
         engine,
         build_dispatcher(),
@@ -122,6 +124,7 @@ def build_runtime(
         payloads=DbPayloadStore(engine),
         health=DbChannelHealth(engine, catalogs, clock, settings.timezone),
         mailbox=mailbox,
+        traits=processor.config.traits,
     )
     platforms = build_platforms(deps, messengers)
     # the processor reads raw updates with the decoders of the platforms that store them so

@@ -1,33 +1,50 @@
-"""The delivery policy the core plans and delivers with, from the same settings the adapters
-use for their own limits and windows (so the reach planner and the adapters agree), and the
-scheduler's due-work job of a runtime."""
+"""The channels' traits and the delivery policy the core plans and delivers with: the adapters'
+own declarations narrowed by settings, one mapping for the planner and the channels (so they
+agree), and the scheduler's due-work job of a runtime."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
+from adapters.facebook import traits as facebook_traits
+from adapters.telegram import traits as telegram_traits
+from adapters.webchat import traits as webchat_traits
+from adapters.zalo import traits as zalo_traits
+from bots.platforms import terminal
 from bots.services import Services
 from bots.settings import Settings
-from core.broadcasts.rules import FACEBOOK_WINDOW_HOURS, DeliveryPolicy, parse_quiet_hours
+from core.broadcasts.rules import DeliveryPolicy, parse_quiet_hours
+from core.chat.traits import ChannelTraits
 from scheduler.jobs import Ticker
 
 
-def delivery_policy(settings: Settings) -> DeliveryPolicy:
-    quiet_start, quiet_end = parse_quiet_hours(settings.quiet_hours)
-    # The adapters' own settings (issues 3-5); their defaults are the platforms' documented limits.
-    paid = getattr(settings, "telegram_paid_broadcast", False)
-    telegram_rate = 1000.0 if paid else getattr(settings, "telegram_overall_rate", 30.0)
-    facebook_rate = getattr(settings, "facebook_send_rate", 300.0)
-    zalo_per_minute = getattr(settings, "zalo_rate_limit_per_minute", 4000)
-    billable = getattr(settings, "zalo_billable_proactive", False)
-    zalo_window = 24.0 * 7 if billable else 48.0
-    return DeliveryPolicy(
-        rates=(
-            ("telegram", telegram_rate),
-            ("facebook", facebook_rate),
-            ("zalo", zalo_per_minute / 60.0),
+def channel_traits(settings: Settings) -> dict[str, ChannelTraits]:
+    """What each channel carries: its adapter's declaration (adapters/<platform>/traits.py),
+    narrowed by the settings that lower a rate or open Zalo's billed window. The same traits
+    serve the core's planner and the channels, configured or not in this process."""
+    declared = [
+        webchat_traits.TRAITS,
+        terminal.TRAITS,
+        telegram_traits.configured(
+            overall_rate=settings.telegram_overall_rate,
+            paid_broadcast=settings.telegram_paid_broadcast,
         ),
-        windows=(("facebook", FACEBOOK_WINDOW_HOURS), ("zalo", zalo_window)),
+        facebook_traits.configured(send_rate=settings.facebook_send_rate),
+        zalo_traits.configured(
+            billable_proactive=settings.zalo_billable_proactive,
+            per_minute=settings.zalo_rate_limit_per_minute,
+        ),
+    ]
+    return {traits.platform: traits for traits in declared}
+
+
+def delivery_policy(
+    settings: Settings, traits: Mapping[str, ChannelTraits] | None = None
+) -> DeliveryPolicy:
+    quiet_start, quiet_end = parse_quiet_hours(settings.quiet_hours)
+    return DeliveryPolicy(
+        traits=channel_traits(settings) if traits is None else traits,
         template_platforms=frozenset({"zalo"} if settings.zalo_announcement_template_id else ()),
         quiet_start=quiet_start,
         quiet_end=quiet_end,

@@ -17,6 +17,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.facebook.traits import TRAITS as FACEBOOK
+from adapters.telegram.traits import TRAITS as TELEGRAM
+from adapters.zalo.traits import REQUESTS_PER_MINUTE as ZALO_PER_MINUTE
 from core.broadcasts.rules import parse_quiet_hours
 
 PREFIX = "THIDUA_"
@@ -53,7 +56,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
     telegram_bot_username: str | None = None
-    telegram_overall_rate: float = Field(default=30.0, gt=0, le=30)  # messages/s, all chats
+    # msg/s, all chats; None: the documented rate (adapters/telegram/traits.py)
+    telegram_overall_rate: float | None = Field(default=None, gt=0, le=TELEGRAM.send_rate)
     telegram_paid_broadcast: bool = False  # announcements at up to 1000/s, 0.1 Star each
     telegram_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds per Bot API call
 
@@ -63,7 +67,8 @@ class Settings(BaseSettings):
     facebook_verify_token: SecretStr | None = None
     facebook_graph_base: str = "https://graph.facebook.com/v23.0"
     facebook_page_username: str | None = None
-    facebook_send_rate: float = Field(default=300.0, gt=0, le=300)  # Send API calls/s per Page
+    # Send API calls/s per Page; None: the documented rate (adapters/facebook/traits.py)
+    facebook_send_rate: float | None = Field(default=None, gt=0, le=FACEBOOK.send_rate)
 
     # Zalo Official Account (issue 5)
     zalo_app_id: str | None = None
@@ -77,7 +82,8 @@ class Settings(BaseSettings):
     zalo_announcement_template_param: str = "content"  # the template's one text parameter
     zalo_webhook_window_seconds: int = Field(default=300, ge=10)  # older signed events: refused
     zalo_billable_proactive: bool = False  # may announcements use the billed 48 h-7 day window
-    zalo_rate_limit_per_minute: int = Field(default=4000, ge=1)  # this process's share
+    # this process's share; None: the app's whole documented rate (adapters/zalo/traits.py)
+    zalo_rate_limit_per_minute: int | None = Field(default=None, ge=1, le=ZALO_PER_MINUTE)
 
     # Campaigns and broadcasts (issue 6)
     quiet_hours: str = "21:00-07:00"  # local time; announcements and reminders wait for its end
@@ -85,6 +91,11 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=3, ge=2)  # renewed while alive; returns after it
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
+    worker_restart_seconds: float = Field(default=1.0, gt=0, le=60)  # serve's child: first back-off
+    worker_niceness: int = Field(default=10, ge=0, le=19)  # serve's child yields CPU to webhooks
+    # Raw webhook updates wait in this local file until processing moves them into the database.
+    # Unset: beside a SQLite database file, none on PostgreSQL (docs/operations.md).
+    inbound_spool: Path | None = None
 
     # Initiatives and commendations (issue 8)
     initiative_review_reminder_days: int = Field(default=3, ge=1, le=60)  # review waiting: remind

@@ -9,28 +9,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bots.bootstrap import Runtime
-from core.errors import SendResult, Sent
-from core.messages import Button, IncomingMessage, OutgoingMessage, Recipient
-
-
-class TerminalChannel:
-    platform = "terminal"
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.buttons: list[Button] = []
-
-    async def send(
-        self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool
-    ) -> SendResult:
-        self.out.write("\nthidua> " + message.text.replace("\n", "\n        ") + "\n")
-        choices = [*message.buttons, *message.quick_replies]
-        if choices:
-            self.buttons = choices
-            for number, button in enumerate(choices, 1):
-                self.out.write(f"        [{number}] {button.label}\n")
-        self.out.flush()
-        return Sent((uuid.uuid4().hex,))
+from bots.platforms.terminal import TerminalChannel
+from core.messages import IncomingMessage
 
 
 async def run(

@@ -38,11 +38,24 @@ _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 @dataclass(frozen=True)
 class ChatConfig:
+    """What the composition root tells the chat.
+
+    `traits` says what each messenger carries (platform -> ChannelTraits, declared by the
+    adapters); the delivery policy plans with the same mapping: given here, it replaces the
+    policy's, and when only the policy has one, it is used here too.
+    """
+
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
-    traits: Mapping[str, ChannelTraits] = field(default_factory=dict)  # by platform, from adapters
+    traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)  # by platform
+
+    def __post_init__(self) -> None:
+        if not self.traits:
+            object.__setattr__(self, "traits", self.delivery.traits)
+        elif self.delivery.traits != self.traits:
+            object.__setattr__(self, "delivery", replace(self.delivery, traits=self.traits))
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from core.chat.traits import ChannelTraits
 from core.errors import SendResult
 from core.messages import Attachment, IncomingMessage, OutgoingMessage, RawUpdate, Recipient
 
@@ -25,9 +26,13 @@ class Channel(Protocol):
       `OUTSIDE_WINDOW` without calling the API when a proactive send is not allowed.
     - A text longer than the platform allows is split by the adapter, in order.
     - The adapter respects its platform's rate limits itself (it may wait before sending).
+    - `traits` says what the platform carries (text limit and unit, buttons, window, rates),
+      as the adapter declares it in `adapters/<platform>/traits.py`; the channel behaves by
+      them (tests/e2e/test_channel_traits.py holds each one against the platform's fake).
     """
 
     platform: str
+    traits: ChannelTraits
 
     async def send(
         self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -63,25 +64,26 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Split a text into parts of at most `limit` characters: at paragraphs, then sentences,
-    then spaces, and only as a last resort inside a word."""
-    if len(text) <= limit:
+def split_text(text: str, limit: int, length: Callable[[str], int] = len) -> list[str]:
+    """Split a text into parts of at most `limit` units as `length` counts them (code points by
+    default; a platform's own count, e.g. UTF-16 units for Telegram): at paragraphs, then
+    sentences, then spaces, and only as a last resort inside a word. Only spaces at the cuts
+    are dropped."""
+    if length(text) <= limit:
         return [text]
     parts: list[str] = []
     rest = text
-    while len(rest) > limit:
-        window = rest[: limit + 1]
+    while length(rest) > limit:
+        fits = _fitting_prefix(rest, limit, length)
+        window = rest[: fits + 1]
         cut = -1
         for sep in ("\n\n", "\n", ". ", "! ", "? ", "; ", " "):
-            pos = window.rfind(sep, 0, limit)
+            pos = window.rfind(sep, 0, fits)
             if pos > 0:
-                cut = pos + (len(sep) if sep.strip() else 0)
-                if sep.strip():
-                    cut = pos + len(sep.rstrip())
+                cut = pos + len(sep.rstrip()) if sep.strip() else pos
                 break
         if cut <= 0:
-            cut = limit
+            cut = fits
         head = rest[:cut].rstrip()
         if head:
             parts.append(head)
@@ -89,3 +91,18 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest:
         parts.append(rest)
     return parts
+
+
+def _fitting_prefix(text: str, limit: int, length: Callable[[str], int]) -> int:
+    """How many code points of `text` fit in `limit` units (at least one, so that a split
+    always moves on). `length` must grow with the prefix, as every platform's count does."""
+    if length is len:
+        return max(1, min(limit, len(text)))
+    low, high = 1, min(limit, len(text))  # no code point counts for less than one unit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if length(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low

@@ -12,12 +12,10 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core import delivery
+from core import campaigns, delivery
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastStatus
 from core.broadcasts.rules import DeliveryPolicy
-from core.campaigns import reminders
-from core.campaigns import service as campaigns
 from core.i18n import Catalogs
 from core.ports import Clock
 from core.storage import inbound
@@ -64,8 +62,8 @@ def campaign_reminders(
     total = 0
     while True:
         with Session(engine) as session, session.begin():
-            done = reminders.send_due_reminders(session, now=clock.now(), policy=policy, t=t)
-            closed = reminders.close_ended(session, now=clock.now(), policy=policy)
+            done = campaigns.send_due_reminders(session, now=clock.now(), policy=policy, t=t)
+            closed = campaigns.close_ended(session, now=clock.now(), policy=policy)
         total += done
         if not done and not closed:
             return total

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -25,14 +24,14 @@ from adapters.facebook.graph_errors import (
 )
 from adapters.facebook.rate_limit import PageRateLimiter
 from adapters.facebook.render import MAX_PAYLOAD, render
+from adapters.facebook.traits import TRAITS
+from core.chat.traits import ChannelTraits
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
-from core.messages import Button, OutgoingMessage, Platform, Recipient
+from core.messages import Button, OutgoingMessage, Recipient
 from core.ports import ChannelHealth, Clock, PayloadStore
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(hours=24)
-WINDOW_MARGIN = timedelta(minutes=1)  # our clock and Meta's differ; do not send at 23:59:59
 STORED_PAYLOAD_PREFIX = "~fbk:"  # a payload longer than 1000 characters, kept in PayloadStore
 # Send API calls at once, and the HTTP connections kept for them: 300/s up to 26 ms a round
 # trip. httpcore walks every pooled connection on each request, so a bigger pool costs CPU,
@@ -45,7 +44,7 @@ CALL_TIMEOUT = 3.0
 
 
 class FacebookChannel:
-    platform = Platform.FACEBOOK.value
+    platform = TRAITS.platform
     max_in_flight = MAX_IN_FLIGHT  # the delivery loop's slots for this platform
 
     def __init__(
@@ -57,8 +56,10 @@ class FacebookChannel:
         health: ChannelHealth,
         payloads: PayloadStore,
         limiter: PageRateLimiter,
+        traits: ChannelTraits = TRAITS,
     ) -> None:
         """`client` has the Graph base URL with its version (e.g. .../v23.0) as base_url."""
+        self.traits = traits
         self.client = client
         self._page_token = page_token
         self.clock = clock
@@ -69,10 +70,12 @@ class FacebookChannel:
         self._flagged: bool | None = None  # unknown after start: cleared on the first success
 
     def window_open(self, recipient: Recipient) -> bool:
-        last = recipient.last_inbound_at
+        last, window = recipient.last_inbound_at, self.traits.window
+        if window is None:
+            return True
         if last is None:
             return False
-        return self.clock.now() - last < WINDOW - WINDOW_MARGIN
+        return self.clock.now() - last < window
 
     async def send(
         self, recipient: Recipient, message: OutgoingMessage, *, proactive: bool

@@ -1,8 +1,9 @@
 """How a core `OutgoingMessage` looks on Messenger: the `message` objects of the Send API.
 
-Limits (Send API reference): text shorter than 2000 characters; at most 13 quick replies
-whose title shows 20 characters (Meta cuts longer ones silently) and whose payload is at most
-1000 characters; a button template holds 1 to 3 postback buttons under a text of at most 640.
+Limits (Send API reference, declared in adapters/facebook/traits.py): text shorter than 2000
+characters; at most 13 quick replies whose title shows 20 characters (Meta cuts longer ones
+silently) and whose payload is at most 1000 characters; a button template holds 1 to 3
+postback buttons under a text of at most 640.
 
 - Up to 13 options with short labels become quick replies.
 - Up to 13 options where one label is too long: the full labels go into the text as a
@@ -16,15 +17,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.facebook.traits import (
+    PAYLOAD_MAX_CHARS,
+    TEMPLATE_BUTTONS,
+    TEMPLATE_TEXT_MAX,
+    TRAITS,
+)
 from core.messages import Button, OutgoingMessage
-from core.text import split_text
 
-MAX_TEXT = 1999  # "must be shorter than 2000 characters"
-MAX_QUICK_REPLIES = 13
-MAX_TITLE = 20
-MAX_PAYLOAD = 1000
-MAX_TEMPLATE_TEXT = 640
-TEMPLATE_BUTTONS = 3
+MAX_TEXT = TRAITS.text_limit
+MAX_QUICK_REPLIES = TRAITS.max_buttons
+MAX_TITLE = TRAITS.button_label_max
+MAX_PAYLOAD = PAYLOAD_MAX_CHARS
+MAX_TEMPLATE_TEXT = TEMPLATE_TEXT_MAX
 
 Message = dict[str, Any]
 
@@ -101,7 +106,7 @@ def render(message: OutgoingMessage) -> list[Message]:
 
 
 def _parts(text: str) -> list[str]:
-    return [p for p in split_text(text, MAX_TEXT) if p.strip()] if text else []
+    return [p for p in TRAITS.split(text) if p.strip()] if text else []
 
 
 def _templates(options: list[Button]) -> list[Message]:

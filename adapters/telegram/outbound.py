@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -24,32 +23,17 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.ratelimit import RateLimiter
+from adapters.telegram.traits import CAPTION_LIMIT, TRAITS
+from core.chat.traits import ChannelTraits
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.messages import Attachment, OutgoingMessage, Recipient
 from core.ports import AttachmentTooLarge, AttachmentUnavailable, ChannelHealth, PayloadStore
-from core.text import split_text
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
-TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
-CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
-CALLBACK_DATA_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
+PLATFORM = TRAITS.platform
 PROGRESS_MEMORY = 10_000
 KEY_MEMORY = 10_000
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_for_telegram(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Paragraphs, then sentences (core.text.split_text); a part that is still too long in
-    UTF-16 units (emoji count twice) is split again at half the length."""
-    parts: list[str] = []
-    for part in split_text(text, limit):
-        parts.extend([part] if utf16_len(part) <= limit else split_text(part, limit // 2))
-    return parts
 
 
 def chat_id_of(user_id: str) -> int | str:
@@ -113,8 +97,10 @@ class TelegramChannel:
         *,
         health: ChannelHealth | None = None,
         paid_broadcast: bool = False,
+        traits: ChannelTraits = TRAITS,
     ) -> None:
         self.bot = bot
+        self.traits = traits
         self.payloads = payloads
         self.limiter = limiter
         self.health = health
@@ -165,10 +151,10 @@ class TelegramChannel:
         return await self.bot.send_message(chat_id, step.text, reply_markup=markup, **extra)
 
     def _steps(self, message: OutgoingMessage) -> list[_Step]:
-        parts = split_for_telegram(message.text) if message.text else []
+        parts = self.traits.split(message.text) if message.text else []
         if message.image_url is None:
             return [_Step(p) for p in parts]
-        if len(parts) == 1 and utf16_len(parts[0]) <= CAPTION_LIMIT:
+        if len(parts) == 1 and self.traits.length(parts[0]) <= CAPTION_LIMIT:
             return [_Step(parts[0], photo=message.image_url)]
         return [_Step("", photo=message.image_url), *(_Step(p) for p in parts)]
 
@@ -176,11 +162,12 @@ class TelegramChannel:
         buttons = (*message.buttons, *message.quick_replies)
         if not buttons:
             return None
+        limit = self.traits.payload_max_bytes
         rows = []
         for button in buttons:
             data = await self._key_for(button.payload)
-            if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
-                raise ValueError(f"callback_data key {data!r} is not 1-64 bytes")
+            if not data or (limit is not None and len(data.encode()) > limit):
+                raise ValueError(f"callback_data key {data!r} is not 1-{limit} bytes")
             rows.append([InlineKeyboardButton(button.label, callback_data=data)])
         return InlineKeyboardMarkup(rows)
 

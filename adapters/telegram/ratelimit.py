@@ -24,6 +24,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from adapters.telegram.traits import GROUP_PER_MINUTE, PAID_BROADCAST_RATE, TRAITS
+
 
 class Timer(Protocol):
     """Seconds on a monotonic scale, and the waits for an instant.
@@ -139,10 +141,12 @@ class Spacing:
 
 @dataclass(frozen=True)
 class Limits:
-    overall_per_second: float = 30.0
-    paid_per_second: float = 1000.0  # allow_paid_broadcast: 0.1 Star per message
-    per_chat_seconds: float = 1.0  # one message per second to one chat
-    group_per_minute: float = 20.0
+    """Telegram's flood limits as adapters/telegram/traits.py declares them."""
+
+    overall_per_second: float = TRAITS.send_rate
+    paid_per_second: float = PAID_BROADCAST_RATE  # allow_paid_broadcast: 0.1 Star per message
+    per_chat_seconds: float = 1.0 / TRAITS.chat_send_rate  # one message a second to one chat
+    group_per_minute: float = GROUP_PER_MINUTE
 
 
 def is_group(chat_id: int | str) -> bool:

@@ -27,17 +27,16 @@ import httpx
 from adapters.zalo import buttons as button_codec
 from adapters.zalo.ratelimit import SlidingWindowLimiter
 from adapters.zalo.tokens import ZaloTokens
+from adapters.zalo.traits import TRAITS, configured
+from core.chat.traits import ChannelTraits
 from core.errors import DeliveryError, DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.messages import Button, OutgoingMessage, Recipient
 from core.ports import Clock, PayloadStore
-from core.text import split_text
 
 log = logging.getLogger(__name__)
 
 CS_PATH = "/v3.0/oa/message/cs"
 TEMPLATE_PATH = "/v3.0/oa/message/template"
-MAX_TEXT = 2000  # characters, after NFC
-MAX_BUTTON_TITLE = 100  # not documented for v3; kept short
 MAX_TEMPLATE_PARAM = 400  # ZBS template parameters are short; the whole text is in the chat
 
 OUTSIDE_WINDOW_CODES = {-230, -232, -218}  # -218: the person's quota; it resets when they write
@@ -67,9 +66,17 @@ class ChannelConfig:
     announcement_template_id: str | None = None
     template_param: str = "content"
     billable_proactive: bool = False
-    free_window: timedelta = timedelta(hours=48)
-    cs_window: timedelta = timedelta(days=7)
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def free_window(self) -> timedelta:
+        assert TRAITS.window is not None
+        return TRAITS.window
+
+    @property
+    def cs_window(self) -> timedelta:
+        assert TRAITS.paid_window is not None
+        return TRAITS.paid_window
 
 
 def choose_route(
@@ -136,7 +143,7 @@ def _excerpt(text: str, limit: int) -> str:
 
 
 class ZaloChannel:
-    platform = "zalo"
+    platform = TRAITS.platform
     max_in_flight = MAX_IN_FLIGHT  # the delivery loop's slots for this platform
 
     def __init__(
@@ -148,7 +155,10 @@ class ZaloChannel:
         limiter: SlidingWindowLimiter,
         payloads: PayloadStore,
         clock: Clock,
+        traits: ChannelTraits | None = None,
     ) -> None:
+        """`traits` as the core plans with them; by default TRAITS with this config's window."""
+        self.traits = traits or configured(billable_proactive=config.billable_proactive)
         self.config = config
         self.api = api
         self.tokens = tokens
@@ -196,7 +206,7 @@ class ZaloChannel:
             key = await self.payloads.key_for(button.payload)
         title = unicodedata.normalize("NFC", button.label)
         return {
-            "title": _excerpt(title, MAX_BUTTON_TITLE),
+            "title": _excerpt(title, self.traits.button_label_max),
             "type": "oa.query.hide",
             "payload": button_codec.encode(button.payload, key),
         }
@@ -214,7 +224,7 @@ class ZaloChannel:
             }
             bodies.append({"recipient": to, "message": {"attachment": attachment}})
         text = unicodedata.normalize("NFC", message.text)
-        parts = split_text(text, MAX_TEXT) if text else []
+        parts = self.traits.split(text) if text else []
         all_buttons = [*message.buttons, *message.quick_replies]
         for index, part in enumerate(parts):
             body: dict[str, Any] = {"text": part}

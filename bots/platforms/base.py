@@ -3,8 +3,8 @@ the shared `Deps` when its settings are present."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from fastapi import APIRouter
@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from bots.settings import Settings
 from core.channel_health import DbChannelHealth
+from core.chat.traits import ChannelTraits
 from core.i18n import Catalogs
 from core.ports import AttachmentFetcher, Channel, Clock, InboundDecoder, InboundSink
 from core.storage.mailbox import DbMailbox, DbPayloadStore
@@ -32,6 +33,8 @@ class Deps:
     payloads: DbPayloadStore
     health: DbChannelHealth
     mailbox: DbMailbox
+    # What each channel carries (bots/scheduling.channel_traits): the core plans with the same.
+    traits: Mapping[str, ChannelTraits] = field(hash=False)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class Platform:
     decoder: InboundDecoder | None = None
     fetcher: AttachmentFetcher | None = None
     closers: tuple[Closer, ...] = ()
+
+    @property
+    def traits(self) -> ChannelTraits:
+        """What the messenger carries, as its channel behaves (adapters/<name>/traits.py)."""
+        return self.channel.traits
 
 
 class Messenger(Protocol):

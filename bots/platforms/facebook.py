@@ -43,13 +43,15 @@ class Facebook:
                 max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT
             ),
         )
+        traits = deps.traits[self.name]
         channel = FacebookChannel(
             client,
             page_token=settings.facebook_page_token.get_secret_value(),
             clock=deps.clock,
             health=deps.health,
             payloads=deps.payloads,
-            limiter=PageRateLimiter(settings.facebook_send_rate),
+            limiter=PageRateLimiter(traits.send_rate),
+            traits=traits,
         )
         router = make_router(
             deps.sink,

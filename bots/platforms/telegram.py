@@ -13,6 +13,7 @@ from adapters.telegram.inbound import TelegramDecoder, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.ratelimit import Limits, MonotonicTimer, RateLimiter, Timer
 from adapters.telegram.routes import make_route
+from adapters.telegram.traits import TRAITS
 from bots.platforms.base import Deps, Platform
 from bots.settings import Settings
 
@@ -48,8 +49,10 @@ class Telegram:
         # httpx logs every request URL at INFO, and a Bot API URL holds the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         bot = bot_from_settings(settings)
+        # Replies go at the overall rate; with THIDUA_TELEGRAM_PAID_BROADCAST announcements go
+        # at the paid one, which is then the traits' send rate the core plans with.
         limiter = RateLimiter(
-            Limits(overall_per_second=settings.telegram_overall_rate),
+            Limits(overall_per_second=settings.telegram_overall_rate or TRAITS.send_rate),
             self.timer or MonotonicTimer(),
         )
         channel = TelegramChannel(
@@ -58,6 +61,7 @@ class Telegram:
             limiter,
             health=deps.health,
             paid_broadcast=settings.telegram_paid_broadcast,
+            traits=deps.traits[self.name],
         )
         secret = settings.telegram_webhook_secret
         route = make_route(

@@ -54,6 +54,7 @@ class Zalo:
             health=deps.health,
             clock=deps.clock,
         )
+        traits = deps.traits[self.name]
         channel = ZaloChannel(
             ChannelConfig(
                 announcement_template_id=s.zalo_announcement_template_id,
@@ -63,9 +64,10 @@ class Zalo:
             ),
             api=api,
             tokens=tokens,
-            limiter=SlidingWindowLimiter(s.zalo_rate_limit_per_minute),
+            limiter=SlidingWindowLimiter(round(traits.send_rate * 60)),
             payloads=deps.payloads,
             clock=deps.clock,
+            traits=traits,
         )
         router = make_router(
             WebhookConfig(

@@ -9,36 +9,22 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.broadcasts.models import Reach, SkipReason
-from core.text import split_text
+from core.chat.traits import ChannelTraits, OutsideWindow
 
-# The platforms' messaging windows (platforms.md): Messenger 24 h after the person's last
-# action; a Zalo OA may write 48 h free after the last interaction, up to 7 days billed, and
-# beyond that only with an approved template. Telegram and the web chat have no window.
-# Messenger's adapter keeps a minute's margin before the 24 h (our clock and Meta's differ).
-FACEBOOK_WINDOW_HOURS = 24.0 - 1 / 60
-DEFAULT_WINDOWS: tuple[tuple[str, float], ...] = (
-    ("facebook", FACEBOOK_WINDOW_HOURS),
-    ("zalo", 48.0),
-)
-TEXT_LIMITS: dict[str, int] = {"telegram": 4096, "facebook": 1999, "zalo": 2000}
 ANNOUNCEMENT_MAX = 4000  # longer announcements are refused: nobody reads more in a chat
-DEFAULT_RATES: tuple[tuple[str, float], ...] = (
-    ("telegram", 30.0),  # ~30 msg/s overall (Bot FAQ)
-    ("facebook", 300.0),  # Send API calls/s per Page
-    ("zalo", 4000 / 60),  # 4,000 requests/min per app
-)
 
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
     """What the composition root tells the core about delivery, as plain values from settings.
 
-    `rates` are messages per second per platform (absent or 0: no limit of ours);
-    `template_platforms` can reach a member beyond the window with an approved template.
+    `traits` are the messengers' own declarations (adapters/<platform>/traits.py, narrowed
+    by settings): each one's send rate, messaging window and text limit. A platform without
+    traits has no window and no rate of ours. `template_platforms` have an approved template
+    configured, so a member beyond the window is reached with it when the platform allows.
     """
 
-    rates: tuple[tuple[str, float], ...] = DEFAULT_RATES
-    windows: tuple[tuple[str, float], ...] = DEFAULT_WINDOWS
+    traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)
     template_platforms: frozenset[str] = frozenset()
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
@@ -49,11 +35,20 @@ class DeliveryPolicy:
     inline_fanout: int = 2000  # audiences up to this size are queued in the confirming transaction
 
     def rate(self, platform: str) -> float:
-        return dict(self.rates).get(platform, 0.0)
+        traits = self.traits.get(platform)
+        return 0.0 if traits is None else traits.send_rate
 
     def window(self, platform: str) -> timedelta | None:
-        hours = dict(self.windows).get(platform)
-        return None if hours is None else timedelta(hours=hours)
+        traits = self.traits.get(platform)
+        return None if traits is None else traits.window
+
+    def reaches_with_template(self, platform: str) -> bool:
+        traits = self.traits.get(platform)
+        return (
+            platform in self.template_platforms
+            and traits is not None
+            and traits.outside_window is OutsideWindow.TEMPLATE
+        )
 
     @property
     def lease(self) -> timedelta:
@@ -119,7 +114,7 @@ def reach_of(contact: Contact, policy: DeliveryPolicy, now: datetime) -> Reach:
         return Reach.NOW
     if contact.last_inbound_at is not None and now - contact.last_inbound_at <= window:
         return Reach.NOW
-    if contact.platform in policy.template_platforms:
+    if policy.reaches_with_template(contact.platform):
         return Reach.TEMPLATE
     return Reach.NEXT_MESSAGE
 
@@ -175,9 +170,12 @@ def announcement_problem(text: str) -> str | None:
     return None
 
 
-def parts_per_platform(text: str, platforms: Sequence[str]) -> dict[str, int]:
-    """How many messages the announcement becomes on each platform (the adapters split it)."""
-    return {p: len(split_text(text, TEXT_LIMITS[p])) if p in TEXT_LIMITS else 1 for p in platforms}
+def parts_per_platform(
+    text: str, platforms: Sequence[str], traits: Mapping[str, ChannelTraits]
+) -> dict[str, int]:
+    """How many messages the announcement becomes on each platform: the adapters split it as
+    their traits say, which is what `ChannelTraits.split` does."""
+    return {p: len(traits[p].split(text)) if p in traits else 1 for p in platforms}
 
 
 @dataclass

@@ -562,6 +562,9 @@ class FakeTelegram:
                 400,
                 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays',
             )
+        # §1.5: 100 buttons a message, 8 a row (PTB's constants; not in the Bot API's text)
+        if sum(len(r) for r in rows) > 100 or any(len(r) > 8 for r in rows):
+            raise ApiError(400, "Bad Request: reply markup is too long")
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not button.get("text"):

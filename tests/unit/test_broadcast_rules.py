@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bots.scheduling import channel_traits
+from bots.settings import load_settings
 from core.broadcasts.models import Reach, SkipReason
 from core.broadcasts.rules import (
     Contact,
@@ -20,7 +22,9 @@ from core.broadcasts.rules import (
 from core.campaigns.rules import parse_date, reminder_due
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Hồ Chí Minh City
-POLICY = DeliveryPolicy()
+# The composition root's traits with default settings: the adapters' own declarations.
+TRAITS = channel_traits(load_settings(environ={}))
+POLICY = DeliveryPolicy(traits=TRAITS)
 
 
 def contact(
@@ -61,14 +65,15 @@ def test_windows_templates_and_next_message():
         ).reach
         == Reach.NEXT_MESSAGE
     )
-    billed = DeliveryPolicy(windows=(("facebook", 24.0), ("zalo", 168.0)))
+    with_billed_days = channel_traits(load_settings(environ={}, zalo_billable_proactive=True))
+    billed = DeliveryPolicy(traits=with_billed_days)
     assert (
         choose_contact(
             [contact("zalo", 100)], preferred=None, consented=True, policy=billed, now=NOW
         ).reach
         == Reach.NOW
     )
-    template = DeliveryPolicy(template_platforms=frozenset({"zalo"}))
+    template = DeliveryPolicy(traits=TRAITS, template_platforms=frozenset({"zalo"}))
     assert (
         choose_contact(
             [contact("zalo", 24 * 8)], preferred=None, consented=True, policy=template, now=NOW
@@ -135,7 +140,7 @@ def test_estimated_finish_from_the_rates():
 
 def test_long_texts_are_split_per_platform():
     text = ("Một câu thông báo khá dài. " * 100).strip()  # 2,699 characters
-    assert parts_per_platform(text, ["telegram", "facebook", "zalo", "webchat"]) == {
+    assert parts_per_platform(text, ["telegram", "facebook", "zalo", "webchat"], TRAITS) == {
         "telegram": 1,
         "facebook": 2,
         "zalo": 2,

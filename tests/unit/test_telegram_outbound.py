@@ -6,8 +6,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -20,21 +18,8 @@ from telegram.error import (
 )
 
 from adapters.telegram.batching import GroupCommit
-from adapters.telegram.outbound import classify, split_for_telegram, utf16_len
+from adapters.telegram.outbound import classify
 from core.errors import DeliveryErrorKind, StoreUnavailable
-
-
-@given(st.text(alphabet=st.sampled_from("aăâ đ😀 .\n"), max_size=12_000))
-def test_split_keeps_every_part_within_4096_utf16_units(text: str) -> None:
-    parts = split_for_telegram(text)
-    assert all(utf16_len(p) <= 4096 for p in parts)
-    assert "".join("".join(parts).split()) == "".join(text.split())  # nothing lost
-
-
-def test_emoji_count_twice() -> None:
-    text = "😀" * 3000  # 3000 code points, 6000 UTF-16 units
-    parts = split_for_telegram(text)
-    assert len(parts) == 2 and "".join(parts) == text
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ close; and the launch's delivery report with live progress."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -13,14 +14,13 @@ from bots.web import forms
 from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastStatus
-from core.broadcasts.rules import TEXT_LIMITS
 from core.campaigns import service
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.campaigns.texts import default_announcement
+from core.chat.traits import ChannelTraits
 from core.members.labels import WORKER_GROUP_LABELS
 from core.members.models import UnionUnit
-from core.text import split_text
 
 PLATFORMS = ("zalo", "facebook", "telegram")
 
@@ -31,8 +31,11 @@ class Preview:
     parts: list[str]
 
 
-def previews(text: str) -> list[Preview]:
-    return [Preview(p, split_text(text, TEXT_LIMITS[p]) if text.strip() else []) for p in PLATFORMS]
+def previews(text: str, traits: Mapping[str, ChannelTraits]) -> list[Preview]:
+    """The messages the text becomes on each messenger, split as its adapter splits it."""
+    return [
+        Preview(p, traits[p].split(text) if text.strip() else []) for p in PLATFORMS if p in traits
+    ]
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def register(router: APIRouter, web: WebApp) -> None:
             status=status,
             page=data,
             text=text,
-            previews=previews(str(text)),
+            previews=previews(str(text), web.policy.traits),
             groups=WORKER_GROUP_LABELS,
             chosen=groups_of(data.campaign.target_groups),
             error=extra.pop("error", None),
@@ -172,7 +175,7 @@ def register(router: APIRouter, web: WebApp) -> None:
     async def preview(request: Request, campaign_id: int, text: str = "") -> Response:
         visit = await officer_visit(web, request)
         await visit.db(lambda s: service.get(s, actor=visit.actor, campaign_id=campaign_id))
-        return visit.render("_preview.html", previews=previews(text[:5000]))
+        return visit.render("_preview.html", previews=previews(text[:5000], web.policy.traits))
 
     @router.post("/campaigns/{campaign_id}/launch")
     async def launch(request: Request, campaign_id: int) -> Response:
