@@ -8,27 +8,26 @@ a distinct Telegram `callback_query` update whose data is the opaque key of a
 `qa:<attempt>:<question>:<option>` payload (core/quizzes/buttons.py `Answer`), as our Telegram
 adapter sends them.
 
-Then, as bench/telegram_webhook.py does for plain messages (and with its load generator): the
-echo app, then `thidua serve` (one process with its processing and delivery loops) and the
-split layout (`thidua serve --web-only` + `thidua worker --with-scheduler`), each at rising
-open-loop rates and a closed loop; the sustained closed-loop rate is compared with echo's.
-Afterwards the bench waits until every acknowledged answer is scored and reports answers
-scored per second, end to end.
+Then, as bench/telegram_webhook.py does for plain messages (with its load generator and its
+layouts): for each layout, the echo app and then the layout (`serve`: `thidua serve`, the web
+process and its supervised worker child; `split`: `thidua serve --web-only` + `thidua worker
+--with-scheduler`; `webhook`: `thidua serve --web-only` alone), each at rising open-loop rates
+and a closed loop; the sustained closed-loop rate is compared with the echo's just before it.
+On PostgreSQL the layouts get a local inbound spool unless `--no-spool`. After each layout
+the bench waits until every acknowledged answer is scored and reports answers scored per
+second, end to end.
 
     .venv/bin/python -m bench.quiz_answers_p1 [--rates 100,250,500] [--seconds 5]
-        [--connections 32] [--database-url URL] [--layouts serve,split]
+        [--connections 32] [--database-url URL] [--layouts serve,split] [--no-spool]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import json
 import os
-import platform
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -38,14 +37,20 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, func, select
 
 from bench.telegram_webhook import (
+    BOTS,
+    ECHO,
+    LAYOUTS,
     PATH,
     Step,
     WallClock,
+    add_layout_options,
     closed_loop,
+    describe_store,
     open_loop,
     print_layout,
-    start,
-    stop,
+    print_machine,
+    run_process,
+    spool_settings,
     wait_ready,
 )
 from core.members.models import Consent, Identity, Member, UnitKind
@@ -56,12 +61,12 @@ from core.quizzes.buttons import Answer
 from core.quizzes.models import QuizAnswer, QuizAttempt
 from core.storage.engine import make_engine
 from core.storage.models import ButtonPayload
-from tests.fakes.server import free_port, serve_in_thread
+from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 SECRET = "bench-secret_0123456789"
 MEMBERS = 5000
-QUIZZES = 34  # 170,000 answers: the echo and two layouts each take up to ~55,000
+QUIZZES = 34  # 170,000 answers: each layout takes up to ~55,000 (the echo reuses them)
 CLOSED_LOOP_BUDGET = 10_000  # requests per second of the closed loop, above any layout's rate
 
 
@@ -238,14 +243,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--layouts", default="serve,split", type=lambda s: s.split(","))
+    add_layout_options(parser, "serve,split")
+    parser.add_argument(
+        "--acks-only",
+        action="store_true",
+        help="measure the acknowledgements (P1) without waiting for every answer to be scored",
+    )
     args = parser.parse_args()
     fake = FakeTelegram(clock=WallClock())
     for person in range(1, MEMBERS + 1):
         fake.user(person)
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-quiz-"))
     database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
-    results: dict[str, list[Step]] = {}
+    results: dict[str, tuple[list[Step], list[Step]]] = {}
     throughput: dict[str, tuple[int, float]] = {}
     with serve_in_thread(fake.app) as api_base:
         env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
@@ -255,51 +265,42 @@ def main() -> None:
             THIDUA_TELEGRAM_TOKEN=TOKEN,
             THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
             THIDUA_TELEGRAM_API_BASE=api_base,
+            **spool_settings(database_url, tmp, args.no_spool),
         )
-        subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
-        taps = Taps(seed(database_url))
-        uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-        layouts = {
-            "echo": ([*uvicorn, "bench.telegram_webhook:echo_app"], None),
-            "serve": ([sys.executable, "-m", "bots", "serve"], None),
-            "split": (
-                [sys.executable, "-m", "bots", "serve", "--web-only"],
-                [sys.executable, "-m", "bots", "worker", "--with-scheduler"],
-            ),
-        }
-        for name in ["echo", *args.layouts]:
-            command, companion = layouts[name]
-            port = free_port()
+        subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
+        seeded = seed(database_url)
+        taps = Taps(seeded)
+        for name in args.layouts:
+            # the echo stores nothing: it is sent the same answers afresh each time
+            echo = run_process(ECHO, None, env, lambda port: run_against(port, Taps(seeded), args))
             before = scored(database_url)
             started = time.perf_counter()
-            process = start([*command, "--port", str(port)], env)
-            helper = start(companion, env) if companion else None
-            try:
-                results[name] = asyncio.run(run_against(port, taps, args))
-                if name != "echo":
+            command, companion = LAYOUTS[name]
+
+            def until_scored(
+                name: str = name, before: int = before, started: float = started
+            ) -> None:
+                if name != "webhook" and not args.acks_only:  # no processing in `webhook`
                     throughput[name] = wait_until_scored(database_url, started, before)
-            finally:
-                stop(process)
-                if helper is not None:
-                    stop(helper)
-    report(results, throughput, args, database_url)
+
+            steps = run_process(
+                command, companion, env, lambda port: run_against(port, taps, args), until_scored
+            )
+            results[name] = (echo, steps)
+    report(results, throughput, args, env)
 
 
-def report(results, throughput, args, database_url) -> None:  # type: ignore[no-untyped-def]
-    db = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+def report(results, throughput, args, env) -> None:  # type: ignore[no-untyped-def]
     print(
-        f"P1 quiz answers through the Telegram webhook, {db}; {args.seconds:g} s per step, "
-        f"{args.connections} keep-alive connections"
+        f"P1 quiz answers through the Telegram webhook, {describe_store(env)}; "
+        f"{args.seconds:g} s per step, {args.connections} keep-alive connections"
     )
-    for name in args.layouts:
-        print_layout(name, results["echo"], results[name], "sustained answers acked (closed loop)")
-        count, seconds = throughput[name]
-        print(f"answers scored end to end: {count} in {seconds:.1f} s, {count / seconds:.0f}/s")
-    print(
-        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
-    )
-    print("command: .venv/bin/python -m bench.quiz_answers_p1 " + " ".join(sys.argv[1:]))
+    for name, (echo, steps) in results.items():
+        print_layout(name, echo, steps, "sustained answers acked (closed loop)")
+        if name in throughput:
+            count, seconds = throughput[name]
+            print(f"answers scored end to end: {count} in {seconds:.1f} s, {count / seconds:.0f}/s")
+    print_machine("bench.quiz_answers_p1")
 
 
 if __name__ == "__main__":

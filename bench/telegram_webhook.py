@@ -2,13 +2,17 @@
 side by side with a bare FastAPI echo endpoint on the same machine in the same run.
 
 Starts, in turn on one fresh database with Telegram configured against the test suite's fake
-Bot API (loopback, in this process): a bare FastAPI app whose `POST /webhooks/telegram` reads
-the body and answers `{"ok": true}`, under the same uvicorn; then each layout of `--layouts`:
-`serve` (`thidua serve`: the app with its processing, delivery and scheduler loops in one
-process), `split` (`thidua serve --web-only` beside `thidua worker --with-scheduler`) and
-`webhook` (`thidua serve --web-only` alone). A layout inherits the backlog of the ones before
-it, so the worker of `split` processes while the load runs. Against each, a load generator in
-this process (plain asyncio sockets, keep-alive connections, so that it costs little CPU):
+Bot API (loopback, in this process), each layout of `--layouts`, each right after a bare
+FastAPI app whose `POST /webhooks/telegram` reads the body and answers `{"ok": true}` under
+the same uvicorn (the *echo*; measured again before every layout, so that each ratio compares
+two runs a minute apart on a machine whose load changes): `serve` (`thidua serve`: the web
+process, with processing, delivery and the scheduler in its supervised worker child), `split`
+(`thidua serve --web-only` beside `thidua worker --with-scheduler`) and `webhook` (`thidua
+serve --web-only` alone). On PostgreSQL every layout gets a local inbound spool
+(`THIDUA_INBOUND_SPOOL`, as docs/operations.md advises) unless `--no-spool`. A layout
+inherits the backlog of the ones before it, so its worker processes while the load runs.
+Against each, a load generator in this process (plain asyncio sockets, keep-alive
+connections, so that it costs little CPU):
 
 1. open loop at rising rates (`--rates`, `--seconds` each): update i is due at t0 + i/rate
    and its latency runs from that instant to the 200 (waiting for a free connection counts);
@@ -19,7 +23,7 @@ X-Telegram-Bot-Api-Secret-Token), from 5,000 different people, so the app stores
 its background loops process and answer them while the load runs.
 
     .venv/bin/python -m bench.telegram_webhook [--rates 100,250,500,750,1000] [--seconds 5]
-        [--connections 32] [--database-url URL]
+        [--connections 32] [--database-url URL] [--layouts serve,split,webhook] [--no-spool]
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,8 +229,18 @@ async def run_against(port: int, updates: Updates, args: argparse.Namespace) -> 
     return steps
 
 
-def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=env, stdout=log.open("wb"))
+
+
+def wait_for_worker(log: Path, process: subprocess.Popen[bytes]) -> None:
+    """Until the worker (`thidua worker`, or `thidua serve`'s child) processes: measuring
+    while it still imports would leave the web process alone on the machine."""
+    deadline = time.monotonic() + 120
+    while b"worker running:" not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"no worker started: {log.read_text(errors='replace')}")
+        time.sleep(0.1)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -238,6 +253,80 @@ class WallClock:
         return datetime.now(UTC)
 
 
+BOTS = [sys.executable, "-m", "bots"]
+ECHO = [
+    *(sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"),
+    "bench.telegram_webhook:echo_app",
+]
+# name: (the process that serves the webhook, the one beside it or None)
+LAYOUTS: dict[str, tuple[list[str], list[str] | None]] = {
+    "serve": ([*BOTS, "serve"], None),
+    "webhook": ([*BOTS, "serve", "--web-only"], None),
+    "split": ([*BOTS, "serve", "--web-only"], [*BOTS, "worker", "--with-scheduler"]),
+}
+
+
+def add_layout_options(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--layouts",
+        default=default,
+        type=lambda s: s.split(","),
+        help="serve: `thidua serve` (web process + supervised worker child); split: `thidua "
+        "serve --web-only` + `thidua worker --with-scheduler`; webhook: `thidua serve "
+        "--web-only` alone (the webhook path without any processing)",
+    )
+    parser.add_argument(
+        "--no-spool",
+        action="store_true",
+        help="on PostgreSQL, store webhooks straight into inbound_update (no THIDUA_INBOUND_SPOOL)",
+    )
+
+
+def spool_settings(database_url: str, tmp: Path, no_spool: bool) -> dict[str, str]:
+    if database_url.startswith("postgres") and not no_spool:
+        return {"THIDUA_INBOUND_SPOOL": str(tmp / "inbound-spool.db")}
+    return {}
+
+
+def run_process(
+    command: list[str],
+    companion: list[str] | None,
+    env: dict[str, str],
+    measure: Callable[[int], Awaitable[list[Step]]],
+    afterwards: Callable[[], None] = lambda: None,
+) -> list[Step]:
+    """`measure` the process listening on a free port once its worker (if any) runs;
+    `afterwards` runs before it stops."""
+    port = free_port()
+    logs = Path(tempfile.mkdtemp(prefix="thidua-bench-logs-"))
+    process = start([*command, "--port", str(port)], env, logs / "web.log")
+    helper = start(companion, env, logs / "worker.log") if companion else None
+    try:
+        if helper is not None:
+            wait_for_worker(logs / "worker.log", helper)
+        elif command[-1] == "serve":
+            wait_for_worker(logs / "web.log", process)
+        steps = asyncio.run(measure(port))
+        afterwards()
+        return steps
+    finally:
+        stop(process)
+        if helper is not None:
+            stop(helper)
+
+
+def measure_layouts(
+    layouts: list[str], env: dict[str, str], measure: Callable[[int], Awaitable[list[Step]]]
+) -> dict[str, tuple[list[Step], list[Step]]]:
+    """Each layout's steps, with the echo's measured just before it."""
+    results = {}
+    for name in layouts:
+        echo = run_process(ECHO, None, env, measure)
+        command, companion = LAYOUTS[name]
+        results[name] = (echo, run_process(command, companion, env, measure))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -246,53 +335,27 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument(
-        "--layouts",
-        default="serve,split,webhook",
-        type=lambda s: s.split(","),
-        help="serve: one process (thidua serve); split: `thidua serve --web-only` + "
-        "`thidua worker --with-scheduler`; webhook: `thidua serve --web-only` alone (the "
-        "webhook path without any processing)",
-    )
+    add_layout_options(parser, "serve,split,webhook")
     args = parser.parse_args()
     fake = FakeTelegram(clock=WallClock())
     for person in range(1, PEOPLE + 1):
         fake.user(person)
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-tg-"))
-    results: dict[str, list[Step]] = {}
+    database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
     with serve_in_thread(fake.app) as api_base:
         env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
         env.update(
-            THIDUA_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
+            THIDUA_DATABASE_URL=database_url,
             THIDUA_LOG_LEVEL="warning",
             THIDUA_TELEGRAM_TOKEN=TOKEN,
             THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
             THIDUA_TELEGRAM_API_BASE=api_base,
+            **spool_settings(database_url, tmp, args.no_spool),
         )
-        subprocess.run([sys.executable, "-m", "bots", "db", "upgrade"], env=env, check=True)
+        subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
         updates = Updates()
-        uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-        layouts = {
-            "echo": ([*uvicorn, "bench.telegram_webhook:echo_app"], None),
-            "serve": ([sys.executable, "-m", "bots", "serve"], None),
-            "webhook": ([sys.executable, "-m", "bots", "serve", "--web-only"], None),
-            "split": (
-                [sys.executable, "-m", "bots", "serve", "--web-only"],
-                [sys.executable, "-m", "bots", "worker", "--with-scheduler"],
-            ),
-        }
-        for name in ["echo", *args.layouts]:
-            command, companion = layouts[name]
-            port = free_port()
-            process = start([*command, "--port", str(port)], env)
-            helper = start(companion, env) if companion else None
-            try:
-                results[name] = asyncio.run(run_against(port, updates, args))
-            finally:
-                stop(process)
-                if helper is not None:
-                    stop(helper)
-    report(results, args, env["THIDUA_DATABASE_URL"], len(fake.sent))
+        results = measure_layouts(args.layouts, env, lambda port: run_against(port, updates, args))
+    report(results, args, env, len(fake.sent))
 
 
 def print_layout(name: str, echo: list[Step], steps: list[Step], sustained_label: str) -> None:
@@ -314,22 +377,37 @@ def print_layout(name: str, echo: list[Step], steps: list[Step], sustained_label
     )
 
 
-def report(
-    results: dict[str, list[Step]], args: argparse.Namespace, database_url: str, replies: int
-) -> None:
-    db = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+def describe_store(env: dict[str, str]) -> str:
+    if not env["THIDUA_DATABASE_URL"].startswith("postgres"):
+        return "SQLite (webhooks into the spool beside the database)"
+    if "THIDUA_INBOUND_SPOOL" in env:
+        return "PostgreSQL (webhooks into a local spool, THIDUA_INBOUND_SPOOL)"
+    return "PostgreSQL (webhooks straight into inbound_update)"
+
+
+def print_machine(module: str) -> None:
     print(
-        f"P1 Telegram webhook, {db}; {args.seconds:g} s per step, "
+        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
+    print(f"command: .venv/bin/python -m {module} " + " ".join(sys.argv[1:]))
+
+
+def report(
+    results: dict[str, tuple[list[Step], list[Step]]],
+    args: argparse.Namespace,
+    env: dict[str, str],
+    replies: int,
+) -> None:
+    print(
+        f"P1 Telegram webhook, {describe_store(env)}; {args.seconds:g} s per step, "
         f"{args.connections} keep-alive connections"
     )
-    for name in args.layouts:
-        print_layout(name, results["echo"], results[name], "sustained (closed loop)")
+    for name, (echo, steps) in results.items():
+        print_layout(name, echo, steps, "sustained (closed loop)")
     print(f"\nreplies delivered at the fake Bot API meanwhile: {replies}")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
-    )
-    print("command: .venv/bin/python -m bench.telegram_webhook " + " ".join(sys.argv[1:]))
+    print_machine("bench.telegram_webhook")
 
 
 if __name__ == "__main__":

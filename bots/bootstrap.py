@@ -17,7 +17,7 @@ from bots.scheduling import channel_traits, delivery_policy
 from bots.services import Services
 from bots.settings import Settings
 from bots.worker import DeliveryWorker
-from core.campaigns.handlers import router as campaigns_router
+from core.campaigns import routers as campaign_routers
 from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.commendations.chat import routers as commendations_routers
@@ -25,7 +25,7 @@ from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
 from core.initiatives import routers as initiatives_routers
 from core.leaderboards import router as leaderboards_router
-from core.linking.handlers import router as linking_router
+from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
 from core.processing import Processor
@@ -34,7 +34,7 @@ from core.reports.chat import router as reports_router
 from core.storage.engine import make_engine
 from core.storage.mailbox import DbMailbox, DbPayloadStore
 from core.storage.spool import InboundSpool, spool_path_for
-from core.websignin.handlers import router as websignin_router
+from core.websignin.chat import routers as websignin_routers
 
 log = logging.getLogger(__name__)
 URL_FETCH_TIMEOUT = httpx.Timeout(30.0)
@@ -46,11 +46,11 @@ def build_dispatcher() -> Dispatcher:
             onboarding.router,
             privacy.router,
             menu.router,
-            campaigns_router,
-            linking_router,
+            *campaign_routers,
+            *linking_routers,
             *quizzes_routers,
             leaderboards_router,
-            websignin_router,
+            *websignin_routers,
             *initiatives_routers,
             reports_router,
             *commendations_routers,
@@ -85,7 +85,7 @@ def build_processor(
         attachments=attachment_limits(settings),
         traits=traits,
     )
-    spool_path = spool_path_for(engine)
+    spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(
         engine,
         build_dispatcher(),

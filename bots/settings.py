@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # msg/s, all chats; None: the documented rate (adapters/telegram/traits.py)
     telegram_overall_rate: float | None = Field(default=None, gt=0, le=TELEGRAM.send_rate)
     telegram_paid_broadcast: bool = False  # announcements at up to 1000/s, 0.1 Star each
-    telegram_timeout: float = Field(default=10.0, gt=0, le=120)  # seconds per Bot API call
+    telegram_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds per Bot API call
 
     # Facebook Messenger (issue 4)
     facebook_page_token: SecretStr | None = None
@@ -88,9 +88,14 @@ class Settings(BaseSettings):
     # Campaigns and broadcasts (issue 6)
     quiet_hours: str = "21:00-07:00"  # local time; announcements and reminders wait for its end
     campaign_reminder_days: int = Field(default=3, ge=0, le=60)  # reminder before a campaign ends
-    delivery_lease_seconds: int = Field(default=120, ge=2)  # a dead worker's rows return after it
+    delivery_lease_seconds: int = Field(default=3, ge=2)  # renewed while alive; returns after it
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
+    worker_restart_seconds: float = Field(default=1.0, gt=0, le=60)  # serve's child: first back-off
+    worker_niceness: int = Field(default=10, ge=0, le=19)  # serve's child yields CPU to webhooks
+    # Raw webhook updates wait in this local file until processing moves them into the database.
+    # Unset: beside a SQLite database file, none on PostgreSQL (docs/operations.md).
+    inbound_spool: Path | None = None
 
     # Initiatives and commendations (issue 8)
     initiative_review_reminder_days: int = Field(default=3, ge=1, le=60)  # review waiting: remind

@@ -7,6 +7,7 @@ transactions, so it is tested without any network.
 from __future__ import annotations
 
 import random
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,7 @@ from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
 from core.storage.types import UTCDateTime
 
-LEASE = timedelta(seconds=120)
+LEASE = timedelta(seconds=3)  # renewed every third of it while the worker lives
 MAX_ATTEMPTS = 8  # transient failures; then the row fails for good
 AUTH_RETRY = 300.0  # seconds between tries while a channel's token is broken
 BACKOFF_CAP = 600.0
@@ -83,36 +84,52 @@ def claim_due(
     limit: int,
     lease: timedelta = LEASE,
     quiet: bool = False,
+    own: Collection[int] = (),
 ) -> tuple[list[Job], int]:
-    """Lease up to `limit` due rows for these platforms, oldest first.
+    """Lease up to `limit` due rows for these platforms, oldest first (status LEASED).
 
-    Rows whose lease expired (a worker died mid-send) are claimed again: their send may
-    have happened, so those are counted as possible duplicates (the second value).
-    Rows for a blocked identity fail here without a send. In quiet hours (`quiet`),
-    proactive rows (announcements, reminders) stay pending until the morning.
+    Rows whose lease lapsed (their worker died or hung) are claimed again. Those that were
+    SENDING, handed to the platform, may have reached the person: each gets one more
+    `possible_duplicates`, and their number is the second value. Rows that were only LEASED
+    were never tried and come back without a mark. Rows for a blocked identity fail here
+    without a send. In quiet hours (`quiet`), proactive rows (announcements, reminders) stay
+    pending until the morning.
     """
     outbox = OutboxMessage.__table__  # plain rows: a broadcast leases thousands a second
     with Session(engine) as session, session.begin():
-        # Two queries, each walking ix_outbox_claim (platform, status, id) in id order and
-        # stopping at `limit`: one OR across statuses, or the (status, next_attempt_at) index,
-        # would make the database sort every pending row of a big broadcast on each claim.
+        # One query per status, each walking ix_outbox_claim (platform, status, id) in id
+        # order and stopping at `limit`: one OR across statuses, or the (status,
+        # next_attempt_at) index, would make the database sort every pending row of a big
+        # broadcast on each claim.
+        lapsed = (OutboxStatus.LEASED, OutboxStatus.SENDING)
         if engine.dialect.name == "sqlite":  # its planner needs telling which index
             found = [
                 *session.execute(
                     _sqlite_claim("next_attempt_at <=", quiet),
                     _params(platforms, OutboxStatus.PENDING, now, limit),
                 ).all(),
-                *session.execute(
-                    _sqlite_claim("lease_until <", quiet),
-                    _params(platforms, OutboxStatus.SENDING, now, limit),
-                ).all(),
+                *(
+                    row
+                    for status in lapsed
+                    for row in session.execute(
+                        _sqlite_claim("lease_until <", quiet),
+                        _params(platforms, status, now, limit),
+                    ).all()
+                ),
             ]
         else:
             found = [
-                *session.execute(_claim("pending", platforms, now, limit, quiet)).all(),
-                *session.execute(_claim("sending", platforms, now, limit, quiet)).all(),
+                *session.execute(_claim(OutboxStatus.PENDING, platforms, now, limit, quiet)).all(),
+                *(
+                    row
+                    for status in lapsed
+                    for row in session.execute(_claim(status, platforms, now, limit, quiet)).all()
+                ),
             ]
-        rows = sorted(found, key=lambda r: r.id)[:limit]
+        # `own`: rows this worker still holds; if its own renewal came late, it must not
+        # take them a second time.
+        mine = set(own)
+        rows = sorted((r for r in found if r.id not in mine), key=lambda r: r.id)[:limit]
         if not rows:
             return [], 0
         people = Identity.__table__
@@ -139,11 +156,11 @@ def claim_due(
         )
         jobs: list[Job] = []
         blocked: list[int] = []
-        recovered = 0
+        lost_in_flight: list[int] = []
         for row in rows:
             identity = identities[row.identity_id]
             if row.status == OutboxStatus.SENDING:
-                recovered += 1
+                lost_in_flight.append(row.id)
             if identity.blocked_at is not None:
                 blocked.append(row.id)
                 continue
@@ -162,6 +179,12 @@ def claim_due(
                     attempts=row.attempts + 1,
                 )
             )
+        if lost_in_flight:
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(lost_in_flight))
+                .values(possible_duplicates=outbox.c.possible_duplicates + 1)
+            )
         if blocked:
             session.execute(
                 update(outbox)
@@ -177,13 +200,97 @@ def claim_due(
             session.execute(
                 update(outbox)
                 .where(outbox.c.id.in_([job.outbox_id for job in jobs]))
+                .values(status=OutboxStatus.LEASED, lease_until=now + lease)
+            )
+        return jobs, len(lost_in_flight)
+
+
+def renew(engine: Engine, ids: Collection[int], *, now: datetime, lease: timedelta) -> int:
+    """Extend the lease of rows this worker still holds (it is alive); returns how many."""
+    if not ids:
+        return 0
+    outbox = OutboxMessage.__table__
+    with Session(engine) as session, session.begin():
+        result = session.execute(
+            update(outbox)
+            .where(
+                outbox.c.id.in_(list(ids)),
+                outbox.c.status.in_([OutboxStatus.LEASED, OutboxStatus.SENDING]),
+            )
+            .values(lease_until=now + lease)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One group commit of a delivery loop: sends that finished, rows about to be handed to
+    the platform, and leased rows given back untried, each with the outbox id of the failed
+    send it must stay behind (None: due again at once)."""
+
+    outcomes: Sequence[tuple[Job, SendResult]] = ()
+    starting: Sequence[Job] = ()
+    released: Sequence[tuple[Job, int | None]] = ()
+
+
+def record(engine: Engine, batch: Record, *, now: datetime, lease: timedelta) -> list[str]:
+    """Commit a group of outcomes, starts and releases in one transaction.
+
+    A start (LEASED to SENDING, one attempt counted) is committed before its send: a row
+    found SENDING after its lease lapsed is one whose send may have happened. A failed send
+    that will be retried keeps the same person's later rows behind it (due no earlier than
+    its retry). Returns the new status of each outcome's row.
+    """
+    outbox = OutboxMessage.__table__
+    with Session(engine) as session, session.begin():
+        statuses = _apply(session, batch.outcomes, now) if batch.outcomes else []
+        retry_at: dict[int, datetime] = {}
+        failed = {
+            job.outbox_id: job.recipient.identity_id
+            for job, result in batch.outcomes
+            if not isinstance(result, Sent)
+        }
+        if failed:
+            for row in session.execute(
+                select(outbox.c.id, outbox.c.next_attempt_at).where(
+                    outbox.c.id.in_(list(failed)), outbox.c.status == OutboxStatus.PENDING
+                )
+            ):
+                retry_at[row.id] = row.next_attempt_at
+                session.execute(  # rows of the person queued meanwhile, not ours
+                    update(outbox)
+                    .where(
+                        outbox.c.identity_id == failed[row.id],
+                        outbox.c.id > row.id,
+                        outbox.c.status == OutboxStatus.PENDING,
+                        outbox.c.next_attempt_at < row.next_attempt_at,
+                    )
+                    .values(next_attempt_at=row.next_attempt_at)
+                )
+        if batch.starting:
+            session.execute(
+                update(outbox)
+                .where(
+                    outbox.c.id.in_([job.outbox_id for job in batch.starting]),
+                    outbox.c.status == OutboxStatus.LEASED,
+                )
                 .values(
                     status=OutboxStatus.SENDING,
                     lease_until=now + lease,
                     attempts=outbox.c.attempts + 1,
                 )
             )
-        return jobs, recovered
+        for job, behind in batch.released:
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id == job.outbox_id, outbox.c.status == OutboxStatus.LEASED)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    lease_until=None,
+                    next_attempt_at=retry_at.get(behind, now) if behind is not None else now,
+                )
+            )
+    return statuses
 
 
 def apply_result(engine: Engine, job: Job, result: SendResult, now: datetime) -> str:
@@ -195,45 +302,58 @@ def apply_results(
     engine: Engine, outcomes: list[tuple[Job, SendResult]], now: datetime
 ) -> list[str]:
     """Record a round of sends in one transaction; returns each row's new status."""
+    with Session(engine) as session, session.begin():
+        return _apply(session, outcomes, now)
+
+
+def _apply(
+    session: Session, outcomes: Sequence[tuple[Job, SendResult]], now: datetime
+) -> list[str]:
     outbox = OutboxMessage.__table__
     ids = [job.outbox_id for job, _ in outcomes]
-    with Session(engine) as session, session.begin():
-        present = set(session.execute(select(outbox.c.id).where(outbox.c.id.in_(ids))).scalars())
-        sent = [
-            {"row_id": job.outbox_id, "ext": ",".join(result.message_ids)[:500]}
-            for job, result in outcomes
-            if isinstance(result, Sent) and job.outbox_id in present
-        ]
-        if sent:  # the common case, one statement for the round
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id == bindparam("row_id"))
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=now,
-                    external_ids=bindparam("ext"),
-                    lease_until=None,
-                    last_error=None,
-                    error_kind=None,
-                ),
-                sent,
-            )
-        failed = [job.outbox_id for job, r in outcomes if not isinstance(r, Sent)]
-        rows = {
+    present = set(session.execute(select(outbox.c.id).where(outbox.c.id.in_(ids))).scalars())
+    sent = [
+        {"row_id": job.outbox_id, "ext": ",".join(result.message_ids)[:500]}
+        for job, result in outcomes
+        if isinstance(result, Sent) and job.outbox_id in present
+    ]
+    if sent:  # the common case, one statement for the group
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id == bindparam("row_id"))
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=now,
+                external_ids=bindparam("ext"),
+                lease_until=None,
+                last_error=None,
+                error_kind=None,
+            ),
+            sent,
+        )
+    failed = [job.outbox_id for job, r in outcomes if not isinstance(r, Sent)]
+    rows = (
+        {
             r.id: r
             for r in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(failed)))
         }
-        statuses: list[str] = []
-        for job, result in outcomes:
-            if job.outbox_id not in present:  # deleted meanwhile (/forget)
-                statuses.append(OutboxStatus.CANCELLED)
-            elif isinstance(result, Sent):
-                statuses.append(OutboxStatus.SENT)
-            else:
-                row = rows[job.outbox_id]
-                row.lease_until = None
-                _apply_failure(session, row, result, now)
-                statuses.append(row.status)
+        if failed
+        else {}
+    )
+    statuses: list[str] = []
+    for job, result in outcomes:
+        if job.outbox_id not in present:  # deleted meanwhile (/forget)
+            statuses.append(OutboxStatus.CANCELLED)
+        elif isinstance(result, Sent):
+            statuses.append(OutboxStatus.SENT)
+        else:
+            row = rows[job.outbox_id]
+            row.lease_until = None
+            if row.status == OutboxStatus.LEASED:  # sent without a recorded start (drain)
+                row.attempts += 1
+            _apply_failure(session, row, result, now)
+            statuses.append(row.status)
+    session.flush()
     return statuses
 
 
@@ -279,17 +399,9 @@ def _apply_failure(
         row.status = OutboxStatus.FAILED
 
 
-def release(engine: Engine, jobs: list[Job]) -> None:
-    """Give back leased rows that were not tried (an earlier message to the same person
-    failed): they become due again at once, behind it, without counting an attempt."""
-    with Session(engine) as session, session.begin():
-        for row in session.exec(
-            select(OutboxMessage).where(col(OutboxMessage.id).in_([j.outbox_id for j in jobs]))
-        ):
-            if row.status == OutboxStatus.SENDING:
-                row.status = OutboxStatus.PENDING
-                row.lease_until = None
-                row.attempts -= 1
+def release(engine: Engine, jobs: list[Job], *, now: datetime) -> None:
+    """Give back leased rows that were not tried: due again at once, no attempt counted."""
+    record(engine, Record(released=[(job, None) for job in jobs]), now=now, lease=LEASE)
 
 
 def next_due(engine: Engine, *, platforms: list[str]) -> datetime | None:

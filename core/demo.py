@@ -159,8 +159,7 @@ def load(session: Session, *, now: datetime, seed: int = 2026) -> dict[str, int]
 def officer_claim_codes(session: Session, *, now: datetime) -> list[tuple[str, str, str]]:
     """A one-time claim code for every demo officer who has no messenger yet: (unit, name,
     code). The officer sends `/link CODE` on any messenger to take over the account."""
-    from core.linking import service as codes
-    from core.linking.models import CodePurpose
+    from core import linking
     from core.members.models import Identity, OfficerRole
 
     rows = session.exec(
@@ -174,7 +173,7 @@ def officer_claim_codes(session: Session, *, now: datetime) -> list[tuple[str, s
         (
             unit_name,
             member.full_name or "",
-            codes.issue(session, purpose=CodePurpose.CLAIM, member_id=member.id, now=now),
+            linking.issue(session, purpose=linking.CodePurpose.CLAIM, member_id=member.id, now=now),
         )
         for unit_name, member in rows
         if member.id not in claimed

@@ -29,6 +29,10 @@ class _Call:
         self.answered_at = math.inf
         self.answered = asyncio.Event()
 
+    @property
+    def done(self) -> bool:
+        return self.answered.is_set()
+
 
 class AnswerKeyedWindow:
     """At most `limit` calls in any `period` seconds, as the platform sees them."""
@@ -55,6 +59,7 @@ class AnswerKeyedWindow:
         self._gate = -math.inf  # no call starts before this; only moves forward
         self._next = -math.inf  # the spreading's earliest start for the next call
         self._lock = asyncio.Lock()
+        self._any_answer = asyncio.Event()
         self.waited = 0.0  # total seconds spent waiting, for benchmarks and logs
 
     @contextlib.asynccontextmanager
@@ -64,9 +69,9 @@ class AnswerKeyedWindow:
         async with self._lock:
             while len(self._calls) >= self.limit:
                 oldest = self._calls[0]
-                await oldest.answered.wait()
+                arrived = await self._arrived(oldest)
                 self._calls.popleft()
-                self._gate = max(self._gate, oldest.answered_at + self.period)
+                self._gate = max(self._gate, arrived + self.period)
             wait = max(self._gate, self._next) - self._monotonic()
             if wait > 0:
                 self.waited += wait
@@ -79,3 +84,17 @@ class AnswerKeyedWindow:
         finally:
             call.answered_at = self._monotonic()
             call.answered.set()
+            self._any_answer.set()
+
+    async def _arrived(self, call: _Call) -> float:
+        """An instant by which `call` has reached the platform: its answer, or the first
+        answer to a call started after it. A hung call (answered only by our timeout) thus
+        holds the window for about one round trip, not for the length of the timeout."""
+        while True:
+            if call.done:
+                return call.answered_at
+            later = [c.answered_at for c in self._calls if c is not call and c.done]
+            if later:
+                return min(later)
+            self._any_answer.clear()
+            await self._any_answer.wait()

@@ -12,12 +12,10 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core import delivery
+from core import campaigns, delivery
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastStatus
 from core.broadcasts.rules import DeliveryPolicy
-from core.campaigns import reminders
-from core.campaigns import service as campaigns
 from core.i18n import Catalogs
 from core.ports import Clock
 from core.storage import inbound
@@ -51,6 +49,12 @@ def fan_out(engine: Engine, clock: Clock, policy: DeliveryPolicy) -> int:
     return queued
 
 
+def finish_broadcasts(engine: Engine, clock: Clock) -> int:
+    """Queued broadcasts with nothing left to send become finished, with the time."""
+    with Session(engine) as session, session.begin():
+        return len(broadcasts.finish_done(session, now=clock.now()))
+
+
 def campaign_reminders(
     engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs
 ) -> int:
@@ -58,8 +62,8 @@ def campaign_reminders(
     total = 0
     while True:
         with Session(engine) as session, session.begin():
-            done = reminders.send_due_reminders(session, now=clock.now(), policy=policy, t=t)
-            closed = reminders.close_ended(session, now=clock.now(), policy=policy)
+            done = campaigns.send_due_reminders(session, now=clock.now(), policy=policy, t=t)
+            closed = campaigns.close_ended(session, now=clock.now(), policy=policy)
         total += done
         if not done and not closed:
             return total
@@ -81,6 +85,7 @@ class Ticker:
             "reminders": campaign_reminders(self.engine, self.clock, self.policy, self.catalogs),
             "queued": fan_out(self.engine, self.clock, self.policy),
         }
+        counts["finished"] = finish_broadcasts(self.engine, self.clock)
         due = retry_due(self.engine, self.clock, self.platforms)
         counts["due"] = due
         if (counts["queued"] or counts["reminders"] or due) and self.on_outbox is not None:

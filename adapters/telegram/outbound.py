@@ -74,6 +74,11 @@ class _Step:
     photo: str | None = None
 
 
+# Sends at once (the delivery loop's slots): 30/s at up to a quarter second a round trip,
+# with room for a hung call or two waiting out the Bot's timeout (THIDUA_TELEGRAM_TIMEOUT).
+MAX_IN_FLIGHT = 8
+
+
 class TelegramChannel:
     """Sends with the limits of `RateLimiter` (waiting, not failing).
 
@@ -82,6 +87,7 @@ class TelegramChannel:
     """
 
     platform = PLATFORM
+    max_in_flight = MAX_IN_FLIGHT
 
     def __init__(
         self,

@@ -60,15 +60,17 @@ class MonotonicTimer:
 class _Send:
     """One send in a window: open until its answer came back."""
 
-    __slots__ = ("done_at", "finished")
+    __slots__ = ("any_answer", "done_at", "finished")
 
-    def __init__(self) -> None:
+    def __init__(self, any_answer: asyncio.Event) -> None:
         self.done_at = math.inf
         self.finished = asyncio.Event()
+        self.any_answer = any_answer
 
     def finish(self, at: float) -> None:
         self.done_at = at
         self.finished.set()
+        self.any_answer.set()
 
 
 class Window:
@@ -85,19 +87,33 @@ class Window:
         self.not_before = -math.inf  # a flood's retry_after
         self._sends: deque[_Send] = deque()
         self._gate = -math.inf  # only ever moves forward
+        self._any_answer = asyncio.Event()
 
     async def gate(self) -> float:
         """The earliest instant the next send may start; waits while the send `limit`
-        places before it is still unanswered."""
+        places before it is unanswered and so is every send started after it."""
         while len(self._sends) >= self.limit:
             oldest = self._sends[0]
-            await oldest.finished.wait()
+            arrived = await self._arrived(oldest)
             self._sends.popleft()
-            self._gate = max(self._gate, oldest.done_at + self.period)
+            self._gate = max(self._gate, arrived + self.period)
         return max(self._gate, self.not_before)
 
+    async def _arrived(self, send: _Send) -> float:
+        """An instant by which `send` has reached the platform: its answer, or the first
+        answer to a send started after it. A hung call (answered only by our timeout) thus
+        holds the window for about one round trip, not for the length of the timeout."""
+        while True:
+            if send.finished.is_set():
+                return send.done_at
+            later = [s.done_at for s in self._sends if s is not send and s.finished.is_set()]
+            if later:
+                return min(later)
+            self._any_answer.clear()
+            await self._any_answer.wait()
+
     def start(self) -> _Send:
-        send = _Send()
+        send = _Send(self._any_answer)
         self._sends.append(send)
         return send
 

@@ -49,7 +49,10 @@ CONFIG_CODES = {-204, -205, -209, -212, -221, -224, -240, -242}
 # OA API calls at once, and the HTTP connections kept for them. httpcore walks every pooled
 # connection on each request, so a bigger pool costs CPU, and a pool smaller than the calls in
 # flight opens and closes a connection per call.
-MAX_IN_FLIGHT = 4
+MAX_IN_FLIGHT = 8
+# Seconds before a call with no answer is given up (a TRANSIENT failure, retried): Zalo
+# answers in well under a second, so a hung call holds its slot no longer than this.
+CALL_TIMEOUT = 3.0
 
 
 class Route(Enum):
@@ -141,6 +144,7 @@ def _excerpt(text: str, limit: int) -> str:
 
 class ZaloChannel:
     platform = TRAITS.platform
+    max_in_flight = MAX_IN_FLIGHT  # the delivery loop's slots for this platform
 
     def __init__(
         self,
@@ -236,11 +240,17 @@ class ZaloChannel:
         """POST one message; returns its id. A refused token is refreshed once, then the
         message is sent again."""
         for attempt in range(2):
-            credential = await self.tokens.current()
+            await self.tokens.current()  # waits while a refresh runs
             async with self._in_flight, self.limiter.slot():
+                # Read again at the last moment: a refresh may have started while this call
+                # waited for its turn, and the dead token goes only with calls already out.
+                credential = await self.tokens.current()
                 try:
                     response = await self.api.post(
-                        path, json=body, headers={"access_token": credential.access_token or ""}
+                        path,
+                        json=body,
+                        headers={"access_token": credential.access_token or ""},
+                        timeout=CALL_TIMEOUT,
                     )
                 except httpx.HTTPError as exc:
                     raise DeliveryError(

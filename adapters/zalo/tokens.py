@@ -57,12 +57,17 @@ class ZaloTokens:
         self.health = health
         self.clock = clock
         self._lock = asyncio.Lock()
+        self._settled = asyncio.Event()  # clear while a refresh runs: new calls wait for it
+        self._settled.set()
         self._current: Credential | None = None
         self.refreshes = 0  # token endpoint calls made by this process
 
     async def current(self) -> Credential:
         """The pair to use now: loaded (or seeded from the settings), refreshed first when
-        the access token expires within `refresh_ahead`."""
+        the access token expires within `refresh_ahead`. While a refresh runs (a call found
+        the token expired), this waits for it: only the calls already in flight use the
+        dead token."""
+        await self._settled.wait()
         credential = self._current or await self._load()
         if self._expiring(credential):
             credential = await self.refresh(credential.version)
@@ -98,6 +103,14 @@ class ZaloTokens:
         Raises DeliveryError: AUTH when the refresh token was refused (the channel is flagged
         and the officers told), TRANSIENT or RATE_LIMITED when the endpoint could not answer.
         """
+        self._settled.clear()
+        try:
+            return await self._refresh(stale_version)
+        finally:
+            if not self._lock.locked():
+                self._settled.set()
+
+    async def _refresh(self, stale_version: int) -> Credential:
         async with self._lock:
             if self._current is not None and self._current.version > stale_version:
                 return self._current  # refreshed meanwhile by this process

@@ -9,11 +9,11 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bots.settings import load_settings
+from core import linking
 from core.campaigns import service as campaigns
 from core.clock import utcnow
 from core.errors import DomainError
-from core.linking import service as codes
-from core.linking.models import CodePurpose
+from core.linking import CodePurpose
 from core.members import service as members
 from core.members.models import Member, OfficerRole
 from core.storage.engine import make_engine
@@ -49,7 +49,7 @@ def _in_transaction(work: Callable[[Session], str]) -> int:
 def _invite(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
         unit = members.find_unit(session, ref=args.unit)
-        code = codes.issue(
+        code = linking.issue(
             session,
             purpose=CodePurpose.OFFICER,
             unit_id=unit.id,
@@ -83,7 +83,7 @@ def _grant(args: argparse.Namespace) -> int:
 def _claim(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
         member = find_member(session, args.member)
-        code = codes.issue(session, purpose=CodePurpose.CLAIM, member_id=member.id, now=utcnow())
+        code = linking.issue(session, purpose=CodePurpose.CLAIM, member_id=member.id, now=utcnow())
         return (
             f"Claim code for {member.full_name} (#{member.id}): {code}\n"
             f"They send it on their messenger: /link {code}"

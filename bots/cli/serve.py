@@ -1,33 +1,63 @@
+"""`thidua serve`: the web app and webhooks in this process; processing, delivery and the
+scheduler in a `thidua worker` child that it supervises (bots/supervisor.py)."""
+
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
+from types import FrameType
 
 import uvicorn
 
 from bots.app import create_app
+from bots.bootstrap import build_runtime
 from bots.gc_tuning import tune_for_latency
 from bots.settings import load_settings
+from bots.supervisor import Backoff, ChildSpec, Supervisor, supervise
+
+WORKER = ChildSpec("worker", ("worker", "--with-scheduler"))
+
+
+class _Stopped(Exception):
+    """SIGTERM, which uvicorn raises again once it has shut down gracefully."""
+
+
+def _stopped(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stopped
 
 
 def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(settings, background=not args.web_only)
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, background=False)
+    if not args.web_only:
+        backoff = Backoff(first=settings.worker_restart_seconds)
+        supervise(app, Supervisor(runtime, [WORKER], backoff=backoff))
     tune_for_latency()
     print(f"thidua is running. Web chat: http://{host}:{port}/chat  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+    signal.signal(signal.SIGTERM, _stopped)
+    # uvicorn shuts down gracefully (the children too), then raises again the signal it caught
+    with contextlib.suppress(KeyboardInterrupt, _Stopped):
+        uvicorn.run(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+    print("thidua stopped.", flush=True)
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("serve", help="run the web app, webhooks and workers")
+    parser = sub.add_parser(
+        "serve",
+        help="run the web app and webhooks, with processing, delivery and the scheduler in a "
+        "child process",
+    )
     parser.add_argument("--host", default=None)
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument(
         "--web-only",
         action="store_true",
-        help="only the web app and webhooks; processing, delivery and the scheduler are left "
-        "to `thidua worker --with-scheduler` (a busy webhook answers faster this way)",
+        help="only the web app and webhooks, without the child: processing, delivery and the "
+        "scheduler are left to `thidua worker --with-scheduler` (run elsewhere or several times)",
     )
     parser.set_defaults(run=_serve)

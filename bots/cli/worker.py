@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 
+from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import load_settings
+from bots.supervisor import NOTIFY_FD_OPTION, link_to_parent
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
@@ -18,7 +21,10 @@ log = logging.getLogger(__name__)
 
 
 async def run_worker(
-    with_scheduler: bool, platforms: list[str] | None = None, processing: bool = True
+    with_scheduler: bool,
+    platforms: list[str] | None = None,
+    processing: bool = True,
+    notify_fd: int | None = None,
 ) -> int:
     settings = load_settings()
     runtime = build_runtime(settings)
@@ -34,6 +40,10 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    link = None
+    if notify_fd is not None:  # `thidua serve`'s child (bots/supervisor.py)
+        link = link_to_parent(notify_fd, runtime, stop, loop)
+        os.nice(settings.worker_niceness)
     workers = per_platform(runtime, platforms)
     scheduler = None
     if with_scheduler:
@@ -43,6 +53,7 @@ async def run_worker(
             settings.timezone,
             ticker=make_ticker(runtime, loop),
             interval_seconds=settings.scheduler_interval_seconds,
+            review_reminder_days=settings.initiative_review_reminder_days,
         )
         scheduler.start()
     delivering = ", ".join(
@@ -56,6 +67,7 @@ async def run_worker(
     loops = [w.run_forever(stop) for w in workers]
     if processing:
         loops.append(process_forever(runtime, stop))
+        loops.append(store_attachments_forever(runtime, stop))
     try:
         await asyncio.gather(*loops)
     finally:
@@ -63,6 +75,8 @@ async def run_worker(
             scheduler.shutdown(wait=False)
         await runtime.aclose()
         runtime.dispose()
+        if link is not None:
+            link.close()
     recovered = sum(w.recovered for w in workers)
     print(f"worker stopped; rows recovered from expired leases: {recovered}", flush=True)
     return 0
@@ -70,7 +84,12 @@ async def run_worker(
 
 def _worker(args: argparse.Namespace) -> int:
     platforms = args.platforms.split(",") if args.platforms else None
-    return asyncio.run(run_worker(args.with_scheduler, platforms, not args.no_processing))
+    if args.notify_fd is not None:  # a child of `thidua serve`: its lines say so
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(logging.Formatter("%(levelname)s [worker] %(name)s: %(message)s"))
+    return asyncio.run(
+        run_worker(args.with_scheduler, platforms, not args.no_processing, args.notify_fd)
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -89,5 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="leave stored updates to another process (on SQLite exactly one process should "
         "process them)",
+    )
+    parser.add_argument(  # given by `thidua serve` to its child (bots/supervisor.py)
+        NOTIFY_FD_OPTION, type=int, default=None, dest="notify_fd", help=argparse.SUPPRESS
     )
     parser.set_defaults(run=_worker)

@@ -22,6 +22,7 @@ class BroadcastStatus(StrEnum):
     SCHEDULED = "scheduled"  # waits for scheduled_at
     QUEUING = "queuing"  # being fanned out to the outbox in batches (fanout_cursor)
     QUEUED = "queued"  # every recipient has its outbox row or its skip reason
+    FINISHED = "finished"  # queued, and nothing is left to send (finished_at)
     CANCELLED = "cancelled"
 
 
@@ -60,6 +61,7 @@ class Broadcast(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     queued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class BroadcastRecipient(SQLModel, table=True):

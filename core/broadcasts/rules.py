@@ -30,7 +30,7 @@ class DeliveryPolicy:
     quiet_end: time = time(7, 0)
     timezone: str = "Asia/Ho_Chi_Minh"
     reminder_days: int = 3
-    lease_seconds: int = 120
+    lease_seconds: int = 3
     fanout_batch: int = 1000
     inline_fanout: int = 2000  # audiences up to this size are queued in the confirming transaction
 

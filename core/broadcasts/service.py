@@ -264,6 +264,40 @@ def fanout(
     return done
 
 
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.LEASED, OutboxStatus.SENDING)
+
+
+def finish_done(session: Session, *, now: datetime) -> list[int]:
+    """Mark FINISHED, with the time, every queued broadcast with nothing left to send: each
+    recipient's row is sent, failed, or waiting for the person's next message (held), or the
+    recipient was skipped. Returns the ids finished.
+
+    One probe per queued broadcast: the unsent rows are few once it is done (ix_outbox_due
+    starts with the status), and the first unsent row of a broadcast still sending is found
+    at once."""
+    finished: list[int] = []
+    queued = session.exec(
+        select(Broadcast)
+        .where(Broadcast.status == BroadcastStatus.QUEUED)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for broadcast in queued:
+        left = session.exec(
+            select(OutboxMessage.id)
+            .where(
+                col(OutboxMessage.status).in_(UNSENT),
+                col(OutboxMessage.dedupe_key).startswith(f"bc:{broadcast.id}:"),
+            )
+            .limit(1)
+        ).first()
+        if left is None:
+            broadcast.status = BroadcastStatus.FINISHED
+            broadcast.finished_at = now
+            finished.append(broadcast.id)  # type: ignore[arg-type]
+    session.flush()
+    return finished
+
+
 def claim_work(session: Session, *, now: datetime) -> Broadcast | None:
     """A broadcast with work to do (queuing, or scheduled and due), locked for this
     transaction: another instance skips it (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
@@ -288,7 +322,7 @@ CATEGORIES = (QUEUED, SENT, WAITING, FAILED, SKIPPED)
 def _category(skip: str | None, status: str | None) -> str:
     if skip is not None:
         return SKIPPED
-    if status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+    if status in (OutboxStatus.PENDING, OutboxStatus.LEASED, OutboxStatus.SENDING):
         return QUEUED
     if status == OutboxStatus.SENT:
         return SENT
@@ -309,14 +343,20 @@ class Report:
     by_platform: dict[str, dict[str, int]] = field(default_factory=dict)
     by_unit: dict[int, dict[str, int]] = field(default_factory=dict)
     unit_names: dict[int, str] = field(default_factory=dict)
+    # Sends that may have reached a person twice: a worker lost its lease (killed, or stalled
+    # past it) while the send was in flight, and the row was sent again.
+    possible_duplicates: int = 0
+    finished_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "broadcast_id": self.broadcast_id,
             "status": self.status,
             "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "audience": self.audience,
             "totals": self.totals,
+            "possible_duplicates": self.possible_duplicates,
             "failed_why": self.failed_why,
             "skipped_why": self.skipped_why,
             "by_platform": self.by_platform,
@@ -336,6 +376,7 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
             OutboxMessage.status,
             OutboxMessage.error_kind,
             func.count(),
+            func.coalesce(func.sum(OutboxMessage.possible_duplicates), 0),
         )
         .select_from(BroadcastRecipient)
         .outerjoin(OutboxMessage, col(OutboxMessage.dedupe_key) == BroadcastRecipient.dedupe_key)
@@ -349,8 +390,10 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
         )
     ).all()
     result = Report(broadcast.id, str(broadcast.status), broadcast.scheduled_at)  # type: ignore[arg-type]
-    for platform, unit_id, skip, status, error_kind, n in rows:
+    result.finished_at = broadcast.finished_at
+    for platform, unit_id, skip, status, error_kind, n, duplicates in rows:
         category = _category(skip, status)
+        result.possible_duplicates += int(duplicates)
         result.audience += n
         result.totals[category] += n
         if category == SKIPPED:

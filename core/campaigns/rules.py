@@ -35,6 +35,18 @@ def parse_date(text: str, *, today: date) -> date | None:
         return None
 
 
+def parse_period(text: str, *, today: date) -> tuple[date, date] | None:
+    """Two dates typed as a period: "01/12/2026 - 31/12/2026", "1/12 – 31/12", "1/12 đến 31/12"."""
+    unified = text.replace("–", " - ").replace(" đến ", " - ")
+    pieces = [p for p in unified.split(" - ") if p.strip()]
+    if len(pieces) != 2:
+        return None
+    starts, ends = (parse_date(p, today=today) for p in pieces)
+    if starts is None or ends is None:
+        return None
+    return starts, ends
+
+
 def groups_text(groups: Iterable[str]) -> str:
     chosen = set(groups)
     return ",".join(g.value for g in WorkerGroup if g.value in chosen)

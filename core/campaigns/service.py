@@ -17,7 +17,9 @@ from core.broadcasts.rules import DeliveryPolicy
 from core.campaigns.models import Campaign, CampaignStatus, OfficerToken
 from core.campaigns.rules import campaign_problem, groups_of, groups_text, launch_problem
 from core.campaigns.scope import Actor
+from core.campaigns.texts import default_announcement
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from core.i18n import Translator
 from core.members.models import Member, UnionUnit
 
 log = logging.getLogger(__name__)
@@ -259,6 +261,121 @@ def broadcast_in_scope(session: Session, *, actor: Actor, broadcast_id: int) -> 
         )
         raise
     return broadcast
+
+
+# --- what the chat needs: units to choose, announcements to preview, send and report --------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who an announcement goes to: a campaign's audience, or a unit (and its subtree)."""
+
+    campaign_id: int | None = None
+    unit_id: int | None = None
+    subtree: bool = True
+
+
+def unit_name(session: Session, unit_id: int) -> str:
+    unit = session.get(UnionUnit, unit_id)
+    return unit.name if unit is not None else ""
+
+
+def launching_units(session: Session, *, actor: Actor, limit: int = 20) -> list[UnionUnit]:
+    """The units an officer may launch a campaign for, to choose from: each root of their scope
+    and the units directly below it."""
+    units: list[UnionUnit] = []
+    for root in actor.units(session):
+        units.append(root)
+        units += session.exec(
+            select(UnionUnit).where(UnionUnit.parent_id == root.id).order_by(col(UnionUnit.id))
+        )
+    return units[:limit]
+
+
+def latest_broadcast_of(session: Session, *, actor: Actor, campaign_id: int) -> Broadcast | None:
+    campaign = get(session, actor=actor, campaign_id=campaign_id)
+    return session.exec(
+        select(Broadcast)
+        .where(Broadcast.campaign_id == campaign.id)
+        .order_by(col(Broadcast.id).desc())
+    ).first()
+
+
+def _target_audience(
+    session: Session, actor: Actor, target: Target
+) -> tuple[broadcasts.Audience, Campaign | None]:
+    if target.campaign_id is not None:
+        campaign = get(session, actor=actor, campaign_id=target.campaign_id)
+        return audience(session, campaign), campaign
+    unit = actor.require_unit(session, target.unit_id or 0)
+    return broadcasts.Audience(unit, target.subtree, ()), None
+
+
+def default_text(session: Session, *, actor: Actor, campaign_id: int, t: Translator) -> str:
+    """The launch announcement written from the campaign itself."""
+    campaign = get(session, actor=actor, campaign_id=campaign_id)
+    return default_announcement(t, unit_name(session, campaign.unit_id), campaign)
+
+
+def announcement_plan(
+    session: Session,
+    *,
+    actor: Actor,
+    target: Target,
+    text: str,
+    typed_length: int,
+    launch: bool,
+    policy: DeliveryPolicy,
+    now: datetime,
+) -> broadcasts.Plan:
+    """Who an announcement would reach and when, or the DomainError that stops it: a bad text,
+    a campaign launched or closed already, an empty audience."""
+    issue = broadcasts.announcement_problem_of(text, typed_length)
+    if issue:
+        raise InvalidInput(issue)
+    target_audience, campaign = _target_audience(session, actor, target)
+    if launch and campaign is not None:
+        issue = launch_problem(campaign.status)
+        if issue:
+            raise DomainError(issue)
+    found = broadcasts.plan(session, audience=target_audience, policy=policy, now=now)
+    if found.total == 0:
+        raise DomainError("audience_empty")
+    return found
+
+
+def send_announcement(
+    session: Session,
+    *,
+    actor: Actor,
+    target: Target,
+    text: str,
+    sender: int,
+    nonce: str,
+    now: datetime,
+    policy: DeliveryPolicy,
+    scheduled_at: datetime | None = None,
+) -> tuple[Broadcast, bool]:
+    """An announcement (not a launch) to a campaign's audience or a unit. The key names the
+    identity that confirmed and the preview's nonce: a second confirmation creates nothing."""
+    target_audience, campaign = _target_audience(session, actor, target)
+    return broadcasts.create(
+        session,
+        key=f"msg:{sender}:{nonce}",
+        kind=BroadcastKind.MESSAGE,
+        audience=target_audience,
+        text=text,
+        now=now,
+        policy=policy,
+        campaign_id=campaign.id if campaign else None,
+        created_by=actor.member_id,
+        scheduled_at=scheduled_at,
+    )
+
+
+def delivery_report(session: Session, *, actor: Actor, broadcast_id: int) -> broadcasts.Report:
+    broadcast = broadcast_in_scope(session, actor=actor, broadcast_id=broadcast_id)
+    return broadcasts.report(session, broadcast=broadcast)
 
 
 # --- officer API tokens -----------------------------------------------------------------

@@ -9,17 +9,7 @@ from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.dispatch import Context
 from core.i18n import Translator
-from core.members.labels import worker_group
-from core.members.models import UnionUnit
-
-
-def platform_name(ctx: Context, platform: str) -> str:
-    names = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}
-    if platform in names:
-        return names[platform]
-    if platform == "webchat":
-        return ctx.t.gettext("Web chat (browser)")
-    return platform.capitalize()
+from core.members.labels import platform_name, worker_group
 
 
 def problem(ctx: Context, code: str) -> str:
@@ -47,17 +37,6 @@ def problem(ctx: Context, code: str) -> str:
         "title_too_long": _("The title is too long (200 characters at most)."),
         "text_too_long": _("That text is too long (2,000 characters at most)."),
         "ends_before_start": _("The end date is before the start date."),
-        "code_unknown": _("This code is not valid. Please check it and send it again."),
-        "code_used": _("This code has already been used. Please ask for a new one."),
-        "code_expired": _("This code has expired. Please ask for a new one."),
-        "code_too_many_tries": _(
-            "Too many wrong codes from this chat. Please wait an hour and try again."
-        ),
-        "already_linked": _("This messenger is already linked to your profile."),
-        "identity_taken": _(
-            "This messenger already belongs to another member. Send /forget here first if you "
-            "want to link it to another profile."
-        ),
     }
     return texts.get(code, _("This cannot be done."))
 
@@ -80,10 +59,8 @@ def groups_label(ctx: Context, groups: str) -> str:
     return ", ".join(worker_group(ctx.t, g) for g in chosen)
 
 
-def campaign_card(ctx: Context, campaign: Campaign, *, officer: bool) -> str:
+def campaign_card(ctx: Context, campaign: Campaign, *, unit_name: str, officer: bool) -> str:
     _ = ctx.t.gettext
-    unit = ctx.session.get(UnionUnit, campaign.unit_id)
-    unit_name = unit.name if unit else ""
     lines = [
         f"📣 {campaign.title}",
         _("Launched by: {unit}", unit=unit_name),
@@ -145,7 +122,7 @@ def plan_text(ctx: Context, plan: Plan, text: str) -> str:
             parts.append(_("{n} only by template", n=n(row[Reach.TEMPLATE])))
         if row.get(Reach.NEXT_MESSAGE):
             parts.append(_("{n} at their next message", n=n(row[Reach.NEXT_MESSAGE])))
-        lines.append(f"• {platform_name(ctx, platform)}: " + ", ".join(parts))
+        lines.append(f"• {platform_name(ctx.t, platform)}: " + ", ".join(parts))
     skipped = counts.skipped
     if skipped:
         lines.append(
@@ -172,7 +149,7 @@ def plan_text(ctx: Context, plan: Plan, text: str) -> str:
         lines.append(
             _(
                 "On {platform} the text is sent as {n} messages.",
-                platform=platform_name(ctx, platform),
+                platform=platform_name(ctx.t, platform),
                 n=parts_count,
             )
         )
@@ -213,9 +190,19 @@ def report_text(ctx: Context, report: Report) -> str:
     lines = [_("Delivery report of announcement #{id}", id=report.broadcast_id)]
     if report.status == "scheduled" and report.scheduled_at:
         lines.append(_("Scheduled for {time}.", time=ctx.t.datetime(report.scheduled_at)))
+    if report.finished_at is not None:
+        lines.append(_("Finished at {time}.", time=ctx.t.datetime(report.finished_at)))
     lines.append(_("Audience: {n}", n=n(report.audience)))
     lines.append(_counts(ctx, report.totals))
     lines.append(_("(waiting: outside the messaging window, sent at their next message)"))
+    if report.possible_duplicates:
+        lines.append(
+            _(
+                "Possibly received twice: {n} (a delivery process stopped while sending them, "
+                "and they were sent again)",
+                n=n(report.possible_duplicates),
+            )
+        )
     if report.failed_why:
         why = ", ".join(f"{_why(ctx, k)}: {n(v)}" for k, v in sorted(report.failed_why.items()))
         lines.append(_("Failed: {why}", why=why))
@@ -226,7 +213,7 @@ def report_text(ctx: Context, report: Report) -> str:
         lines.append("")
         lines.append(_("By messenger:"))
         for platform, row in sorted(report.by_platform.items()):
-            name = platform_name(ctx, platform) if platform != "none" else _("no messenger")
+            name = platform_name(ctx.t, platform) if platform != "none" else _("no messenger")
             lines.append(f"• {name}: {_counts(ctx, row)}")
     if report.by_unit:
         lines.append("")

@@ -24,6 +24,7 @@ UNIT_KIND_LABELS: dict[str, str] = {
 }
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+PLATFORM_NAMES = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}
 
 
 def worker_group(t: Translator, value: str | None) -> str:
@@ -34,3 +35,12 @@ def yes_no(t: Translator, value: bool | None) -> str:
     if value is None:
         return t.gettext("not given")
     return t.gettext("yes") if value else t.gettext("no")
+
+
+def platform_name(t: Translator, platform: str) -> str:
+    """A messenger's name as people know it (Facebook's is Messenger)."""
+    if platform in PLATFORM_NAMES:
+        return PLATFORM_NAMES[platform]
+    if platform == "webchat":
+        return t.gettext("Web chat (browser)")
+    return platform.capitalize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -16,13 +17,15 @@ from core.storage.models import ButtonPayload, WebchatMessage
 
 class DbMailbox:
     """Messages delivered to web chat sessions. A browser long-polls `wait`; within one
-    process only that session's waiters are woken, at once; across processes a waiter re-reads
-    every `recheck` seconds."""
+    process only that session's waiters are woken, at once; another process that delivers
+    announces the session to `listeners` and the waiting process calls `wake` (`thidua
+    serve`'s child, bots/supervisor.py); otherwise a waiter re-reads every `recheck` seconds."""
 
     def __init__(self, engine: Engine, recheck: float = 1.0) -> None:
         self.engine = engine
         self.recheck = recheck
         self._waiters: dict[str, set[asyncio.Event]] = {}
+        self.listeners: list[Callable[[str], None]] = []  # told each session that got a message
 
     def _put(self, session_id: str, message: OutgoingMessage) -> int:
         with Session(self.engine) as session, session.begin():
@@ -33,9 +36,15 @@ class DbMailbox:
 
     async def put(self, session_id: str, message: OutgoingMessage) -> int:
         new_id = await asyncio.to_thread(self._put, session_id, message)
+        self.wake(session_id)
+        for listener in self.listeners:
+            listener(session_id)
+        return new_id
+
+    def wake(self, session_id: str) -> None:
+        """Long polls of this session read again now (call from the event loop's thread)."""
         for event in self._waiters.get(session_id, ()):
             event.set()
-        return new_id
 
     def _read(self, session_id: str, after_id: int) -> list[tuple[int, OutgoingMessage]]:
         with Session(self.engine) as session:

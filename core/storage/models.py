@@ -49,7 +49,8 @@ class InboundUpdate(SQLModel, table=True):
 
 class OutboxStatus:
     PENDING = "pending"  # due at next_attempt_at
-    SENDING = "sending"  # leased by a worker until lease_until
+    LEASED = "leased"  # claimed by a worker until lease_until, not handed to the platform yet
+    SENDING = "sending"  # handed to the platform: the send may have happened (lease_until)
     SENT = "sent"
     HELD = "held"  # outside the messaging window: waits for the person's next message
     FAILED = "failed"  # final: see last_error
@@ -81,6 +82,11 @@ class OutboxMessage(SQLModel, table=True):
     external_ids: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Claimed again after a worker lost its lease while this row's send was in flight: the
+    # person may have received it that many extra times (shown in the delivery report).
+    possible_duplicates: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0", "nullable": False}
+    )
 
 
 class ConversationState(SQLModel, table=True):

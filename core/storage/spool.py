@@ -6,7 +6,13 @@ each update it handles, so a webhook storing into the same file waits behind it:
 backlog, acknowledgements took seconds. The spool is a second file that only the webhooks
 append to; processing moves its rows into `inbound_update` (where the unique key drops
 redeliveries) and deletes them from the spool afterwards. A crash between the two moves the
-same rows again, which the unique key makes harmless. PostgreSQL has row locks and needs none.
+same rows again, which the unique key makes harmless.
+
+PostgreSQL has row locks, but each insert is a round trip to a server that shares the
+machine's cores: the webhook acknowledged at about a third of a bare FastAPI app's rate. With
+`THIDUA_INBOUND_SPOOL` set, each instance appends to a local file of its own and its
+processing moves the updates into the shared database, where the unique key drops an update
+that two instances (or two moves) bring.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class InboundSpool:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")

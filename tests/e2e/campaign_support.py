@@ -11,7 +11,19 @@ from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
 from core import demo
-from core.members.models import Member, OfficerRole, UnionUnit
+from core.campaigns.buttons import (
+    CardAction,
+    GroupsDone,
+    OnCampaign,
+    PickSubtree,
+    PickUnit,
+    SaveDraft,
+    SkipCriteria,
+    ToggleGroup,
+)
+from core.chat.buttons import kind_for
+from core.members.buttons import Menu, MenuItem
+from core.members.models import Member, OfficerRole, UnionUnit, WorkerGroup
 from tests.webchat import ChatUser
 
 PROVINCE, ZONE, STATE_AGENCY, MINH_PHAT, HUNG_THINH = 1, 2, 3, 4, 5
@@ -40,7 +52,7 @@ async def officer(
 ) -> ChatUser:
     user = await ChatUser(client, runtime).open()
     linked = await user.say(f"/link {data.claim[unit]}")
-    assert "menu:campaigns" in user.payloads(linked), user.texts(linked)
+    assert Menu(MenuItem.CAMPAIGNS).pack() in user.payloads(linked), user.texts(linked)
     if english:
         await user.say("/language")
         await user.tap("lang:en")
@@ -84,17 +96,18 @@ async def create_campaign(
     await user.say("/newcampaign")
     await user.say(title)
     await user.say("Mỗi tổ sản xuất đăng ký chỉ tiêu năng suất và báo cáo hằng tuần.")
-    await user.tap("campaigns:skip")
-    await user.tap(f"campaigns:unit:{unit}")
-    await user.tap(f"campaigns:sub:{1 if subtree else 0}")
+    await user.tap(SkipCriteria().pack())
+    await user.tap(PickUnit(unit).pack())
+    await user.tap(PickSubtree(subtree).pack())
     for group in groups:
-        await user.tap(f"campaigns:grp:{group}")
-    await user.tap("campaigns:grp:done")
+        await user.tap(ToggleGroup(WorkerGroup(group)).pack())
+    await user.tap(GroupsDone().pack())
     await user.say(dates)
-    saved = await user.tap("campaigns:save")
-    launch = [p for p in user.payloads(saved) if p.startswith("campaigns:launch:")]
+    saved = await user.tap(SaveDraft().pack())
+    cards = [OnCampaign.unpack(p) for p in user.payloads(saved) if kind_for(p) is OnCampaign]
+    launch = [c.campaign for c in cards if c.action == CardAction.LAUNCH]
     assert launch, user.texts(saved)
-    return int(launch[0].rsplit(":", 1)[1])
+    return launch[0]
 
 
 def bulk_members(

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bots.bootstrap import Runtime
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
+from core.campaigns.buttons import AnnounceTo, ConfirmSend
 from core.linking import service as linking
 from core.linking.models import CodePurpose
 from core.members.models import Consent, ConsentPurpose, Identity, Member, UnionUnit
@@ -138,10 +139,10 @@ async def test_quiet_hours_hold_announcements_until_morning(
     lan = await member(client, runtime, name="Nguyễn Thị Lan")
     boss = await officer(client, runtime, data, ZONE)
     await boss.say("/broadcast")
-    await boss.tap(f"campaigns:bu:{ZONE}")
+    await boss.tap(AnnounceTo(ZONE).pack())
     preview = await boss.say("Sáng mai họp tổ lúc 7 giờ 30.")
     assert "It is quiet hours now: sending starts at 11/26/26, 7:00" in boss.texts(preview)
-    done = await boss.tap("campaigns:go")
+    done = await boss.tap(ConfirmSend().pack())
     assert "on its way" in boss.texts(done)  # replies are not held by quiet hours
     assert await lan.replies() == []
     clock.current = datetime(2026, 11, 25, 23, 59, tzinfo=UTC)  # 06:59

@@ -21,6 +21,7 @@ from bots.platforms import Facebook, Telegram, Zalo
 from bots.settings import load_settings
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
+from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.storage.models import OutboxMessage, OutboxStatus
 from tests.e2e.campaign_support import (
     HUNG_THINH,
@@ -147,7 +148,7 @@ async def test_launch_to_a_thousand_members_on_three_platforms(world: dict[str, 
     boss = await officer(world["client"], runtime, data, ZONE)
     campaign_id = await create_campaign(boss)
     await boss.say(f"/launch {campaign_id}")
-    preview = boss.texts(await boss.tap("campaigns:deftext"))
+    preview = boss.texts(await boss.tap(CampaignText().pack()))
 
     # what the planner promises (the 17 demo workers have no messenger yet)
     assert "Who will receive it (1,017 members):" in preview
@@ -175,7 +176,7 @@ async def test_launch_to_a_thousand_members_on_three_platforms(world: dict[str, 
     assert finish_line
 
     started = clock.now()
-    await boss.tap("campaigns:go")
+    await boss.tap(ConfirmSend().pack())
     await runtime.drain()
 
     # what happened at the platforms

@@ -8,7 +8,22 @@ from sqlmodel import Session, func, select
 
 from bots.bootstrap import Runtime
 from core.broadcasts.models import Broadcast, BroadcastRecipient
+from core.campaigns.buttons import (
+    CampaignText,
+    Cancel,
+    CardAction,
+    ConfirmSend,
+    EditField,
+    Field,
+    NewCampaign,
+    OnCampaign,
+    PickUnit,
+    SendLater,
+    SkipCriteria,
+    ViewCampaign,
+)
 from core.campaigns.models import Campaign, CampaignStatus
+from core.members.buttons import Menu, MenuItem
 from core.storage.models import OutboxMessage, WebchatMessage
 from tests.e2e.campaign_support import (
     HUNG_THINH,
@@ -39,9 +54,9 @@ async def test_officer_launches_a_campaign_and_members_hear_it(
     boss = await officer(client, runtime, data, ZONE)
     campaign_id = await create_campaign(boss)
 
-    asked = await boss.tap(f"campaigns:launch:{campaign_id}")
-    assert "campaigns:deftext" in boss.payloads(asked)
-    preview = await boss.tap("campaigns:deftext")
+    asked = await boss.tap(OnCampaign(CardAction.LAUNCH, campaign_id).pack())
+    assert CampaignText().pack() in boss.payloads(asked)
+    preview = await boss.tap(CampaignText().pack())
     text = boss.texts(preview)
     assert "launches the emulation campaign “Tháng thi đua năng suất”" in text
     # 2 web chat members now; the demo workers of the two companies have no messenger yet
@@ -52,9 +67,9 @@ async def test_officer_launches_a_campaign_and_members_hear_it(
     )
     assert "Estimated finish:" in text
 
-    sent = await boss.tap("campaigns:go")
+    sent = await boss.tap(ConfirmSend().pack())
     assert "on its way to 19 members" in boss.texts(sent)
-    again = await boss.say("Confirm and send", payload="campaigns:go")
+    again = await boss.say("Confirm and send", payload=ConfirmSend().pack())
     assert "already confirmed" in boss.texts(again)
 
     heard_lan = await lan.replies()
@@ -66,9 +81,9 @@ async def test_officer_launches_a_campaign_and_members_hear_it(
     assert count(runtime, BroadcastRecipient) == 19
     assert count(runtime, OutboxMessage, OutboxMessage.dedupe_key.startswith("bc:")) == 2  # type: ignore[union-attr]
 
-    menu = await lan.say("Phong trào thi đua", payload="menu:campaigns")
-    assert f"campaigns:v:{campaign_id}" in lan.payloads(menu)
-    card = await lan.tap(f"campaigns:v:{campaign_id}")
+    menu = await lan.say("Phong trào thi đua", payload=Menu(MenuItem.CAMPAIGNS).pack())
+    assert ViewCampaign(campaign_id).pack() in lan.payloads(menu)
+    card = await lan.tap(ViewCampaign(campaign_id).pack())
     assert "Mỗi tổ sản xuất" in lan.texts(card)
 
     report = await boss.say("/report")
@@ -85,7 +100,7 @@ async def test_a_worker_cannot_launch(client: httpx.AsyncClient, runtime: Runtim
     assert "Only union officers can launch campaigns." in lan.texts(answer)
     answer = await lan.say("/newcampaign")
     assert "Only union officers can do this." in lan.texts(answer)
-    answer = await lan.say("New campaign", payload="campaigns:new")
+    answer = await lan.say("New campaign", payload=NewCampaign().pack())
     assert "Only union officers can do this." in lan.texts(answer)
 
 
@@ -100,27 +115,30 @@ async def test_officers_stay_inside_their_subtree(client: httpx.AsyncClient, run
     await minh_phat.say("/newcampaign")
     await minh_phat.say("Sáng kiến tiết kiệm")
     await minh_phat.say("Mô tả")
-    await minh_phat.tap("campaigns:skip")
-    crossed = await minh_phat.say(str(HUNG_THINH))
+    await minh_phat.tap(SkipCriteria().pack())
+    offered = minh_phat.payloads(minh_phat.last)
+    assert PickUnit(HUNG_THINH).pack() not in offered  # only the officer's own units are offered
+    again = await minh_phat.say(str(HUNG_THINH))  # a number that names no offered unit
+    assert "Please answer with one of the options below" in minh_phat.texts(again)
+    assert minh_phat.payloads(again) == offered
+    crossed = await minh_phat.say("x", payload=PickUnit(ZONE).pack())
     assert "outside the units you are an officer of" in minh_phat.texts(crossed)
-    crossed = await minh_phat.say("x", payload=f"campaigns:unit:{ZONE}")
-    assert "outside the units you are an officer of" in minh_phat.texts(crossed)
-    await minh_phat.tap("campaigns:cancel")
+    await minh_phat.tap(Cancel().pack())
 
     for attempt in (f"/launch {campaign_id}", f"/close {campaign_id}"):
         answer = await minh_phat.say(attempt)
         assert "outside the units you are an officer of" in minh_phat.texts(answer)
     for payload in (
-        f"campaigns:o:{campaign_id}",
-        f"campaigns:closeok:{campaign_id}",
-        f"campaigns:msg:{campaign_id}",
+        OnCampaign(CardAction.OPEN, campaign_id).pack(),
+        OnCampaign(CardAction.CLOSE_CONFIRMED, campaign_id).pack(),
+        OnCampaign(CardAction.ANNOUNCE, campaign_id).pack(),
     ):
         answer = await minh_phat.say("x", payload=payload)
         assert "outside the units you are an officer of" in minh_phat.texts(answer)
 
     await zone.say(f"/launch {campaign_id}")
-    await zone.tap("campaigns:deftext")
-    await zone.tap("campaigns:go")
+    await zone.tap(CampaignText().pack())
+    await zone.tap(ConfirmSend().pack())
     with Session(runtime.engine) as session:
         broadcast_id = session.exec(select(Broadcast.id)).one()
         assert session.get(Campaign, campaign_id).status == CampaignStatus.RUNNING  # type: ignore[union-attr]
@@ -144,22 +162,22 @@ async def test_bad_announcements_and_closed_campaigns(client: httpx.AsyncClient,
     refused = await boss.post(text="x" * 20_000)
     assert refused.status_code in (400, 413, 422)  # the web chat refuses it at the door
     preview = await boss.say("Phát động tháng thi đua!")
-    assert "campaigns:when" in boss.payloads(preview)
-    await boss.tap("campaigns:when")
+    assert SendLater().pack() in boss.payloads(preview)
+    await boss.tap(SendLater().pack())
     past = await boss.say("24/11/2026 08:00")
     assert "That time has already passed." in boss.texts(past)
     scheduled = await boss.say("01/12/2026 08:00")
     assert "It will be sent at" in boss.texts(scheduled)
-    await boss.tap("campaigns:cancel")
+    await boss.tap(Cancel().pack())
     assert count(runtime, Broadcast) == 0
 
     closed = await boss.say(f"/close {campaign_id}")
-    assert f"campaigns:closeok:{campaign_id}" in boss.payloads(closed)
-    done = await boss.tap(f"campaigns:closeok:{campaign_id}")
+    assert OnCampaign(CardAction.CLOSE_CONFIRMED, campaign_id).pack() in boss.payloads(closed)
+    done = await boss.tap(OnCampaign(CardAction.CLOSE_CONFIRMED, campaign_id).pack())
     assert "is closed" in boss.texts(done)
     again = await boss.say(f"/launch {campaign_id}")
     assert "This campaign is closed" in boss.texts(again)
-    again = await boss.say("x", payload=f"campaigns:launch:{campaign_id}")
+    again = await boss.say("x", payload=OnCampaign(CardAction.LAUNCH, campaign_id).pack())
     assert "This campaign is closed" in boss.texts(again)
     again = await boss.say(f"/close {campaign_id}")
     assert "This campaign is closed" in boss.texts(again)
@@ -171,7 +189,7 @@ async def test_an_audience_of_zero(client: httpx.AsyncClient, runtime: Runtime):
     # the state agency has civil servants, public employees and officials, no production workers
     campaign_id = await create_campaign(boss, unit=STATE_AGENCY, groups=("direct_worker",))
     await boss.say(f"/launch {campaign_id}")
-    answer = await boss.tap("campaigns:deftext")
+    answer = await boss.tap(CampaignText().pack())
     assert "Nobody is in the audience" in boss.texts(answer)
     assert count(runtime, Broadcast) == 0
 
@@ -180,12 +198,12 @@ async def test_editing_a_campaign(client: httpx.AsyncClient, runtime: Runtime):
     data = load_demo(runtime)
     boss = await officer(client, runtime, data, ZONE)
     campaign_id = await create_campaign(boss)
-    await boss.tap(f"campaigns:edit:{campaign_id}")
-    await boss.tap("campaigns:ef:title")
+    await boss.tap(OnCampaign(CardAction.EDIT, campaign_id).pack())
+    await boss.tap(EditField(Field.TITLE).pack())
     saved = await boss.say("Tháng thi đua an toàn lao động")
     assert "Tháng thi đua an toàn lao động" in boss.texts(saved)
-    await boss.tap(f"campaigns:edit:{campaign_id}")
-    await boss.tap("campaigns:ef:dates")
+    await boss.tap(OnCampaign(CardAction.EDIT, campaign_id).pack())
+    await boss.tap(EditField(Field.DATES).pack())
     wrong = await boss.say("31/12/2026 - 01/12/2026")
     assert "The end date is before the start date." in boss.texts(wrong)
     await boss.say("01/12/2026 - 15/12/2026")
@@ -203,7 +221,7 @@ async def test_vietnamese_officer_screens_read_naturally(
     boss = await officer(client, runtime, data, ZONE, english=False)
     campaign_id = await create_campaign(boss)
     await boss.say(f"/launch {campaign_id}")
-    preview = await boss.tap("campaigns:deftext")
+    preview = await boss.tap(CampaignText().pack())
     text = boss.texts(preview)
     assert "phát động phong trào thi đua" in text
     assert "Dự kiến gửi xong" in text

@@ -15,8 +15,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
+from bots.worker import DEFAULT_IN_FLIGHT
 from core.broadcasts import service as broadcasts
-from core.broadcasts.models import BroadcastKind
+from core.broadcasts.models import Broadcast, BroadcastKind
 from core.clock import utcnow
 from core.members.models import UnionUnit
 from core.storage.models import OutboxMessage, OutboxStatus, WebchatMessage
@@ -44,14 +45,14 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
 
 
 def counts(runtime: Runtime) -> tuple[int, int, int]:
-    """(messages delivered, people served, outbox rows in flight)"""
+    """(messages delivered, people served, outbox rows whose send was in flight)"""
     with Session(runtime.engine) as session:
         delivered = session.exec(select(func.count()).select_from(WebchatMessage)).one()
         served = session.exec(select(func.count(func.distinct(WebchatMessage.session_id)))).one()
         sending = session.exec(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .where(OutboxMessage.status == OutboxStatus.SENDING)  # handed to the platform
         ).one()
     return delivered, served, sending
 
@@ -131,5 +132,10 @@ def test_sigkill_mid_broadcast_loses_nothing(runtime: Runtime, database_url: str
         f"{in_flight} rows in flight; recovered {recovered}; lost 0; duplicates {duplicates}"
     )
     assert served == AUDIENCE  # 0 lost
+    assert in_flight <= DEFAULT_IN_FLIGHT  # one send per slot was out at the kill
     assert recovered == in_flight
     assert duplicates <= in_flight
+    with Session(runtime.engine) as session:
+        broadcast = session.exec(select(Broadcast).where(Broadcast.key == "crash")).one()
+        report = broadcasts.report(session, broadcast=broadcast)
+    assert report.possible_duplicates == recovered  # shown to the officers

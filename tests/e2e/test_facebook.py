@@ -515,9 +515,11 @@ async def test_rate_limit_answer_backs_off_the_page(
     with Session(runtime.engine) as session:
         rows = session.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
         assert len(rows) == 2
-        assert {r.error_kind for r in rows} == {"rate_limited"}
-        assert all(r.next_attempt_at > clock.now() for r in rows)
-        assert any("613" in (r.last_error or "") for r in rows)
+        first, second = sorted(rows, key=lambda r: r.id)
+        assert first.error_kind == "rate_limited" and "613" in (first.last_error or "")
+        # The second was not tried: it waits behind the first, due no earlier.
+        assert second.attempts == 0 and second.next_attempt_at >= first.next_attempt_at
+        assert first.next_attempt_at > clock.now()
 
 
 async def test_invalid_parameter_is_permanent(

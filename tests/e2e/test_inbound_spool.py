@@ -1,5 +1,6 @@
-"""The SQLite inbound spool: webhooks are acknowledged while processing holds the database's
-write lock, and moving spooled updates twice (a crash between move and delete) is harmless."""
+"""The inbound spool: webhooks are acknowledged while processing holds SQLite's write lock,
+moving spooled updates twice (a crash between move and delete) is harmless on both databases,
+and on PostgreSQL the spool is used when THIDUA_INBOUND_SPOOL names a file."""
 
 # ruff: noqa: F811  (the fixtures are imported by name from tests/fakes/telegram_fixtures.py)
 
@@ -13,15 +14,19 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bots.bootstrap import Runtime
+from bots.app import create_app
+from bots.bootstrap import Runtime, build_runtime
+from bots.platforms import Telegram
+from bots.settings import load_settings
 from core.messages import RawUpdate
 from core.storage.models import InboundUpdate
 from core.storage.spool import InboundSpool, spool_path_for
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, FakeTimer
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
     fake,
     fake_url,
+    telegram_env,
     tg_client,
     tg_runtime,
     tg_settings,
@@ -67,10 +72,12 @@ async def test_webhook_is_acknowledged_while_the_database_is_write_locked(
 
 
 def test_moving_the_same_updates_twice_stores_them_once(
-    sqlite_only: None, engine: Engine, clock: Any, tmp_path: Any
+    engine: Engine, clock: Any, tmp_path: Any
 ) -> None:
+    """On either database (PostgreSQL with THIDUA_INBOUND_SPOOL): the rows a crash between
+    insert and delete left behind, or a redelivery that reached a second instance's spool."""
     first = InboundSpool(tmp_path / "a.inbound.db")
-    again = InboundSpool(tmp_path / "b.inbound.db")  # the rows a crash left behind
+    again = InboundSpool(tmp_path / "b.inbound.db")
     updates = [RawUpdate("telegram", str(i), f'{{"update_id": {i}}}') for i in range(3)]
     first.append(updates)
     again.append(updates[1:])
@@ -90,3 +97,34 @@ def test_no_spool_for_postgresql_or_memory(engine: Engine) -> None:
         assert path is not None and path.name.endswith(".inbound.db")
     else:
         assert path is None
+
+
+async def test_a_configured_spool_takes_the_webhooks_on_either_database(
+    fake: FakeTelegram, fake_url: str, database_url: str, engine: Engine, clock: Any, tmp_path: Any
+) -> None:
+    settings = load_settings(
+        environ={
+            **telegram_env(database_url, fake_url),
+            "THIDUA_INBOUND_SPOOL": str(tmp_path / "spool" / "inbound.db"),
+        }
+    )
+    runtime = build_runtime(
+        settings, engine=engine, clock=clock, messengers=(Telegram(timer=FakeTimer(clock)),)
+    )
+    app = create_app(settings, runtime=runtime, background=False)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client:
+            chat = TelegramChat(fake, client, runtime, fake.user(302))
+            update = fake.message_update(chat.person, "/start")
+            assert (await chat.post(update)).status_code == 200
+            assert (await chat.post(update)).status_code == 200  # Telegram's redelivery
+            assert runtime.processor.spool is not None
+            assert runtime.processor.spool.path == tmp_path / "spool" / "inbound.db"
+            assert runtime.processor.spool.pending() == 2 and inbound_rows(engine) == 0
+            replies = await chat.replies()
+        assert len(replies) == 1 and "mã mời" in replies[0].text
+        assert runtime.processor.spool.pending() == 0 and inbound_rows(engine) == 1
+    finally:
+        await runtime.aclose()

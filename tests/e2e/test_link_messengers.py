@@ -7,8 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
+from core.campaigns.buttons import NewCampaign
 from core.linking import service as linking
 from core.linking.models import CodePurpose, OneTimeCode
+from core.members.buttons import Menu, MenuItem
 from core.members.models import Identity, OfficerRole
 from tests.e2e.campaign_support import HUNG_THINH, load_demo, member, member_id
 from tests.webchat import ChatUser
@@ -98,8 +100,8 @@ async def test_officer_code(client: httpx.AsyncClient, runtime: Runtime):
             select(OfficerRole).where(OfficerRole.member_id == member_id(runtime, "Trần Văn Bình"))
         ).all()
     assert [r.unit_id for r in roles] == [HUNG_THINH]
-    menu = await binh.say("x", payload="menu:campaigns")
-    assert "campaigns:new" in binh.payloads(menu)
+    menu = await binh.say("x", payload=Menu(MenuItem.CAMPAIGNS).pack())
+    assert NewCampaign().pack() in binh.payloads(menu)
     lan = await member(client, runtime, code="CDCSFD44", name="Nguyễn Thị Lan", lang="en")
     used = await lan.say(f"/officer {code}")
     assert "already been used" in lan.texts(used)

@@ -35,6 +35,8 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from tests.fakes.faults import Fault, Faults
+
 WINDOW = timedelta(hours=24)
 PAGE_ID = "104729384756102"
 TAGS_STILL_ACCEPTED = {"HUMAN_AGENT"}
@@ -106,6 +108,7 @@ class FakeGraph:
     blocked: set[str] = field(default_factory=set)
     token_revoked: bool = False
     injected: deque[InjectedError] = field(default_factory=deque)
+    faults: Faults = field(default_factory=Faults)  # random 5xx and hung sends (benchmarks)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -222,6 +225,12 @@ class FakeGraph:
             with self._lock:
                 self.calls += 1
             raw = await request.body()
+            fault = self.faults.draw()
+            if fault is Fault.ERROR:  # the front end fails before the call is counted
+                return JSONResponse(
+                    error_body(2, None, "An unexpected error has occurred.", "OAuthException"),
+                    status_code=500,
+                )
             try:
                 if not re.fullmatch(r"v\d+\.\d+", version) or node not in ("me", self.page_id):
                     raise _Refused(100, None, "Unsupported post request.", 400)
@@ -232,6 +241,8 @@ class FakeGraph:
                 return JSONResponse(
                     error_body(err.code, err.subcode, err.message), status_code=err.status
                 )
+            if fault is Fault.HANG:
+                await self.faults.hang()
             return JSONResponse(result)
 
         return app

@@ -24,7 +24,9 @@ def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "off")
     `lifespan="on"` runs the app's start-up (our app's background workers).
     """
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -40,6 +40,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.faults import Fault, Faults
 from tests.fakes.server import serve_in_thread
 
 TOKEN = "7000000001:AAFakeTokenForTheLocalBotApiServer_x"
@@ -152,6 +153,7 @@ class FakeTelegram:
     early: list[tuple[int, datetime, datetime]] = field(default_factory=list)  # chat, at, allowed
     webhook: dict[str, Any] | None = None
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file_id -> (path, data)
+    faults: Faults = field(default_factory=Faults)  # random 5xx and hung sends (benchmarks)
 
     def __post_init__(self) -> None:
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -217,6 +219,7 @@ class FakeTelegram:
         """Let every hanging request finish (called before the server stops)."""
         if self._loop is not None and self._released is not None:
             self._loop.call_soon_threadsafe(self._released.set)
+            self._loop.call_soon_threadsafe(self.faults.release)
 
     # ---- updates as Telegram would send them ----------------------------------------------
     def _now_ts(self) -> float:
@@ -395,7 +398,12 @@ class FakeTelegram:
             if handler is None:
                 raise ApiError(404, "Not Found")
             self._injected_failure(method.lower())
+            fault = self.faults.draw() if method.lower() in SEND_METHODS else None
+            if fault is Fault.ERROR:
+                raise ApiError(502, "Bad Gateway")
             result = await handler(call.params)
+            if fault is Fault.HANG:
+                await self.faults.hang()
             hang = self._hang.get(method.lower())
             if hang is not None and hang.count > 0:
                 hang.count -= 1

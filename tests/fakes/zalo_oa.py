@@ -29,6 +29,8 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from tests.fakes.faults import Fault, Faults
+
 BUTTON_TYPES = {"oa.open.url", "oa.query.show", "oa.query.hide", "oa.open.sms", "oa.open.phone"}
 
 
@@ -64,6 +66,8 @@ class FakeZaloOA:
     refresh_calls: int = 0
     followers: dict[str, datetime] = field(default_factory=dict)  # user id -> last interaction
     fail_next: deque[tuple[int, str]] = field(default_factory=deque)
+    faults: Faults = field(default_factory=Faults)  # random 5xx and hung sends (benchmarks)
+    token_uses: dict[str, int] = field(default_factory=dict)  # message calls per access token
     _tokens: dict[str, datetime] = field(default_factory=dict)  # access token -> expiry
     _spent_refresh: set[str] = field(default_factory=set)
     _calls: deque[datetime] = field(default_factory=deque)
@@ -234,6 +238,8 @@ class FakeZaloOA:
                 body = None
             with self._lock:
                 record(request, body)
+                token = request.headers.get("access_token") or ""
+                self.token_uses[token] = self.token_uses.get(token, 0) + 1
                 if self._over_limit():
                     return body, {
                         "error": -32,
@@ -249,6 +255,15 @@ class FakeZaloOA:
 
         @app.post("/v3.0/oa/message/cs")
         async def cs(request: Request) -> JSONResponse:
+            fault = self.faults.draw()
+            if fault is Fault.ERROR:  # the front end fails before the call is counted
+                return JSONResponse({"message": "Bad Gateway"}, status_code=502)
+            response = await _cs(request)
+            if fault is Fault.HANG:
+                await self.faults.hang()
+            return response
+
+        async def _cs(request: Request) -> JSONResponse:
             body, problem = await message_call(request)
             if problem:
                 return answer(problem)

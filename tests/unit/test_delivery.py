@@ -51,10 +51,14 @@ def test_sent(engine: Engine, clock: FakeClock):
     assert row(engine, job.outbox_id).external_ids == "m1"
 
 
-def test_blocked_marks_the_identity_and_fails_the_rest_without_sending(engine: Engine, clock: FakeClock):
+def test_blocked_marks_the_identity_and_fails_the_rest_without_sending(
+    engine: Engine, clock: FakeClock
+):
     identity_id = seed(engine, clock, ["one", "two"])
     jobs = claim(engine, clock)
-    delivery.apply_result(engine, jobs[0], DeliveryFailure(DeliveryErrorKind.BLOCKED, "403"), clock.now())
+    delivery.apply_result(
+        engine, jobs[0], DeliveryFailure(DeliveryErrorKind.BLOCKED, "403"), clock.now()
+    )
     with Session(engine) as session:
         assert session.get(Identity, identity_id).blocked_at == clock.now()  # type: ignore[union-attr]
     clock.advance(seconds=LEASE_PLUS)
@@ -70,7 +74,10 @@ def test_rate_limited_waits_exactly_retry_after(engine: Engine, clock: FakeClock
     seed(engine, clock, ["hi"])
     [job] = claim(engine, clock)
     delivery.apply_result(
-        engine, job, DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", retry_after=7), clock.now()
+        engine,
+        job,
+        DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", retry_after=7),
+        clock.now(),
     )
     saved = row(engine, job.outbox_id)
     assert saved.status == OutboxStatus.PENDING
@@ -97,7 +104,9 @@ def test_transient_backs_off_then_fails(engine: Engine, clock: FakeClock):
 def test_outside_window_is_held_until_the_person_writes(engine: Engine, clock: FakeClock):
     identity_id = seed(engine, clock, ["a", "b", "c", "d"])
     for job in claim(engine, clock):
-        delivery.apply_result(engine, job, DeliveryFailure(DeliveryErrorKind.OUTSIDE_WINDOW), clock.now())
+        delivery.apply_result(
+            engine, job, DeliveryFailure(DeliveryErrorKind.OUTSIDE_WINDOW), clock.now()
+        )
     with Session(engine) as session, session.begin():
         assert outbox.release_held(session, identity_id=identity_id, now=clock.now()) == 3
     jobs = claim(engine, clock)
@@ -109,7 +118,10 @@ def test_migrated_chat_id_is_replaced_and_retried(engine: Engine, clock: FakeClo
     identity_id = seed(engine, clock, ["hi"])
     [job] = claim(engine, clock)
     delivery.apply_result(
-        engine, job, DeliveryFailure(DeliveryErrorKind.PERMANENT, "migrated", migrate_to="-100777"), clock.now()
+        engine,
+        job,
+        DeliveryFailure(DeliveryErrorKind.PERMANENT, "migrated", migrate_to="-100777"),
+        clock.now(),
     )
     [again] = claim(engine, clock)
     assert again.recipient.user_id == "-100777"
@@ -121,16 +133,68 @@ def test_migrated_chat_id_is_replaced_and_retried(engine: Engine, clock: FakeClo
 def test_permanent_is_final(engine: Engine, clock: FakeClock, kind: DeliveryErrorKind):
     seed(engine, clock, ["hi"])
     [job] = claim(engine, clock)
-    assert delivery.apply_result(engine, job, DeliveryFailure(kind, "400"), clock.now()) == OutboxStatus.FAILED
+    assert (
+        delivery.apply_result(engine, job, DeliveryFailure(kind, "400"), clock.now())
+        == OutboxStatus.FAILED
+    )
 
 
-def test_an_expired_lease_is_recovered_and_counted(engine: Engine, clock: FakeClock):
+def test_a_lapsed_lease_of_an_untried_row_comes_back_unmarked(engine: Engine, clock: FakeClock):
     seed(engine, clock, ["hi"])
     [job] = claim(engine, clock)
     clock.advance(seconds=LEASE_PLUS)
     jobs, recovered = delivery.claim_due(engine, platforms=["webchat"], now=clock.now(), limit=10)
     assert [j.outbox_id for j in jobs] == [job.outbox_id]
+    assert recovered == 0
+    assert row(engine, job.outbox_id).possible_duplicates == 0
+
+
+def test_a_lapsed_lease_during_a_send_counts_a_possible_duplicate(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    delivery.record(engine, delivery.Record(starting=[job]), now=clock.now(), lease=delivery.LEASE)
+    assert row(engine, job.outbox_id).status == OutboxStatus.SENDING
+    clock.advance(seconds=delivery.LEASE.total_seconds() - 1)
+    assert claim(engine, clock) == []  # still leased
+    clock.advance(seconds=2)
+    jobs, recovered = delivery.claim_due(engine, platforms=["webchat"], now=clock.now(), limit=10)
+    assert [j.outbox_id for j in jobs] == [job.outbox_id]
     assert recovered == 1
+    assert row(engine, job.outbox_id).possible_duplicates == 1
+
+
+def test_a_renewed_lease_is_not_claimed(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    for _ in range(5):
+        clock.advance(seconds=delivery.LEASE.total_seconds() / 2)
+        assert delivery.renew(engine, [job.outbox_id], now=clock.now(), lease=delivery.LEASE) == 1
+        assert claim(engine, clock) == []
+
+
+def test_a_failed_send_keeps_the_persons_later_rows_behind_it(engine: Engine, clock: FakeClock):
+    seed(engine, clock, ["one", "two", "three"])
+    first, second, third = claim(engine, clock)
+    delivery.record(
+        engine,
+        delivery.Record(starting=[first], released=[(third, None)]),  # e.g. another worker's
+        now=clock.now(),
+        lease=delivery.LEASE,
+    )
+    failure = DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", retry_after=30)
+    delivery.record(
+        engine,
+        delivery.Record(outcomes=[(first, failure)], released=[(second, first.outbox_id)]),
+        now=clock.now(),
+        lease=delivery.LEASE,
+    )
+    retry = clock.now() + timedelta(seconds=30)
+    assert row(engine, second.outbox_id).next_attempt_at == retry
+    assert row(engine, third.outbox_id).next_attempt_at == retry  # pushed behind too
+    clock.advance(seconds=29)
+    assert claim(engine, clock) == []
+    clock.advance(seconds=1)
+    assert [j.message.text for j in claim(engine, clock)] == ["one", "two", "three"]
 
 
 def test_backoff_grows_and_is_capped():
@@ -142,7 +206,9 @@ def test_backoff_grows_and_is_capped():
     assert max(waits) <= delivery.BACKOFF_CAP * 1.2
 
 
-def test_auth_failures_wait_for_the_operator_without_using_attempts(engine: Engine, clock: FakeClock):
+def test_auth_failures_wait_for_the_operator_without_using_attempts(
+    engine: Engine, clock: FakeClock
+):
     seed(engine, clock, ["hi"])
     for _ in range(delivery.MAX_ATTEMPTS * 2):
         [job] = claim(engine, clock)

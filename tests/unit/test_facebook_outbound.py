@@ -280,9 +280,10 @@ async def test_limiter_waits_instead_of_failing():
         assert sum(1 for u in stamps[i:] if u - t < 1.0) <= 3
 
 
-async def test_limiter_counts_a_call_until_a_second_after_its_answer():
-    """Meta may have received a call at any moment before its answer: the call three places
-    later waits until one second after that answer, not after the first call's start."""
+async def test_limiter_counts_a_slow_call_until_a_later_one_is_answered():
+    """Meta may have received a slow call at any moment before an answer came back, its own
+    or that of a call started after it (by then it had arrived): the call three places later
+    waits until one second after the first such answer, not after the slow call's timeout."""
     clock = FakeTime()
     limiter = PageRateLimiter(3, monotonic=clock.monotonic, sleep=clock.sleep)
     answered = asyncio.Event()
@@ -295,14 +296,37 @@ async def test_limiter_counts_a_call_until_a_second_after_its_answer():
 
     first = asyncio.create_task(slow())
     await inside.wait()
-    for _ in range(2):
+    clock.now = 100.2
+    for _ in range(2):  # answered at once, 0.2 s after the slow call started
         async with limiter.slot():
             pass
-    fourth = asyncio.create_task(limiter_call(limiter, clock))
+    assert await limiter_call(limiter, clock) == pytest.approx(101.2)
+    assert not first.done()
+    answered.set()
+    await first
+
+
+async def test_limiter_counts_a_call_until_a_second_after_its_answer_when_none_later_came():
+    """With no later answer to go by, the call a window later waits one second after the
+    slow call's own answer, however late it comes."""
+    clock = FakeTime()
+    limiter = PageRateLimiter(1, monotonic=clock.monotonic, sleep=clock.sleep)
+    answered = asyncio.Event()
+    inside = asyncio.Event()
+
+    async def slow() -> None:
+        async with limiter.slot():
+            inside.set()
+            await answered.wait()
+
+    first = asyncio.create_task(slow())
+    await inside.wait()
+    second = asyncio.create_task(limiter_call(limiter, clock))
+    await asyncio.sleep(0)
     clock.now = 100.7  # the first call's answer comes back 0.7 s after it started
     answered.set()
     await first
-    assert await fourth == pytest.approx(101.7)
+    assert await second == pytest.approx(101.7)
 
 
 async def limiter_call(limiter: PageRateLimiter, clock: FakeTime) -> float:

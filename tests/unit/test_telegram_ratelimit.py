@@ -125,9 +125,10 @@ async def test_slow_answers_hold_back_the_send_thirty_places_later() -> None:
     assert most_in_one_second(arrivals) <= 30
 
 
-async def test_a_send_waits_for_the_unanswered_one_thirty_places_earlier() -> None:
-    """Whether the 31st send asks before or after the first is answered, it starts one
-    second after that answer (the old fixed-margin pacing let it go at 1.05 s)."""
+async def test_a_hung_send_holds_the_window_only_until_a_later_send_is_answered() -> None:
+    """The first send hangs (it reached Telegram; its answer comes only with our timeout).
+    The 31st starts one second after the first answer to a send started after it: by then
+    the first had arrived. It does not wait for the hung call's timeout."""
     timer = StepTimer()
     limiter = RateLimiter(timer=timer)
     answered = asyncio.Event()
@@ -138,16 +139,40 @@ async def test_a_send_waits_for_the_unanswered_one_thirty_places_earlier() -> No
             first_in.set()
             await answered.wait()
 
-    async def thirty_first() -> None:
-        async with limiter.slot(31):
-            pass
-
     held = asyncio.create_task(first())
     await first_in.wait()
     for chat in range(2, 31):
         async with limiter.slot(chat):
             pass
-    later = asyncio.create_task(thirty_first())
+    async with limiter.slot(31):
+        pass
+    assert timer.sent[-1] == pytest.approx(START + 1 / 30 + 1.0)
+    assert not held.done()
+    answered.set()
+    await held
+
+
+async def test_a_send_waits_for_the_unanswered_one_when_nothing_later_was_answered() -> None:
+    """With no later answer to go by, the next send waits one second after the answer of
+    the one a window earlier, however late it comes."""
+    timer = StepTimer()
+    limiter = RateLimiter(Limits(overall_per_second=1), timer=timer)
+    answered = asyncio.Event()
+    first_in = asyncio.Event()
+
+    async def first() -> None:
+        async with limiter.slot(1):
+            first_in.set()
+            await answered.wait()
+
+    async def second() -> None:
+        async with limiter.slot(2):
+            pass
+
+    held = asyncio.create_task(first())
+    await first_in.wait()
+    later = asyncio.create_task(second())
+    await asyncio.sleep(0)
     timer.t = START + 5.0
     answered.set()
     await asyncio.gather(held, later)

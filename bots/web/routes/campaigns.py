@@ -236,7 +236,7 @@ def register(router: APIRouter, web: WebApp) -> None:
         return found, campaign, broadcasts.report(s, broadcast=found)
 
     def finished(found: Broadcast, report: broadcasts.Report) -> bool:
-        if found.status == BroadcastStatus.CANCELLED:
+        if found.status in (BroadcastStatus.CANCELLED, BroadcastStatus.FINISHED):
             return True
         return found.status == BroadcastStatus.QUEUED and report.totals[broadcasts.QUEUED] == 0
 

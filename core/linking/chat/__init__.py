@@ -1,0 +1,9 @@
+"""The linking feature in chat: one module per conversation."""
+
+from __future__ import annotations
+
+from core.linking.chat import link, officer
+
+routers = (link.router, officer.router)
+
+__all__ = ["routers"]
