@@ -211,6 +211,7 @@ def on_answer(
             option=option,
             now=ctx.now,
             tz=ctx.config.timezone,
+            answered_at=ctx.message.received_at,
         )
     except DomainError as exc:
         if exc.code == "not_current":

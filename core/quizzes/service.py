@@ -284,14 +284,20 @@ def answer(
     option: int,
     now: datetime,
     tz: str = DEFAULT_TZ,
+    answered_at: datetime | None = None,
 ) -> AnswerResult:
+    """Score an answer. `answered_at` is when the platform says the person answered (the
+    update's own time): speed and the closing time are judged by it, not by when a backlog
+    let us process it. It is bounded by the question's asking and by `now`."""
     require_taker(session, member=member)
     attempt = own_attempt(session, member=member, attempt_id=attempt_id)
     question = session.get(QuizQuestion, question_id)
     if question is None or question.quiz_id != attempt.quiz_id:
         raise InvalidInput("wrong_quiz")
     quiz = get_quiz(session, quiz_id=attempt.quiz_id)
-    if now >= quiz.closes_at:
+    asked_at = attempt.asked_at or now
+    when = min(max(answered_at or now, asked_at), now)
+    if when >= quiz.closes_at:
         raise DomainError("closed")
     already = session.exec(
         select(QuizAnswer).where(
@@ -306,7 +312,7 @@ def answer(
     if not 0 <= option < len(options):
         raise InvalidInput("bad_option")
     correct_set = rules.parse_correct(question.correct)
-    elapsed = rules.elapsed_ms(attempt.asked_at or now, now)
+    elapsed = rules.elapsed_ms(asked_at, when)
     limit = quiz.question_seconds * 1000 if quiz.question_seconds else None
     is_late = late(elapsed_ms=elapsed, limit_ms=limit)
     is_correct = option in correct_set
@@ -325,7 +331,7 @@ def answer(
         late=is_late,
         elapsed_ms=elapsed,
         points=earned,
-        answered_at=now,
+        answered_at=when,
     )
     try:
         with session.begin_nested():
@@ -342,7 +348,7 @@ def answer(
             streak=next_streak(streak_before=attempt.streak, counted_correct=row.correct),
             score=QuizAttempt.score + earned,
             correct_count=QuizAttempt.correct_count + int(row.correct),
-            finished_at=now if finished else None,
+            finished_at=when if finished else None,
         )
         .execution_options(synchronize_session=False)
     )
@@ -357,7 +363,7 @@ def answer(
             points=earned,
             source=PointsSource.QUIZ_ANSWER,
             source_id=f"{attempt.id}:{question.id}",
-            now=now,
+            now=when,
             campaign_id=quiz.campaign_id,
             extra_scope=quiz_scope(quiz.id),  # type: ignore[arg-type]
             tz=tz,
