@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -29,6 +29,9 @@ class Conversation:
     data: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     exists: bool = False
+    _saved: tuple[str | None, str | None, str] | None = field(
+        default=None, repr=False, compare=False
+    )  # as last loaded or saved
 
     def start(self, flow: str, step: str, **data: Any) -> None:
         self.flow, self.step, self.data = flow, step, dict(data)
@@ -44,48 +47,102 @@ class Conversation:
         return self.flow == flow
 
 
-def load(session: Session, identity_id: int) -> Conversation:
-    row = session.get(ConversationState, identity_id)
-    if row is None:
+_TABLE = ConversationState.__table__  # type: ignore[attr-defined]
+_LOAD = select(_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data, _TABLE.c.version).where(
+    _TABLE.c.identity_id == bindparam("identity_id")
+)
+_INSERT = insert(_TABLE)
+_UPDATE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.identity_id == bindparam("b_identity_id"),
+        _TABLE.c.version == bindparam("b_version"),
+    )
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        data=bindparam("data"),
+        version=bindparam("version"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def from_row(
+    identity_id: int, flow: str | None, step: str | None, data: str | None, version: int | None
+) -> Conversation:
+    """The state as read by a query of the caller's (processing reads it with the identity);
+    `version` None: no row yet."""
+    if version is None:
         return Conversation(identity_id=identity_id)
-    return Conversation(
+    conv = Conversation(
         identity_id=identity_id,
-        flow=row.flow,
-        step=row.step,
-        data=json.loads(row.data or "{}"),
-        version=row.version,
+        flow=flow,
+        step=step,
+        data=json.loads(data or "{}"),
+        version=version,
         exists=True,
     )
+    conv._saved = _persisted(conv)
+    return conv
+
+
+def load(session: Session, identity_id: int) -> Conversation:
+    row = session.connection().execute(_LOAD, {"identity_id": identity_id}).first()
+    if row is None:
+        return Conversation(identity_id=identity_id)
+    return from_row(identity_id, *row)
+
+
+def _persisted(conv: Conversation) -> tuple[str | None, str | None, str]:
+    """What a row holds of the state: compared to skip saving a state nothing changed."""
+    return conv.flow, conv.step, json.dumps(conv.data, ensure_ascii=False, sort_keys=True)
 
 
 def save(session: Session, conv: Conversation) -> None:
-    """Write the state back, failing if another transaction saved it since it was loaded."""
-    data = json.dumps(conv.data, ensure_ascii=False)
+    """Write the state back, failing if another transaction saved it since it was loaded.
+
+    A state that nothing changed is not written: an update that only read it is ordered
+    before the one that changed it, which is what serial processing would have done.
+    """
+    persisted = _persisted(conv)
+    if persisted == conv._saved:
+        return
+    flow, step, data = persisted
+    connection = session.connection()
     if not conv.exists:
         if conv.flow is None:
             return
-        session.add(
-            ConversationState(
-                identity_id=conv.identity_id, flow=conv.flow, step=conv.step, data=data, version=1
-            )
-        )
         try:
-            session.flush()
-        except IntegrityError as exc:  # the other transaction inserted it first
+            connection.execute(
+                _INSERT,
+                {
+                    "identity_id": conv.identity_id,
+                    "flow": flow,
+                    "step": step,
+                    "data": data,
+                    "version": 1,
+                    "updated_at": utcnow(),
+                },
+            )
+        except IntegrityError as exc:  # the other transaction inserted it first: the whole
+            # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
             raise ConcurrencyConflict(str(exc)) from exc
-        conv.exists, conv.version = True, 1
+        conv.exists, conv.version, conv._saved = True, 1, persisted
         return
-    result = session.execute(
-        update(ConversationState)
-        .where(
-            ConversationState.identity_id == conv.identity_id,  # type: ignore[arg-type]
-            ConversationState.version == conv.version,  # type: ignore[arg-type]
-        )
-        .values(
-            flow=conv.flow, step=conv.step, data=data, version=conv.version + 1, updated_at=utcnow()
-        )
-        .execution_options(synchronize_session=False)
+    result = connection.execute(
+        _UPDATE,
+        {
+            "b_identity_id": conv.identity_id,
+            "b_version": conv.version,
+            "flow": flow,
+            "step": step,
+            "data": data,
+            "version": conv.version + 1,
+            "updated_at": utcnow(),
+        },
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise ConcurrencyConflict(f"conversation of identity {conv.identity_id} changed")
     conv.version += 1
+    conv._saved = persisted

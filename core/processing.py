@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -14,7 +15,7 @@ from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
 from core.errors import ConcurrencyConflict
 from core.i18n import Catalogs
-from core.members import contact
+from core.members import contact, touch
 from core.members import service as members
 from core.members.models import Member
 from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpdate
@@ -28,6 +29,25 @@ log = logging.getLogger(__name__)
 
 CONFLICT_RETRIES = 5
 LEASE = timedelta(seconds=60)
+BATCH = 50  # updates claimed, and committed, together
+_UNPLACED = -1  # a batch failed outside any one update's unit of work
+_PAYLOAD = select(ButtonPayload.__table__.c.payload).where(  # type: ignore[attr-defined]
+    ButtonPayload.__table__.c.key == bindparam("key")  # type: ignore[attr-defined]
+)
+
+
+class _Batch:
+    """The shared transaction of a batch and what is written once for all its updates."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.connection = session.connection()
+        self.touches: list[dict[str, object]] = []
+        self.done: list[tuple[int, str]] = []  # (inbound id, sender)
+
+    def finish(self, now: datetime) -> None:
+        touch.record_touches(self.connection, self.touches)
+        inbound.mark_done(self.connection, self.done, now)
 
 
 @dataclass
@@ -49,99 +69,147 @@ class Processor:
         else:
             inbound.store_raw(self.engine, updates, self.clock.now())
 
-    def process_pending(self, limit: int = 50) -> int:
-        """Claim and process a batch; returns how many updates were handled."""
+    def process_pending(self, limit: int = BATCH) -> int:
+        """Claim a batch and process it; returns how many updates were handled."""
         if self.spool is not None:
             self.spool.move_into(self.engine, self.clock.now())
-        ids = inbound.claim(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
-        for inbound_id in ids:
-            self.process(inbound_id)
-        return len(ids)
+        claimed = inbound.claim_rows(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
+        self.process_batch(claimed)
+        return len(claimed)
+
+    def process_batch(self, updates: Sequence[inbound.Claimed]) -> None:
+        """All the updates in one transaction, in the order claimed, each its own unit of work
+        inside it (one person's updates therefore run in order and see each other's changes).
+        When one fails, the transaction is rolled back; the ones before it run again as a
+        batch, the failing one runs alone (where it is retried on a conflict and marked failed
+        on an error), and the batch goes on after it."""
+        rest = list(updates)
+        while rest:
+            failed = self._try_batch(rest)
+            if failed is None:
+                return
+            if failed == _UNPLACED:  # the commit failed: nobody to blame, so each alone
+                for update in rest:
+                    self._process_alone(update)
+                return
+            if failed:
+                self.process_batch(rest[:failed])
+            self._process_alone(rest[failed])
+            rest = rest[failed + 1 :]
 
     def process(self, inbound_id: int) -> None:
+        """One stored update on its own (if it is not done or failed already)."""
+        with self.engine.connect() as conn:
+            update = inbound.unfinished(conn, inbound_id)
+        if update is not None:
+            self._process_alone(update)
+
+    def _try_batch(self, updates: Sequence[inbound.Claimed]) -> int | None:
+        """None if all committed, else the index of the update that failed (or _UNPLACED)."""
+        handled = 0
+        in_loop = True
+        try:
+            with Session(self.engine) as session, session.begin():
+                work = _Batch(session)
+                for update in updates:
+                    self._handle(work, update)
+                    handled += 1
+                in_loop = False
+                work.finish(self.clock.now())
+        except Exception as exc:
+            log.info("batch of %d rolled back at %d: %r", len(updates), handled, exc)
+            return handled if in_loop else _UNPLACED
+        return None
+
+    def _process_alone(self, update: inbound.Claimed) -> None:
         for _attempt in range(CONFLICT_RETRIES):
             try:
-                self._process_once(inbound_id)
+                with Session(self.engine) as session, session.begin():
+                    if inbound.unfinished(session.connection(), update.id) is None:
+                        return
+                    work = _Batch(session)
+                    self._handle(work, update)
+                    work.finish(self.clock.now())
                 return
             except ConcurrencyConflict:
-                log.info("conversation conflict on inbound %s; retrying", inbound_id)
+                log.info("conversation conflict on inbound %s; retrying", update.id)
             except UnreadableUpdate as exc:
-                log.warning("inbound %s could not be read: %s", inbound_id, exc)
-                self._fail(inbound_id, f"unreadable update: {exc}"[:500])
+                log.warning("inbound %s could not be read: %s", update.id, exc)
+                self._fail(update.id, f"unreadable update: {exc}"[:500])
                 return
             except Exception:
-                log.exception("handler failed on inbound %s", inbound_id)
-                self._fail(inbound_id, "handler error")
+                log.exception("handler failed on inbound %s", update.id)
+                self._fail(update.id, "handler error")
                 return
-        self._fail(inbound_id, "conversation kept changing")
+        self._fail(update.id, "conversation kept changing")
 
-    def _process_once(self, inbound_id: int) -> None:
-        now = self.clock.now()
-        with Session(self.engine) as session, session.begin():
-            row = session.get(InboundUpdate, inbound_id)
-            if row is None or row.status in (InboundStatus.DONE, InboundStatus.FAILED):
-                return
-            if row.body is None:
-                row.status = InboundStatus.DONE
-                return
-            message = self._message_of(session, row)
-            if message is None:  # a raw update of a kind that is acknowledged and ignored
-                self._finish(row, now)
-                return
-            identity = members.touch_identity(
-                session, platform=row.platform, platform_user_id=row.sender_id, now=now
+    def _handle(self, work: _Batch, update: inbound.Claimed) -> None:
+        """One update's unit of work inside the batch's transaction."""
+        session, now = work.session, self.clock.now()
+        if update.body is None:
+            work.done.append((update.id, update.sender_id))
+            return
+        message = self._message_of(work, update)
+        if message is None:  # a raw update of a kind that is acknowledged and ignored
+            work.done.append((update.id, update.sender_id))
+            return
+        sender = inbound.safe_id(message.sender_id) if update.raw else update.sender_id
+        writer = touch.find_writer(session, platform=update.platform, platform_user_id=sender)
+        if writer is None:
+            writer = touch.new_writer(
+                session, platform=update.platform, platform_user_id=sender, now=now
             )
-            if message.kind == InboundKind.UNFOLLOW:
-                identity.blocked_at = now
-                replies: list[OutgoingMessage] = []
-            elif message.kind == InboundKind.UNBLOCKED:
-                replies = []
-            else:
-                replies = self._dispatch(session, message, identity, now)
-            outbox.enqueue(
-                session,
-                identity=identity,
-                messages=replies,
-                dedupe_prefix=f"reply:{row.id}",
-                now=now,
-            )
-            if message.kind != InboundKind.UNFOLLOW:
-                outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
-            self._finish(row, now)
+        identity = writer.identity
+        unfollow = message.kind == InboundKind.UNFOLLOW
+        work.touches.append(touch.mark_seen(identity, now=now, blocked=unfollow))
+        if unfollow or message.kind == InboundKind.UNBLOCKED:
+            replies: list[OutgoingMessage] = []
+        else:
+            replies = self._dispatch(session, message, writer, now)
+        outbox.enqueue_replies(
+            work.connection,
+            identity_id=identity.id,  # type: ignore[arg-type]
+            platform=identity.platform,
+            messages=replies,
+            dedupe_prefix=f"reply:{update.id}",
+            now=now,
+        )
+        if not unfollow and writer.holds_messages:
+            outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
+        work.done.append((update.id, sender))
 
-    @staticmethod
-    def _finish(row: InboundUpdate, now: datetime) -> None:
-        row.status = InboundStatus.DONE
-        row.body = None  # the text is not kept once answered
-        row.processed_at = now
-        row.lease_until = None
-
-    def _decode(self, row: InboundUpdate) -> IncomingMessage | None:
-        decoder = self.decoders.get(row.platform)
+    def _decode(self, platform: str, body: str) -> IncomingMessage | None:
+        decoder = self.decoders.get(platform)
         if decoder is None:
-            raise UnreadableUpdate(f"no decoder for {row.platform} in this process")
+            raise UnreadableUpdate(f"no decoder for {platform} in this process")
         try:
-            return decoder.decode(row.body or "")
+            return decoder.decode(body)
         except ValueError as exc:
             raise UnreadableUpdate(str(exc)) from exc
 
-    def _message_of(self, session: Session, row: InboundUpdate) -> IncomingMessage | None:
+    def _message_of(self, work: _Batch, update: inbound.Claimed) -> IncomingMessage | None:
         """The stored message, or a raw update read by its platform's decoder; a button key
-        becomes the payload it stands for (an unknown key: a stale button, empty payload)."""
-        if not row.raw:
-            return IncomingMessage.from_json(row.body or "")
-        message = self._decode(row)
+        becomes the payload it stands for (an unknown key: a stale button, empty payload).
+
+        A raw update's time is the earlier of what the platform says and when the webhook
+        stored it: a Telegram button tap carries no time of its own."""
+        if not update.raw:
+            return IncomingMessage.from_json(update.body or "")
+        message = self._decode(update.platform, update.body or "")
         if message is None:
             return None
-        row.sender_id = inbound.safe_id(message.sender_id)
+        if update.received_at < message.received_at:
+            message = replace(message, received_at=update.received_at)
         if message.button_key is not None:
-            found = session.get(ButtonPayload, message.button_key)
-            message = replace(message, payload=found.payload if found else "", button_key=None)
+            payload = work.connection.execute(_PAYLOAD, {"key": message.button_key}).scalar()
+            message = replace(message, payload=payload or "", button_key=None)
         return message
 
-    def _dispatch(self, session: Session, message: IncomingMessage, identity, now):  # type: ignore[no-untyped-def]
-        member = session.get(Member, identity.member_id) if identity.member_id else None
-        conv = conversation.load(session, identity.id)
+    def _dispatch(
+        self, session: Session, message: IncomingMessage, writer: touch.Writer, now: datetime
+    ) -> list[OutgoingMessage]:
+        identity = writer.identity
+        conv = conversation.from_row(identity.id, *writer.conversation)  # type: ignore[arg-type]
         text = clean(message.text)[:MAX_INBOUND_TEXT]
         if message.referral and not text:
             text = f"/start {message.referral}"  # a deep link or m.me ref, joined or not
@@ -153,7 +221,7 @@ class Processor:
             session=session,
             message=message,
             identity=identity,
-            member=member,
+            member=writer.member,
             conv=conv,
             catalogs=self.catalogs,
             config=self.config,
@@ -200,7 +268,7 @@ class Processor:
         if row.sender_id or not row.raw:
             return row.sender_id
         try:
-            message = self._decode(row)
+            message = self._decode(row.platform, row.body or "")
         except UnreadableUpdate:
             return ""
         return inbound.safe_id(message.sender_id) if message is not None else ""
