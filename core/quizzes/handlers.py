@@ -217,8 +217,7 @@ def on_answer(
         if exc.code == "not_current":
             return _refusal(ctx, exc.code, Button(_("Next question"), f"quiz:n:{attempt_id}"))
         raise
-    attempt = service.own_attempt(ctx.session, member=member, attempt_id=attempt_id)
-    quiz = service.get_quiz(ctx.session, quiz_id=attempt.quiz_id)
+    attempt, quiz = result.attempt, result.quiz
     right = ", ".join(result.correct_options)
     if result.late:
         lines = [
@@ -242,7 +241,7 @@ def on_answer(
             "You have finished “{title}”: {correct} of {total} correct, {points} points.",
             title=quiz.title,
             correct=attempt.correct_count,
-            total=len(service.questions_of(ctx.session, quiz_id=quiz.id)),  # type: ignore[arg-type]
+            total=result.questions,
             points=ctx.t.number(attempt.score),
         )
     )
