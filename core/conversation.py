@@ -87,6 +87,13 @@ def from_row(
     return conv
 
 
+def as_row(conv: Conversation) -> tuple[str | None, str | None, str | None, int | None]:
+    """What `from_row` takes, as the state stands (after a save: as stored)."""
+    if not conv.exists:
+        return None, None, None, None
+    return conv.flow, conv.step, json.dumps(conv.data, ensure_ascii=False), conv.version
+
+
 def load(session: Session, identity_id: int) -> Conversation:
     row = session.connection().execute(_LOAD, {"identity_id": identity_id}).first()
     if row is None:

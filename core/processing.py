@@ -31,8 +31,9 @@ CONFLICT_RETRIES = 5
 LEASE = timedelta(seconds=60)
 BATCH = 50  # updates claimed, and committed, together
 _UNPLACED = -1  # a batch failed outside any one update's unit of work
-_PAYLOAD = select(ButtonPayload.__table__.c.payload).where(  # type: ignore[attr-defined]
-    ButtonPayload.__table__.c.key == bindparam("key")  # type: ignore[attr-defined]
+_payload = ButtonPayload.__table__  # type: ignore[attr-defined]
+_PAYLOADS = select(_payload.c.key, _payload.c.payload).where(
+    _payload.c.key.in_(bindparam("keys", expanding=True))
 )
 
 
@@ -44,6 +45,21 @@ class _Batch:
         self.connection = session.connection()
         self.touches: list[dict[str, object]] = []
         self.done: list[tuple[int, str]] = []  # (inbound id, sender)
+
+        self.writers: dict[tuple[str, str], touch.Writer] = {}
+        self.payloads: dict[str, str] = {}
+
+    def prefetch(self, messages: Sequence[IncomingMessage]) -> None:
+        """Everyone who wrote in the batch, and the payloads behind its button keys, read in
+        one statement each; a person's later updates in the batch reuse what was read (the
+        identity and member objects, and the conversation as the earlier update saved it)."""
+        self.writers = touch.find_writers(
+            self.session, {(m.platform, m.sender_id) for m in messages}
+        )
+        keys = {m.button_key for m in messages if m.button_key is not None}
+        if keys:
+            found = self.connection.execute(_PAYLOADS, {"keys": sorted(keys)})
+            self.payloads = {key: payload for key, payload in found}
 
     def finish(self, now: datetime) -> None:
         touch.record_touches(self.connection, self.touches)
@@ -109,10 +125,15 @@ class Processor:
         handled = 0
         in_loop = True
         try:
+            read = [self._read(update) for update in updates]  # no database work yet
+        except UnreadableUpdate:
+            return next(i for i, u in enumerate(updates) if not self._readable(u))
+        try:
             with Session(self.engine) as session, session.begin():
                 work = _Batch(session)
-                for update in updates:
-                    self._handle(work, update)
+                work.prefetch([m for m in read if m is not None])
+                for update, message in zip(updates, read, strict=True):
+                    self._handle(work, update, message)
                     handled += 1
                 in_loop = False
                 work.finish(self.clock.now())
@@ -124,11 +145,13 @@ class Processor:
     def _process_alone(self, update: inbound.Claimed) -> None:
         for _attempt in range(CONFLICT_RETRIES):
             try:
+                message = self._read(update)
                 with Session(self.engine) as session, session.begin():
                     if inbound.unfinished(session.connection(), update.id) is None:
                         return
                     work = _Batch(session)
-                    self._handle(work, update)
+                    work.prefetch([message] if message is not None else [])
+                    self._handle(work, update, message)
                     work.finish(self.clock.now())
                 return
             except ConcurrencyConflict:
@@ -143,22 +166,24 @@ class Processor:
                 return
         self._fail(update.id, "conversation kept changing")
 
-    def _handle(self, work: _Batch, update: inbound.Claimed) -> None:
+    def _handle(
+        self, work: _Batch, update: inbound.Claimed, message: IncomingMessage | None
+    ) -> None:
         """One update's unit of work inside the batch's transaction."""
         session, now = work.session, self.clock.now()
-        if update.body is None:
+        if message is None:  # no body, or a raw update of a kind acknowledged and ignored
             work.done.append((update.id, update.sender_id))
             return
-        message = self._message_of(work, update)
-        if message is None:  # a raw update of a kind that is acknowledged and ignored
-            work.done.append((update.id, update.sender_id))
-            return
-        sender = inbound.safe_id(message.sender_id) if update.raw else update.sender_id
-        writer = touch.find_writer(session, platform=update.platform, platform_user_id=sender)
+        if message.button_key is not None:  # a stale button's unknown key: empty payload
+            payload = work.payloads.get(message.button_key, "")
+            message = replace(message, payload=payload, button_key=None)
+        sender = message.sender_id
+        writer = work.writers.get((update.platform, sender))
         if writer is None:
             writer = touch.new_writer(
                 session, platform=update.platform, platform_user_id=sender, now=now
             )
+            work.writers[(update.platform, sender)] = writer
         identity = writer.identity
         unfollow = message.kind == InboundKind.UNFOLLOW
         work.touches.append(touch.mark_seen(identity, now=now, blocked=unfollow))
@@ -187,23 +212,34 @@ class Processor:
         except ValueError as exc:
             raise UnreadableUpdate(str(exc)) from exc
 
-    def _message_of(self, work: _Batch, update: inbound.Claimed) -> IncomingMessage | None:
-        """The stored message, or a raw update read by its platform's decoder; a button key
-        becomes the payload it stands for (an unknown key: a stale button, empty payload).
+    def _readable(self, update: inbound.Claimed) -> bool:
+        try:
+            self._read(update)
+        except UnreadableUpdate:
+            return False
+        return True
+
+    def _read(self, update: inbound.Claimed) -> IncomingMessage | None:
+        """The stored message, or a raw update read by its platform's decoder, with its
+        sender's id as stored; None for a row without a body or an ignored kind of update.
 
         A raw update's time is the earlier of what the platform says and when the webhook
         stored it: a Telegram button tap carries no time of its own."""
+        if update.body is None:
+            return None
         if not update.raw:
-            return IncomingMessage.from_json(update.body or "")
-        message = self._decode(update.platform, update.body or "")
+            message = IncomingMessage.from_json(update.body)
+            if message.sender_id != update.sender_id:  # stored as inbound.safe_id made it
+                message = replace(message, sender_id=update.sender_id)
+            return message
+        message = self._decode(update.platform, update.body)
         if message is None:
             return None
-        if update.received_at < message.received_at:
-            message = replace(message, received_at=update.received_at)
-        if message.button_key is not None:
-            payload = work.connection.execute(_PAYLOAD, {"key": message.button_key}).scalar()
-            message = replace(message, payload=payload or "", button_key=None)
-        return message
+        return replace(
+            message,
+            sender_id=inbound.safe_id(message.sender_id),
+            received_at=min(message.received_at, update.received_at),
+        )
 
     def _dispatch(
         self, session: Session, message: IncomingMessage, writer: touch.Writer, now: datetime
@@ -232,6 +268,7 @@ class Processor:
         if replies is None:
             replies = self.dispatcher.dispatch(ctx)
         conversation.save(session, conv)
+        writer.conversation = conversation.as_row(conv)  # for the person's next update
         return replies
 
     def _fail(self, inbound_id: int, error: str) -> None:

@@ -1,6 +1,6 @@
-"""Who wrote: the hot path's read of an identity, its member, its conversation state and
-whether anything is held for the person, in one statement; and the touch of `last_inbound_at`
-written for a whole batch of updates at once.
+"""Who wrote: for a batch of updates, the identities of its writers, their members, their
+conversation states and whether anything is held for each person, in one statement; and the
+touch of `last_inbound_at`, written for the whole batch at once.
 
 The statements are built once at import, so SQLAlchemy compiles each once (its compiled cache
 is keyed on the statement's structure). The ORM loads the identity and the member because the
@@ -9,11 +9,11 @@ handlers read and change them; everything else is Core.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, or_, update
+from sqlalchemy import bindparam, exists, or_, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -52,8 +52,9 @@ _FIND = (
     .outerjoin(Member, Member.id == Identity.member_id)  # type: ignore[arg-type]
     .outerjoin(_conv, _conv.c.identity_id == Identity.id)
     .where(
-        Identity.platform == bindparam("platform"),
-        Identity.platform_user_id == bindparam("platform_user_id"),
+        tuple_(Identity.platform, Identity.platform_user_id).in_(
+            bindparam("senders", expanding=True)
+        )
     )
 )
 _TOUCH = (
@@ -63,14 +64,19 @@ _TOUCH = (
 )
 
 
-def find_writer(session: Session, *, platform: str, platform_user_id: str) -> Writer | None:
-    row = session.execute(
-        _FIND, {"platform": platform, "platform_user_id": platform_user_id}
-    ).first()
-    if row is None:
-        return None
-    identity, member, flow, step, data, version, holds = row
-    return Writer(identity, member, (flow, step, data, version), bool(holds))
+def find_writers(
+    session: Session, senders: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], Writer]:
+    """The writers of a batch by (platform, platform user id); first-time writers are absent."""
+    if not senders:
+        return {}
+    found: dict[tuple[str, str], Writer] = {}
+    for identity, member, flow, step, data, version, holds in session.execute(
+        _FIND, {"senders": sorted(senders)}
+    ):
+        key = (identity.platform, identity.platform_user_id)
+        found[key] = Writer(identity, member, (flow, step, data, version), bool(holds))
+    return found
 
 
 def new_writer(session: Session, *, platform: str, platform_user_id: str, now: datetime) -> Writer:
