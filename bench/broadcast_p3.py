@@ -47,7 +47,7 @@ async def deliver_all(database_url: str, expected: int, instant: bool) -> float:
     settings = load_settings(
         environ={"THIDUA_DATABASE_URL": database_url, "THIDUA_QUIET_HOURS": "00:00-00:00"}
     )
-    runtime = build_runtime(settings, with_platforms=False)
+    runtime = build_runtime(settings, messengers=())
     if instant:
         runtime.channels["webchat"] = InstantPlatform()
     worker = DeliveryWorker(runtime)

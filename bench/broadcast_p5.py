@@ -96,7 +96,7 @@ async def work(database_url: str, expected: int, trace: str | None) -> dict[str,
         tracemalloc.start()
     sampler = Sampler()
     sampler.start()
-    runtime = build_runtime(settings, with_platforms=False)
+    runtime = build_runtime(settings, messengers=())
     platform = InstantPlatform()
     runtime.channels["webchat"] = platform
     ticker = make_ticker(runtime, asyncio.get_running_loop())

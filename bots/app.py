@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from adapters.webchat.routes import make_router as webchat_router
+from bots.api.initiatives import make_router as initiatives_api_router
+from bots.api.quizzes import make_router as quizzes_api_router
 from bots.api.routes import ApiError, api_error_handler
 from bots.api.routes import make_router as admin_api_router
 from bots.attachments import store_forever as store_attachments_forever
@@ -20,7 +21,6 @@ from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
-from bots.webchat_texts import webchat_page_texts
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
@@ -83,14 +83,13 @@ def create_app(
         return {"status": "ok"}
 
     # Plain routes (the busiest webhooks) first: matched before any included router.
-    for route in (r for r in runtime.routers if isinstance(r, Route)):
+    routes = [route for platform in runtime.platforms for route in platform.routes]
+    for route in (r for r in routes if isinstance(r, Route)):
         app.add_route(route.path, route.endpoint, methods=route.methods, include_in_schema=False)
-    for router in (r for r in runtime.routers if not isinstance(r, Route)):
+    app.include_router(quizzes_api_router(runtime))
+    app.include_router(initiatives_api_router(runtime))
+    for router in (r for r in routes if not isinstance(r, Route)):
         app.include_router(router)
-    t = runtime.catalogs.translator(settings.default_locale, settings.timezone)
-    app.include_router(
-        webchat_router(runtime, runtime.mailbox, t.locale, webchat_page_texts(t.gettext))
-    )
     app.include_router(admin_api_router(runtime))
     app.add_exception_handler(ApiError, api_error_handler)
     if settings.web_ui:

@@ -1,8 +1,8 @@
 """Fetching the files of initiatives from the platforms and keeping them in
 THIDUA_ATTACHMENTS_DIR (issue 8).
 
-Each platform that can give a file's bytes registers an `AttachmentFetcher` in
-`runtime.fetchers`: Telegram through getFile (its channel), Zalo, Messenger and the web chat
+Each platform that can give a file's bytes has an `AttachmentFetcher` in `runtime.fetchers`
+(bots/bootstrap.py): Telegram through getFile (its channel), Zalo, Messenger and the web chat
 through the file's URL (their webhooks carry a CDN URL as the attachment's ref). The work is
 done outside any transaction; `core.initiatives.attachments.finish` checks the bytes and
 records the outcome.
@@ -13,20 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 import httpx
 from sqlmodel import Session
 
+from bots.services import Services
 from bots.settings import Settings
 from core.initiatives import attachments
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import AttachmentProblem
 from core.messages import Attachment
 from core.ports import AttachmentTooLarge, AttachmentUnavailable
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
 URL_PLATFORMS = ("zalo", "facebook", "webchat")
@@ -70,15 +67,7 @@ class UrlFetcher:
         return b"".join(chunks)
 
 
-def install(runtime: Runtime) -> None:
-    """The URL fetcher for the platforms whose refs are URLs."""
-    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True)
-    for platform in URL_PLATFORMS:
-        runtime.fetchers.setdefault(platform, UrlFetcher(platform, client))
-    runtime.closers.append(client.aclose)
-
-
-async def store_pending(runtime: Runtime, limit: int = BATCH) -> int:
+async def store_pending(runtime: Services, limit: int = BATCH) -> int:
     """Fetch, check and store the files waiting; returns how many were finished (stored or
     refused). A file whose platform could not be reached stays waiting for the next run."""
     settings = runtime.settings
@@ -128,7 +117,7 @@ async def store_pending(runtime: Runtime, limit: int = BATCH) -> int:
     return finished
 
 
-async def store_forever(runtime: Runtime, stop: asyncio.Event) -> None:
+async def store_forever(runtime: Services, stop: asyncio.Event) -> None:
     interval = runtime.settings.scheduler_interval_seconds
     while not stop.is_set():
         try:

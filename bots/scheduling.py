@@ -5,14 +5,11 @@ scheduler's due-work job of a runtime."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
+from bots.services import Services
 from bots.settings import Settings
 from core.broadcasts.rules import FACEBOOK_WINDOW_HOURS, DeliveryPolicy, parse_quiet_hours
 from scheduler.jobs import Ticker
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
@@ -42,7 +39,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
     )
 
 
-def make_ticker(runtime: Runtime, loop: asyncio.AbstractEventLoop) -> Ticker:
+def make_ticker(runtime: Services, loop: asyncio.AbstractEventLoop) -> Ticker:
     """The scheduler's due-work job for this runtime; it wakes this instance's delivery loop."""
     return Ticker(
         engine=runtime.engine,

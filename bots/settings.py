@@ -17,6 +17,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.broadcasts.rules import parse_quiet_hours
+
 PREFIX = "THIDUA_"
 RESERVED_PREFIXES = ("THIDUA_TEST_",)  # read by the test suite, not by the application
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,8 +111,6 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
-        from core.broadcasts.rules import parse_quiet_hours
-
         parse_quiet_hours(value)
         return value
 

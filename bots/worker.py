@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
+from bots.services import Services
 from core import delivery
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +20,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        runtime: Runtime,
+        runtime: Services,
         batch: int = 500,
         concurrency: int = 64,
         platforms: list[str] | None = None,
@@ -97,14 +94,14 @@ class DeliveryWorker:
             await _wait_any(stop, self.runtime.outbox_ready, IDLE_WAIT)
 
 
-def per_platform(runtime: Runtime, only: list[str] | None = None) -> list[DeliveryWorker]:
+def per_platform(runtime: Services, only: list[str] | None = None) -> list[DeliveryWorker]:
     """One delivery loop per messenger (of `only`, if given): each drains its own platform
     at its own pace."""
     chosen = sorted(p for p in runtime.channels if only is None or p in only)
     return [DeliveryWorker(runtime, platforms=[p]) for p in chosen]
 
 
-async def process_forever(runtime: Runtime, stop: asyncio.Event) -> None:
+async def process_forever(runtime: Services, stop: asyncio.Event) -> None:
     while not stop.is_set():
         runtime.inbound_ready.clear()
         try:

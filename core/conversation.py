@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.chat.steps import FlowState, Step
 from core.clock import utcnow
 from core.errors import ConcurrencyConflict
+from core.messages import OutgoingMessage
 from core.storage.models import ConversationState
+
+S = TypeVar("S", bound=FlowState)
+_PROMPT = "__prompt__"  # where the last offered choices live inside the stored data
 
 
 @dataclass
@@ -29,9 +34,33 @@ class Conversation:
     data: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     exists: bool = False
-    _saved: tuple[str | None, str | None, str] | None = field(
-        default=None, repr=False, compare=False
-    )  # as last loaded or saved
+    prompt: OutgoingMessage | None = None  # the last reply that offered choices
+    loaded: str | None = field(default=None, repr=False)  # what was read, to skip a no-op save
+
+    def enter(self, step: Step, state: FlowState | None = None) -> None:
+        """Start the flow `step` belongs to, at that step, with its typed state."""
+        self.flow, self.step = step.flow, step.name
+        self.data = state.to_data() if state is not None else {}
+
+    def move_to(self, step: Step, state: FlowState | None = None) -> None:
+        if step.flow != self.flow:
+            raise ValueError(f"{step!r} is not a step of flow {self.flow!r}")
+        self.step = step.name
+        if state is not None:
+            self.data = state.to_data()
+
+    def at(self, *steps: Step) -> bool:
+        return any((self.flow, self.step) == s.key for s in steps)
+
+    def state(self, kind: type[S]) -> S:
+        return kind.from_data(self.data)
+
+    def save_state(self, state: FlowState) -> None:
+        self.data = state.to_data()
+
+    def offer(self, prompt: OutgoingMessage | None) -> None:
+        """Remember the reply whose choices a typed answer may name next (None: no choices)."""
+        self.prompt = prompt
 
     def start(self, flow: str, step: str, **data: Any) -> None:
         self.flow, self.step, self.data = flow, step, dict(data)
@@ -71,27 +100,29 @@ _UPDATE = (
 def from_row(
     identity_id: int, flow: str | None, step: str | None, data: str | None, version: int | None
 ) -> Conversation:
-    """The state as read by a query of the caller's (processing reads it with the identity);
-    `version` None: no row yet."""
+    """The state from its row's columns, as a query of the caller's read them (processing
+    reads them with the identity); `version` None: no row yet."""
     if version is None:
         return Conversation(identity_id=identity_id)
-    conv = Conversation(
+    stored = json.loads(data or "{}")
+    prompt = stored.pop(_PROMPT, None)
+    return Conversation(
         identity_id=identity_id,
         flow=flow,
         step=step,
-        data=json.loads(data or "{}"),
+        data=stored,
         version=version,
         exists=True,
+        prompt=OutgoingMessage.from_json(prompt) if prompt else None,
+        loaded=_snapshot(flow, step, data or "{}"),
     )
-    conv._saved = _persisted(conv)
-    return conv
 
 
 def as_row(conv: Conversation) -> tuple[str | None, str | None, str | None, int | None]:
     """What `from_row` takes, as the state stands (after a save: as stored)."""
     if not conv.exists:
         return None, None, None, None
-    return conv.flow, conv.step, json.dumps(conv.data, ensure_ascii=False), conv.version
+    return conv.flow, conv.step, _serialise(conv), conv.version
 
 
 def load(session: Session, identity_id: int) -> Conversation:
@@ -101,32 +132,39 @@ def load(session: Session, identity_id: int) -> Conversation:
     return from_row(identity_id, *row)
 
 
-def _persisted(conv: Conversation) -> tuple[str | None, str | None, str]:
-    """What a row holds of the state: compared to skip saving a state nothing changed."""
-    return conv.flow, conv.step, json.dumps(conv.data, ensure_ascii=False, sort_keys=True)
+def _serialise(conv: Conversation) -> str:
+    data = dict(conv.data)
+    if conv.prompt is not None:
+        data[_PROMPT] = conv.prompt.to_json()
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _snapshot(flow: str | None, step: str | None, data: str) -> str:
+    return f"{flow}\x00{step}\x00{data}"
 
 
 def save(session: Session, conv: Conversation) -> None:
     """Write the state back, failing if another transaction saved it since it was loaded.
 
     A state that nothing changed is not written: an update that only read it is ordered
-    before the one that changed it, which is what serial processing would have done.
+    before the one that changed it, which is what serial processing would have done. Core
+    statements compiled once, on the unit of work's connection.
     """
-    persisted = _persisted(conv)
-    if persisted == conv._saved:
+    data = _serialise(conv)
+    snapshot = _snapshot(conv.flow, conv.step, data)
+    if conv.loaded == snapshot:
         return
-    flow, step, data = persisted
     connection = session.connection()
     if not conv.exists:
-        if conv.flow is None:
+        if conv.flow is None and conv.prompt is None:
             return
         try:
             connection.execute(
                 _INSERT,
                 {
                     "identity_id": conv.identity_id,
-                    "flow": flow,
-                    "step": step,
+                    "flow": conv.flow,
+                    "step": conv.step,
                     "data": data,
                     "version": 1,
                     "updated_at": utcnow(),
@@ -135,15 +173,15 @@ def save(session: Session, conv: Conversation) -> None:
         except IntegrityError as exc:  # the other transaction inserted it first: the whole
             # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
             raise ConcurrencyConflict(str(exc)) from exc
-        conv.exists, conv.version, conv._saved = True, 1, persisted
+        conv.exists, conv.version, conv.loaded = True, 1, snapshot
         return
     result = connection.execute(
         _UPDATE,
         {
             "b_identity_id": conv.identity_id,
             "b_version": conv.version,
-            "flow": flow,
-            "step": step,
+            "flow": conv.flow,
+            "step": conv.step,
             "data": data,
             "version": conv.version + 1,
             "updated_at": utcnow(),
@@ -152,4 +190,4 @@ def save(session: Session, conv: Conversation) -> None:
     if result.rowcount != 1:
         raise ConcurrencyConflict(f"conversation of identity {conv.identity_id} changed")
     conv.version += 1
-    conv._saved = persisted
+    conv.loaded = snapshot

@@ -1,21 +1,30 @@
 """Routes one incoming message to the handler that answers it.
 
-Order: a slash command; a button payload whose prefix a router claims globally; the active
-guided flow (it sees text and its own buttons); a stale button; free text. Handlers return the
-replies; they never send.
+Order: a slash command; a typed answer to the choices last offered (it becomes the tap it
+names, see `core.chat.choices`); a button, by its typed kind (`router.button`); the step the
+conversation is at (`router.step`), or its whole flow (`router.flow`); a stale button; free
+text. In a step that accepts only choices, an answer that names none is asked again with the
+choices. Handlers return the replies; they never send. The replies are rendered for the
+person's channel (numbered choices where it has no buttons) and the last one that offered
+choices is kept with the conversation, so the next typed answer can be matched to it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session
 
 from core.broadcasts.rules import DeliveryPolicy
+from core.chat import choices
+from core.chat.buttons import BadPayload, CallbackData, prefix_of
+from core.chat.render import choices_of, render
+from core.chat.steps import Step, step_of
+from core.chat.traits import ChannelTraits
 from core.conversation import Conversation
 from core.i18n import Catalogs, Translator
 from core.initiatives.rules import AttachmentLimits
@@ -33,6 +42,7 @@ class ChatConfig:
     timezone: str = "Asia/Ho_Chi_Minh"
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
+    traits: Mapping[str, ChannelTraits] = field(default_factory=dict)  # by platform, from adapters
 
 
 @dataclass
@@ -66,6 +76,9 @@ class Context:
 
 
 Handler = Callable[[Context], list[OutgoingMessage]]
+B = TypeVar("B", bound=CallbackData)
+ButtonHandler = Callable[[Context, Any], list[OutgoingMessage]]
+TypedHandler = Callable[[Context, B], list[OutgoingMessage]]
 
 
 @dataclass(frozen=True)
@@ -74,16 +87,50 @@ class Route:
     members_only: bool = False
 
 
+@dataclass(frozen=True)
+class ButtonRoute:
+    kind: type[CallbackData]
+    handler: ButtonHandler
+    members_only: bool = False
+    when: tuple[tuple[str, object], ...] = ()  # field values this route is for (all, if empty)
+
+    def claims(self, data: CallbackData) -> bool:
+        return all(getattr(data, name) == value for name, value in self.when)
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, Route] = {}
         self.payloads: dict[str, Route] = {}
+        self.buttons: list[ButtonRoute] = []
+        self.steps: dict[tuple[str, str], Handler] = {}
         self.flows: dict[str, Handler] = {}
 
     def command(self, *names: str, members_only: bool = False) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             for name in names:
                 self.commands[name] = Route(fn, members_only)
+            return fn
+
+        return register
+
+    def button(
+        self, kind: type[B], *, members_only: bool = False, **when: object
+    ) -> Callable[[TypedHandler[B]], TypedHandler[B]]:
+        """Register a handler for taps of `kind` (only those whose fields equal `when`)."""
+
+        def register(fn: TypedHandler[B]) -> TypedHandler[B]:
+            self.buttons.append(ButtonRoute(kind, fn, members_only, tuple(when.items())))
+            return fn
+
+        return register
+
+    def step(self, *steps: Step) -> Callable[[Handler], Handler]:
+        """Register the handler of what is typed or sent at these steps."""
+
+        def register(fn: Handler) -> Handler:
+            for one in steps:
+                self.steps[one.key] = fn
             return fn
 
         return register
@@ -111,7 +158,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 
 def payload_prefix(payload: str) -> str:
-    return payload.split(":", 1)[0]
+    return prefix_of(payload)
 
 
 def payload_arg(payload: str) -> str:
@@ -126,23 +173,33 @@ class Fallbacks:
     unknown_command: Handler
     stale_button: Handler
     free_text: Handler
+    not_a_choice: Handler  # typed text at a step that takes only one of the offered choices
+
+
+def _merge(table: dict[Any, Any], own: dict[Any, Any]) -> None:
+    clash = table.keys() & own.keys()
+    if clash:
+        raise ValueError(f"registered twice: {sorted(map(str, clash))}")
+    table.update(own)
 
 
 class Dispatcher:
     def __init__(self, routers: Iterable[Router], fallbacks: Fallbacks) -> None:
         self.commands: dict[str, Route] = {}
         self.payloads: dict[str, Route] = {}
+        self.buttons: dict[str, list[ButtonRoute]] = {}
+        self.steps: dict[tuple[str, str], Handler] = {}
         self.flows: dict[str, Handler] = {}
         for router in routers:
-            for table, own in (
-                (self.commands, router.commands),
-                (self.payloads, router.payloads),
-                (self.flows, router.flows),
-            ):
-                clash = table.keys() & own.keys()
-                if clash:
-                    raise ValueError(f"registered twice: {sorted(clash)}")
-                table.update(own)  # type: ignore[arg-type]
+            _merge(self.commands, router.commands)
+            _merge(self.payloads, router.payloads)
+            _merge(self.steps, router.steps)
+            _merge(self.flows, router.flows)
+            for route in router.buttons:
+                self.buttons.setdefault(route.kind.prefix(), []).append(route)
+        clash = self.payloads.keys() & self.buttons.keys()
+        if clash:
+            raise ValueError(f"registered twice: {sorted(clash)}")
         self.fallbacks = fallbacks
 
     def _guarded(self, route: Route, ctx: Context) -> list[OutgoingMessage]:
@@ -151,25 +208,90 @@ class Dispatcher:
         return route.handler(ctx)
 
     def dispatch(self, ctx: Context) -> list[OutgoingMessage]:
+        """Answer the message, rendered for the person's channel; remember what was offered."""
+        answers = self._answer(ctx)
+        offered = [m for m in answers if choices_of(m)]
+        ctx.conv.offer(offered[-1] if offered else None)
+        return [self._render(ctx, message) for message in answers]
+
+    def _answer(self, ctx: Context) -> list[OutgoingMessage]:
         command = parse_command(ctx.text) if ctx.message.payload is None else None
         if command is not None:
             route = self.commands.get(command[0])
             if route is None:
                 return self.fallbacks.unknown_command(ctx)
             return self._guarded(route, ctx)
+        step = step_of(ctx.conv.flow, ctx.conv.step)
+        if ctx.message.payload is None and ctx.text:
+            tapped = self._typed_choice(ctx, step)
+            if tapped is not None:
+                ctx.message = replace(ctx.message, payload=tapped)
+            elif step is not None and step.choices_only and ctx.conv.prompt is not None:
+                return self.fallbacks.not_a_choice(ctx)
         payload = ctx.message.payload
         if payload is not None:
-            route = self.payloads.get(payload_prefix(payload))
-            if route is not None:
-                return self._guarded(route, ctx)
-        if ctx.conv.flow is not None and ctx.conv.flow in self.flows:
-            return self.flows[ctx.conv.flow](ctx)
+            answered = self._button(ctx, payload)
+            if answered is not None:
+                return answered
+        handler = self.steps.get(step.key) if step is not None else None
+        if handler is None and ctx.conv.flow is not None:
+            handler = self.flows.get(ctx.conv.flow)
+        if handler is not None:
+            return handler(ctx)
         if not ctx.onboarded:
             return self.fallbacks.not_a_member(ctx)
         if payload is not None:
             return self.fallbacks.stale_button(ctx)
         return self.fallbacks.free_text(ctx)
 
+    def _typed_choice(self, ctx: Context, step: Step | None) -> str | None:
+        """The payload of the offered choice that the typed text names, if it names one.
 
-def reply(text: str, *buttons: Button) -> OutgoingMessage:
-    return OutgoingMessage(text=text, buttons=tuple(buttons))
+        At a step that takes free input only a typed label counts (a number or a letter there
+        is an answer of its own); elsewhere the number and the letter count too.
+        """
+        prompt = ctx.conv.prompt
+        if prompt is None:
+            return None
+        offered = choices_of(prompt)
+        positional = step is None or step.choices_only
+        if step is None and ctx.conv.flow is not None:  # a flow with undeclared steps
+            positional = False
+        index = choices.match(ctx.text, [b.label for b in offered], positional=positional)
+        return offered[index].payload if index is not None else None
+
+    def _button(self, ctx: Context, payload: str) -> list[OutgoingMessage] | None:
+        prefix = prefix_of(payload)
+        legacy = self.payloads.get(prefix)
+        if legacy is not None:
+            return self._guarded(legacy, ctx)
+        routes = self.buttons.get(prefix)
+        if not routes:
+            return None
+        try:
+            data = routes[0].kind.unpack(payload)
+        except BadPayload:
+            return self.fallbacks.stale_button(ctx) if ctx.onboarded else None
+        for route in routes:
+            if route.claims(data):
+                if route.members_only and not ctx.onboarded:
+                    return self.fallbacks.not_a_member(ctx)
+                return route.handler(ctx, data)
+        return None
+
+    def _render(self, ctx: Context, message: OutgoingMessage) -> OutgoingMessage:
+        traits = ctx.config.traits.get(ctx.message.platform)
+        return render(message, traits, ctx.t.gettext("Type the number of your choice."))
+
+
+def reply(text: str, *buttons: Button | tuple[str, CallbackData]) -> OutgoingMessage:
+    """A message with buttons: `Button`s, or (label, typed payload) pairs."""
+    return OutgoingMessage(text=text, buttons=tuple(_button_of(b) for b in buttons))
+
+
+def button(label: str, data: CallbackData) -> Button:
+    return Button(label, data.pack())
+
+
+def _button_of(item: Button | tuple[str, CallbackData]) -> Button:
+    return item if isinstance(item, Button) else Button(item[0], item[1].pack())

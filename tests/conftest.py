@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
 from bots.settings import Settings, load_settings
+from core.schema import metadata
 from core.storage import migrate
 from core.storage.engine import make_engine, normalise_url
-from core.storage.metadata import metadata
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

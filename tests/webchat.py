@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from bots.bootstrap import Runtime
+from core.chat.traits import ChannelTraits
 
 
 class ChatUser:
@@ -64,3 +66,14 @@ class ChatUser:
     @staticmethod
     def payloads(messages: list[dict[str, Any]]) -> list[str]:
         return [b["payload"] for m in messages for b in m["buttons"]]
+
+
+WEBCHAT_WITHOUT_BUTTONS = ChannelTraits(platform="webchat", text_limit=4000, buttons=False)
+
+
+def without_buttons(runtime: Runtime) -> None:
+    """Declare the web chat a channel without buttons (like Zalo's Bot Platform or SMS): every
+    choice then comes as a numbered list and must be answered by typing."""
+    processor = runtime.processor
+    traits = {**processor.config.traits, "webchat": WEBCHAT_WITHOUT_BUTTONS}
+    processor.config = replace(processor.config, traits=traits)

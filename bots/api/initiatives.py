@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from bots.api.routes import ApiError, Caller, in_transaction
+from bots.bootstrap import Runtime
 from core.campaigns.scope import Actor
 from core.commendations import service as commendations
 from core.commendations.models import Commendation, CommendationStatus
@@ -29,9 +30,6 @@ from core.initiatives.rules import Band, Status
 from core.members.models import UnionUnit
 from core.reports import export
 from core.reports.service import Period, commendation_shares, initiatives_by_status
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

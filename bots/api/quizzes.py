@@ -10,7 +10,7 @@ import asyncio
 import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, or_, select
 
 from bots.api.routes import ApiError
+from bots.bootstrap import Runtime
 from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -28,9 +29,6 @@ from core.quizzes import bank
 from core.quizzes import service as quizzes
 from core.quizzes.bank import BankRejected, QuestionDraft, validate_question
 from core.quizzes.models import Quiz, QuizAttempt
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
 
 T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

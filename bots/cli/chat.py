@@ -18,7 +18,7 @@ def _read_line() -> str:
 
 def _chat(args: argparse.Namespace) -> int:
     settings = load_settings()
-    runtime = build_runtime(settings, with_platforms=False)
+    runtime = build_runtime(settings, messengers=())
     try:
         asyncio.run(run(runtime, args.user or f"local-{getpass.getuser()}", _read_line))
     except KeyboardInterrupt:

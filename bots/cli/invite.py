@@ -9,20 +9,12 @@ from pathlib import Path
 import segno
 from sqlmodel import Session
 
-from bots.settings import Settings, load_settings
+from bots.invites import invite_links
+from bots.settings import load_settings
 from core.clock import utcnow
 from core.errors import NotFound
 from core.members import service
 from core.storage.engine import make_engine
-
-
-def invite_links(settings: Settings, code: str) -> dict[str, str]:
-    links = {"webchat": f"{str(settings.public_url).rstrip('/')}/chat"}
-    if settings.telegram_bot_username:
-        links["telegram"] = f"https://t.me/{settings.telegram_bot_username}?start={code}"
-    if settings.facebook_page_username:
-        links["facebook"] = f"https://m.me/{settings.facebook_page_username}?ref={code}"
-    return links
 
 
 def _invite(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -47,8 +48,6 @@ def _in_transaction(work: Callable[[Session], str]) -> int:
 
 def _invite(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
-        from datetime import timedelta
-
         unit = members.find_unit(session, ref=args.unit)
         code = codes.issue(
             session,

@@ -15,6 +15,8 @@ from adapters.telegram.inbound import ALLOWED_UPDATES, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.polling import Poller, WebhookActive
 from adapters.telegram.routes import PATH
+from bots.app import create_app
+from bots.bootstrap import build_runtime
 from bots.platforms.telegram import bot_from_settings
 from bots.settings import Settings, load_settings
 
@@ -105,9 +107,6 @@ def _webhook_info(args: argparse.Namespace) -> int:
 
 
 async def _poll(settings: Settings, timeout: int) -> int:
-    from bots.app import create_app
-    from bots.bootstrap import build_runtime
-
     runtime = build_runtime(settings)
     channel = runtime.channels["telegram"]
     assert isinstance(channel, TelegramChannel)

@@ -1,10 +1,10 @@
-"""Wiring of the Telegram adapter: the Bot, the channel, the webhook route."""
+"""Telegram: the Bot, the channel (which also fetches files through getFile), the decoder of
+raw updates and the webhook route."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from telegram import Bot
 
@@ -13,18 +13,8 @@ from adapters.telegram.inbound import TelegramDecoder, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.ratelimit import Limits, MonotonicTimer, RateLimiter, Timer
 from adapters.telegram.routes import make_route
+from bots.platforms.base import Deps, Platform
 from bots.settings import Settings
-
-if TYPE_CHECKING:
-    from bots.bootstrap import Runtime
-
-
-@dataclass(frozen=True)
-class TelegramParts:
-    bot: Bot
-    channel: TelegramChannel
-    inbound: TelegramInbound
-    decoder: TelegramDecoder
 
 
 def bot_from_settings(settings: Settings) -> Bot:
@@ -43,43 +33,44 @@ def bot_id_of(token: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def build(runtime: Runtime, *, timer: Timer | None = None) -> TelegramParts:
-    settings = runtime.settings
-    bot = bot_from_settings(settings)
-    limiter = RateLimiter(
-        Limits(overall_per_second=settings.telegram_overall_rate), timer or MonotonicTimer()
-    )
-    channel = TelegramChannel(
-        bot,
-        runtime.payloads,
-        limiter,
-        health=runtime.health,
-        paid_broadcast=settings.telegram_paid_broadcast,
-    )
-    token = settings.telegram_token.get_secret_value()  # type: ignore[union-attr]
-    inbound = TelegramInbound(runtime, bot)
-    decoder = TelegramDecoder(bot, bot_id=bot_id_of(token))
-    return TelegramParts(bot, channel, inbound, decoder)
-
-
-def wire(runtime: Runtime, *, timer: Timer | None = None) -> None:
-    """Nothing happens without THIDUA_TELEGRAM_TOKEN. `timer` replaces the real clock of the
+@dataclass(frozen=True)
+class Telegram:
+    """Nothing is built without THIDUA_TELEGRAM_TOKEN. `timer` replaces the real clock of the
     rate limiter (tests share their fake clock with the fake Bot API this way)."""
-    settings = runtime.settings
-    if settings.telegram_token is None:
-        return
-    # httpx logs every request URL at INFO, and a Bot API URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    parts = build(runtime, timer=timer)
-    secret = settings.telegram_webhook_secret
-    runtime.channels[parts.channel.platform] = parts.channel
-    runtime.fetchers[parts.channel.platform] = parts.channel  # files of initiatives (getFile)
-    runtime.processor.decoders[parts.decoder.platform] = parts.decoder
-    runtime.routers.append(
-        make_route(
-            parts.inbound,
+
+    timer: Timer | None = None
+    name: str = "telegram"
+
+    def build(self, deps: Deps) -> Platform | None:
+        settings = deps.settings
+        if settings.telegram_token is None:
+            return None
+        # httpx logs every request URL at INFO, and a Bot API URL holds the bot token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        bot = bot_from_settings(settings)
+        limiter = RateLimiter(
+            Limits(overall_per_second=settings.telegram_overall_rate),
+            self.timer or MonotonicTimer(),
+        )
+        channel = TelegramChannel(
+            bot,
+            deps.payloads,
+            limiter,
+            health=deps.health,
+            paid_broadcast=settings.telegram_paid_broadcast,
+        )
+        secret = settings.telegram_webhook_secret
+        route = make_route(
+            TelegramInbound(deps.sink, bot),
             secret=secret.get_secret_value() if secret else None,
             body_limit=settings.webhook_body_limit,
         )
-    )
-    runtime.closers.append(parts.bot.shutdown)
+        token = settings.telegram_token.get_secret_value()
+        return Platform(
+            name=channel.platform,
+            channel=channel,
+            routes=(route,),
+            decoder=TelegramDecoder(bot, bot_id=bot_id_of(token)),
+            fetcher=channel,
+            closers=(bot.shutdown,),
+        )

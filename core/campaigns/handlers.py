@@ -27,6 +27,7 @@ from core.campaigns.texts import (
 )
 from core.dispatch import Context, Router, parse_command, payload_arg, reply
 from core.errors import DomainError
+from core.members.buttons import Menu, MenuItem
 from core.members.labels import WORKER_GROUP_LABELS
 from core.members.menu import main_menu
 from core.members.models import UnionUnit, WorkerGroup
@@ -740,3 +741,8 @@ def on_button(ctx: Context) -> list[OutgoingMessage]:
             return _go(ctx)
         return _say(_("This was already confirmed; nothing is sent twice."))
     return _say(_("That button is no longer active."))
+
+
+@router.button(Menu, members_only=True, item=MenuItem.CAMPAIGNS)
+def on_menu_entry(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return member_menu(ctx)

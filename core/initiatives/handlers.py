@@ -17,6 +17,7 @@ from core.initiatives.models import Initiative
 from core.initiatives.notify import Notifier
 from core.initiatives.problems import problem_text
 from core.initiatives.rules import BenefitKind, Status
+from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
 from core.members.models import Member
 from core.messages import Button, OutgoingMessage
@@ -856,3 +857,8 @@ def on_button(ctx: Context) -> list[OutgoingMessage]:
     if action in DRAFT_ACTIONS:
         return _draft_button(ctx, action, arg)
     return [main_menu(ctx, ctx.t.gettext("That button is no longer active."))]
+
+
+@router.button(Menu, members_only=True, item=MenuItem.INITIATIVE)
+def on_menu_entry(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return start(ctx)

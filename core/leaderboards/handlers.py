@@ -15,6 +15,7 @@ from core.dispatch import Context, Router, payload_arg, reply
 from core.leaderboards import service
 from core.leaderboards.rules import UnitMeasure
 from core.members import service as members
+from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
 from core.members.models import UnionUnit
 from core.messages import Button, OutgoingMessage
@@ -189,3 +190,8 @@ def _board_buttons(ctx: Context) -> tuple[Button, ...]:
         Button(ctx.t.gettext("Other leaderboards"), "leaderboard:menu"),
         Button(ctx.t.gettext("Main menu"), "menu:main"),
     )
+
+
+@router.button(Menu, members_only=True, item=MenuItem.LEADERBOARD)
+def on_menu_entry(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return board_menu(ctx)

@@ -37,9 +37,20 @@ def free_text(ctx: Context) -> list[OutgoingMessage]:
     return [main_menu(ctx, text)]
 
 
+def not_a_choice(ctx: Context) -> list[OutgoingMessage]:
+    """Typed text that names none of the choices of a step that takes only those: ask again,
+    with the same choices."""
+    asked = ctx.conv.prompt
+    again = ctx.t.gettext("Please answer with one of the options below: its number or its name.")
+    if asked is None:
+        return [main_menu(ctx, again)]
+    return [reply(again), asked]
+
+
 FALLBACKS = Fallbacks(
     not_a_member=on_stranger,
     unknown_command=unknown_command,
     stale_button=stale_button,
     free_text=free_text,
+    not_a_choice=not_a_choice,
 )

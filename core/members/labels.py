@@ -19,6 +19,8 @@ UNIT_KIND_LABELS: dict[str, str] = {
     UnitKind.CORPORATION_UNION: N_("Corporation union"),
     UnitKind.UPPER_LEVEL_UNION: N_("Upper-level union"),
     UnitKind.GRASSROOTS_UNION: N_("Grassroots union"),
+    UnitKind.UNION_DIVISION: N_("Union division"),
+    UnitKind.UNION_GROUP: N_("Union group"),
 }
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.dispatch import Context, Router, payload_arg, reply
+from core.dispatch import Context, Router, button, reply
+from core.members.buttons import Menu, MenuItem
 from core.messages import Button, OutgoingMessage
 
 router = Router()
@@ -11,12 +12,12 @@ router = Router()
 def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     _ = ctx.t.gettext
     return (
-        Button(_("Campaigns"), "campaigns:menu"),
-        Button(_("Quiz"), "quiz:menu"),
-        Button(_("Submit an initiative"), "initiative:menu"),
-        Button(_("Leaderboard"), "leaderboard:menu"),
-        Button(_("My profile"), "menu:profile"),
-        Button(_("Help"), "menu:help"),
+        button(_("Campaigns"), Menu(MenuItem.CAMPAIGNS)),
+        button(_("Quiz"), Menu(MenuItem.QUIZ)),
+        button(_("Submit an initiative"), Menu(MenuItem.INITIATIVE)),
+        button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)),
+        button(_("My profile"), Menu(MenuItem.PROFILE)),
+        button(_("Help"), Menu(MenuItem.HELP)),
     )
 
 
@@ -77,13 +78,11 @@ def on_menu(ctx: Context) -> list[OutgoingMessage]:
     return [main_menu(ctx)]
 
 
-@router.payload("menu", members_only=True)
-def on_menu_button(ctx: Context) -> list[OutgoingMessage]:
-    from core.members.privacy import profile_messages
+@router.button(Menu, members_only=True, item=MenuItem.HELP)
+def on_help_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return on_help(ctx)
 
-    item = payload_arg(ctx.message.payload or "")
-    if item == "help":
-        return on_help(ctx)
-    if item == "profile":
-        return profile_messages(ctx)
+
+@router.button(Menu, members_only=True, item=MenuItem.MAIN)
+def on_main_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
     return [main_menu(ctx)]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, String, UniqueConstraint
@@ -17,6 +17,8 @@ class UnitKind(StrEnum):
     CORPORATION_UNION = "corporation_union"  # Công đoàn Tổng Công ty
     UPPER_LEVEL_UNION = "upper_level_union"  # Công đoàn cấp trên trực tiếp cơ sở
     GRASSROOTS_UNION = "grassroots_union"  # Công đoàn cơ sở (CĐCS)
+    UNION_DIVISION = "union_division"  # Công đoàn bộ phận, inside a grassroots union
+    UNION_GROUP = "union_group"  # Tổ công đoàn, inside a grassroots union or a division
 
 
 class EnterpriseType(StrEnum):
@@ -43,6 +45,11 @@ class ConsentPurpose(StrEnum):
     ANNOUNCEMENTS = "announcements"  # receive campaign announcements, reminders, digests
 
 
+class JoinMode(StrEnum):
+    OPEN = "open"  # anyone with an invite code joins, declaring their own group and post
+    ROSTER_ONLY = "roster_only"  # a person not found on the unit's roster waits for an officer
+
+
 class UnionUnit(SQLModel, table=True):
     """A node of the union hierarchy. `path` ("/1/4/9/") makes subtree queries a prefix match."""
 
@@ -55,6 +62,11 @@ class UnionUnit(SQLModel, table=True):
     kind: UnitKind = Field(sa_type=String(32))
     enterprise_type: EnterpriseType | None = Field(default=None, sa_type=String(32))
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    code: str | None = Field(default=None, max_length=32, unique=True, index=True)  # its own code
+    declared_members: int | None = None  # membership as the unit last declared it
+    declared_on: date | None = None
+    join_mode: JoinMode = Field(default=JoinMode.OPEN, sa_type=String(16))
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Member(SQLModel, table=True):

@@ -6,21 +6,20 @@ stops half-way resumes at the first missing answer with /start.
 
 from __future__ import annotations
 
-from core.dispatch import Context, Router, payload_arg, reply
+from core.chat.steps import Step
+from core.dispatch import Context, Router, button, parse_command, reply
 from core.errors import DomainError
 from core.members import service
+from core.members.buttons import Consent, Group, Interface, Language, Leader
 from core.members.labels import LANGUAGE_NAMES, WORKER_GROUP_LABELS
 from core.members.menu import main_menu
 from core.members.models import Member, UnionUnit, WorkerGroup
 from core.members.rules import looks_like_invite_code, name_problem
+from core.members.steps import Joining, JoiningState
 from core.messages import Button, InboundKind, OutgoingMessage
-from core.text import clean, fold
+from core.text import clean
 
-FLOW = "onboarding"
 router = Router()
-
-YES_WORDS = {"yes", "y", "ok", "agree", "i agree", "co", "dong y", "toi dong y", "vang", "u"}
-NO_WORDS = {"no", "n", "decline", "khong", "khong dong y", "tu choi"}
 
 
 def _invite_error(ctx: Context, code: str) -> str:
@@ -45,12 +44,12 @@ def _invite_error(ctx: Context, code: str) -> str:
 
 def _language_switch(ctx: Context) -> Button:
     other = "en" if ctx.locale == "vi" else "vi"
-    return Button(LANGUAGE_NAMES[other], f"onb:ui:{other}")
+    return button(LANGUAGE_NAMES[other], Interface(other))
 
 
 def ask_code(ctx: Context, prefix: str | None = None) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "code", **_keep_locale(ctx))
+    _enter(ctx, Joining.code)
     text = _(
         "Hello! This is thidua, the chat of your trade union's emulation campaigns.\n\n"
         "To join, please send the invite code of your union (it is on the poster or in the "
@@ -59,13 +58,23 @@ def ask_code(ctx: Context, prefix: str | None = None) -> list[OutgoingMessage]:
     return [reply(f"{prefix}\n\n{text}" if prefix else text, _language_switch(ctx))]
 
 
-def _keep_locale(ctx: Context) -> dict[str, str]:
-    return {"locale": ctx.conv.data["locale"]} if "locale" in ctx.conv.data else {}
+def _state(ctx: Context) -> JoiningState:
+    if ctx.conv.flow != Joining.__flow__:
+        return JoiningState()
+    return ctx.conv.state(JoiningState)
+
+
+def _enter(ctx: Context, step: Step, **changes: object) -> None:
+    """Go to `step` of joining, keeping the language chosen and the code being used."""
+    state = _state(ctx)
+    for name, value in changes.items():
+        setattr(state, name, value)
+    ctx.conv.enter(step, state)
 
 
 def ask_consent(ctx: Context, unit: UnionUnit, code: str) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "consent", code=code, unit_id=unit.id, **_keep_locale(ctx))
+    _enter(ctx, Joining.consent, code=code, unit_id=unit.id)
     text = _(
         "You are joining {unit}.\n\n"
         "Before we go on: to let you take part, thidua keeps your name, your union unit, "
@@ -80,8 +89,8 @@ def ask_consent(ctx: Context, unit: UnionUnit, code: str) -> list[OutgoingMessag
     return [
         reply(
             text,
-            Button(_("I agree"), "onb:agree"),
-            Button(_("No, thanks"), "onb:decline"),
+            button(_("I agree"), Consent(agree=True)),
+            button(_("No, thanks"), Consent(agree=False)),
             _language_switch(ctx),
         )
     ]
@@ -89,7 +98,7 @@ def ask_consent(ctx: Context, unit: UnionUnit, code: str) -> list[OutgoingMessag
 
 def ask_name(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "name")
+    _enter(ctx, Joining.name)
     problems = {
         "name_empty": _("Please write your name in letters."),
         "name_too_long": _("That is longer than a name can be here (100 characters at most)."),
@@ -100,35 +109,35 @@ def ask_name(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
     return [reply(f"{problems[problem]}\n{ask}" if problem else ask)]
 
 
-def ask_group(ctx: Context, again: bool = False) -> list[OutgoingMessage]:
+def ask_group(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "group")
-    text = _("Which group do you belong to?")
-    if again:
-        text = _("Please choose one of the buttons.") + "\n" + text
+    _enter(ctx, Joining.group)
     buttons = [
-        Button(_(label), f"onb:group:{value}") for value, label in WORKER_GROUP_LABELS.items()
+        button(_(label), Group(WorkerGroup(value))) for value, label in WORKER_GROUP_LABELS.items()
     ]
-    return [reply(text, *buttons)]
+    return [reply(_("Which group do you belong to?"), *buttons)]
 
 
-def ask_leadership(ctx: Context, again: bool = False) -> list[OutgoingMessage]:
+def ask_leadership(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "leader")
-    text = _("Do you hold a leadership or management post at work?")
-    if again:
-        text = _("Please choose one of the buttons.") + "\n" + text
-    return [reply(text, Button(_("Yes"), "onb:leader:yes"), Button(_("No"), "onb:leader:no"))]
-
-
-def ask_language(ctx: Context, again: bool = False) -> list[OutgoingMessage]:
-    _ = ctx.t.gettext
-    ctx.conv.start(FLOW, "language")
-    text = _("Which language do you want me to use?")
-    if again:
-        text = _("Please choose one of the buttons.") + "\n" + text
+    _enter(ctx, Joining.leader)
     return [
-        reply(text, *(Button(name, f"onb:lang:{code}") for code, name in LANGUAGE_NAMES.items()))
+        reply(
+            _("Do you hold a leadership or management post at work?"),
+            button(_("Yes"), Leader(leader=True)),
+            button(_("No"), Leader(leader=False)),
+        )
+    ]
+
+
+def ask_language(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    _enter(ctx, Joining.language)
+    return [
+        reply(
+            _("Which language do you want me to use?"),
+            *(button(name, Language(code)) for code, name in LANGUAGE_NAMES.items()),
+        )
     ]
 
 
@@ -140,7 +149,7 @@ def resume(ctx: Context, member: Member) -> list[OutgoingMessage]:
         return ask_group(ctx)
     if member.holds_leadership_post is None:
         return ask_leadership(ctx)
-    if ctx.conv.flow == FLOW and ctx.conv.step != "language":
+    if ctx.conv.flow == Joining.__flow__ and not ctx.conv.at(Joining.language):
         return ask_language(ctx)
     return finish(ctx, member)
 
@@ -179,8 +188,6 @@ def start(ctx: Context, code: str | None) -> list[OutgoingMessage]:
 
 @router.command("start")
 def on_start(ctx: Context) -> list[OutgoingMessage]:
-    from core.dispatch import parse_command
-
     parsed = parse_command(ctx.text)
     return start(ctx, parsed[1] if parsed else None)
 
@@ -196,100 +203,111 @@ def on_stranger(ctx: Context) -> list[OutgoingMessage]:
     return ask_code(ctx)
 
 
-@router.payload("onb")
-def on_onboarding_button(ctx: Context) -> list[OutgoingMessage]:
-    arg = payload_arg(ctx.message.payload or "")
-    if arg.startswith("ui:"):
-        locale = ctx.catalogs.resolve(arg[3:])
-        if ctx.member is not None:
-            ctx.member.locale = locale
-        ctx.conv.data["locale"] = locale
+@router.button(Interface)
+def on_interface(ctx: Context, data: Interface) -> list[OutgoingMessage]:
+    locale = ctx.catalogs.resolve(data.locale)
+    if ctx.member is not None:
+        ctx.member.locale = locale
+    if ctx.conv.flow != Joining.__flow__ or ctx.conv.at(Joining.code):
+        _enter(ctx, Joining.code, locale=locale)
         ctx.use_locale(locale)
-        if ctx.conv.flow != FLOW or ctx.conv.step == "code":
-            return ask_code(ctx)
+        return ask_code(ctx)
+    state = _state(ctx)
+    state.locale = locale
+    ctx.conv.save_state(state)
+    ctx.use_locale(locale)
+    return _repeat_step(ctx)
+
+
+def _not_now(ctx: Context) -> list[OutgoingMessage]:
+    """A joining button tapped when the person is not at its step (any more)."""
+    if ctx.onboarded:
+        return [main_menu(ctx, ctx.t.gettext("That button is no longer active."))]
+    if ctx.conv.flow == Joining.__flow__:
         return _repeat_step(ctx)
-    if ctx.conv.flow != FLOW:
-        if ctx.onboarded:
-            return [main_menu(ctx, ctx.t.gettext("That button is no longer active."))]
-        return on_stranger(ctx)
-    return on_step(ctx)
+    return on_stranger(ctx)
 
 
 def _repeat_step(ctx: Context) -> list[OutgoingMessage]:
-    if ctx.conv.step == "consent":
-        unit = ctx.session.get(UnionUnit, ctx.conv.data.get("unit_id"))
+    if ctx.conv.at(Joining.consent):
+        state = _state(ctx)
+        unit = ctx.session.get(UnionUnit, state.unit_id) if state.unit_id else None
         if unit is not None:
-            return ask_consent(ctx, unit, ctx.conv.data.get("code", ""))
+            return ask_consent(ctx, unit, state.code)
     if ctx.member is not None:
         return resume(ctx, ctx.member)
     return ask_code(ctx)
 
 
-@router.flow(FLOW)
-def on_step(ctx: Context) -> list[OutgoingMessage]:
-    step = ctx.conv.step
-    payload = ctx.message.payload or ""
-    answer = fold(ctx.text)
+@router.step(Joining.code)
+def on_code(ctx: Context) -> list[OutgoingMessage]:
     if ctx.message.referral:
         return start(ctx, ctx.message.referral)
-    if step == "code":
-        if not ctx.text:
-            return ask_code(ctx)
-        return start(ctx, ctx.text)
-    if step == "consent":
-        if payload == "onb:agree" or (not payload and answer in YES_WORDS):
-            return _agree(ctx)
-        if payload == "onb:decline" or (not payload and answer in NO_WORDS):
-            return _decline(ctx)
-        return _repeat_step(ctx)
+    if not ctx.text:
+        return ask_code(ctx)
+    return start(ctx, ctx.text)
+
+
+@router.button(Consent)
+def on_consent(ctx: Context, data: Consent) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Joining.consent):
+        return _not_now(ctx)
+    return _agree(ctx) if data.agree else _decline(ctx)
+
+
+@router.step(Joining.consent, Joining.name, Joining.group, Joining.leader, Joining.language)
+def on_other_input(ctx: Context) -> list[OutgoingMessage]:
+    """What is typed or sent at a step (the choices steps only see what names no choice)."""
+    if ctx.message.referral:
+        return start(ctx, ctx.message.referral)
     member = ctx.member
     if member is None:  # consent was not given in this flow (state from an old version)
-        return ask_code(ctx)
-    if step == "name":
-        if payload:
-            return ask_name(ctx)
-        problem = name_problem(ctx.text)
-        if problem:
-            return ask_name(ctx, problem)
-        member.full_name = clean(ctx.text)
+        return _repeat_step(ctx)
+    if not ctx.conv.at(Joining.name):
         return resume(ctx, member)
-    if step == "group":
-        choice = _choice(payload, "onb:group:", [g.value for g in WorkerGroup], answer)
-        if choice is None:
-            return ask_group(ctx, again=True)
-        member.worker_group = WorkerGroup(choice)
-        return resume(ctx, member)
-    if step == "leader":
-        if payload in ("onb:leader:yes", "onb:leader:no"):
-            member.holds_leadership_post = payload.endswith("yes")
-        elif answer in YES_WORDS or answer in NO_WORDS:
-            member.holds_leadership_post = answer in YES_WORDS
-        else:
-            return ask_leadership(ctx, again=True)
-        return resume(ctx, member)
-    if step == "language":
-        choice = _choice(payload, "onb:lang:", list(LANGUAGE_NAMES), answer)
-        if choice is None:
-            return ask_language(ctx, again=True)
-        member.locale = choice
-        ctx.use_locale(choice)
-        return finish(ctx, member)
+    if ctx.message.payload:
+        return ask_name(ctx)
+    problem = name_problem(ctx.text)
+    if problem:
+        return ask_name(ctx, problem)
+    member.full_name = clean(ctx.text)
     return resume(ctx, member)
 
 
-def _choice(payload: str, prefix: str, values: list[str], typed: str) -> str | None:
-    if payload.startswith(prefix) and payload[len(prefix) :] in values:
-        return payload[len(prefix) :]
-    if not payload and typed.isdigit() and 1 <= int(typed) <= len(values):
-        return values[int(typed) - 1]
-    return None
+@router.button(Group)
+def on_group(ctx: Context, data: Group) -> list[OutgoingMessage]:
+    if ctx.member is None or not ctx.conv.at(Joining.group):
+        return _not_now(ctx)
+    ctx.member.worker_group = data.group
+    return resume(ctx, ctx.member)
+
+
+@router.button(Leader)
+def on_leader(ctx: Context, data: Leader) -> list[OutgoingMessage]:
+    if ctx.member is None or not ctx.conv.at(Joining.leader):
+        return _not_now(ctx)
+    ctx.member.holds_leadership_post = data.leader
+    return resume(ctx, ctx.member)
+
+
+@router.button(Language)
+def on_language(ctx: Context, data: Language) -> list[OutgoingMessage]:
+    if ctx.member is None or not ctx.conv.at(Joining.language):
+        return _not_now(ctx)
+    locale = ctx.catalogs.resolve(data.locale)
+    ctx.member.locale = locale
+    ctx.use_locale(locale)
+    return finish(ctx, ctx.member)
 
 
 def _agree(ctx: Context) -> list[OutgoingMessage]:
-    code = ctx.conv.data.get("code", "")
     try:
         member = service.join_unit(
-            ctx.session, identity=ctx.identity, code=code, locale=ctx.locale, now=ctx.now
+            ctx.session,
+            identity=ctx.identity,
+            code=_state(ctx).code,
+            locale=ctx.locale,
+            now=ctx.now,
         )
     except DomainError as err:
         return ask_code(ctx, _invite_error(ctx, err.code))

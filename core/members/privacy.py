@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from core.dispatch import Context, Router, payload_arg, reply
+from core.dispatch import Context, Router, button, reply
 from core.members import service
+from core.members.buttons import AskLanguage, Menu, MenuItem, Privacy, PrivacyAction, SetLanguage
 from core.members.labels import LANGUAGE_NAMES, worker_group, yes_no
 from core.members.menu import main_menu
 from core.members.models import ConsentPurpose, UnionUnit
-from core.messages import Button, OutgoingMessage
+from core.members.steps import Forgetting
+from core.messages import OutgoingMessage
 
 router = Router()
 
@@ -48,9 +50,9 @@ def profile_messages(ctx: Context) -> list[OutgoingMessage]:
     return [
         reply(
             text,
-            Button(_("Change language"), "lang:ask"),
-            Button(_("My data"), "privacy:mydata"),
-            Button(_("Main menu"), "privacy:menu"),
+            button(_("Change language"), AskLanguage()),
+            button(_("My data"), Privacy(PrivacyAction.MYDATA)),
+            button(_("Main menu"), Privacy(PrivacyAction.MENU)),
         )
     ]
 
@@ -61,7 +63,7 @@ def on_profile(ctx: Context) -> list[OutgoingMessage]:
 
 
 def language_question(ctx: Context) -> list[OutgoingMessage]:
-    buttons = [Button(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    buttons = [button(name, SetLanguage(code)) for code, name in LANGUAGE_NAMES.items()]
     return [reply(ctx.t.gettext("Which language do you want me to use?"), *buttons)]
 
 
@@ -70,9 +72,14 @@ def on_language(ctx: Context) -> list[OutgoingMessage]:
     return language_question(ctx)
 
 
-@router.payload("lang")
-def on_language_button(ctx: Context) -> list[OutgoingMessage]:
-    choice = payload_arg(ctx.message.payload or "")
+@router.button(AskLanguage)
+def on_ask_language(ctx: Context, _data: AskLanguage) -> list[OutgoingMessage]:
+    return language_question(ctx)
+
+
+@router.button(SetLanguage)
+def on_language_button(ctx: Context, data: SetLanguage) -> list[OutgoingMessage]:
+    choice = data.locale
     if choice not in LANGUAGE_NAMES:
         return language_question(ctx)
     if ctx.member is not None:
@@ -122,17 +129,36 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
     return [reply("\n".join(lines))]
 
 
-@router.payload("privacy")
-def on_privacy_button(ctx: Context) -> list[OutgoingMessage]:
-    arg = payload_arg(ctx.message.payload or "")
-    if arg == "mydata":
-        return _mydata(ctx)
-    if arg == "forget_yes" and ctx.conv.flow == "forget":
-        return _forget(ctx)
-    if arg == "forget_no" and ctx.conv.flow == "forget":
-        ctx.conv.end()
-        text = ctx.t.gettext("Nothing was deleted.")
-        return [main_menu(ctx, text)] if ctx.onboarded else [reply(text)]
+@router.button(Privacy, action=PrivacyAction.MYDATA)
+def on_mydata_button(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    return _mydata(ctx)
+
+
+@router.button(Privacy, action=PrivacyAction.FORGET)
+def on_forget_confirmed(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Forgetting.confirm):
+        return _back(ctx)
+    return _forget(ctx)
+
+
+@router.button(Privacy, action=PrivacyAction.KEEP)
+def on_forget_refused(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Forgetting.confirm):
+        return _back(ctx)
+    return on_forget_step(ctx)
+
+
+@router.button(Privacy, action=PrivacyAction.MENU)
+def on_privacy_menu(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    return _back(ctx)
+
+
+@router.button(Menu, members_only=True, item=MenuItem.PROFILE)
+def on_profile_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return profile_messages(ctx)
+
+
+def _back(ctx: Context) -> list[OutgoingMessage]:
     if ctx.onboarded:
         return [main_menu(ctx)]
     return [reply(ctx.t.gettext("To begin, send /start."))]
@@ -144,20 +170,20 @@ def on_forget(ctx: Context) -> list[OutgoingMessage]:
     if ctx.member is None:
         ctx.conv.end()
         return [reply(_("We keep nothing about you, so there is nothing to delete."))]
-    ctx.conv.start("forget", "confirm", locale=ctx.locale)
+    ctx.conv.enter(Forgetting.confirm)
     return [
         reply(
             _(
                 "This deletes your profile, your consent and the link to every messenger you "
                 "use with thidua. It cannot be undone. Delete everything?"
             ),
-            Button(_("Yes, delete everything"), "privacy:forget_yes"),
-            Button(_("No, keep my data"), "privacy:forget_no"),
+            button(_("Yes, delete everything"), Privacy(PrivacyAction.FORGET)),
+            button(_("No, keep my data"), Privacy(PrivacyAction.KEEP)),
         )
     ]
 
 
-@router.flow("forget")
+@router.step(Forgetting.confirm)
 def on_forget_step(ctx: Context) -> list[OutgoingMessage]:
     ctx.conv.end()
     text = ctx.t.gettext("Nothing was deleted.")

@@ -16,6 +16,7 @@ from core.dispatch import Context, Router, payload_arg, reply
 from core.errors import DomainError
 from core.leaderboards import service as boards
 from core.members import service as members
+from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
 from core.members.models import Member
 from core.messages import Button, OutgoingMessage
@@ -448,3 +449,8 @@ def author_button(ctx: Context, rest: str) -> list[OutgoingMessage]:
             )
         ]
     return [reply(_("Please use the buttons of the last message."), _stop_button(ctx))]
+
+
+@router.button(Menu, members_only=True, item=MenuItem.QUIZ)
+def on_menu_entry(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return quiz_menu(ctx)

@@ -48,13 +48,13 @@ class LiveChat:
         for text, payload in (
             ("/start", None),
             (code, None),
-            ("", "onb:agree"),
+            ("", "onb_ok:1"),
             (name, None),
-            ("", "onb:group:direct_worker"),
-            ("", "onb:leader:no"),
+            ("", "onb_group:direct_worker"),
+            ("", "onb_lead:0"),
         ):
             self.send(text, payload)
-        self.send("", "onb:lang:vi")
+        self.send("", "onb_lang:vi")
 
     def close(self) -> None:
         self.http.close()

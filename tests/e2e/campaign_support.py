@@ -40,7 +40,7 @@ async def officer(
 ) -> ChatUser:
     user = await ChatUser(client, runtime).open()
     linked = await user.say(f"/link {data.claim[unit]}")
-    assert "campaigns:menu" in user.payloads(linked), user.texts(linked)
+    assert "menu:campaigns" in user.payloads(linked), user.texts(linked)
     if english:
         await user.say("/language")
         await user.tap("lang:en")
@@ -59,11 +59,11 @@ async def member(
     user = await ChatUser(client, runtime).open()
     await user.say("/start")
     await user.say(code)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say(name)
-    await user.tap(f"onb:group:{group}")
-    await user.tap("onb:leader:no")
-    await user.tap(f"onb:lang:{lang}")
+    await user.tap(f"onb_group:{group}")
+    await user.tap("onb_lead:0")
+    await user.tap(f"onb_lang:{lang}")
     return user
 
 

@@ -47,7 +47,7 @@ async def test_unknown_command(member: ChatUser):
 
 
 async def test_stale_button(member: ChatUser):
-    replies = await member.say("Có", payload="onb:leader:yes")
+    replies = await member.say("Có", payload="onb_lead:1")
     assert "Nút này không còn hiệu lực." in member.texts(replies)
     replies = await member.say("?", payload="nonsense:42")
     assert "Nút này không còn hiệu lực." in member.texts(replies)
@@ -81,7 +81,7 @@ async def test_bad_names_are_refused(
         demo.load(session, now=runtime.clock.now())
     user = await ChatUser(client, runtime).open()
     await user.say("/start CDCSTN33")
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     replies = await user.say(name)
     assert problem in user.texts(replies)
     assert "Họ và tên của bạn là gì?" in user.texts(replies)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import facebook, telegram, zalo
+from bots.platforms import Facebook, Telegram, Zalo
 from bots.settings import load_settings
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
@@ -73,11 +73,11 @@ async def world(database_url: str, engine: Engine, clock: Any) -> AsyncIterator[
             "THIDUA_QUIET_HOURS": "21:00-07:00",
         }
         runtime = build_runtime(
-            load_settings(environ=env), engine=engine, clock=clock, with_platforms=False
+            load_settings(environ=env),
+            engine=engine,
+            clock=clock,
+            messengers=(Telegram(timer=FakeTimer(clock)), Facebook(), Zalo()),
         )
-        telegram.wire(runtime, timer=FakeTimer(clock))
-        facebook.wire(runtime)
-        zalo.wire(runtime)
         app = create_app(runtime.settings, runtime=runtime, background=False)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"

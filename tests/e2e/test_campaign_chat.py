@@ -66,7 +66,7 @@ async def test_officer_launches_a_campaign_and_members_hear_it(
     assert count(runtime, BroadcastRecipient) == 19
     assert count(runtime, OutboxMessage, OutboxMessage.dedupe_key.startswith("bc:")) == 2  # type: ignore[union-attr]
 
-    menu = await lan.say("Phong trào thi đua", payload="campaigns:menu")
+    menu = await lan.say("Phong trào thi đua", payload="menu:campaigns")
     assert f"campaigns:v:{campaign_id}" in lan.payloads(menu)
     card = await lan.tap(f"campaigns:v:{campaign_id}")
     assert "Mỗi tổ sản xuất" in lan.texts(card)

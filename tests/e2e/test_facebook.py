@@ -72,11 +72,11 @@ def inbound_count(runtime: Runtime) -> int:
 
 async def join(person: MessengerUser, code: str = "CDCSTN33", name: str = "Nguyễn Thị Lan"):
     await person.get_started(ref=code)
-    await person.tap("onb:agree")
+    await person.tap("onb_ok:1")
     await person.say(name)
-    await person.tap("onb:group:direct_worker")
-    await person.tap("onb:leader:no")
-    await person.tap("onb:lang:vi")
+    await person.tap("onb_group:direct_worker")
+    await person.tap("onb_lead:0")
+    await person.tap("onb_lang:vi")
 
 
 # --- webhook verification (GET) --------------------------------------------------------
@@ -264,12 +264,12 @@ async def test_get_started_with_ref_joins_the_right_unit(
     lan = user(fake, client, runtime, "8801")
     consent = await lan.get_started(ref="CDCSTN33")
     assert MINH_PHAT in lan.texts(consent)
-    assert {"onb:agree", "onb:decline"} <= set(lan.payloads(consent))
-    await lan.tap("onb:agree")
+    assert {"onb_ok:1", "onb_ok:0"} <= set(lan.payloads(consent))
+    await lan.tap("onb_ok:1")
     await lan.say("Nguyễn Thị Lan")
-    await lan.tap("onb:group:direct_worker")
-    await lan.tap("onb:leader:no")
-    await lan.tap("onb:lang:vi")
+    await lan.tap("onb_group:direct_worker")
+    await lan.tap("onb_lead:0")
+    await lan.tap("onb_lang:vi")
     with Session(runtime.engine) as session:
         member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
         unit = session.get(UnionUnit, member.unit_id)
@@ -333,7 +333,7 @@ async def test_onboarding_over_messenger(
     assert "mã mời" in lan.texts(first)
     consent = await lan.say("cdcs-tn33")
     assert MINH_PHAT in lan.texts(consent)
-    await lan.tap("onb:agree")
+    await lan.tap("onb_ok:1")
     asked_group = await lan.say("Nguyễn Thị Lan")
     assert "đối tượng" in lan.texts(asked_group)
     # "Người lao động trực tiếp sản xuất, kinh doanh" does not fit a 20-character title:
@@ -341,9 +341,9 @@ async def test_onboarding_over_messenger(
     assert "Người lao động trực tiếp sản xuất, kinh doanh" in lan.texts(asked_group)
     titles = [o["title"] for m in asked_group for o in m.options]
     assert all(len(t) <= 20 for t in titles) and titles[0].startswith("1. ")
-    await lan.tap("onb:group:direct_worker")
-    await lan.tap("onb:leader:no")
-    done = await lan.tap("onb:lang:vi")
+    await lan.tap("onb_group:direct_worker")
+    await lan.tap("onb_lead:0")
+    done = await lan.tap("onb_lang:vi")
     assert "Chào mừng Nguyễn Thị Lan" in lan.texts(done)
     assert "menu:profile" in lan.payloads(done)
     profile = await lan.tap("menu:profile")

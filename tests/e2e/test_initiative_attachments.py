@@ -134,7 +134,7 @@ async def test_files_by_url_are_checked_stored_and_scoped(
 ) -> None:
     data = load_demo(runtime)
     worker = await member(client, runtime, name="Nguyễn Thị Lan")
-    await worker.tap("initiative:menu")
+    await worker.tap("menu:initiative")
     await worker.say("Gá kẹp nhanh cho máy phay")
     await worker.say("Thay dao mất 20 phút mỗi lần")
     await worker.say("Dùng gá kẹp cam thay bu lông")

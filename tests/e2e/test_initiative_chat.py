@@ -51,11 +51,11 @@ def demo_data(runtime: Runtime) -> None:
 async def join(user: ChatUser, name: str, code: str = "CDCSTN33") -> None:
     await user.say("/start")
     await user.say(code)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say(name)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    await user.tap("onb_lang:vi")
 
 
 async def officer_chat(client: httpx.AsyncClient, runtime: Runtime, unit: str = UNIT) -> ChatUser:
@@ -98,7 +98,7 @@ async def test_submit_review_accept_over_web_chat(
     await join(outsider, "Lê Thị Thu", code="CDCSFD44")
     officer = await officer_chat(client, runtime)
 
-    first = await worker.tap("initiative:menu")
+    first = await worker.tap("menu:initiative")
     assert "tên" in worker.texts(first).lower()
     await worker.say("Gá kẹp nhanh cho máy phay")
     await worker.say("Thay dao mất 20 phút mỗi lần")
@@ -115,7 +115,7 @@ async def test_submit_review_accept_over_web_chat(
     await worker.tap("initiative:pause")
     await worker.say("/menu")
     phone = worker
-    resumed = await phone.tap("initiative:menu")
+    resumed = await phone.tap("menu:initiative")
     assert "Gá kẹp nhanh" in phone.texts(resumed)
     asked = await phone.tap("initiative:resume")
     assert "15 triệu" in phone.texts(asked)

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
 from bots.cli.report import build as report_rows
-from bots.platforms import facebook, telegram, zalo
+from bots.platforms import Facebook, Telegram, Zalo
 from bots.settings import load_settings
 from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
 from core.members.models import Identity, UnionUnit
@@ -88,10 +88,8 @@ async def mixed(
         "THIDUA_ZALO_OAUTH_BASE": fakes.zl.url,
     }
     settings = load_settings(environ=env)
-    runtime = build_runtime(settings, engine=engine, clock=clock, with_platforms=False)
-    telegram.wire(runtime, timer=FakeTimer(clock))
-    facebook.wire(runtime)
-    zalo.wire(runtime)
+    messengers = (Telegram(timer=FakeTimer(clock)), Facebook(), Zalo())
+    runtime = build_runtime(settings, engine=engine, clock=clock, messengers=messengers)
     app = create_app(settings, runtime=runtime, background=False)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"

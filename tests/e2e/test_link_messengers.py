@@ -98,7 +98,7 @@ async def test_officer_code(client: httpx.AsyncClient, runtime: Runtime):
             select(OfficerRole).where(OfficerRole.member_id == member_id(runtime, "Trần Văn Bình"))
         ).all()
     assert [r.unit_id for r in roles] == [HUNG_THINH]
-    menu = await binh.say("x", payload="campaigns:menu")
+    menu = await binh.say("x", payload="menu:campaigns")
     assert "campaigns:new" in binh.payloads(menu)
     lan = await member(client, runtime, code="CDCSFD44", name="Nguyễn Thị Lan", lang="en")
     used = await lan.say(f"/officer {code}")

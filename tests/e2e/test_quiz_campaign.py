@@ -62,7 +62,7 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
     campaign_id, quiz_id = campaign_quiz
     worker = await ChatUser(client, runtime).open()
     await join(worker, "Đỗ Văn Sơn")  # a direct worker of Minh Phát, in the zone
-    menu = await worker.say(payload="quiz:menu")
+    menu = await worker.say(payload="menu:quiz")
     assert "An toàn là bạn" in worker.texts(menu)
     await worker.say(payload=f"quiz:s:{quiz_id}")
     done = await worker.say("B", payload=answer_button(worker, "300 giờ"))
@@ -74,7 +74,7 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
             select(MemberScore).where(MemberScore.scope == campaign_scope(campaign_id))
         ).one()
         assert score.points == 1000
-    board_menu = await worker.say(payload="leaderboard:menu")
+    board_menu = await worker.say(payload="menu:leaderboard")
     assert f"leaderboard:i:c{campaign_id}" in worker.payloads(board_menu)
     board = await worker.tap(f"leaderboard:i:c{campaign_id}")
     assert "Bảng xếp hạng đoàn viên – phong trào “Tháng an toàn lao động”" in worker.texts(board)
@@ -91,5 +91,5 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
         campaign.status = CampaignStatus.CLOSED  # type: ignore[union-attr]
     late = await ChatUser(client, runtime).open()
     await join(late, "Hoàng Minh Tâm")
-    listing = await late.say(payload="quiz:menu")
+    listing = await late.say(payload="menu:quiz")
     assert "An toàn là bạn" not in late.texts(listing)

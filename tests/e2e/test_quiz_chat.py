@@ -48,11 +48,11 @@ def quiz_id(runtime: Runtime) -> int:
 async def join(user: ChatUser, name: str, code: str = "CDCSTN33") -> None:
     await user.say("/start")
     await user.say(code)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say(name)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    await user.tap("onb_lang:vi")
 
 
 def answer_button(user: ChatUser, text: str) -> str:
@@ -70,7 +70,7 @@ def answer_button(user: ChatUser, text: str) -> str:
 async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runtime, quiz_id: int):
     user = await ChatUser(client, runtime).open()
     await join(user, "Nguyễn Thị Lan")
-    menu = await user.tap("quiz:menu")
+    menu = await user.tap("menu:quiz")
     assert "Hiểu luật, giữ quyền" in user.texts(menu)
     first = await user.tap(f"quiz:s:{quiz_id}")
     assert "Câu 1/3 · 20 giây" in user.texts(first)
@@ -97,7 +97,7 @@ async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runti
         assert session.get(MemberScore, (ALL_TIME, member.id)).points == 1750  # type: ignore[union-attr]
         assert session.get(MemberScore, (quiz_scope(quiz_id), member.id)).points == 1750  # type: ignore[union-attr]
     # one attempt per member: starting again shows the result
-    again = await user.say(payload="quiz:menu")
+    again = await user.say(payload="menu:quiz")
     assert "Hiểu luật" in user.texts(again)
     refused = await user.say(payload=f"quiz:s:{quiz_id}")
     assert "đã làm bài thi này rồi" in user.texts(refused)

@@ -72,7 +72,7 @@ async def test_scheduled_launch_reminder_and_close(
     jobs.tick()
     with Session(runtime.engine) as session:
         assert session.get(Campaign, campaign_id).status == CampaignStatus.CLOSED  # type: ignore[union-attr]
-    menu = await lan.say("x", payload="campaigns:menu")
+    menu = await lan.say("x", payload="menu:campaigns")
     assert "campaigns:v:" not in str(lan.payloads(menu))
 
 

@@ -55,7 +55,7 @@ async def test_right_secret_reply_with_keyboard(
     ((_label, key),) = replies[0].buttons
     assert len(key.encode()) <= 64 and ":" not in key  # opaque, not the payload itself
     with Session(tg_runtime.engine) as session:
-        assert session.get(ButtonPayload, key).payload == "onb:ui:en"  # type: ignore[union-attr]
+        assert session.get(ButtonPayload, key).payload == "onb_ui:en"  # type: ignore[union-attr]
     # PTB posts a form; the keyboard arrives as a JSON string, as on api.telegram.org
     call = fake.calls_of("sendMessage")[-1]
     assert isinstance(call.params["reply_markup"], str)

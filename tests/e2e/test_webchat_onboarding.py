@@ -25,11 +25,11 @@ def demo_data(runtime: Runtime) -> None:
 async def join(user: ChatUser, code: str = "CDCSTN33", name: str = "Nguyễn Thị Lan") -> None:
     await user.say("/start")
     await user.say(code)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say(name)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    await user.tap("onb_lang:vi")
 
 
 async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
@@ -38,19 +38,19 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
     assert "mã mời" in user.texts(first)
     consent = await user.say("cdcs-tn33")  # typed from the poster, lower case, with a dash
     assert "Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(consent)
-    assert {"onb:agree", "onb:decline"} <= set(user.payloads(consent))
+    assert {"onb_ok:1", "onb_ok:0"} <= set(user.payloads(consent))
     with Session(runtime.engine) as session:
         assert (
             session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
         )
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     asked_group = await user.say("Nguyễn Thị Lan")
     assert "đối tượng" in user.texts(asked_group)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    done = await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    done = await user.tap("onb_lang:vi")
     assert "Chào mừng Nguyễn Thị Lan" in user.texts(done)
-    assert "campaigns:menu" in user.payloads(done)
+    assert "menu:campaigns" in user.payloads(done)
     with Session(runtime.engine) as session:
         member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
         assert member.worker_group == WorkerGroup.DIRECT_WORKER
@@ -66,13 +66,13 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
 async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
     user = await ChatUser(client, runtime).open()
     await user.say("/start CDCSFD44")
-    switched = await user.tap("onb:ui:en")
+    switched = await user.tap("onb_ui:en")
     assert "Do you agree?" in user.texts(switched)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say("Tran Van Binh")
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:yes")
-    done = await user.tap("onb:lang:en")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:1")
+    done = await user.tap("onb_lang:en")
     assert "Welcome, Tran Van Binh!" in user.texts(done)
     labels = [b["label"] for m in done for b in m["buttons"]]
     assert labels == [
@@ -85,14 +85,14 @@ async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo
     ]
     profile = await user.tap("menu:profile")
     assert "Worker in production or business" in user.texts(profile)
-    not_yet = await user.say("Quiz", payload="quiz:menu")
+    not_yet = await user.say("Quiz", payload="menu:quiz")
     assert "no quiz open yet" in user.texts(not_yet)
 
 
 async def test_decline_keeps_nothing(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
     user = await ChatUser(client, runtime).open()
     await user.say("/start CDCSNN22")
-    answer = await user.tap("onb:decline")
+    answer = await user.tap("onb_ok:0")
     assert "không lưu thông tin gì" in user.texts(answer)
     with Session(runtime.engine) as session:
         identity = session.exec(

@@ -97,11 +97,11 @@ def load_demo(runtime: Runtime) -> None:
 async def join(user: ZaloUser, name: str = "Nguyễn Thị Lan") -> None:
     await user.follow()
     await user.say("CDCSTN33")
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     await user.say(name)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    await user.tap("onb_lang:vi")
 
 
 async def test_signed_text_is_answered_at_the_oa(user: ZaloUser, fake: FakeZaloOA):
@@ -340,14 +340,14 @@ async def test_onboarding_over_zalo(user: ZaloUser, fake: FakeZaloOA):
     assert "mã mời" in user.texts(greeting)
     consent = await user.say("CDCSTN33")
     assert "Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(consent)
-    assert {"onb:agree", "onb:decline"} <= set(user.payloads(consent))
+    assert {"onb_ok:1", "onb_ok:0"} <= set(user.payloads(consent))
     assert all(b["type"] == "oa.query.hide" for m in consent for b in m.buttons)
-    await user.tap("onb:agree")
+    await user.tap("onb_ok:1")
     asked_group = await user.say("Nguyễn Thị Lan")
     assert "đối tượng" in user.texts(asked_group)
-    await user.tap("onb:group:direct_worker")
-    await user.tap("onb:leader:no")
-    done = await user.tap("onb:lang:vi")
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    done = await user.tap("onb_lang:vi")
     assert "Chào mừng Nguyễn Thị Lan" in user.texts(done)
     assert "menu:help" in user.payloads(done)
     with Session(user.runtime.engine) as session:

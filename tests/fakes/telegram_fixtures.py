@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import telegram
+from bots.platforms import Telegram
 from bots.settings import Settings, load_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, FakeTimer, FakeUser, SentMessage, running
 
@@ -50,8 +50,9 @@ def tg_settings(database_url: str, fake_url: str) -> Settings:
 
 @pytest.fixture
 async def tg_runtime(tg_settings: Settings, engine: Engine, clock: Any) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(tg_settings, engine=engine, clock=clock, with_platforms=False)
-    telegram.wire(runtime, timer=FakeTimer(clock))
+    runtime = build_runtime(
+        tg_settings, engine=engine, clock=clock, messengers=(Telegram(timer=FakeTimer(clock)),)
+    )
     yield runtime
     await runtime.aclose()
 

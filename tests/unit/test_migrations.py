@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
+from core.schema import metadata
 from core.storage import migrate
-from core.storage.metadata import metadata
 
 
 def test_database_is_at_every_head(engine: Engine):

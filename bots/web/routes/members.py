@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from bots.settings import Settings
+from bots.invites import invite_links
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
 from core.errors import NotFound
@@ -213,14 +213,6 @@ def register(router: APIRouter, web: WebApp) -> None:
                 },
             )
         )
-
-
-def invite_links(settings: Settings, code: str) -> dict[str, str]:
-    """The links of `thidua invite` (bots/cli/invite.py). Imported when called: bots.cli's
-    package imports the app, which imports these pages."""
-    from bots.cli.invite import invite_links as links
-
-    return links(settings, code)
 
 
 PLATFORM_NAMES = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from core.schema import metadata
 from core.storage.engine import make_engine
-from core.storage.metadata import metadata
 
 config = context.config
 

@@ -8,6 +8,7 @@ import core.commendations.models
 import core.initiatives.models
 import core.linking.models
 import core.members.models
+import core.organisation.models
 import core.points.models
 import core.quizzes.models
 import core.storage.models

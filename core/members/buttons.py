@@ -1,0 +1,76 @@
+"""The members feature's buttons: joining, and the main menu. The only place their payloads
+are spelt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.chat.buttons import CallbackData
+from core.members.models import WorkerGroup
+
+
+class MenuItem(StrEnum):
+    CAMPAIGNS = "campaigns"
+    QUIZ = "quiz"
+    INITIATIVE = "initiative"
+    LEADERBOARD = "leaderboard"
+    PROFILE = "profile"
+    HELP = "help"
+    MAIN = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class Menu(CallbackData, prefix="menu"):
+    """A main-menu entry; each feature registers the handler of its own item."""
+
+    item: MenuItem
+
+
+@dataclass(frozen=True, slots=True)
+class Interface(CallbackData, prefix="onb_ui"):
+    """Switch the language of the questions while joining."""
+
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class Consent(CallbackData, prefix="onb_ok"):
+    agree: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Group(CallbackData, prefix="onb_group"):
+    group: WorkerGroup
+
+
+@dataclass(frozen=True, slots=True)
+class Leader(CallbackData, prefix="onb_lead"):
+    leader: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Language(CallbackData, prefix="onb_lang"):
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskLanguage(CallbackData, prefix="lang_ask"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage(CallbackData, prefix="lang"):
+    locale: str
+
+
+class PrivacyAction(StrEnum):
+    MYDATA = "mydata"
+    MENU = "menu"
+    FORGET = "forget_yes"
+    KEEP = "forget_no"
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy(CallbackData, prefix="privacy"):
+    action: PrivacyAction

@@ -1,0 +1,27 @@
+"""The steps of joining, and what the conversation carries between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.chat.steps import FlowState, Step, Steps
+
+
+class Joining(Steps, flow="onboarding"):
+    code = Step()
+    consent = Step(choices=True)
+    name = Step()
+    group = Step(choices=True)
+    leader = Step(choices=True)
+    language = Step(choices=True)
+
+
+@dataclass
+class JoiningState(FlowState):
+    locale: str | None = None  # the language chosen before joining
+    code: str = ""
+    unit_id: int | None = None
+
+
+class Forgetting(Steps, flow="forget"):
+    confirm = Step(choices=True)
