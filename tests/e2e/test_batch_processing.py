@@ -115,7 +115,7 @@ async def test_two_updates_of_one_person_in_one_batch_run_in_order(runtime: Runt
         f"reply:{stored['a2'].id}",
     ]
     consent = OutgoingMessage.from_json(bodies[-1][1])
-    assert "onb:agree" in [b.payload for b in consent.buttons]
+    assert "onb_ok:1" in [b.payload for b in consent.buttons]  # consent asked: the code was read
 
 
 async def test_a_conversation_conflict_is_retried(runtime: Runtime, database_url: str):
@@ -167,7 +167,7 @@ async def test_a_quiz_answer_is_timed_by_the_update_not_by_processing(
 ):
     user = await ChatUser(client, runtime).open()
     await join(user, "Nguyễn Thị Lan")
-    await user.tap("quiz:menu")
+    await user.tap("menu:quiz")
     await user.tap(f"quiz:s:{quiz_id}")  # the question is asked now; 20 seconds to answer
     asked = runtime.clock.now()
     payload = answer_button(user, "300 giờ")
