@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from xml.etree.ElementTree import iterparse
+from datetime import date, datetime, time
 
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from python_calamine import CalamineWorkbook
 
 from core.text import clean
 
@@ -69,6 +65,8 @@ def cell_text(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -104,49 +102,23 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
 
 def _xlsx_rows(data: bytes) -> Iterator[Row]:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+    except Exception:  # calamine raises its own kinds for a file that is not a workbook
         raise SpreadsheetError("not_xlsx") from None
-    merged: dict[int, list[tuple[int, int, int]]] = {}  # row -> (top, left, right) ranges
-    for top, left, bottom, right in _merged_ranges(data):
-        for number in range(top, bottom + 1):
-            merged.setdefault(number, []).append((top, left, right))
-    try:
-        first_row = sheet.min_row or 1
-        carried: dict[tuple[int, int], str] = {}  # merged cells: the value of their top-left
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=first_row):
-            cells = [cell_text(v) for v in values]
-            for top, left, right in merged.get(number, ()):
-                cells.extend([""] * (right - len(cells)))
-                if number == top:
-                    carried[(top, left)] = cells[left - 1]
-                for column in range(left, right + 1):
-                    if not cells[column - 1]:
-                        cells[column - 1] = carried.get((top, left), "")
-            yield Row(number, tuple(cells))
-    finally:
-        book.close()
-
-
-_SHEET = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
-
-
-def _merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
-    """The first sheet's merged ranges as (top row, left column, bottom row, right column):
-    read-only workbooks do not expose them, so they are read from the sheet's XML."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = sorted(n for n in archive.namelist() if _SHEET.match(n))
-            if not sheets:
-                return []
-            ranges = []
-            with archive.open(sheets[0]) as xml:
-                for _event, element in iterparse(xml):
-                    if element.tag.endswith("}mergeCell") and element.get("ref"):
-                        left, top, right, bottom = range_boundaries(element.get("ref", ""))
-                        ranges.append((top, left, bottom, right))
-                    element.clear()
-            return ranges
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
-        return []
+    top, left = sheet.start or (0, 0)
+    merged: dict[int, list[tuple[int, int, int]]] = {}  # row -> (top, left, right), 1-based
+    for (first_row, first_col), (last_row, last_col) in sheet.merged_cell_ranges or ():
+        for number in range(first_row + 1, last_row + 2):
+            merged.setdefault(number, []).append((first_row + 1, first_col + 1, last_col + 1))
+    carried: dict[tuple[int, int], str] = {}  # merged cells: the value of their top-left
+    for number, values in enumerate(sheet.iter_rows(), start=top + 1):
+        cells = [""] * left + [cell_text(v) for v in values]
+        for first, column_from, column_to in merged.get(number, ()):
+            cells.extend([""] * (column_to - len(cells)))
+            if number == first:
+                carried[(first, column_from)] = cells[column_from - 1]
+            for column in range(column_from, column_to + 1):
+                if not cells[column - 1]:
+                    cells[column - 1] = carried.get((first, column_from), "")
+        yield Row(number, tuple(cells))

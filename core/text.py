@@ -19,6 +19,12 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isprintable() and unicodedata.is_normalized("NFC", text):
+        return _SPACES.sub(" ", text).strip()  # one line, nothing invisible: most text
+    return _clean_all(text)
+
+
+def _clean_all(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
@@ -29,10 +35,32 @@ def has_letter(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in text)
 
 
+def _base_letters() -> dict[int, str | None]:
+    """Every Latin letter with diacritics (Vietnamese's among them) to its base letter, and
+    every combining mark to nothing: folding is then one `str.translate`."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0x00C0, 0x2000):
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"
+        )
+        if unicodedata.category(char) == "Mn":
+            table[code] = None
+        elif base != char and base:
+            table[code] = base
+    return table
+
+
+_FOLD = _base_letters()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, for matching what people type ("dong y" ~ "Đồng ý")."""
-    text = unicodedata.normalize("NFD", clean(text).lower()).replace("đ", "d")
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    folded = clean(text).lower().translate(_FOLD)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFD", folded)  # letters of other scripts
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -40,6 +40,11 @@ class Consent(CallbackData, prefix="onb_ok"):
 
 
 @dataclass(frozen=True, slots=True)
+class RosterSkip(CallbackData, prefix="onb_skip"):
+    """Go on joining without being found on the roster."""
+
+
+@dataclass(frozen=True, slots=True)
 class Group(CallbackData, prefix="onb_group"):
     group: WorkerGroup
 

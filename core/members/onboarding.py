@@ -9,8 +9,8 @@ from __future__ import annotations
 from core.chat.steps import Step
 from core.dispatch import Context, Router, button, parse_command, reply
 from core.errors import DomainError
-from core.members import service
-from core.members.buttons import Consent, Group, Interface, Language, Leader
+from core.members import roster, service
+from core.members.buttons import Consent, Group, Interface, Language, Leader, RosterSkip
 from core.members.labels import LANGUAGE_NAMES, WORKER_GROUP_LABELS
 from core.members.menu import main_menu
 from core.members.models import Member, UnionUnit, WorkerGroup
@@ -145,6 +145,8 @@ def resume(ctx: Context, member: Member) -> list[OutgoingMessage]:
     """Ask the first question this member has not answered yet, or finish."""
     if member.full_name is None:
         return ask_name(ctx)
+    if _roster_question_due(ctx, member):
+        return ask_roster_key(ctx)
     if member.worker_group is None:
         return ask_group(ctx)
     if member.holds_leadership_post is None:
@@ -152,6 +154,93 @@ def resume(ctx: Context, member: Member) -> list[OutgoingMessage]:
     if ctx.conv.flow == Joining.__flow__ and not ctx.conv.at(Joining.language):
         return ask_language(ctx)
     return finish(ctx, member)
+
+
+ROSTER_TRIES = 3
+
+
+def _roster_question_due(ctx: Context, member: Member) -> bool:
+    if member.verified_at is not None or ctx.conv.flow != Joining.__flow__:
+        return False
+    if _state(ctx).roster_done:
+        return False
+    unit = ctx.session.get(UnionUnit, member.unit_id)
+    return unit is not None and roster.has_roster(ctx.session, unit=unit)
+
+
+def ask_roster_key(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    _enter(ctx, Joining.roster_key)
+    ask = _(
+        "Your union keeps a list of its members. To find you on it, type your membership card "
+        "number, your phone number or your date of birth (for example 12/03/1990)."
+    )
+    text = f"{problem}\n\n{ask}" if problem else ask
+    return [reply(text, button(_("Skip this step"), RosterSkip()))]
+
+
+@router.step(Joining.roster_key)
+def on_roster_key(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    member = ctx.member
+    if member is None:
+        return _repeat_step(ctx)
+    unit = ctx.session.get(UnionUnit, member.unit_id)
+    if unit is None or not ctx.text:
+        return ask_roster_key(ctx)
+    typed = ctx.text[:40]
+    found = roster.find(ctx.session, unit=unit, full_name=member.full_name or "", answer=typed)
+    if found.outcome is roster.Outcome.FOUND and found.entry_id is not None:
+        roster.verify(ctx.session, member=member, entry_id=found.entry_id, now=ctx.now)
+        return _roster_done(
+            ctx, member, _("Thank you: you are on the members' list of your union.")
+        )
+    if found.outcome is roster.Outcome.TAKEN:
+        return _roster_done(
+            ctx,
+            member,
+            _(
+                "Someone who has already joined is on the list with «{text}». If that is you on "
+                "another messenger, send /link there. Otherwise your union officer can sort it "
+                "out; you can go on joining now.",
+                text=typed,
+            ),
+        )
+    state = _state(ctx)
+    state.roster_tries += 1
+    ctx.conv.save_state(state)
+    if state.roster_tries >= ROSTER_TRIES:
+        return _roster_done(
+            ctx,
+            member,
+            _("We could not find you on the list. You can go on; your union officer can add you."),
+        )
+    if found.outcome is roster.Outcome.SEVERAL:
+        problem = _(
+            "More than one person on the list matches «{text}». Please type your membership "
+            "card number or your phone number instead.",
+            text=typed,
+        )
+    else:
+        problem = _("We could not find «{text}» on your union's list.", text=typed)
+    return ask_roster_key(ctx, problem)
+
+
+@router.button(RosterSkip)
+def on_roster_skip(ctx: Context, _data: RosterSkip) -> list[OutgoingMessage]:
+    if ctx.member is None or not ctx.conv.at(Joining.roster_key):
+        return _not_now(ctx)
+    return _roster_done(ctx, ctx.member, None)
+
+
+def _roster_done(ctx: Context, member: Member, said: str | None) -> list[OutgoingMessage]:
+    state = _state(ctx)
+    state.roster_done = True
+    ctx.conv.save_state(state)
+    following = resume(ctx, member)
+    if said is None:
+        return following
+    return [reply(said), *following]
 
 
 def finish(ctx: Context, member: Member) -> list[OutgoingMessage]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import date, datetime
+from functools import cache
 
-from core.text import clean, has_letter
+from core.text import clean, fold, has_letter
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud from a poster
 INVITE_LENGTH = 8
@@ -66,3 +67,46 @@ def name_problem(raw: str) -> str | None:
 
 def child_path(parent_path: str | None, unit_id: int) -> str:
     return f"{parent_path or '/'}{unit_id}/"
+
+
+_WORDS = re.compile(r"[^a-z0-9]+")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+@cache
+def key_of(text: str) -> str:
+    """Text folded for matching: lower case, no diacritics, words joined by one space."""
+    return " ".join(w for w in _WORDS.split(fold(text)) if w)
+
+
+def parse_date(text: str) -> date | None:
+    """dd/mm/yyyy (also with . or -), or yyyy-mm-dd; None for anything else."""
+    text = text.strip()
+    match = _DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        match = _ISO.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def normalise_phone(text: str) -> str | None:
+    """A Vietnamese phone number as 0 and 9–10 digits: "+84 912 345 678", "84912345678",
+    "0912.345.678" and the 912345678 that Excel leaves of a number typed without quotes."""
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    elif not digits.startswith("0") and len(digits) == 9:
+        digits = "0" + digits
+    if not digits.isdigit() or not 10 <= len(digits) <= 11 or not digits.startswith("0"):
+        return None
+    return digits

@@ -11,6 +11,7 @@ class Joining(Steps, flow="onboarding"):
     code = Step()
     consent = Step(choices=True)
     name = Step()
+    roster_key = Step()  # a card number, a phone or a birth date, to find them on the roster
     group = Step(choices=True)
     leader = Step(choices=True)
     language = Step(choices=True)
@@ -21,6 +22,8 @@ class JoiningState(FlowState):
     locale: str | None = None  # the language chosen before joining
     code: str = ""
     unit_id: int | None = None
+    roster_tries: int = 0
+    roster_done: bool = False  # found, or gone on without being found
 
 
 class Forgetting(Steps, flow="forget"):

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.organisation.roster_rules import Column, Problem, RosterRow, read_header, read_row
+from core.organisation.roster_rules import (
+    Column,
+    Problem,
+    RosterRow,
+    may_be_same_person,
+    read_header,
+    read_row,
+)
 from core.spreadsheet import SpreadsheetError, read_rows
 
 MAX_ROWS = 200_000  # a provincial federation's roster, with room
@@ -64,7 +71,7 @@ class _Seen:
     """The keys already given in the file: a second row with one of them is refused."""
 
     def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], int] = {}
+        self.keys: dict[tuple[str, str], RosterRow] = {}
 
     def check(self, row: RosterRow) -> Problem | None:
         keys = []
@@ -75,9 +82,12 @@ class _Seen:
         if row.birth_date:
             keys.append(("name_birth", f"{row.name_key}|{row.birth_date.isoformat()}"))
         for key in keys:
-            if key in self.keys:
+            other = self.keys.get(key)
+            if other is not None and may_be_same_person(
+                row.card, row.phone, other.card, other.phone
+            ):
                 column = {"card": Column.CARD, "phone": Column.PHONE}.get(key[0])
-                return Problem(row.row, "same_person_as_row", column, str(self.keys[key]))
+                return Problem(row.row, "same_person_as_row", column, str(other.row))
         for key in keys:
-            self.keys[key] = row.row
+            self.keys.setdefault(key, row)
         return None

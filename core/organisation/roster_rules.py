@@ -16,8 +16,8 @@ from datetime import date
 from enum import StrEnum
 
 from core.members.models import WorkerGroup
-from core.members.rules import name_problem
-from core.text import clean, fold
+from core.members.rules import key_of, name_problem, normalise_phone, parse_date
+from core.text import clean
 
 MAX_UNIT_NAME = 200
 MAX_CARD = 20
@@ -54,7 +54,14 @@ HEADERS: dict[Column, tuple[str, ...]] = {
         "leader",
     ),
     Column.BIRTH_DATE: ("ngay sinh", "ngay thang nam sinh", "date of birth", "birth date"),
-    Column.CARD: ("so the doan vien", "so the", "ma doan vien", "membership card", "card number"),
+    Column.CARD: (
+        "so the doan vien",
+        "so the",
+        "ma doan vien",
+        "membership card number",
+        "membership card",
+        "card number",
+    ),
     Column.PHONE: ("so dien thoai", "dien thoai", "sdt", "phone", "phone number"),
     Column.GENDER: ("gioi tinh", "gender", "sex"),
 }
@@ -85,15 +92,7 @@ GENDERS = {
     "female": Gender.FEMALE,
     "f": Gender.FEMALE,
 }
-_WORDS = re.compile(r"[^a-z0-9]+")
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CARD = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*$")
-
-
-def key_of(text: str) -> str:
-    """Text folded for matching: lower case, no diacritics, words joined by one space."""
-    return " ".join(w for w in _WORDS.split(fold(text)) if w)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,23 +210,6 @@ def _birth_date(text: str, row: int, problems: list[Problem], *, today: date) ->
     return found
 
 
-def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy (also with . or -), or yyyy-mm-dd; None for anything else."""
-    text = text.strip()
-    match = _DATE.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        match = _ISO.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return date(year, month, day)
-    except ValueError:
-        return None
-    return None
-
-
 def _card(text: str, row: int, problems: list[Problem]) -> str | None:
     card = text.replace(" ", "").upper()
     if not card:
@@ -236,21 +218,6 @@ def _card(text: str, row: int, problems: list[Problem]) -> str | None:
         problems.append(Problem(row, "bad_card", Column.CARD, text))
         return None
     return card
-
-
-def normalise_phone(text: str) -> str | None:
-    """A Vietnamese phone number as 0 and 9–10 digits: "+84 912 345 678", "84912345678",
-    "0912.345.678" and the 912345678 that Excel leaves of a number typed without quotes."""
-    digits = re.sub(r"[\s.\-()]", "", text)
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    elif not digits.startswith("0") and len(digits) == 9:
-        digits = "0" + digits
-    if not digits.isdigit() or not 10 <= len(digits) <= 11 or not digits.startswith("0"):
-        return None
-    return digits
 
 
 def _phone(text: str, row: int, problems: list[Problem]) -> str | None:
@@ -269,3 +236,15 @@ def _gender(text: str, row: int, problems: list[Problem]) -> Gender | None:
     if found is None:
         problems.append(Problem(row, "bad_gender", Column.GENDER, text))
     return found
+
+
+def may_be_same_person(
+    card: str | None, phone: str | None, other_card: object, other_phone: object
+) -> bool:
+    """Two records that share a key are one person unless another key says otherwise: two
+    people may share a name and a birth date, or a family phone, but not a card number."""
+    if card and other_card and card != other_card:
+        return False
+    return not (
+        phone and other_phone and phone != other_phone and not (card and card == other_card)
+    )

@@ -96,31 +96,33 @@ def apply(
     plan = dry_run(session, root=locked, file=file)
     if plan.problems:
         raise DomainError("import_has_problems")
-    made: dict[int, UnionUnit] = {}  # file row -> its unit, existing or created
+    made: dict[int, units.Placed] = {}  # file row -> its unit, existing or created
+    known = {c.unit_id for c in plan.update + plan.unchanged}
+    paths = dict(
+        session.exec(select(UnionUnit.id, UnionUnit.path).where(col(UnionUnit.id).in_(known))).all()
+    )
     for change in plan.update + plan.unchanged:
-        existing = session.get(UnionUnit, change.unit_id)
-        assert existing is not None
-        made[change.row.row] = existing
+        made[change.row.row] = units.Placed(change.unit_id, paths[change.unit_id])  # type: ignore[index,arg-type]
     pending = list(plan.create)
-    stalled = 0
-    while pending:
-        change = pending.pop(0)
-        parent = _parent(session, change, made)
-        if parent is None:  # its parent row comes later in the file
-            pending.append(change)
-            stalled += 1
-            if stalled > len(pending):
-                raise DomainError("unit_cycle")
-            continue
-        stalled = 0
-        made[change.row.row] = units.create(
-            session, parent=parent, fields=_fields(change.row), by=by, now=now
+    while pending:  # a level of the tree at a time: a row's parent is made before it
+        ready = [c for c in pending if _parent(session, c, made) is not None]
+        if not ready:
+            raise DomainError("unit_cycle")
+        placed = units.create_many(
+            session,
+            items=[(_parent(session, c, made), _fields(c.row)) for c in ready],  # type: ignore[misc]
+            by=by,
+            now=now,
         )
+        made.update({c.row.row: p for c, p in zip(ready, placed, strict=True)})
+        pending = [c for c in pending if c.row.row not in made]
     for change in plan.update:
         unit = session.get(UnionUnit, change.unit_id)
         assert unit is not None
         if "parent" in change.fields:
-            parent = _parent(session, change, made)
+            placed_parent = _parent(session, change, made)
+            assert placed_parent is not None
+            parent = session.get(UnionUnit, placed_parent.id)
             assert parent is not None
             units.move(session, unit=unit, parent=parent, by=by, now=now)
             unit = session.get(UnionUnit, change.unit_id)
@@ -129,12 +131,11 @@ def apply(
     return TreeResult(len(plan.create), len(plan.update), len(plan.unchanged))
 
 
-def _parent(session: Session, change: Change, made: dict[int, UnionUnit]) -> UnionUnit | None:
+def _parent(session: Session, change: Change, made: dict[int, units.Placed]) -> units.Placed | None:
     if change.parent.row is None:
-        return session.get(UnionUnit, change.parent.unit_id)
-    if change.parent.row in made:
-        return made[change.parent.row]
-    return None
+        unit = session.get(UnionUnit, change.parent.unit_id)
+        return units.Placed(unit.id, unit.path) if unit is not None else None  # type: ignore[arg-type]
+    return made.get(change.parent.row)
 
 
 def _fields(row: UnitRow) -> units.UnitFields:

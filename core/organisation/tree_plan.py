@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.members.models import EnterpriseType, UnitKind
-from core.organisation.roster_rules import Problem, key_of
+from core.members.rules import key_of
+from core.organisation.roster_rules import Problem
 from core.organisation.tree_rules import UnitRow
 
 

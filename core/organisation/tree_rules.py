@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.members.models import EnterpriseType, UnitKind
-from core.organisation.roster_rules import MAX_UNIT_NAME, Problem, key_of, parse_date
+from core.members.rules import key_of, parse_date
+from core.organisation.roster_rules import MAX_UNIT_NAME, Problem
 from core.text import clean
 
 MAX_CODE = 32
@@ -41,10 +42,21 @@ TREE_HEADERS: dict[str, tuple[str, ...]] = {
         "parent",
         "parent unit",
     ),
-    TreeColumn.PARENT_CODE: ("ma don vi cap tren", "ma cap tren", "parent code"),
-    TreeColumn.KIND: ("loai don vi", "cap", "loai", "kind", "level"),
+    TreeColumn.PARENT_CODE: (
+        "ma don vi cap tren",
+        "ma cap tren",
+        "parent unit code",
+        "parent code",
+    ),
+    TreeColumn.KIND: ("loai don vi", "cap", "loai", "unit kind", "kind", "level"),
     TreeColumn.ENTERPRISE: ("loai hinh", "loai hinh doanh nghiep", "khu vuc", "enterprise type"),
-    TreeColumn.MEMBERS: ("so doan vien", "tong so doan vien", "doan vien", "members"),
+    TreeColumn.MEMBERS: (
+        "so doan vien",
+        "tong so doan vien",
+        "doan vien",
+        "number of members",
+        "members",
+    ),
     TreeColumn.DECLARED_ON: ("ngay", "ngay bao cao", "tinh den ngay", "declared on", "as of"),
 }
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, func, literal, update
+from sqlalchemy import String, bindparam, func, insert, literal, update
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError
@@ -17,11 +17,12 @@ from core.members.models import (
     InviteCode,
     Member,
     OfficerRole,
+    RosterEntry,
     UnionUnit,
     UnitKind,
 )
 from core.members.rules import child_path
-from core.organisation.models import RosterEntry, UnitChange
+from core.organisation.models import UnitChange
 
 GRASSROOTS_AND_BELOW = (UnitKind.GRASSROOTS_UNION, UnitKind.UNION_DIVISION, UnitKind.UNION_GROUP)
 
@@ -37,19 +38,27 @@ class UnitFields:
 
 
 def snapshot(unit: UnionUnit) -> str:
-    return json.dumps(
-        {
-            "name": unit.name,
-            "kind": unit.kind,
-            "parent_id": unit.parent_id,
-            "code": unit.code,
-            "enterprise_type": unit.enterprise_type,
-            "declared_members": unit.declared_members,
-            "declared_on": unit.declared_on.isoformat() if unit.declared_on else None,
-            "closed": unit.closed_at is not None,
-        },
-        ensure_ascii=False,
+    return _snapshot_of(
+        {name: getattr(unit, name) for name in SNAPSHOT}, closed=unit.closed_at is not None
     )
+
+
+SNAPSHOT = (
+    "name",
+    "kind",
+    "parent_id",
+    "code",
+    "enterprise_type",
+    "declared_members",
+    "declared_on",
+)
+
+
+def _snapshot_of(values: dict[str, object], *, closed: bool = False) -> str:
+    shown = {name: values.get(name) for name in SNAPSHOT}
+    on = shown["declared_on"]
+    shown["declared_on"] = on.isoformat() if isinstance(on, date) else None
+    return json.dumps({**shown, "closed": closed}, ensure_ascii=False)
 
 
 def _record(
@@ -85,6 +94,67 @@ def create(
     _record(session, unit, "create", None, by, now)
     session.flush()
     return unit
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A unit's id and path: enough to hang another unit under it."""
+
+    id: int
+    path: str
+
+
+def create_many(
+    session: Session,
+    *,
+    items: list[tuple[Placed, UnitFields]],
+    by: int | None,
+    now: datetime,
+) -> list[Placed]:
+    """Create many units at once (an import): three statements, not three per unit."""
+    if not items:
+        return []
+    codes = [fields.code for _parent, fields in items if fields.code]
+    if (
+        len(codes) != len(set(codes))
+        or session.exec(select(UnionUnit.id).where(col(UnionUnit.code).in_(codes))).first()
+    ):
+        raise DomainError("unit_code_taken")
+    rows = [
+        {"parent_id": parent.id, "path": "", "created_at": now, "join_mode": "open", **_values(f)}
+        for parent, f in items
+    ]
+    ids = (
+        session.execute(
+            insert(UnionUnit).returning(UnionUnit.id, sort_by_parameter_order=True), rows
+        )
+        .scalars()
+        .all()
+    )
+    placed = [
+        Placed(uid, child_path(parent.path, uid))
+        for uid, (parent, _f) in zip(ids, items, strict=True)
+    ]
+    session.execute(
+        update(UnionUnit.__table__)  # type: ignore[arg-type]
+        .where(UnionUnit.__table__.c.id == bindparam("uid"))  # type: ignore[attr-defined]
+        .values(path=bindparam("new_path")),
+        [{"uid": p.id, "new_path": p.path} for p in placed],
+    )
+    session.execute(
+        insert(UnitChange),
+        [
+            {
+                "unit_id": p.id,
+                "action": "create",
+                "by_member_id": by,
+                "at": now,
+                "after": _snapshot_of(row),
+            }
+            for p, row in zip(placed, rows, strict=True)
+        ],
+    )
+    return placed
 
 
 def change(

@@ -7,17 +7,23 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+import httpx
 import pytest
 from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bots.bootstrap import Runtime
+from core import demo
 from core.errors import DomainError
 from core.members import service as members
-from core.members.models import Member, UnionUnit, UnitKind
-from core.organisation import tree_import, units
+from core.members.models import InviteCode, Member, RosterEntry, UnionUnit, UnitKind, WorkerGroup
+from core.organisation import roster_import, tree_import, units
 from core.organisation.models import UnitChange
+from core.organisation.roster_file import read_roster
+from tests.webchat import ChatUser
 
+pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 2)
 HEADER = [
@@ -146,3 +152,122 @@ def test_merging_two_unions_moves_members_and_closes_one(engine: Engine, provinc
         hb = session.exec(select(UnionUnit).where(UnionUnit.code == "HB")).one()
         assert hb.closed_at is not None and mp.declared_members == 2050
         assert session.exec(select(Member)).one().unit_id == mp.id
+
+
+ROSTER = (
+    "Họ và tên;Đơn vị;Đối tượng;Chức vụ lãnh đạo;Ngày sinh;Số thẻ đoàn viên;Số điện thoại\r\n"
+    "Nguyễn Thị Lan;Tổ Cơ khí 1;Người lao động;Không;12/03/1990;;0912345678\r\n"
+    "Trần Văn Bình;MP;Cán bộ;Có;;CD-0002;\r\n"
+    "Lê Thị Hoa;CĐCS Công ty Hòa Bình;Công nhân;;01/01/1985;;\r\n"
+)
+
+
+def import_roster(engine: Engine, root_id: int, text: str) -> roster_import.RosterResult:
+    with Session(engine) as session, session.begin():
+        root = session.get(UnionUnit, root_id)
+        assert root is not None
+        file = read_roster(text.encode(), "ds.csv", today=TODAY)
+        return roster_import.apply(session, root=root, file=file, now=NOW)
+
+
+def test_a_roster_imports_once_and_an_updated_one_changes_only_what_changed(
+    engine: Engine, province: int
+):
+    import_file(engine, province, FIRST)
+    assert import_roster(engine, province, ROSTER) == roster_import.RosterResult(3, 0, 0)
+    assert import_roster(engine, province, ROSTER) == roster_import.RosterResult(0, 0, 3)
+    changed = ROSTER.replace("Trần Văn Bình;MP;Cán bộ;Có", "Trần Văn Bình;HB;Cán bộ;Không")
+    assert import_roster(engine, province, changed) == roster_import.RosterResult(0, 1, 2)
+    with Session(engine) as session:
+        binh = session.exec(select(RosterEntry).where(RosterEntry.card == "CD-0002")).one()
+        hb = session.exec(select(UnionUnit).where(UnionUnit.code == "HB")).one()
+        assert binh.unit_id == hb.id and binh.holds_leadership_post is False
+        lan = session.exec(select(RosterEntry).where(RosterEntry.phone == "0912345678")).one()
+        assert lan.worker_group == WorkerGroup.DIRECT_WORKER and lan.name_key == "nguyen thi lan"
+
+
+def test_a_roster_row_whose_unit_is_not_in_the_officers_subtree_refuses_the_file(
+    engine: Engine, province: int
+):
+    import_file(engine, province, FIRST)
+    with Session(engine) as session, session.begin():
+        members.create_unit(session, name="LĐLĐ tỉnh khác", kind=UnitKind.PROVINCIAL_FEDERATION)
+    other = ROSTER.replace("Tổ Cơ khí 1", "LĐLĐ tỉnh khác")
+    with Session(engine) as session:
+        zone = session.exec(select(UnionUnit).where(UnionUnit.code == "KCN1")).one()
+        plan = roster_import.dry_run(
+            session, root=zone, file=read_roster(other.encode(), "ds.csv", today=TODAY)
+        )
+    assert [(p.row, p.code) for p in plan.problems] == [(2, "unit_unknown")]
+    with pytest.raises(DomainError):
+        import_roster(engine, province, other.replace("Trần Văn Bình;MP", "Trần Văn Bình;Nowhere"))
+    with Session(engine) as session:
+        assert session.exec(select(RosterEntry)).all() == []
+
+
+async def test_a_worker_found_on_the_roster_joins_verified_with_the_rosters_facts(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        company = session.exec(select(InviteCode).where(InviteCode.code == "CDCSTN33")).one()
+        unit = session.get(UnionUnit, company.unit_id)
+        group = units.create(
+            session,
+            parent=unit,
+            fields=units.UnitFields(name="Tổ Cơ khí 1", kind=UnitKind.UNION_GROUP),
+            by=None,
+            now=NOW,
+        )
+        file = read_roster(
+            "Họ và tên;Đơn vị;Đối tượng;Chức vụ lãnh đạo;Số điện thoại\n"
+            "Phạm Văn Tài;Tổ Cơ khí 1;Công nhân;Không;0912 345 678\n".encode(),
+            "ds.csv",
+            today=TODAY,
+        )
+        roster_import.apply(session, root=unit, file=file, now=NOW)
+        group_id = group.id
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("Tôi đồng ý")
+    asked = await user.say("Phạm Văn Tài")
+    assert "danh sách đoàn viên" in user.texts(asked)
+    wrong = await user.say("0999 999 999")
+    assert "Không tìm thấy «0999 999 999»" in user.texts(wrong)
+    found = await user.say("+84912345678")
+    assert "có tên trong danh sách" in user.texts(found)
+    assert "ngôn ngữ nào" in user.texts(found)  # the group and post came from the roster
+    await user.say("1")
+    with Session(runtime.engine) as session:
+        tai = session.exec(select(Member).where(Member.full_name == "Phạm Văn Tài")).one()
+        assert tai.verified_at is not None and tai.unit_id == group_id
+        assert tai.worker_group == WorkerGroup.DIRECT_WORKER and tai.holds_leadership_post is False
+        assert tai.onboarded_at is not None
+        entry = session.exec(select(RosterEntry)).one()
+        assert entry.member_id == tai.id
+
+
+async def test_a_worker_not_on_the_roster_goes_on_self_declared(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+        company = session.exec(select(InviteCode).where(InviteCode.code == "CDCSTN33")).one()
+        unit = session.get(UnionUnit, company.unit_id)
+        file = read_roster(
+            f"Họ và tên;Đơn vị;Số thẻ đoàn viên\nPhạm Văn Tài;{unit.name};CD-1\n".encode(),
+            "ds.csv",
+            today=TODAY,
+        )
+        roster_import.apply(session, root=unit, file=file, now=NOW)
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("Tôi đồng ý")
+    await user.say("Đỗ Thị Mai")
+    skipped = await user.say("bo qua")  # the skip button's label, typed
+    assert "đối tượng nào" in user.texts(skipped)
+    with Session(runtime.engine) as session:
+        mai = session.exec(select(Member).where(Member.full_name == "Đỗ Thị Mai")).one()
+        assert mai.verified_at is None

@@ -6,14 +6,16 @@ from __future__ import annotations
 import io
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from core.members.models import WorkerGroup
+from core.members.rules import normalise_phone, parse_date
 from core.organisation.roster_file import read_roster
-from core.organisation.roster_rules import Column, Gender, normalise_phone, parse_date
+from core.organisation.roster_rules import Column, Gender
 
 TODAY = date(2026, 12, 2)
 HEADER = [
@@ -163,3 +165,34 @@ def test_a_date_reads_back_in_each_written_form(day):
         day.strftime("%d-%m-%Y"),
     ):
         assert parse_date(typed) == day
+
+
+def test_the_downloadable_templates_read_back_in_both_languages(tmp_path):
+    from core.i18n import Catalogs
+    from core.organisation import templates
+    from core.organisation.tree_import import read_tree
+    from core.organisation.tree_rules import read_tree_header
+
+    catalogs = Catalogs(Path(__file__).resolve().parents[2] / "locales", "vi")
+    for locale in ("vi", "en"):
+        t = catalogs.translator(locale, "Asia/Ho_Chi_Minh")
+        roster = read_roster(templates.template(t, templates.ROSTER), "mau.xlsx", today=TODAY)
+        assert roster.problems == [] and roster.rows[0].phone == "0912345678", locale
+        tree_bytes = templates.template(t, templates.TREE)
+        tree = read_tree(tree_bytes, "mau.xlsx", today=TODAY)
+        assert tree.problems == [] and tree.rows[0].declared_members == 1250, locale
+        header = [t.gettext(h) for h, _example in templates.TREE]
+        layout, problems = read_tree_header(header)
+        assert problems == [] and len(layout.columns) == len(templates.TREE), locale
+
+
+def test_two_people_with_one_name_and_birth_date_but_their_own_cards_are_two_people():
+    data = (
+        "Họ và tên;Đơn vị;Ngày sinh;Số thẻ đoàn viên;Số điện thoại\n"
+        "Nguyễn Văn An;Tổ 1;01/01/1990;CD-1;\n"
+        "Nguyễn Văn An;Tổ 2;01/01/1990;CD-2;\n"
+        "Nguyễn Văn An;Tổ 2;01/01/1990;;\n"  # no card to tell them apart: the first one again
+    ).encode()
+    roster = read_roster(data, "ds.csv", today=TODAY)
+    assert [r.card for r in roster.rows] == ["CD-1", "CD-2"]
+    assert [(p.row, p.code, p.value) for p in roster.problems] == [(4, "same_person_as_row", "2")]

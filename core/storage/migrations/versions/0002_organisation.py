@@ -21,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("union_unit", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
+        batch_op.add_column(
+            sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
+        )
         batch_op.add_column(sa.Column("declared_members", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("declared_on", sa.Date(), nullable=True))
         batch_op.add_column(

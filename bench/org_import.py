@@ -1,0 +1,212 @@
+"""Importing a provincial federation: 60 upper-level unions, 1,500 grassroots unions, and a
+roster of 10^5 members, from XLSX files, each as a dry run and then the import.
+
+Goal (issue #16): dry run and import each under 60 s on this 2-core machine, peak memory under
+300 MB. Run it as a child per database so the peak is the import's own (VmHWM):
+
+    .venv/bin/python -m bench.org_import [--members 100000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import text
+from sqlmodel import Session
+
+from bench.common import print_provenance
+from core.members import service as members
+from core.members.models import UnionUnit, UnitKind
+from core.organisation import roster_import, tree_import
+from core.organisation.roster_file import read_roster
+from core.storage import migrate
+from core.storage.engine import make_engine
+
+BLOCKS, GRASSROOTS = 60, 1500
+TODAY = date(2026, 12, 2)
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Quốc"]
+GIVEN = ["Lan", "Bình", "Hoa", "An", "Tài", "Mai", "Hùng", "Dũng", "Hương", "Tuấn", "Linh"]
+
+
+def workbook(header: list[str], rows) -> bytes:  # type: ignore[no-untyped-def]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def tree_file() -> bytes:
+    rows = [
+        [f"B{b}", f"Công đoàn cấp trên cơ sở số {b}", "", "Công đoàn cấp trên cơ sở", "", ""]
+        for b in range(BLOCKS)
+    ]
+    rows += [
+        [
+            f"G{g}",
+            f"CĐCS Công ty số {g}",
+            f"B{g % BLOCKS}",
+            "CĐCS",
+            "Doanh nghiệp tư nhân",
+            str(40 + g % 400),
+        ]
+        for g in range(GRASSROOTS)
+    ]
+    return workbook(
+        [
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Mã đơn vị cấp trên",
+            "Loại đơn vị",
+            "Loại hình doanh nghiệp",
+            "Số đoàn viên",
+        ],
+        rows,
+    )
+
+
+def roster_file(count: int) -> bytes:
+    rng = random.Random(7)
+    rows = []
+    for i in range(count):
+        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        rows.append(
+            [
+                name,
+                f"G{i % GRASSROOTS}",
+                "Người lao động",
+                "Không",
+                f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 35}",
+                f"CD{i:07d}",
+                "",
+            ]
+        )
+    return workbook(
+        [
+            "Họ và tên",
+            "Đơn vị",
+            "Đối tượng",
+            "Chức vụ lãnh đạo",
+            "Ngày sinh",
+            "Số thẻ đoàn viên",
+            "Số điện thoại",
+        ],
+        rows,
+    )
+
+
+def peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_one(url: str, members_count: int) -> None:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        root = members.create_unit(session, name="LĐLĐ tỉnh", kind=UnitKind.PROVINCIAL_FEDERATION)
+        root_id = root.id
+    tree_bytes, roster_bytes = tree_file(), roster_file(members_count)
+    timings = {}
+    with Session(engine) as session:
+        root = session.get(UnionUnit, root_id)
+        started = time.perf_counter()
+        plan = tree_import.dry_run(
+            session, root=root, file=tree_import.read_tree(tree_bytes, "t.xlsx", today=TODAY)
+        )
+        timings["tree dry run"] = time.perf_counter() - started
+        assert not plan.problems and len(plan.create) == BLOCKS + GRASSROOTS
+    with Session(engine) as session, session.begin():
+        root = session.get(UnionUnit, root_id)
+        started = time.perf_counter()
+        tree_import.apply(
+            session,
+            root=root,
+            file=tree_import.read_tree(tree_bytes, "t.xlsx", today=TODAY),
+            by=None,
+            now=now,
+        )
+    timings["tree import"] = time.perf_counter() - started
+    with Session(engine) as session:
+        root = session.get(UnionUnit, root_id)
+        started = time.perf_counter()
+        roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
+        plan = roster_import.dry_run(session, root=root, file=roster)
+        timings["roster dry run"] = time.perf_counter() - started
+        assert not plan.problems and len(plan.create) == members_count, plan.problems[:3]
+    with Session(engine) as session, session.begin():
+        root = session.get(UnionUnit, root_id)
+        started = time.perf_counter()
+        roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
+        result = roster_import.apply(session, root=root, file=roster, now=now)
+    timings["roster import"] = time.perf_counter() - started
+    assert result.created == members_count
+    with Session(engine) as session:
+        root = session.get(UnionUnit, root_id)
+        started = time.perf_counter()
+        again = roster_import.dry_run(
+            session, root=root, file=read_roster(roster_bytes, "r.xlsx", today=TODAY)
+        )
+        timings["roster dry run, same file again"] = time.perf_counter() - started
+        assert again.unchanged == members_count and not again.create and not again.update
+    engine.dispose()
+    for name, seconds in timings.items():
+        print(f"  {name}: {seconds:.1f} s")
+    print(f"  peak memory (VmHWM): {peak_mib():.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose database is emptied first")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_one(args.child, args.members)
+        return
+    print(f"load average before: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [("SQLite", f"sqlite:///{tmp}/org.db")]
+        if args.postgres:
+            engine = make_engine(args.postgres)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            engine.dispose()
+            targets.append(("PostgreSQL", args.postgres))
+        for name, url in targets:
+            print(f"{name}: {BLOCKS + GRASSROOTS} units, {args.members} roster rows")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.org_import",
+                    "--members",
+                    str(args.members),
+                    "--child",
+                    url,
+                ],
+                check=True,
+            )
+    print(f"load average after: {os.getloadavg()}")
+    print_provenance("bench.org_import")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""How a unit's emulation results become points, and points a ranking in its block.
+
+The rule, in one place (issue #17):
+- A **number** criterion (output, hours of training, initiatives ...) earns its points in
+  proportion to how much of the target was reached, up to `cap` times the points (a unit that
+  does more than pledged earns a little more, not without limit). Where lower is better
+  (accidents, defect rate), reaching the target or staying under it earns the full points and
+  each step above it loses points in proportion, down to none at twice the target.
+- A count is compared **per member** where the criterion says so: 12 initiatives in a union of
+  1,200 members are worth what 1 initiative is in a union of 100. The member count is the
+  roster's, or the declared membership where there is no roster, never the number of people
+  who happen to use the bot.
+- A **yes/no** criterion earns its points on yes.
+- A **score** criterion is given by an evaluator of the level above, from 0 to its points.
+- An evaluator's adjusted value replaces the self-assessed one (with its reason, kept apart).
+- A unit's total is the sum over the criteria; the block ranks units by total, equal totals
+  share a rank (1, 2, 2, 4), and a unit with no result on a criterion earns nothing on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+CAP = Decimal("1.2")  # at most 120 % of a criterion's points for beating its target
+PLACES = Decimal("0.01")
+
+
+class Kind(StrEnum):
+    NUMBER = "number"
+    YES_NO = "yes_no"
+    SCORE = "score"
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: int
+    kind: Kind
+    points: Decimal  # the most a unit earns on it at its target (its weight)
+    target: Decimal | None = None  # NUMBER: per member when `per_member`
+    per_member: bool = False
+    lower_is_better: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a unit reported (or an evaluator set) on one criterion."""
+
+    criterion_id: int
+    value: Decimal  # NUMBER: the figure; YES_NO: 1 or 0; SCORE: the points given
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    unit_id: int
+    total: Decimal
+    rank: int
+
+
+def criterion_points(criterion: Criterion, value: Decimal | None, members: int | None) -> Decimal:
+    """The points `value` earns on `criterion` for a unit of `members` members."""
+    if value is None or value < 0:
+        return Decimal(0)
+    if criterion.kind is Kind.YES_NO:
+        return criterion.points if value >= 1 else Decimal(0)
+    if criterion.kind is Kind.SCORE:
+        return _round(min(value, criterion.points))
+    if not criterion.target or criterion.target <= 0:
+        return Decimal(0)
+    figure = value
+    if criterion.per_member:
+        if not members or members <= 0:
+            return Decimal(0)
+        figure = value / Decimal(members)
+    ratio = figure / criterion.target
+    if criterion.lower_is_better:
+        share = Decimal(1) if ratio <= 1 else max(Decimal(0), 2 - ratio)
+    else:
+        share = min(ratio, CAP)
+    return _round(criterion.points * share)
+
+
+def unit_total(
+    criteria: Sequence[Criterion], results: Sequence[Result], members: int | None
+) -> Decimal:
+    by_criterion = {r.criterion_id: r.value for r in results}
+    return sum((criterion_points(c, by_criterion.get(c.id), members) for c in criteria), Decimal(0))
+
+
+def rank_block(
+    criteria: Sequence[Criterion],
+    results: Mapping[int, Sequence[Result]],
+    members: Mapping[int, int | None],
+) -> list[Standing]:
+    """Every unit of a block (the keys of `members`), best first, equal totals sharing a rank."""
+    totals = {
+        unit_id: unit_total(criteria, results.get(unit_id, ()), count)
+        for unit_id, count in members.items()
+    }
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    standings: list[Standing] = []
+    for position, (unit_id, total) in enumerate(ordered, start=1):
+        rank = standings[-1].rank if standings and standings[-1].total == total else position
+        standings.append(Standing(unit_id, total, rank))
+    return standings
+
+
+def most_points(criteria: Sequence[Criterion]) -> Decimal:
+    """The highest total a unit can reach (every target beaten by the cap)."""
+    return sum(
+        (
+            c.points * CAP if c.kind is Kind.NUMBER and not c.lower_is_better else c.points
+            for c in criteria
+        ),
+        Decimal(0),
+    )
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
