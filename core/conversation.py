@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -76,22 +76,60 @@ class Conversation:
         return self.flow == flow
 
 
-def load(session: Session, identity_id: int) -> Conversation:
-    row = session.get(ConversationState, identity_id)
-    if row is None:
+_TABLE = ConversationState.__table__  # type: ignore[attr-defined]
+_LOAD = select(_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data, _TABLE.c.version).where(
+    _TABLE.c.identity_id == bindparam("identity_id")
+)
+_INSERT = insert(_TABLE)
+_UPDATE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.identity_id == bindparam("b_identity_id"),
+        _TABLE.c.version == bindparam("b_version"),
+    )
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        data=bindparam("data"),
+        version=bindparam("version"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def from_row(
+    identity_id: int, flow: str | None, step: str | None, data: str | None, version: int | None
+) -> Conversation:
+    """The state from its row's columns, as a query of the caller's read them (processing
+    reads them with the identity); `version` None: no row yet."""
+    if version is None:
         return Conversation(identity_id=identity_id)
-    data = json.loads(row.data or "{}")
-    prompt = data.pop(_PROMPT, None)
+    stored = json.loads(data or "{}")
+    prompt = stored.pop(_PROMPT, None)
     return Conversation(
         identity_id=identity_id,
-        flow=row.flow,
-        step=row.step,
-        data=data,
-        version=row.version,
+        flow=flow,
+        step=step,
+        data=stored,
+        version=version,
         exists=True,
         prompt=OutgoingMessage.from_json(prompt) if prompt else None,
-        loaded=_snapshot(row.flow, row.step, row.data or "{}"),
+        loaded=_snapshot(flow, step, data or "{}"),
     )
+
+
+def as_row(conv: Conversation) -> tuple[str | None, str | None, str | None, int | None]:
+    """What `from_row` takes, as the state stands (after a save: as stored)."""
+    if not conv.exists:
+        return None, None, None, None
+    return conv.flow, conv.step, _serialise(conv), conv.version
+
+
+def load(session: Session, identity_id: int) -> Conversation:
+    row = session.connection().execute(_LOAD, {"identity_id": identity_id}).first()
+    if row is None:
+        return Conversation(identity_id=identity_id)
+    return from_row(identity_id, *row)
 
 
 def _serialise(conv: Conversation) -> str:
@@ -106,37 +144,50 @@ def _snapshot(flow: str | None, step: str | None, data: str) -> str:
 
 
 def save(session: Session, conv: Conversation) -> None:
-    """Write the state back, failing if another transaction saved it since it was loaded."""
+    """Write the state back, failing if another transaction saved it since it was loaded.
+
+    A state that nothing changed is not written: an update that only read it is ordered
+    before the one that changed it, which is what serial processing would have done. Core
+    statements compiled once, on the unit of work's connection.
+    """
     data = _serialise(conv)
-    if conv.loaded == _snapshot(conv.flow, conv.step, data):
+    snapshot = _snapshot(conv.flow, conv.step, data)
+    if conv.loaded == snapshot:
         return
+    connection = session.connection()
     if not conv.exists:
         if conv.flow is None and conv.prompt is None:
             return
-        session.add(
-            ConversationState(
-                identity_id=conv.identity_id, flow=conv.flow, step=conv.step, data=data, version=1
-            )
-        )
         try:
-            session.flush()
-        except IntegrityError as exc:  # the other transaction inserted it first
+            connection.execute(
+                _INSERT,
+                {
+                    "identity_id": conv.identity_id,
+                    "flow": conv.flow,
+                    "step": conv.step,
+                    "data": data,
+                    "version": 1,
+                    "updated_at": utcnow(),
+                },
+            )
+        except IntegrityError as exc:  # the other transaction inserted it first: the whole
+            # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
             raise ConcurrencyConflict(str(exc)) from exc
-        conv.exists, conv.version = True, 1
-        conv.loaded = _snapshot(conv.flow, conv.step, data)
+        conv.exists, conv.version, conv.loaded = True, 1, snapshot
         return
-    result = session.execute(
-        update(ConversationState)
-        .where(
-            ConversationState.identity_id == conv.identity_id,  # type: ignore[arg-type]
-            ConversationState.version == conv.version,  # type: ignore[arg-type]
-        )
-        .values(
-            flow=conv.flow, step=conv.step, data=data, version=conv.version + 1, updated_at=utcnow()
-        )
-        .execution_options(synchronize_session=False)
+    result = connection.execute(
+        _UPDATE,
+        {
+            "b_identity_id": conv.identity_id,
+            "b_version": conv.version,
+            "flow": conv.flow,
+            "step": conv.step,
+            "data": data,
+            "version": conv.version + 1,
+            "updated_at": utcnow(),
+        },
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise ConcurrencyConflict(f"conversation of identity {conv.identity_id} changed")
     conv.version += 1
-    conv.loaded = _snapshot(conv.flow, conv.step, data)
+    conv.loaded = snapshot

@@ -103,7 +103,18 @@ class OutgoingMessage:
     image_url: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        # by hand: dataclasses.asdict deep-copies every field and cost more than the insert
+        return json.dumps(
+            {
+                "text": self.text,
+                "buttons": [{"label": b.label, "payload": b.payload} for b in self.buttons],
+                "quick_replies": [
+                    {"label": b.label, "payload": b.payload} for b in self.quick_replies
+                ],
+                "image_url": self.image_url,
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> OutgoingMessage:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -14,7 +15,7 @@ from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
 from core.errors import ConcurrencyConflict
 from core.i18n import Catalogs
-from core.members import contact
+from core.members import contact, touch
 from core.members import service as members
 from core.members.models import Member
 from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpdate
@@ -28,6 +29,41 @@ log = logging.getLogger(__name__)
 
 CONFLICT_RETRIES = 5
 LEASE = timedelta(seconds=60)
+BATCH = 50  # updates claimed, and committed, together
+_UNPLACED = -1  # a batch failed outside any one update's unit of work
+_payload = ButtonPayload.__table__  # type: ignore[attr-defined]
+_PAYLOADS = select(_payload.c.key, _payload.c.payload).where(
+    _payload.c.key.in_(bindparam("keys", expanding=True))
+)
+
+
+class _Batch:
+    """The shared transaction of a batch and what is written once for all its updates."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.connection = session.connection()
+        self.touches: list[dict[str, object]] = []
+        self.done: list[tuple[int, str]] = []  # (inbound id, sender)
+
+        self.writers: dict[tuple[str, str], touch.Writer] = {}
+        self.payloads: dict[str, str] = {}
+
+    def prefetch(self, messages: Sequence[IncomingMessage]) -> None:
+        """Everyone who wrote in the batch, and the payloads behind its button keys, read in
+        one statement each; a person's later updates in the batch reuse what was read (the
+        identity and member objects, and the conversation as the earlier update saved it)."""
+        self.writers = touch.find_writers(
+            self.session, {(m.platform, m.sender_id) for m in messages}
+        )
+        keys = {m.button_key for m in messages if m.button_key is not None}
+        if keys:
+            found = self.connection.execute(_PAYLOADS, {"keys": sorted(keys)})
+            self.payloads = {key: payload for key, payload in found}
+
+    def finish(self, now: datetime) -> None:
+        touch.record_touches(self.connection, self.touches)
+        inbound.mark_done(self.connection, self.done, now)
 
 
 @dataclass
@@ -49,99 +85,167 @@ class Processor:
         else:
             inbound.store_raw(self.engine, updates, self.clock.now())
 
-    def process_pending(self, limit: int = 50) -> int:
-        """Claim and process a batch; returns how many updates were handled."""
+    def process_pending(self, limit: int = BATCH) -> int:
+        """Claim a batch and process it; returns how many updates were handled."""
         if self.spool is not None:
             self.spool.move_into(self.engine, self.clock.now())
-        ids = inbound.claim(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
-        for inbound_id in ids:
-            self.process(inbound_id)
-        return len(ids)
+        claimed = inbound.claim_rows(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
+        self.process_batch(claimed)
+        return len(claimed)
+
+    def process_batch(self, updates: Sequence[inbound.Claimed]) -> None:
+        """All the updates in one transaction, in the order claimed, each its own unit of work
+        inside it (one person's updates therefore run in order and see each other's changes).
+        When one fails, the transaction is rolled back; the ones before it run again as a
+        batch, the failing one runs alone (where it is retried on a conflict and marked failed
+        on an error), and the batch goes on after it."""
+        rest = list(updates)
+        while rest:
+            failed = self._try_batch(rest)
+            if failed is None:
+                return
+            if failed == _UNPLACED:  # the commit failed: nobody to blame, so each alone
+                for update in rest:
+                    self._process_alone(update)
+                return
+            if failed:
+                self.process_batch(rest[:failed])
+            self._process_alone(rest[failed])
+            rest = rest[failed + 1 :]
 
     def process(self, inbound_id: int) -> None:
+        """One stored update on its own (if it is not done or failed already)."""
+        with self.engine.connect() as conn:
+            update = inbound.unfinished(conn, inbound_id)
+        if update is not None:
+            self._process_alone(update)
+
+    def _try_batch(self, updates: Sequence[inbound.Claimed]) -> int | None:
+        """None if all committed, else the index of the update that failed (or _UNPLACED)."""
+        handled = 0
+        in_loop = True
+        try:
+            read = [self._read(update) for update in updates]  # no database work yet
+        except UnreadableUpdate:
+            return next(i for i, u in enumerate(updates) if not self._readable(u))
+        try:
+            with Session(self.engine) as session, session.begin():
+                work = _Batch(session)
+                work.prefetch([m for m in read if m is not None])
+                for update, message in zip(updates, read, strict=True):
+                    self._handle(work, update, message)
+                    handled += 1
+                in_loop = False
+                work.finish(self.clock.now())
+        except Exception as exc:
+            log.info("batch of %d rolled back at %d: %r", len(updates), handled, exc)
+            return handled if in_loop else _UNPLACED
+        return None
+
+    def _process_alone(self, update: inbound.Claimed) -> None:
         for _attempt in range(CONFLICT_RETRIES):
             try:
-                self._process_once(inbound_id)
+                message = self._read(update)
+                with Session(self.engine) as session, session.begin():
+                    if inbound.unfinished(session.connection(), update.id) is None:
+                        return
+                    work = _Batch(session)
+                    work.prefetch([message] if message is not None else [])
+                    self._handle(work, update, message)
+                    work.finish(self.clock.now())
                 return
             except ConcurrencyConflict:
-                log.info("conversation conflict on inbound %s; retrying", inbound_id)
+                log.info("conversation conflict on inbound %s; retrying", update.id)
             except UnreadableUpdate as exc:
-                log.warning("inbound %s could not be read: %s", inbound_id, exc)
-                self._fail(inbound_id, f"unreadable update: {exc}"[:500])
+                log.warning("inbound %s could not be read: %s", update.id, exc)
+                self._fail(update.id, f"unreadable update: {exc}"[:500])
                 return
             except Exception:
-                log.exception("handler failed on inbound %s", inbound_id)
-                self._fail(inbound_id, "handler error")
+                log.exception("handler failed on inbound %s", update.id)
+                self._fail(update.id, "handler error")
                 return
-        self._fail(inbound_id, "conversation kept changing")
+        self._fail(update.id, "conversation kept changing")
 
-    def _process_once(self, inbound_id: int) -> None:
-        now = self.clock.now()
-        with Session(self.engine) as session, session.begin():
-            row = session.get(InboundUpdate, inbound_id)
-            if row is None or row.status in (InboundStatus.DONE, InboundStatus.FAILED):
-                return
-            if row.body is None:
-                row.status = InboundStatus.DONE
-                return
-            message = self._message_of(session, row)
-            if message is None:  # a raw update of a kind that is acknowledged and ignored
-                self._finish(row, now)
-                return
-            identity = members.touch_identity(
-                session, platform=row.platform, platform_user_id=row.sender_id, now=now
+    def _handle(
+        self, work: _Batch, update: inbound.Claimed, message: IncomingMessage | None
+    ) -> None:
+        """One update's unit of work inside the batch's transaction."""
+        session, now = work.session, self.clock.now()
+        if message is None:  # no body, or a raw update of a kind acknowledged and ignored
+            work.done.append((update.id, update.sender_id))
+            return
+        if message.button_key is not None:  # a stale button's unknown key: empty payload
+            payload = work.payloads.get(message.button_key, "")
+            message = replace(message, payload=payload, button_key=None)
+        sender = message.sender_id
+        writer = work.writers.get((update.platform, sender))
+        if writer is None:
+            writer = touch.new_writer(
+                session, platform=update.platform, platform_user_id=sender, now=now
             )
-            if message.kind == InboundKind.UNFOLLOW:
-                identity.blocked_at = now
-                replies: list[OutgoingMessage] = []
-            elif message.kind == InboundKind.UNBLOCKED:
-                replies = []
-            else:
-                replies = self._dispatch(session, message, identity, now)
-            outbox.enqueue(
-                session,
-                identity=identity,
-                messages=replies,
-                dedupe_prefix=f"reply:{row.id}",
-                now=now,
-            )
-            if message.kind != InboundKind.UNFOLLOW:
-                outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
-            self._finish(row, now)
+            work.writers[(update.platform, sender)] = writer
+        identity = writer.identity
+        unfollow = message.kind == InboundKind.UNFOLLOW
+        work.touches.append(touch.mark_seen(identity, now=now, blocked=unfollow))
+        if unfollow or message.kind == InboundKind.UNBLOCKED:
+            replies: list[OutgoingMessage] = []
+        else:
+            replies = self._dispatch(session, message, writer, now)
+        outbox.enqueue_replies(
+            work.connection,
+            identity_id=identity.id,  # type: ignore[arg-type]
+            platform=identity.platform,
+            messages=replies,
+            dedupe_prefix=f"reply:{update.id}",
+            now=now,
+        )
+        if not unfollow and writer.holds_messages:
+            outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
+        work.done.append((update.id, sender))
 
-    @staticmethod
-    def _finish(row: InboundUpdate, now: datetime) -> None:
-        row.status = InboundStatus.DONE
-        row.body = None  # the text is not kept once answered
-        row.processed_at = now
-        row.lease_until = None
-
-    def _decode(self, row: InboundUpdate) -> IncomingMessage | None:
-        decoder = self.decoders.get(row.platform)
+    def _decode(self, platform: str, body: str) -> IncomingMessage | None:
+        decoder = self.decoders.get(platform)
         if decoder is None:
-            raise UnreadableUpdate(f"no decoder for {row.platform} in this process")
+            raise UnreadableUpdate(f"no decoder for {platform} in this process")
         try:
-            return decoder.decode(row.body or "")
+            return decoder.decode(body)
         except ValueError as exc:
             raise UnreadableUpdate(str(exc)) from exc
 
-    def _message_of(self, session: Session, row: InboundUpdate) -> IncomingMessage | None:
-        """The stored message, or a raw update read by its platform's decoder; a button key
-        becomes the payload it stands for (an unknown key: a stale button, empty payload)."""
-        if not row.raw:
-            return IncomingMessage.from_json(row.body or "")
-        message = self._decode(row)
+    def _readable(self, update: inbound.Claimed) -> bool:
+        try:
+            self._read(update)
+        except UnreadableUpdate:
+            return False
+        return True
+
+    def _read(self, update: inbound.Claimed) -> IncomingMessage | None:
+        """The stored message, or a raw update read by its platform's decoder, with its
+        sender's id as stored; None for a row without a body or an ignored kind of update.
+
+        A raw update's time is the earlier of what the platform says and when the webhook
+        stored it: a Telegram button tap carries no time of its own."""
+        if update.body is None:
+            return None
+        if not update.raw:
+            message = IncomingMessage.from_json(update.body)
+            if message.sender_id != update.sender_id:  # stored as inbound.safe_id made it
+                message = replace(message, sender_id=update.sender_id)
+            return message
+        message = self._decode(update.platform, update.body)
         if message is None:
             return None
-        row.sender_id = inbound.safe_id(message.sender_id)
-        if message.button_key is not None:
-            found = session.get(ButtonPayload, message.button_key)
-            message = replace(message, payload=found.payload if found else "", button_key=None)
-        return message
+        return replace(
+            message,
+            sender_id=inbound.safe_id(message.sender_id),
+            received_at=min(message.received_at, update.received_at),
+        )
 
-    def _dispatch(self, session: Session, message: IncomingMessage, identity, now):  # type: ignore[no-untyped-def]
-        member = session.get(Member, identity.member_id) if identity.member_id else None
-        conv = conversation.load(session, identity.id)
+    def _dispatch(
+        self, session: Session, message: IncomingMessage, writer: touch.Writer, now: datetime
+    ) -> list[OutgoingMessage]:
+        identity = writer.identity
+        conv = conversation.from_row(identity.id, *writer.conversation)  # type: ignore[arg-type]
         text = clean(message.text)[:MAX_INBOUND_TEXT]
         if message.referral and not text:
             text = f"/start {message.referral}"  # a deep link or m.me ref, joined or not
@@ -153,7 +257,7 @@ class Processor:
             session=session,
             message=message,
             identity=identity,
-            member=member,
+            member=writer.member,
             conv=conv,
             catalogs=self.catalogs,
             config=self.config,
@@ -164,6 +268,7 @@ class Processor:
         if replies is None:
             replies = self.dispatcher.dispatch(ctx)
         conversation.save(session, conv)
+        writer.conversation = conversation.as_row(conv)  # for the person's next update
         return replies
 
     def _fail(self, inbound_id: int, error: str) -> None:
@@ -200,7 +305,7 @@ class Processor:
         if row.sender_id or not row.raw:
             return row.sender_id
         try:
-            message = self._decode(row)
+            message = self._decode(row.platform, row.body or "")
         except UnreadableUpdate:
             return ""
         return inbound.safe_id(message.sender_id) if message is not None else ""

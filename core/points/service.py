@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound
@@ -45,37 +44,50 @@ def award(
     extra_scope: str | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Award:
-    existing = _find(session, source, source_id)
-    if existing is not None:
-        return Award(existing.id, existing.points, created=False)  # type: ignore[arg-type]
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound("member_unknown")
-    entry = PointsEntry(
-        member_id=member_id,
-        unit_id=member.unit_id,
-        points=points,
-        source=source,
-        source_id=source_id,
-        campaign_id=campaign_id,
-        extra_scope=extra_scope,
-        created_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(entry)
-            session.flush()
-    except IntegrityError:  # the same award committed by a concurrent transaction
-        again = _find(session, source, source_id)
-        assert again is not None
-        return Award(again.id, again.points, created=False)  # type: ignore[arg-type]
-    assert entry.id is not None
+    # ON CONFLICT DO NOTHING: a second award of the source (a redelivery, or a concurrent
+    # transaction, which this one waits for) inserts nothing, without a savepoint.
+    inserted = session.execute(
+        _entry_insert(session.get_bind().dialect.name),
+        {
+            "member_id": member_id,
+            "unit_id": member.unit_id,
+            "points": points,
+            "source": source,
+            "source_id": source_id,
+            "campaign_id": campaign_id,
+            "extra_scope": extra_scope,
+            "created_at": now,
+        },
+    ).first()
+    if inserted is None:
+        existing = _find(session, source, source_id)
+        assert existing is not None
+        return Award(existing.id, existing.points, created=False)  # type: ignore[arg-type]
+    entry_id = int(inserted[0])
     unit_members = session.exec(
         select(func.count()).select_from(Member).where(col(Member.unit_id) == member.unit_id)
     ).one()
     scopes = scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz)
     _add_to_scores(session, scopes, member_id, member.unit_id, points, now, unit_members)
-    return Award(entry.id, points, created=True)
+    return Award(entry_id, points, created=True)
+
+
+def _entry_insert(dialect: str) -> Any:
+    if dialect not in _ENTRY_INSERT:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ledger = PointsEntry.__table__  # type: ignore[attr-defined]
+        _ENTRY_INSERT[dialect] = (
+            make(ledger)
+            .on_conflict_do_nothing(index_elements=["source", "source_id"])
+            .returning(ledger.c.id)
+        )
+    return _ENTRY_INSERT[dialect]
+
+
+_ENTRY_INSERT: dict[str, Any] = {}
 
 
 def _find(session: Session, source: str, source_id: str) -> PointsEntry | None:

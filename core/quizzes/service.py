@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.campaigns import service as campaigns
@@ -50,6 +53,11 @@ class AnswerResult:
     explanation: str
     finished: bool
     counted: bool  # False on a second or later attempt: it earns no points
+    questions: int  # in the quiz
+    # The rows as they are now. Holding them also keeps them in the session's identity map
+    # (it holds objects weakly), so a caller reading them again costs no query.
+    attempt: QuizAttempt = field(compare=False, repr=False)
+    quiz: Quiz = field(compare=False, repr=False)
 
 
 def options_of(question: QuizQuestion) -> list[str]:
@@ -308,14 +316,20 @@ def answer(
     option: int,
     now: datetime,
     tz: str = DEFAULT_TZ,
+    answered_at: datetime | None = None,
 ) -> AnswerResult:
+    """Score an answer. `answered_at` is when the platform says the person answered (the
+    update's own time): speed and the closing time are judged by it, not by when a backlog
+    let us process it. It is bounded by the question's asking and by `now`."""
     require_taker(session, member=member)
     attempt = own_attempt(session, member=member, attempt_id=attempt_id)
     question = session.get(QuizQuestion, question_id)
     if question is None or question.quiz_id != attempt.quiz_id:
         raise InvalidInput("wrong_quiz")
     quiz = get_quiz(session, quiz_id=attempt.quiz_id)
-    if now >= quiz.closes_at:
+    asked_at = attempt.asked_at or now
+    when = min(max(answered_at or now, asked_at), now)
+    if when >= quiz.closes_at:
         raise DomainError("closed")
     already = session.exec(
         select(QuizAnswer).where(
@@ -330,7 +344,7 @@ def answer(
     if not 0 <= option < len(options):
         raise InvalidInput("bad_option")
     correct_set = rules.parse_correct(question.correct)
-    elapsed = rules.elapsed_ms(attempt.asked_at or now, now)
+    elapsed = rules.elapsed_ms(asked_at, when)
     limit = quiz.question_seconds * 1000 if quiz.question_seconds else None
     is_late = late(elapsed_ms=elapsed, limit_ms=limit)
     is_correct = option in correct_set
@@ -341,38 +355,39 @@ def answer(
         streak_before=attempt.streak,
         switches=ScoringSwitches(quiz.base_points, quiz.speed_bonus, quiz.streak_bonus),
     )
-    row = QuizAnswer(
-        attempt_id=attempt.id,  # type: ignore[arg-type]
-        question_id=question.id,  # type: ignore[arg-type]
-        option=option,
-        correct=is_correct and not is_late,
-        late=is_late,
-        elapsed_ms=elapsed,
-        points=earned,
-        answered_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:  # a double tap processed at the same moment: retry, see it
-        raise ConcurrencyConflict(str(exc)) from exc
-    total = len(questions_of(session, quiz_id=quiz.id))  # type: ignore[arg-type]
+    counted_correct = is_correct and not is_late
+    stored = session.execute(
+        _answer_insert(session.get_bind().dialect.name),
+        {
+            "attempt_id": attempt.id,
+            "question_id": question.id,
+            "option": option,
+            "correct": counted_correct,
+            "late": is_late,
+            "elapsed_ms": elapsed,
+            "points": earned,
+            "answered_at": when,
+        },
+    ).first()
+    if stored is None:  # a double tap processed at the same moment: retry, see it
+        raise ConcurrencyConflict(f"question {question.id} of attempt {attempt.id} answered")
+    total = _question_count(session, quiz.id)  # type: ignore[arg-type]
     finished = attempt.position >= total
     moved = session.execute(
-        update(QuizAttempt)
-        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.position) == attempt.position)
-        .values(
-            streak=next_streak(streak_before=attempt.streak, counted_correct=row.correct),
-            score=QuizAttempt.score + earned,
-            correct_count=QuizAttempt.correct_count + int(row.correct),
-            finished_at=now if finished else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        _MOVE_ON,
+        {
+            "b_id": attempt.id,
+            "b_position": attempt.position,
+            "streak": next_streak(streak_before=attempt.streak, counted_correct=counted_correct),
+            "earned": earned,
+            "correct": int(counted_correct),
+            "finished_at": when if finished else None,
+        },
+    ).first()
+    if moved is None:
         raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
-    session.refresh(attempt)
+    for name, value in zip(("streak", "score", "correct_count", "finished_at"), moved, strict=True):
+        set_committed_value(attempt, name, value)
     counted = attempt.number == 1
     if counted:
         points.award(
@@ -381,20 +396,58 @@ def answer(
             points=earned,
             source=PointsSource.QUIZ_ANSWER,
             source_id=f"{attempt.id}:{question.id}",
-            now=now,
+            now=when,
             campaign_id=quiz.campaign_id,
             extra_scope=quiz_scope(quiz.id),  # type: ignore[arg-type]
             tz=tz,
         )
     return AnswerResult(
-        correct=row.correct,
+        correct=counted_correct,
         late=is_late,
         points=earned,
         correct_options=tuple(options[i] for i in sorted(correct_set)),
         explanation=question.explanation,
         finished=finished,
         counted=counted,
+        questions=total,
+        attempt=attempt,
+        quiz=quiz,
     )
+
+
+_attempts = QuizAttempt.__table__  # type: ignore[attr-defined]
+_MOVE_ON = (
+    update(_attempts)
+    .where(_attempts.c.id == bindparam("b_id"), _attempts.c.position == bindparam("b_position"))
+    .values(
+        streak=bindparam("streak"),
+        score=_attempts.c.score + bindparam("earned"),
+        correct_count=_attempts.c.correct_count + bindparam("correct"),
+        finished_at=bindparam("finished_at"),
+    )
+    .returning(
+        _attempts.c.streak, _attempts.c.score, _attempts.c.correct_count, _attempts.c.finished_at
+    )
+)
+_QUESTION_COUNT = select(func.count()).where(col(QuizQuestion.quiz_id) == bindparam("quiz_id"))
+_ANSWER_INSERTS: dict[str, Any] = {}
+
+
+def _answer_insert(dialect: str) -> Any:
+    """At most one answer per attempt and question: the unique key, without a savepoint."""
+    if dialect not in _ANSWER_INSERTS:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        answers = QuizAnswer.__table__  # type: ignore[attr-defined]
+        _ANSWER_INSERTS[dialect] = (
+            make(answers)
+            .on_conflict_do_nothing(index_elements=["attempt_id", "question_id"])
+            .returning(answers.c.id)
+        )
+    return _ANSWER_INSERTS[dialect]
+
+
+def _question_count(session: Session, quiz_id: int) -> int:
+    return int(session.execute(_QUESTION_COUNT, {"quiz_id": quiz_id}).scalar_one())
 
 
 def next_question(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import col
 
 from core.errors import StoreUnavailable
 from core.messages import IncomingMessage, RawUpdate
@@ -94,36 +95,80 @@ def store_raw(engine: Engine, updates: Sequence[RawUpdate], now: datetime) -> No
         raise StoreUnavailable(str(exc.orig)) from exc
 
 
-def claim(engine: Engine, *, now: datetime, limit: int, lease: timedelta) -> list[int]:
-    """Take up to `limit` pending updates (or ones whose lease expired) for this worker.
+@dataclass(frozen=True)
+class Claimed:
+    """An update taken for processing, with what processing needs to read it."""
 
-    On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim side by side.
-    """
-    with Session(engine) as session, session.begin():
-        ids = list(
-            session.exec(
-                select(InboundUpdate.id)
-                .where(
-                    or_(
-                        col(InboundUpdate.status) == InboundStatus.PENDING,
-                        (col(InboundUpdate.status) == PROCESSING)
-                        & (col(InboundUpdate.lease_until) < now),
-                    )
-                )
-                .order_by(col(InboundUpdate.id))
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+    id: int
+    platform: str
+    sender_id: str
+    body: str | None
+    raw: bool
+    received_at: datetime
+
+
+_T = InboundUpdate.__table__  # type: ignore[attr-defined]
+_CLAIMED_COLUMNS = (_T.c.id, _T.c.platform, _T.c.sender_id, _T.c.body, _T.c.raw, _T.c.received_at)
+_DUE = or_(
+    _T.c.status == InboundStatus.PENDING,
+    (_T.c.status == PROCESSING) & (_T.c.lease_until < bindparam("now")),
+)
+_CLAIM = (
+    update(_T)
+    .where(
+        _T.c.id.in_(
+            select(_T.c.id)
+            .where(_DUE)
+            .order_by(_T.c.id)
+            .limit(bindparam("limit"))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
         )
-        if ids:
-            session.execute(
-                update(InboundUpdate)
-                .where(col(InboundUpdate.id).in_(ids))
-                .values(
-                    status=PROCESSING, lease_until=now + lease, attempts=InboundUpdate.attempts + 1
-                )
-            )
-        return [i for i in ids if i is not None]
+    )
+    .values(status=PROCESSING, lease_until=bindparam("until"), attempts=_T.c.attempts + 1)
+    .returning(*_CLAIMED_COLUMNS)
+)
+_ONE = select(*_CLAIMED_COLUMNS).where(
+    _T.c.id == bindparam("id"), _T.c.status.not_in([InboundStatus.DONE, InboundStatus.FAILED])
+)
+_DONE = (
+    update(_T)
+    .where(_T.c.id == bindparam("b_id"))
+    .values(
+        status=InboundStatus.DONE,
+        body=None,
+        sender_id=bindparam("sender_id"),
+        processed_at=bindparam("processed_at"),
+        lease_until=None,
+    )
+)
+
+
+def claim_rows(engine: Engine, *, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to `limit` pending updates (or ones whose lease expired), oldest first, in one
+    statement. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim side by
+    side; SQLite has one writer at a time."""
+    with engine.begin() as conn:
+        rows = conn.execute(_CLAIM, {"now": now, "limit": limit, "until": now + lease}).all()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+
+def claim(engine: Engine, *, now: datetime, limit: int, lease: timedelta) -> list[int]:
+    return [c.id for c in claim_rows(engine, now=now, limit=limit, lease=lease)]
+
+
+def unfinished(conn: Connection, inbound_id: int) -> Claimed | None:
+    """The update, unless it is done or failed already."""
+    row = conn.execute(_ONE, {"id": inbound_id}).first()
+    return Claimed(*row) if row is not None else None
+
+
+def mark_done(conn: Connection, done: Sequence[tuple[int, str]], now: datetime) -> None:
+    """(id, sender) of processed updates: done, their text dropped, the sender kept for dedupe."""
+    if done:
+        conn.execute(
+            _DONE, [{"b_id": i, "sender_id": sender, "processed_at": now} for i, sender in done]
+        )
 
 
 def purge_done(engine: Engine, *, older_than: datetime) -> int:

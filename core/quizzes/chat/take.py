@@ -186,6 +186,7 @@ def on_answer(ctx: Context, data: Answer) -> list[OutgoingMessage]:
             option=data.option,
             now=ctx.now,
             tz=ctx.config.timezone,
+            answered_at=ctx.message.received_at,
         )
     except DomainError as exc:
         if exc.code in ("already_answered", "not_current"):  # changes nothing; go on from here
