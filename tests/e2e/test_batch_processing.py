@@ -16,6 +16,7 @@ from core import conversation, demo
 from core.dispatch import Context, Route, reply
 from core.members.models import Identity
 from core.messages import IncomingMessage, OutgoingMessage
+from core.quizzes.buttons import Start
 from core.quizzes.models import QuizAnswer
 from core.storage.engine import make_engine
 from core.storage.models import ConversationState, InboundUpdate, OutboxMessage
@@ -168,7 +169,7 @@ async def test_a_quiz_answer_is_timed_by_the_update_not_by_processing(
     user = await ChatUser(client, runtime).open()
     await join(user, "Nguyễn Thị Lan")
     await user.tap("menu:quiz")
-    await user.tap(f"quiz:s:{quiz_id}")  # the question is asked now; 20 seconds to answer
+    await user.tap(Start(quiz_id).pack())  # the question is asked now; 20 seconds to answer
     asked = runtime.clock.now()
     payload = answer_button(user, "300 giờ")
     tapped = IncomingMessage(
