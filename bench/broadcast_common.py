@@ -21,8 +21,8 @@ from bots.settings import load_settings
 from core import demo
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
-from core.broadcasts.rules import DeliveryPolicy
 from core.clock import SystemClock, utcnow
+from core.delivery_policy import DeliveryPolicy
 from core.members.models import Consent, Identity, Member, UnionUnit
 from core.storage import migrate
 from core.storage.engine import make_engine, normalise_url

@@ -14,8 +14,8 @@ from adapters.zalo import traits as zalo_traits
 from bots.platforms import terminal
 from bots.services import Services
 from bots.settings import Settings
-from core.broadcasts.rules import DeliveryPolicy, parse_quiet_hours
 from core.chat.traits import ChannelTraits
+from core.delivery_policy import DeliveryPolicy, parse_quiet_hours
 from scheduler.jobs import Ticker
 
 

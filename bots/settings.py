@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.facebook.traits import TRAITS as FACEBOOK
 from adapters.telegram.traits import TRAITS as TELEGRAM
 from adapters.zalo.traits import REQUESTS_PER_MINUTE as ZALO_PER_MINUTE
-from core.broadcasts.rules import parse_quiet_hours
+from core.delivery_policy import parse_quiet_hours
 
 PREFIX = "THIDUA_"
 RESERVED_PREFIXES = ("THIDUA_TEST_",)  # read by the test suite, not by the application

@@ -62,18 +62,16 @@ class Conversation:
         """Remember the reply whose choices a typed answer may name next (None: no choices)."""
         self.prompt = prompt
 
-    def start(self, flow: str, step: str, **data: Any) -> None:
-        self.flow, self.step, self.data = flow, step, dict(data)
+    def locale_hint(self) -> str | None:
+        """The language a person chose before they joined (kept in the state's `locale`)."""
+        value = self.data.get("locale")
+        return value if isinstance(value, str) else None
 
-    def goto(self, step: str, **data: Any) -> None:
-        self.step = step
-        self.data.update(data)
+    def hint_locale(self, locale: str) -> None:
+        self.data["locale"] = locale
 
     def end(self) -> None:
         self.flow, self.step, self.data = None, None, {}
-
-    def in_flow(self, flow: str) -> bool:
-        return self.flow == flow
 
 
 _TABLE = ConversationState.__table__  # type: ignore[attr-defined]

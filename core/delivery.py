@@ -10,6 +10,7 @@ import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text, true, update
 from sqlalchemy.engine import Engine
@@ -95,65 +96,15 @@ def claim_due(
     without a send. In quiet hours (`quiet`), proactive rows (announcements, reminders) stay
     pending until the morning.
     """
-    outbox = OutboxMessage.__table__  # plain rows: a broadcast leases thousands a second
     with Session(engine) as session, session.begin():
-        # One query per status, each walking ix_outbox_claim (platform, status, id) in id
-        # order and stopping at `limit`: one OR across statuses, or the (status,
-        # next_attempt_at) index, would make the database sort every pending row of a big
-        # broadcast on each claim.
-        lapsed = (OutboxStatus.LEASED, OutboxStatus.SENDING)
-        if engine.dialect.name == "sqlite":  # its planner needs telling which index
-            found = [
-                *session.execute(
-                    _sqlite_claim("next_attempt_at <=", quiet),
-                    _params(platforms, OutboxStatus.PENDING, now, limit),
-                ).all(),
-                *(
-                    row
-                    for status in lapsed
-                    for row in session.execute(
-                        _sqlite_claim("lease_until <", quiet),
-                        _params(platforms, status, now, limit),
-                    ).all()
-                ),
-            ]
-        else:
-            found = [
-                *session.execute(_claim(OutboxStatus.PENDING, platforms, now, limit, quiet)).all(),
-                *(
-                    row
-                    for status in lapsed
-                    for row in session.execute(_claim(status, platforms, now, limit, quiet)).all()
-                ),
-            ]
+        found = _due_rows(session, engine, platforms, now, limit, quiet)
         # `own`: rows this worker still holds; if its own renewal came late, it must not
         # take them a second time.
         mine = set(own)
         rows = sorted((r for r in found if r.id not in mine), key=lambda r: r.id)[:limit]
         if not rows:
             return [], 0
-        people = Identity.__table__
-        identities = {
-            i.id: i
-            for i in session.execute(
-                select(
-                    people.c.id,
-                    people.c.platform,
-                    people.c.platform_user_id,
-                    people.c.member_id,
-                    people.c.last_inbound_at,
-                    people.c.blocked_at,
-                ).where(people.c.id.in_({r.identity_id for r in rows}))
-            )
-        }
-        member_ids = {i.member_id for i in identities.values() if i.member_id}
-        locales = dict(
-            session.execute(
-                select(Member.__table__.c.id, Member.__table__.c.locale).where(
-                    Member.__table__.c.id.in_(member_ids)
-                )
-            ).all()
-        )
+        identities, locales = _recipients(session, rows)
         jobs: list[Job] = []
         blocked: list[int] = []
         lost_in_flight: list[int] = []
@@ -164,45 +115,113 @@ def claim_due(
             if identity.blocked_at is not None:
                 blocked.append(row.id)
                 continue
-            jobs.append(
-                Job(
-                    outbox_id=row.id,
-                    recipient=Recipient(
-                        platform=identity.platform,
-                        user_id=identity.platform_user_id,
-                        identity_id=identity.id,
-                        last_inbound_at=identity.last_inbound_at,
-                        locale=locales.get(identity.member_id, "vi"),
-                    ),
-                    message=OutgoingMessage.from_json(row.body),
-                    proactive=row.proactive,
-                    attempts=row.attempts + 1,
-                )
-            )
-        if lost_in_flight:
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(lost_in_flight))
-                .values(possible_duplicates=outbox.c.possible_duplicates + 1)
-            )
-        if blocked:
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(blocked))
-                .values(
-                    status=OutboxStatus.FAILED,
-                    error_kind=DeliveryErrorKind.BLOCKED,
-                    last_error="recipient has blocked the bot",
-                    lease_until=None,
-                )
-            )
-        if jobs:
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([job.outbox_id for job in jobs]))
-                .values(status=OutboxStatus.LEASED, lease_until=now + lease)
-            )
+            jobs.append(_job(row, identity, locales))
+        _mark_claimed(session, jobs, blocked, lost_in_flight, now + lease)
         return jobs, len(lost_in_flight)
+
+
+def _due_rows(
+    session: Session, engine: Engine, platforms: list[str], now: datetime, limit: int, quiet: bool
+) -> list[Any]:
+    """One query per status, each walking ix_outbox_claim (platform, status, id) in id order
+    and stopping at `limit`: one OR across statuses, or the (status, next_attempt_at) index,
+    would make the database sort every pending row of a big broadcast on each claim."""
+    lapsed = (OutboxStatus.LEASED, OutboxStatus.SENDING)
+    if engine.dialect.name == "sqlite":  # its planner needs telling which index
+        return [
+            *session.execute(
+                _sqlite_claim("next_attempt_at <=", quiet),
+                _params(platforms, OutboxStatus.PENDING, now, limit),
+            ).all(),
+            *(
+                row
+                for status in lapsed
+                for row in session.execute(
+                    _sqlite_claim("lease_until <", quiet),
+                    _params(platforms, status, now, limit),
+                ).all()
+            ),
+        ]
+    return [
+        *session.execute(_claim(OutboxStatus.PENDING, platforms, now, limit, quiet)).all(),
+        *(
+            row
+            for status in lapsed
+            for row in session.execute(_claim(status, platforms, now, limit, quiet)).all()
+        ),
+    ]
+
+
+def _recipients(session: Session, rows: list[Any]) -> tuple[dict[int, Any], dict[int, str]]:
+    """The claimed rows' identities, and their members' languages."""
+    people = Identity.__table__
+    identities = {
+        i.id: i
+        for i in session.execute(
+            select(
+                people.c.id,
+                people.c.platform,
+                people.c.platform_user_id,
+                people.c.member_id,
+                people.c.last_inbound_at,
+                people.c.blocked_at,
+            ).where(people.c.id.in_({r.identity_id for r in rows}))
+        )
+    }
+    member_ids = {i.member_id for i in identities.values() if i.member_id}
+    locales = dict(
+        session.execute(
+            select(Member.__table__.c.id, Member.__table__.c.locale).where(
+                Member.__table__.c.id.in_(member_ids)
+            )
+        ).all()
+    )
+    return identities, locales
+
+
+def _job(row: Any, identity: Any, locales: dict[int, str]) -> Job:
+    return Job(
+        outbox_id=row.id,
+        recipient=Recipient(
+            platform=identity.platform,
+            user_id=identity.platform_user_id,
+            identity_id=identity.id,
+            last_inbound_at=identity.last_inbound_at,
+            locale=locales.get(identity.member_id, "vi"),
+        ),
+        message=OutgoingMessage.from_json(row.body),
+        proactive=row.proactive,
+        attempts=row.attempts + 1,
+    )
+
+
+def _mark_claimed(
+    session: Session, jobs: list[Job], blocked: list[int], lost: list[int], lease_until: datetime
+) -> None:
+    outbox = OutboxMessage.__table__  # plain rows: a broadcast leases thousands a second
+    if lost:
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(lost))
+            .values(possible_duplicates=outbox.c.possible_duplicates + 1)
+        )
+    if blocked:
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(blocked))
+            .values(
+                status=OutboxStatus.FAILED,
+                error_kind=DeliveryErrorKind.BLOCKED,
+                last_error="recipient has blocked the bot",
+                lease_until=None,
+            )
+        )
+    if jobs:
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_([job.outbox_id for job in jobs]))
+            .values(status=OutboxStatus.LEASED, lease_until=lease_until)
+        )
 
 
 def renew(engine: Engine, ids: Collection[int], *, now: datetime, lease: timedelta) -> int:

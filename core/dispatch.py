@@ -2,7 +2,7 @@
 
 Order: a slash command; a typed answer to the choices last offered (it becomes the tap it
 names, see `core.chat.choices`); a button, by its typed kind (`router.button`); the step the
-conversation is at (`router.step`), or its whole flow (`router.flow`); a stale button; free
+conversation is at (`router.step`); a stale button; free
 text. In a step that accepts only choices, an answer that names none is asked again with the
 choices. Handlers return the replies; they never send. The replies are rendered for the
 person's channel (numbered choices where it has no buttons) and the last one that offered
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session
 
-from core.broadcasts.rules import DeliveryPolicy
 from core.chat import choices
 from core.chat.attachments import AttachmentLimits
 from core.chat.buttons import BadPayload, CallbackData, prefix_of
@@ -27,6 +26,7 @@ from core.chat.render import choices_of, render
 from core.chat.steps import Step, step_of
 from core.chat.traits import ChannelTraits
 from core.conversation import Conversation
+from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs, Translator
 from core.messages import Button, IncomingMessage, OutgoingMessage
 
@@ -78,7 +78,7 @@ class Context:
     def locale(self) -> str:
         if self.member is not None:
             return self.member.locale
-        return self.conv.data.get("locale") or self.config.default_locale
+        return self.conv.locale_hint() or self.config.default_locale
 
     def use_locale(self, locale: str) -> None:
         self.t = self.catalogs.translator(locale, self.config.timezone)
@@ -114,10 +114,8 @@ class ButtonRoute:
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, Route] = {}
-        self.payloads: dict[str, Route] = {}
         self.buttons: list[ButtonRoute] = []
         self.steps: dict[tuple[str, str], Handler] = {}
-        self.flows: dict[str, Handler] = {}
 
     def command(self, *names: str, members_only: bool = False) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -144,20 +142,6 @@ class Router:
         def register(fn: Handler) -> Handler:
             for one in steps:
                 self.steps[one.key] = fn
-            return fn
-
-        return register
-
-    def payload(self, prefix: str, *, members_only: bool = False) -> Callable[[Handler], Handler]:
-        def register(fn: Handler) -> Handler:
-            self.payloads[prefix] = Route(fn, members_only)
-            return fn
-
-        return register
-
-    def flow(self, name: str) -> Callable[[Handler], Handler]:
-        def register(fn: Handler) -> Handler:
-            self.flows[name] = fn
             return fn
 
         return register
@@ -199,20 +183,13 @@ def _merge(table: dict[Any, Any], own: dict[Any, Any]) -> None:
 class Dispatcher:
     def __init__(self, routers: Iterable[Router], fallbacks: Fallbacks) -> None:
         self.commands: dict[str, Route] = {}
-        self.payloads: dict[str, Route] = {}
         self.buttons: dict[str, list[ButtonRoute]] = {}
         self.steps: dict[tuple[str, str], Handler] = {}
-        self.flows: dict[str, Handler] = {}
         for router in routers:
             _merge(self.commands, router.commands)
-            _merge(self.payloads, router.payloads)
             _merge(self.steps, router.steps)
-            _merge(self.flows, router.flows)
             for route in router.buttons:
                 self.buttons.setdefault(route.kind.prefix(), []).append(route)
-        clash = self.payloads.keys() & self.buttons.keys()
-        if clash:
-            raise ValueError(f"registered twice: {sorted(clash)}")
         self.fallbacks = fallbacks
 
     def _guarded(self, route: Route, ctx: Context) -> list[OutgoingMessage]:
@@ -225,7 +202,9 @@ class Dispatcher:
         answers = self._answer(ctx)
         offered = [m for m in answers if choices_of(m)]
         ctx.conv.offer(offered[-1] if offered else None)
-        return [self._render(ctx, message) for message in answers]
+        step = step_of(ctx.conv.flow, ctx.conv.step)
+        by_number = step is None or step.choices_only  # at a free step a number is an answer
+        return [self._render(ctx, message, by_number) for message in answers]
 
     def _answer(self, ctx: Context) -> list[OutgoingMessage]:
         command = parse_command(ctx.text) if ctx.message.payload is None else None
@@ -252,8 +231,6 @@ class Dispatcher:
             if answered is not None:
                 return answered
         handler = self.steps.get(step.key) if step is not None else None
-        if handler is None and ctx.conv.flow is not None:
-            handler = self.flows.get(ctx.conv.flow)
         if handler is not None:
             return handler(ctx)
         if not ctx.onboarded:
@@ -279,11 +256,7 @@ class Dispatcher:
         return offered[index].payload if index is not None else None
 
     def _button(self, ctx: Context, payload: str) -> list[OutgoingMessage] | None:
-        prefix = prefix_of(payload)
-        legacy = self.payloads.get(prefix)
-        if legacy is not None:
-            return self._guarded(legacy, ctx)
-        routes = self.buttons.get(prefix)
+        routes = self.buttons.get(prefix_of(payload))
         if not routes:
             return None
         try:
@@ -297,9 +270,13 @@ class Dispatcher:
                 return route.handler(ctx, data)
         return None
 
-    def _render(self, ctx: Context, message: OutgoingMessage) -> OutgoingMessage:
+    def _render(self, ctx: Context, message: OutgoingMessage, by_number: bool) -> OutgoingMessage:
         traits = ctx.config.traits.get(ctx.message.platform)
-        return render(message, traits, ctx.t.gettext("Type the number of your choice."))
+        if by_number:
+            hint = ctx.t.gettext("Type the number of your choice.")
+        else:
+            hint = ctx.t.gettext("Or type one of these as it is written.")
+        return render(message, traits, hint, by_number=by_number)
 
 
 def reply(text: str, *buttons: Button | tuple[str, CallbackData]) -> OutgoingMessage:

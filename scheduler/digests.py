@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.broadcasts.rules import DeliveryPolicy
+from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
 from core.leaderboards import digests
 from core.ports import Clock

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core import initiatives as service
-from core.broadcasts.rules import DeliveryPolicy
+from core.delivery_policy import DeliveryPolicy
 from core.dispatch import ChatConfig
 from core.i18n import Catalogs
 from core.initiatives.notify import Notifier

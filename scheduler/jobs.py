@@ -15,7 +15,7 @@ from sqlmodel import Session
 from core import campaigns, delivery
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastStatus
-from core.broadcasts.rules import DeliveryPolicy
+from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
 from core.ports import Clock
 from core.storage import inbound

@@ -22,12 +22,12 @@ from core.broadcasts.rules import (
     ANNOUNCEMENT_MAX,
     Choice,
     Contact,
-    DeliveryPolicy,
     PlanCounts,
     announcement_problem,
     choose_contact,
     estimated_finish,
 )
+from core.delivery_policy import DeliveryPolicy
 from core.errors import ConcurrencyConflict, DomainError, InvalidInput
 from core.members.models import Consent, ConsentPurpose, Identity, Member, UnionUnit
 from core.messages import OutgoingMessage

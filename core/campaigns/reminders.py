@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
-from core.broadcasts.rules import DeliveryPolicy
 from core.campaigns import service
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import ended, reminder_due
+from core.delivery_policy import DeliveryPolicy
 from core.i18n import Translator
 
 HORIZON = timedelta(days=60)  # reminders are at most this many days before the end

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind, BroadcastStatus
-from core.broadcasts.rules import DeliveryPolicy
 from core.campaigns.models import Campaign, CampaignStatus, OfficerToken
 from core.campaigns.rules import campaign_problem, groups_of, groups_text, launch_problem
 from core.campaigns.scope import Actor
 from core.campaigns.texts import default_announcement
+from core.delivery_policy import DeliveryPolicy
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.i18n import Translator
 from core.members.models import Member, UnionUnit

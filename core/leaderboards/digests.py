@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from core import outbox
-from core.broadcasts.rules import Contact, DeliveryPolicy, choose_contact
+from core.broadcasts.rules import Contact, choose_contact
+from core.delivery_policy import DeliveryPolicy
 from core.dispatch import button, reply
 from core.i18n import Catalogs, Translator
 from core.leaderboards import service

@@ -85,7 +85,7 @@ def on_language_button(ctx: Context, data: SetLanguage) -> list[OutgoingMessage]
     if ctx.member is not None:
         ctx.member.locale = choice
     else:
-        ctx.conv.data["locale"] = choice
+        ctx.conv.hint_locale(choice)
     ctx.use_locale(choice)
     text = ctx.t.gettext("From now on I will write in English.")
     if not ctx.onboarded:

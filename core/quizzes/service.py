@@ -307,6 +307,53 @@ def own_attempt(session: Session, *, member: Member, attempt_id: int) -> QuizAtt
     return attempt
 
 
+def _answerable(
+    session: Session, *, member: Member, attempt_id: int, question_id: int
+) -> tuple[QuizAttempt, QuizQuestion, Quiz]:
+    """The attempt, question and quiz of an answer, or why it cannot be given now."""
+    require_taker(session, member=member)
+    attempt = own_attempt(session, member=member, attempt_id=attempt_id)
+    question = session.get(QuizQuestion, question_id)
+    if question is None or question.quiz_id != attempt.quiz_id:
+        raise InvalidInput("wrong_quiz")
+    quiz = get_quiz(session, quiz_id=attempt.quiz_id)
+    already = session.exec(
+        select(QuizAnswer).where(
+            QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == question.id
+        )
+    ).first()
+    if already is not None:
+        raise DomainError("already_answered")
+    if attempt.finished_at is not None or question.position != attempt.position:
+        raise DomainError("not_current")
+    return attempt, question, quiz
+
+
+def _move_on(
+    session: Session,
+    attempt: QuizAttempt,
+    earned: int,
+    counted_correct: bool,
+    finished_at: datetime | None,
+) -> None:
+    """Advance the attempt past its question, unless another answer did it first."""
+    moved = session.execute(
+        _MOVE_ON,
+        {
+            "b_id": attempt.id,
+            "b_position": attempt.position,
+            "streak": next_streak(streak_before=attempt.streak, counted_correct=counted_correct),
+            "earned": earned,
+            "correct": int(counted_correct),
+            "finished_at": finished_at,
+        },
+    ).first()
+    if moved is None:
+        raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
+    for name, value in zip(("streak", "score", "correct_count", "finished_at"), moved, strict=True):
+        set_committed_value(attempt, name, value)
+
+
 def answer(
     session: Session,
     *,
@@ -321,25 +368,13 @@ def answer(
     """Score an answer. `answered_at` is when the platform says the person answered (the
     update's own time): speed and the closing time are judged by it, not by when a backlog
     let us process it. It is bounded by the question's asking and by `now`."""
-    require_taker(session, member=member)
-    attempt = own_attempt(session, member=member, attempt_id=attempt_id)
-    question = session.get(QuizQuestion, question_id)
-    if question is None or question.quiz_id != attempt.quiz_id:
-        raise InvalidInput("wrong_quiz")
-    quiz = get_quiz(session, quiz_id=attempt.quiz_id)
+    attempt, question, quiz = _answerable(
+        session, member=member, attempt_id=attempt_id, question_id=question_id
+    )
     asked_at = attempt.asked_at or now
     when = min(max(answered_at or now, asked_at), now)
     if when >= quiz.closes_at:
         raise DomainError("closed")
-    already = session.exec(
-        select(QuizAnswer).where(
-            QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == question.id
-        )
-    ).first()
-    if already is not None:
-        raise DomainError("already_answered")
-    if attempt.finished_at is not None or question.position != attempt.position:
-        raise DomainError("not_current")
     options = options_of(question)
     if not 0 <= option < len(options):
         raise InvalidInput("bad_option")
@@ -373,21 +408,7 @@ def answer(
         raise ConcurrencyConflict(f"question {question.id} of attempt {attempt.id} answered")
     total = _question_count(session, quiz.id)  # type: ignore[arg-type]
     finished = attempt.position >= total
-    moved = session.execute(
-        _MOVE_ON,
-        {
-            "b_id": attempt.id,
-            "b_position": attempt.position,
-            "streak": next_streak(streak_before=attempt.streak, counted_correct=counted_correct),
-            "earned": earned,
-            "correct": int(counted_correct),
-            "finished_at": when if finished else None,
-        },
-    ).first()
-    if moved is None:
-        raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
-    for name, value in zip(("streak", "score", "correct_count", "finished_at"), moved, strict=True):
-        set_committed_value(attempt, name, value)
+    _move_on(session, attempt, earned, counted_correct, when if finished else None)
     counted = attempt.number == 1
     if counted:
         points.award(

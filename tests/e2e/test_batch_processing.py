@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core import conversation, demo
+from core.chat.steps import Step, Steps
 from core.dispatch import Context, Route, reply
 from core.members.models import Identity
 from core.messages import IncomingMessage, OutgoingMessage
@@ -119,13 +120,19 @@ async def test_two_updates_of_one_person_in_one_batch_run_in_order(runtime: Runt
     assert "onb_ok:1" in [b.payload for b in consent.buttons]  # consent asked: the code was read
 
 
+class Race(Steps, flow="race"):
+    one = Step()
+    two = Step()
+    three = Step()
+
+
 async def test_a_conversation_conflict_is_retried(runtime: Runtime, database_url: str):
     with Session(runtime.engine) as session, session.begin():
         identity = Identity(platform="webchat", platform_user_id="lan")
         session.add(identity)
         session.flush()
         conv = conversation.load(session, identity.id)  # type: ignore[arg-type]
-        conv.start("race", "one")
+        conv.enter(Race.one)
         conversation.save(session, conv)
         identity_id = identity.id
     other = make_engine(database_url)  # another worker, changing the state meanwhile
@@ -140,7 +147,7 @@ async def test_a_conversation_conflict_is_retried(runtime: Runtime, database_url
                     .where(col(ConversationState.identity_id) == identity_id)
                     .values(step="two", version=ConversationState.version + 1)
                 )
-        ctx.conv.goto("three")
+        ctx.conv.move_to(Race.three)
         return [reply(f"step {ctx.conv.step}")]
 
     add_command(runtime, "race", race)

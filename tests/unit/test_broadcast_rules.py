@@ -10,16 +10,9 @@ from hypothesis import strategies as st
 from bots.scheduling import channel_traits
 from bots.settings import load_settings
 from core.broadcasts.models import Reach, SkipReason
-from core.broadcasts.rules import (
-    Contact,
-    DeliveryPolicy,
-    choose_contact,
-    estimated_finish,
-    in_quiet_hours,
-    parse_quiet_hours,
-    parts_per_platform,
-)
+from core.broadcasts.rules import Contact, choose_contact, estimated_finish, parts_per_platform
 from core.campaigns.rules import parse_date, reminder_due
+from core.delivery_policy import DeliveryPolicy, in_quiet_hours, parse_quiet_hours
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Hồ Chí Minh City
 # The composition root's traits with default settings: the adapters' own declarations.

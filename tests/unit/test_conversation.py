@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core import conversation
 from core.errors import ConcurrencyConflict
 from core.members.models import Identity
+from core.members.steps import Forgetting, Joining
 
 
 def make_identity(engine: Engine) -> int:
@@ -25,17 +26,17 @@ def test_the_second_writer_of_a_loaded_state_conflicts(engine: Engine):
     identity_id = make_identity(engine)
     with Session(engine) as setup, setup.begin():
         conv = conversation.load(setup, identity_id)
-        conv.start("onboarding", "name")
+        conv.enter(Joining.name)
         conversation.save(setup, conv)
 
     with Session(engine) as first, Session(engine) as second:
         a = conversation.load(first, identity_id)
         b = conversation.load(second, identity_id)
         assert a.version == b.version == 1
-        a.goto("group")
+        a.move_to(Joining.group)
         conversation.save(first, a)
         first.commit()
-        b.goto("leader")
+        b.move_to(Joining.leader)
         with pytest.raises(ConcurrencyConflict):
             conversation.save(second, b)
         second.rollback()
@@ -50,10 +51,10 @@ def test_two_first_writers_conflict_on_insert(engine: Engine):
     with Session(engine) as first, Session(engine) as second:
         a = conversation.load(first, identity_id)
         b = conversation.load(second, identity_id)
-        a.start("onboarding", "code")
+        a.enter(Joining.code)
         conversation.save(first, a)
         first.commit()
-        b.start("forget", "confirm")
+        b.enter(Forgetting.confirm)
         with pytest.raises(ConcurrencyConflict):
             conversation.save(second, b)
         second.rollback()
