@@ -202,9 +202,7 @@ class Dispatcher:
         answers = self._answer(ctx)
         offered = [m for m in answers if choices_of(m)]
         ctx.conv.offer(offered[-1] if offered else None)
-        step = step_of(ctx.conv.flow, ctx.conv.step)
-        by_number = step is None or step.choices_only  # at a free step a number is an answer
-        return [self._render(ctx, message, by_number) for message in answers]
+        return [self._render(ctx, message) for message in answers]
 
     def _answer(self, ctx: Context) -> list[OutgoingMessage]:
         command = parse_command(ctx.text) if ctx.message.payload is None else None
@@ -270,13 +268,9 @@ class Dispatcher:
                 return route.handler(ctx, data)
         return None
 
-    def _render(self, ctx: Context, message: OutgoingMessage, by_number: bool) -> OutgoingMessage:
+    def _render(self, ctx: Context, message: OutgoingMessage) -> OutgoingMessage:
         traits = ctx.config.traits.get(ctx.message.platform)
-        if by_number:
-            hint = ctx.t.gettext("Type the number of your choice.")
-        else:
-            hint = ctx.t.gettext("Or type one of these as it is written.")
-        return render(message, traits, hint, by_number=by_number)
+        return render(message, traits, ctx.t.gettext("Type the number of your choice."))
 
 
 def reply(text: str, *buttons: Button | tuple[str, CallbackData]) -> OutgoingMessage:

@@ -187,6 +187,7 @@ class Processor:
         identity = writer.identity
         unfollow = message.kind == InboundKind.UNFOLLOW
         work.touches.append(touch.mark_seen(identity, now=now, blocked=unfollow))
+        member_before = identity.member_id
         if unfollow or message.kind == InboundKind.UNBLOCKED:
             replies: list[OutgoingMessage] = []
         else:
@@ -199,7 +200,10 @@ class Processor:
             dedupe_prefix=f"reply:{update.id}",
             now=now,
         )
-        if not unfollow and writer.holds_messages:
+        # A person who joined or linked in this update may have messages held on their other
+        # messengers, which the read at the start of the batch could not see.
+        linked = identity.member_id != member_before
+        if not unfollow and (writer.holds_messages or linked):
             outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
         work.done.append((update.id, sender))
 
