@@ -12,7 +12,8 @@ consent given), open one-question quizzes and an attempt of every member at each
    Telegram `message` updates each, one person's two in order), stored as the webhook stores
    them; the clock runs while `Processor.process_pending` drains them.
 3. **quiz answers**: every member taps an option of a quiz (a raw `callback_query` whose data
-   is the opaque key of a `quiz:a:<attempt>:<question>:<option>` payload), drained the same way.
+   is the opaque key of a `qa:<attempt>:<question>:<option>` payload, core/quizzes/buttons.py),
+   drained the same way.
 
 Each phase checks its result (every update done, one reply per update in the outbox, one
 scored answer per tap) before reporting.
@@ -49,6 +50,7 @@ from core.messages import RawUpdate
 from core.processing import Processor
 from core.quizzes import service as quizzes
 from core.quizzes.bank import QuestionDraft
+from core.quizzes.buttons import Answer
 from core.quizzes.models import QuizAnswer, QuizAttempt
 from core.storage import inbound, migrate
 from core.storage.engine import make_engine, normalise_url
@@ -137,7 +139,7 @@ def seed(engine: Engine, people: int, quiz_count: int) -> list[tuple[int, str]]:
                 }
             )
             payloads.append(
-                {"key": f"b{a}", "payload": f"quiz:a:{a}:{question_id}:{a % 2}", "created_at": now}
+                {"key": f"b{a}", "payload": Answer(a, question_id, a % 2).pack(), "created_at": now}
             )
             taps.append((member, f"b{a}"))
         session.execute(insert(QuizAttempt), attempts)
