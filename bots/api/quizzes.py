@@ -6,7 +6,6 @@ officer's units, THIDUA_ADMIN_TOKEN on all. A bank file with bad rows gets 422 a
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from core.quizzes import bank
 from core.quizzes import service as quizzes
 from core.quizzes.bank import BankRejected, QuestionDraft, validate_question
 from core.quizzes.models import Quiz, QuizAttempt
+from core.storage.uow import run_unit_in_thread
 
 T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,11 +134,9 @@ async def _actor(request: Request, authorization: Annotated[str | None, Header()
         return Actor.admin()
     now = runtime.clock.now()
 
-    def lookup() -> Actor | None:
-        with Session(runtime.engine) as session, session.begin():
-            return campaigns.actor_for_token(session, token=token, now=now)
-
-    found = await asyncio.to_thread(lookup)
+    found = await run_unit_in_thread(
+        runtime.engine, lambda s: campaigns.actor_for_token(s, token=token, now=now)
+    )
     if found is None:
         raise HTTPException(401, "invalid token", {"WWW-Authenticate": "Bearer"})
     request.state.actor = found
@@ -152,12 +150,8 @@ def make_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
     async def run(work: Callable[[Session], T]) -> T:
-        def in_transaction() -> T:
-            with Session(runtime.engine) as session, session.begin():
-                return work(session)
-
         try:
-            return await asyncio.to_thread(in_transaction)
+            return await run_unit_in_thread(runtime.engine, work)
         except BankRejected:
             raise
         except DomainError as err:

@@ -4,7 +4,6 @@ A request outside the caller's scope gets 403 and is logged."""
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from core.campaigns.scope import Actor
 from core.campaigns.texts import default_announcement
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.members.models import UnionUnit
+from core.storage.uow import run_unit_in_thread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,13 +84,8 @@ def _broadcast_out(b: Broadcast, created: bool) -> BroadcastOut:
 
 
 async def in_transaction(runtime: Runtime, work: Callable[[Session], T]) -> T:
-    def run() -> T:
-        # the rows are read after the commit to build the answer: keep their values
-        with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
-            return work(session)
-
     try:
-        return await asyncio.to_thread(run)
+        return await run_unit_in_thread(runtime.engine, work)
     except DomainError as err:
         raise ApiError(_status(err), err.code) from err
 
