@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from core.commendations.models import CommendationStatus
 from core.dispatch import Context, Router, button, reply
-from core.members import service
+from core.i18n import N_
+from core.initiatives import texts as initiative_texts
 from core.members.buttons import Privacy, PrivacyAction
 from core.members.menu import main_menu
 from core.members.models import ConsentPurpose
 from core.members.privacy import back, profile_lines
 from core.members.steps import Forgetting
 from core.messages import OutgoingMessage
+from core.points.models import PointsSource
+from core.privacy import mydata
 from core.privacy.forget import forget_member
 
 router = Router()
+
+POINTS_SOURCES = {
+    PointsSource.QUIZ_ANSWER: N_("Quiz answers"),
+    PointsSource.INITIATIVE: N_("Accepted initiatives"),
+    PointsSource.COMMENDATION: N_("Commendations"),
+    PointsSource.PARTICIPATION: N_("Taking part in campaigns"),
+}
+COMMENDATION_STATUSES = {
+    CommendationStatus.NOMINATED: N_("proposed, waiting for a decision"),
+    CommendationStatus.APPROVED: N_("approved"),
+    CommendationStatus.REJECTED: N_("not approved"),
+}
 
 
 def _purpose(ctx: Context, purpose: str) -> str:
@@ -43,15 +59,13 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
                 )
             )
         ]
+    kept = mydata.gather(ctx.session, member_id=ctx.member.id)  # type: ignore[arg-type]
     lines = [_("This is everything thidua keeps about you:"), *profile_lines(ctx)]
-    for consent in service.active_consents(ctx.session, member_id=ctx.member.id):  # type: ignore[arg-type]
-        lines.append(
-            _(
-                "You agreed on {date} to: {purpose}",
-                date=ctx.t.date(consent.granted_at),
-                purpose=_purpose(ctx, consent.purpose),
-            )
-        )
+    lines += _consent_lines(ctx, kept)
+    lines += _points_lines(ctx, kept)
+    lines += _attempt_lines(ctx, kept)
+    lines += _initiative_lines(ctx, kept)
+    lines += _commendation_lines(ctx, kept)
     lines.append("")
     lines.append(
         _(
@@ -59,8 +73,97 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
             "ids are kept for two days so that nothing is answered twice."
         )
     )
-    lines.append(_("Send /forget to delete all of it."))
+    lines.append(
+        _(
+            "Send /forget to erase your data. The union keeps its records of rewards and "
+            "results, without your name."
+        )
+    )
     return [reply("\n".join(lines))]
+
+
+def _section(ctx: Context, title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    shown = items[: mydata.LIMIT]
+    more = len(items) - len(shown)
+    tail = [ctx.t.gettext("… and {count} more", count=more)] if more else []
+    return ["", title, *(f"• {line}" for line in shown), *tail]
+
+
+def _consent_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
+    _ = ctx.t.gettext
+    items = []
+    for consent in kept.consents:
+        line = _(
+            "{purpose}: agreed on {date}",
+            purpose=_purpose(ctx, consent.purpose),
+            date=ctx.t.date(consent.granted_at),
+        )
+        if consent.withdrawn_at is not None:
+            line += "; " + _("withdrawn on {date}", date=ctx.t.date(consent.withdrawn_at))
+        items.append(line)
+    return _section(ctx, _("Your consents:"), items)
+
+
+def _points_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
+    _ = ctx.t.gettext
+    items = [
+        _(
+            "{source}: {points} points (entries: {count})",
+            source=_(POINTS_SOURCES.get(p.source, p.source)),
+            points=ctx.t.number(p.points),
+            count=ctx.t.number(p.entries),
+        )
+        for p in kept.points
+    ]
+    return _section(ctx, _("Your points, by where they came from:"), items)
+
+
+def _attempt_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
+    _ = ctx.t.gettext
+    items = [
+        _(
+            "«{title}» on {date}: {score} points, {correct} correct answers",
+            title=a.title,
+            date=ctx.t.date(a.started_at),
+            score=ctx.t.number(a.score),
+            correct=ctx.t.number(a.correct),
+        )
+        for a in kept.attempts
+    ]
+    return _section(ctx, _("Your quiz attempts:"), items)
+
+
+def _initiative_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
+    _ = ctx.t.gettext
+    items = []
+    for item in kept.initiatives:
+        role = _("submitted") if item.submitter else _("co-author")
+        line = f"{item.code} «{item.title}» ({role}): {initiative_texts.status(ctx.t, item.status)}"
+        if item.share_vnd is not None:
+            line += " – " + _(
+                "your share {money} and {points} points",
+                money=ctx.t.money(item.share_vnd),
+                points=ctx.t.number(item.share_points or 0),
+            )
+        items.append(line)
+    return _section(ctx, _("Your initiatives:"), items)
+
+
+def _commendation_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
+    _ = ctx.t.gettext
+    items = [
+        _(
+            "{kind} on {date} ({status}): {reason}",
+            kind=_("Commended") if c.received else _("Proposed by you"),
+            date=ctx.t.date(c.created_at),
+            status=_(COMMENDATION_STATUSES.get(c.status, c.status)),
+            reason=c.reason,
+        )
+        for c in kept.commendations
+    ]
+    return _section(ctx, _("Commendations:"), items)
 
 
 @router.command("forget")
