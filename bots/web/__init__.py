@@ -18,6 +18,7 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI, runtime: Runtime) -> None:
     """Mount the officer pages and their static files on the app."""
     web = WebApp(runtime)
+    app.state.web = web  # what the pages' dependencies hand them (bots/web/deps.py)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
     app.include_router(make_router(web))
 

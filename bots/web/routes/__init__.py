@@ -31,5 +31,8 @@ def make_router(web: WebApp) -> APIRouter:
         members,
         exports,
     ):
-        area.register(router, web)
+        if hasattr(area, "router"):  # a module-level router (being moved to, area by area)
+            router.include_router(area.router)
+        else:
+            area.register(router, web)
     return router
