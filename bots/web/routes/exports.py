@@ -49,6 +49,6 @@ async def report(
         raise WebProblem(404, "not_found")
     params = request.query_params
     period = period_of(visit, params.get("from", ""), params.get("to", ""))
-    table = await visit.db(lambda s: build(s, me, visit, kind, period))
+    table = await visit.db(lambda s: build(s, me, visit.t, kind, period))
     name = f"{kind}-{period.start.isoformat()}-{period.end.isoformat()}"
     return visit.finish(table_file(table.header, table.rows, name=name, fmt=fmt, sheet=kind))
