@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from bots.web.context import PREFIX, WebApp
 from bots.web.routes import (
     auth,
+    broadcasts,
     campaigns,
     commendations,
     dashboard,
@@ -24,6 +25,7 @@ def make_router(web: WebApp) -> APIRouter:
         auth,
         dashboard,
         campaigns,
+        broadcasts,
         initiatives,
         leaderboards,
         quizzes,
