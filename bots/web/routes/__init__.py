@@ -13,6 +13,7 @@ from bots.web.routes import (
     dashboard,
     exports,
     initiatives,
+    invites,
     leaderboards,
     members,
     quizzes,
@@ -31,6 +32,7 @@ def make_router(web: WebApp) -> APIRouter:
         quizzes,
         commendations,
         members,
+        invites,
         exports,
     ):
         if hasattr(area, "router"):  # a module-level router (being moved to, area by area)
