@@ -252,9 +252,3 @@ def in_scope_units(session: Session, me: Me) -> list[UnionUnit]:
             select(UnionUnit).where(me.actor.unit_filter(session)).order_by(UnionUnit.path)
         )
     )
-
-
-async def officer_visit(web: WebApp, request: Request) -> Visit:
-    visit = Visit(web, request)
-    await visit.officer()
-    return visit
