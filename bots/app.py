@@ -12,10 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from bots.api.initiatives import make_router as initiatives_api_router
-from bots.api.quizzes import make_router as quizzes_api_router
-from bots.api.routes import ApiError, api_error_handler
-from bots.api.routes import make_router as admin_api_router
+from bots.api import install as install_admin_api
 from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
@@ -86,12 +83,9 @@ def create_app(
     routes = [route for platform in runtime.platforms for route in platform.routes]
     for route in (r for r in routes if isinstance(r, Route)):
         app.add_route(route.path, route.endpoint, methods=route.methods, include_in_schema=False)
-    app.include_router(quizzes_api_router(runtime))
-    app.include_router(initiatives_api_router(runtime))
+    install_admin_api(app, runtime)
     for router in (r for r in routes if not isinstance(r, Route)):
         app.include_router(router)
-    app.include_router(admin_api_router(runtime))
-    app.add_exception_handler(ApiError, api_error_handler)
     if settings.web_ui:
         install_web_ui(app, runtime)
     return app

@@ -28,6 +28,7 @@ from core.leaderboards import router as leaderboards_router
 from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
 from core.ports import AttachmentFetcher, Clock
+from core.privacy.chat import router as privacy_chat_router
 from core.processing import Processor
 from core.quizzes.chat import routers as quizzes_routers
 from core.reports.chat import router as reports_router
@@ -45,6 +46,7 @@ def build_dispatcher() -> Dispatcher:
         [
             onboarding.router,
             privacy.router,
+            privacy_chat_router,
             menu.router,
             *campaign_routers,
             *linking_routers,

@@ -8,12 +8,12 @@ import logging
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
 from core.leaderboards import digests
 from core.ports import Clock
+from core.storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 6 * 3600
@@ -22,11 +22,11 @@ GRACE_SECONDS = 6 * 3600
 def weekly_digest(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
     now = clock.now()
     scope = digests.last_week(now, policy.timezone)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         ranks = digests.unit_ranks(session, scope=scope)
     total, after = 0, 0
     while True:
-        with Session(engine) as session, session.begin():
+        with unit_of_work(engine) as session:
             queued, last = digests.weekly_batch(
                 session,
                 scope=scope,
@@ -51,7 +51,7 @@ def monthly_summary(
     scope = digests.last_month(now, policy.timezone)
     total, after = 0, 0
     while True:
-        with Session(engine) as session, session.begin():
+        with unit_of_work(engine) as session:
             queued, last = digests.monthly_batch(
                 session,
                 scope=scope,

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from core import initiatives as service
 from core.delivery_policy import DeliveryPolicy
@@ -18,6 +17,7 @@ from core.dispatch import ChatConfig
 from core.i18n import Catalogs
 from core.initiatives.notify import Notifier
 from core.ports import Clock
+from core.storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 12 * 3600
@@ -35,7 +35,7 @@ def review_reminders(
     )
     total = 0
     while True:
-        with Session(engine) as session, session.begin():
+        with unit_of_work(engine) as session:
             done = service.send_review_reminders(
                 session, notifier=notifier, now=clock.now(), days=days, limit=BATCH
             )

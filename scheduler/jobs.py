@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from core import campaigns, delivery
 from core.broadcasts import service as broadcasts
@@ -19,6 +18,7 @@ from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
 from core.ports import Clock
 from core.storage import inbound
+from core.storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def fan_out(engine: Engine, clock: Clock, policy: DeliveryPolicy) -> int:
     queued = 0
     for _ in range(MAX_BATCHES_PER_TICK):
         now = clock.now()
-        with Session(engine) as session, session.begin():
+        with unit_of_work(engine) as session:
             broadcast = broadcasts.claim_work(session, now=now)
             if broadcast is None:
                 break
@@ -51,7 +51,7 @@ def fan_out(engine: Engine, clock: Clock, policy: DeliveryPolicy) -> int:
 
 def finish_broadcasts(engine: Engine, clock: Clock) -> int:
     """Queued broadcasts with nothing left to send become finished, with the time."""
-    with Session(engine) as session, session.begin():
+    with unit_of_work(engine) as session:
         return len(broadcasts.finish_done(session, now=clock.now()))
 
 
@@ -61,7 +61,7 @@ def campaign_reminders(
     t = catalogs.translator(catalogs.default_locale, policy.timezone)
     total = 0
     while True:
-        with Session(engine) as session, session.begin():
+        with unit_of_work(engine) as session:
             done = campaigns.send_due_reminders(session, now=clock.now(), policy=policy, t=t)
             closed = campaigns.close_ended(session, now=clock.now(), policy=policy)
         total += done

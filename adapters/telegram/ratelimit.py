@@ -1,11 +1,9 @@
 """Telegram's flood limits, kept on our side so that sends wait instead of failing.
 
-Telegram counts a send when it arrives; we know that instant only as lying between the start
-of our request and its answer. So each limit is a sliding window keyed on completions: at
-most `limit` sends in any `period`, where a send may start only once the send `limit` places
-before it has been *answered* at least `period` ago. Then its arrival comes at least `period`
-after that earlier arrival, whatever the network and scheduling delays, and the cost is one
-round trip per window instead of a fixed safety margin.
+Each limit is one of the shared answer-keyed windows of core/pacing.py (a send may start
+only once the send `limit` places before it has been answered at least `period` ago, and a
+hung send holds the window only until a later one is answered); this module combines them:
+a send waits for its chat's (and group's) window, then for the overall one.
 
 The overall limit (30/s, or 1000/s with `allow_paid_broadcast`) is also spread evenly (one
 send per `1/limit` s) rather than let out in bursts; a chat gets one message per second and a
@@ -19,12 +17,12 @@ import asyncio
 import contextlib
 import math
 import time
-from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from adapters.telegram.traits import GROUP_PER_MINUTE, PAID_BROADCAST_RATE, TRAITS
+from core.pacing import Window
 
 
 class Timer(Protocol):
@@ -55,77 +53,6 @@ class MonotonicTimer:
     async def turn(self, instant: float) -> AsyncIterator[None]:
         await self.wait(instant)
         yield
-
-
-class _Send:
-    """One send in a window: open until its answer came back."""
-
-    __slots__ = ("any_answer", "done_at", "finished")
-
-    def __init__(self, any_answer: asyncio.Event) -> None:
-        self.done_at = math.inf
-        self.finished = asyncio.Event()
-        self.any_answer = any_answer
-
-    def finish(self, at: float) -> None:
-        self.done_at = at
-        self.finished.set()
-        self.any_answer.set()
-
-
-class Window:
-    """At most `limit` sends in any `period` seconds, keyed on completions (see the module).
-
-    `gate()` and `start()` must be called under `lock`, with no await between the gate's
-    instant being used and `start()`, so that concurrent senders do not share a place.
-    """
-
-    def __init__(self, limit: int, period: float) -> None:
-        self.limit = limit
-        self.period = period
-        self.lock = asyncio.Lock()
-        self.not_before = -math.inf  # a flood's retry_after
-        self._sends: deque[_Send] = deque()
-        self._gate = -math.inf  # only ever moves forward
-        self._any_answer = asyncio.Event()
-
-    async def gate(self) -> float:
-        """The earliest instant the next send may start; waits while the send `limit`
-        places before it is unanswered and so is every send started after it."""
-        while len(self._sends) >= self.limit:
-            oldest = self._sends[0]
-            arrived = await self._arrived(oldest)
-            self._sends.popleft()
-            self._gate = max(self._gate, arrived + self.period)
-        return max(self._gate, self.not_before)
-
-    async def _arrived(self, send: _Send) -> float:
-        """An instant by which `send` has reached the platform: its answer, or the first
-        answer to a send started after it. A hung call (answered only by our timeout) thus
-        holds the window for about one round trip, not for the length of the timeout."""
-        while True:
-            if send.finished.is_set():
-                return send.done_at
-            later = [s.done_at for s in self._sends if s is not send and s.finished.is_set()]
-            if later:
-                return min(later)
-            self._any_answer.clear()
-            await self._any_answer.wait()
-
-    def start(self) -> _Send:
-        send = _Send(self._any_answer)
-        self._sends.append(send)
-        return send
-
-    def idle(self, now: float) -> bool:
-        """Nothing in flight, nothing it could still hold back: safe to forget."""
-        last = self._sends[-1].done_at if self._sends else -math.inf
-        return (
-            not self.lock.locked()
-            and last + self.period <= now
-            and self._gate <= now
-            and self.not_before <= now
-        )
 
 
 @dataclass
@@ -223,7 +150,7 @@ class RateLimiter:
             finally:
                 done = self.timer.now()
                 for send in sends:
-                    send.finish(done)
+                    send.answer(done)
 
     def flooded(self, chat_id: int | str | None, retry_after: float) -> None:
         """Telegram answered 429: nothing more to this chat (or at all) for `retry_after`."""

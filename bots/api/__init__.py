@@ -1,1 +1,38 @@
-"""The admin HTTP API: campaigns and broadcasts for officers' tools, scoped per bearer token."""
+"""The admin HTTP API under /api/v1, scoped per bearer token: one module-level router per
+resource. The routes reach the running program only through the dependencies of
+bots/api/deps.py; `install` is what the composition root (bots/app.py) calls."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from bots.api import (
+    broadcasts,
+    campaigns,
+    commendations,
+    initiatives,
+    quizzes,
+    reports,
+    reward_tables,
+)
+from bots.api.deps import Api
+from bots.api.errors import ApiError, api_error_handler
+from bots.services import Services
+
+ROUTERS: tuple[APIRouter, ...] = (
+    campaigns.router,
+    broadcasts.router,
+    quizzes.router,
+    initiatives.router,
+    reward_tables.router,
+    commendations.router,
+    reports.router,
+)
+
+
+def install(app: FastAPI, services: Services) -> None:
+    """Mount the admin API: its routers, its dependency provider and its error answers."""
+    app.state.api = Api(services)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(ApiError, api_error_handler)

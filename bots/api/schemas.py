@@ -6,7 +6,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from core import initiatives
+from core.broadcasts.models import Broadcast
 from core.members.models import WorkerGroup
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CampaignIn(BaseModel):
@@ -76,3 +80,22 @@ class PlanOut(BaseModel):
     unreachable: dict[str, int]
     estimated_finish: datetime
     quiet_until: datetime | None
+
+
+class ReasonIn(BaseModel):
+    """Why an initiative or a commendation is refused; the people concerned are told."""
+
+    reason: str = Field(min_length=1, max_length=initiatives.MAX_TEXT)
+
+
+def broadcast_out(b: Broadcast, created: bool) -> BroadcastOut:
+    return BroadcastOut(
+        id=b.id,  # type: ignore[arg-type]
+        kind=b.kind,
+        campaign_id=b.campaign_id,
+        unit_id=b.unit_id,
+        status=b.status,
+        scheduled_at=b.scheduled_at,
+        audience=b.audience,
+        created=created,
+    )

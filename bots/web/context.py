@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import time
@@ -28,6 +27,7 @@ from core.i18n import Translator
 from core.initiatives.notify import Notifier
 from core.members import service as members
 from core.members.models import Member, UnionUnit
+from core.storage.uow import run_unit_in_thread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -148,15 +148,8 @@ class Visit:
         """Run `work` in one transaction in a worker thread; a DomainError becomes a page
         with the status it deserves (404 also for another union's things: nothing leaks)."""
 
-        def in_transaction() -> T:
-            with (
-                Session(self.web.runtime.engine, expire_on_commit=False) as session,
-                session.begin(),
-            ):
-                return work(session)
-
         try:
-            return await asyncio.to_thread(in_transaction)
+            return await run_unit_in_thread(self.web.runtime.engine, work)
         except Forbidden as err:
             log.warning(
                 "web: scope refused (%s) for member %s at %s %s",

@@ -43,6 +43,7 @@ class SkipReason(StrEnum):
 
 class Broadcast(SQLModel, table=True):
     __tablename__ = "broadcast"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (issue 15)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=100, unique=True)  # "launch:12": a relaunch finds the same row
@@ -76,7 +77,7 @@ class BroadcastRecipient(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     broadcast_id: int = Field(foreign_key="broadcast.id", ondelete="CASCADE")
-    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="RESTRICT")
     unit_id: int
     platform: str | None = Field(default=None, max_length=16)
     reach: Reach = Field(sa_type=String(16))

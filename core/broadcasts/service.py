@@ -58,7 +58,11 @@ def _members_after(
     query = (
         select(Member.id, Member.unit_id, Member.preferred_platform)
         .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
-        .where(col(Member.onboarded_at).is_not(None), col(Member.id) > after)
+        .where(
+            col(Member.onboarded_at).is_not(None),
+            col(Member.forgotten_at).is_(None),
+            col(Member.id) > after,
+        )
     )
     if audience.include_subtree:
         query = query.where(col(UnionUnit.path).startswith(audience.unit.path))

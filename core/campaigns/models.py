@@ -24,6 +24,7 @@ class Campaign(SQLModel, table=True):
     list of WorkerGroup values; empty means every group."""
 
     __tablename__ = "campaign"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (issue 15)
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id", index=True)

@@ -19,7 +19,10 @@ class CommendationStatus(StrEnum):
 
 class Commendation(SQLModel, table=True):
     __tablename__ = "commendation"
-    __table_args__ = (Index("ix_commendation_unit_status", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_commendation_unit_status", "unit_id", "status"),
+        {"sqlite_autoincrement": True},  # ids never reused (issue 15)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id")
@@ -46,6 +49,6 @@ class CommendedMember(SQLModel, table=True):
     commendation_id: int = Field(
         foreign_key="commendation.id", primary_key=True, ondelete="CASCADE"
     )
-    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="RESTRICT")
     worker_group: str | None = Field(default=None, max_length=32)
     holds_leadership_post: bool | None = None

@@ -19,6 +19,7 @@ from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.i18n import Translator
 from core.initiatives.notify import Notifier
 from core.members import service as members
+from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
 from core.messages import OutgoingMessage
 from core.points import service as points
@@ -151,7 +152,7 @@ def _nominate(
 
 
 def who_text(t: Translator, item: Commendation, people: list[Member]) -> str:
-    names = ", ".join(p.full_name or "?" for p in people)
+    names = ", ".join(name_of(t, p) for p in people)
     return f"{item.team_name} ({names})" if item.team_name else names
 
 

@@ -19,12 +19,13 @@ class Initiative(SQLModel, table=True):
     __table_args__ = (
         Index("ix_initiative_unit_status", "unit_id", "status"),
         Index("ix_initiative_submitter_status", "submitter_id", "status"),
+        {"sqlite_autoincrement": True},  # ids never reused (issue 15)
     )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, max_length=20, unique=True)
     unit_id: int = Field(foreign_key="union_unit.id")  # the submitter's unit at submission
-    submitter_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    submitter_id: int = Field(foreign_key="member.id", ondelete="RESTRICT")
     status: Status = Field(default=Status.DRAFT, sa_type=String(16))
     draft_step: str | None = Field(default=None, max_length=24)
     title: str = Field(default="", max_length=200)
@@ -57,7 +58,7 @@ class InitiativeAuthor(SQLModel, table=True):
     __tablename__ = "initiative_author"
 
     initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
-    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="RESTRICT")
     position: int = 0
     share_vnd: int | None = Field(default=None, sa_type=BigInteger)
     share_points: int | None = None
@@ -87,6 +88,7 @@ class InitiativeAttachment(SQLModel, table=True):
     database."""
 
     __tablename__ = "initiative_attachment"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (issue 15)
 
     id: int | None = Field(default=None, primary_key=True)
     initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")

@@ -8,8 +8,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound
+from core.i18n import Translator
 from core.initiatives.models import Initiative, InitiativeAuthor, NamePreference
 from core.members import service as members
+from core.members.labels import name_of
 from core.members.models import Member, OfficerRole, UnionUnit, UnitKind
 
 
@@ -32,7 +34,11 @@ def unit_members(session: Session, *, unit: UnionUnit) -> list[Member]:
         session.exec(
             select(Member)
             .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
-            .where(members.subtree_filter(unit), col(Member.onboarded_at).is_not(None))
+            .where(
+                members.subtree_filter(unit),
+                col(Member.onboarded_at).is_not(None),
+                col(Member.forgotten_at).is_(None),
+            )
             .order_by(col(Member.full_name), col(Member.id))
         )
     )
@@ -84,9 +90,11 @@ def authors_of(session: Session, *, initiative_id: int) -> list[tuple[Initiative
     )
 
 
-def author_names(session: Session, *, initiative_id: int) -> str:
+def author_names(session: Session, *, initiative_id: int, t: Translator | None = None) -> str:
+    """The authors, a forgotten one as "a former member" (in `t`'s language; "?" without)."""
     return ", ".join(
-        m.full_name or "?" for _a, m in authors_of(session, initiative_id=initiative_id)
+        name_of(t, m) if t is not None else m.full_name or "?"
+        for _a, m in authors_of(session, initiative_id=initiative_id)
     )
 
 

@@ -3,6 +3,6 @@
 Other packages use only the names below."""
 
 from core.leaderboards.chat.boards import people_board, router
-from core.leaderboards.service import MyRank, my_rank
+from core.leaderboards.service import MyRank, my_rank, rank_at
 
-__all__ = ["MyRank", "my_rank", "people_board", "router"]
+__all__ = ["MyRank", "my_rank", "people_board", "rank_at", "router"]

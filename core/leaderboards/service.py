@@ -170,19 +170,32 @@ def my_rank(session: Session, *, scope: str, member_id: int) -> MyRank | None:
     score = session.get(MemberScore, (scope, member_id))
     if score is None:
         return None
-    my_band = band(score.points)
-    bands, in_band, ties, everyone = session.execute(
-        _RANK,
-        {
-            "scope": scope,
-            "band": my_band,
-            "points": score.points,
-            "band_end": (my_band + 1) * BAND,
-            "reached_at": score.reached_at,
-            "member": member_id,
-        },
-    ).one()
-    return MyRank(1 + int(bands) + int(in_band) + int(ties), score.points, int(everyone))
+    return rank_at(
+        session, scope=scope, member_id=member_id, points=score.points, reached_at=score.reached_at
+    )
+
+
+def rank_at(
+    session: Session, *, scope: str, member_id: int, points: int, reached_at: datetime
+) -> MyRank:
+    """The rank of a member whose score in the scope is known (as an award returned it)."""
+    my_band = band(points)
+    bands, in_band, ties, everyone = (
+        session.connection()
+        .execute(
+            _RANK,
+            {
+                "scope": scope,
+                "band": my_band,
+                "points": points,
+                "band_end": (my_band + 1) * BAND,
+                "reached_at": reached_at,
+                "member": member_id,
+            },
+        )
+        .one()
+    )
+    return MyRank(1 + int(bands) + int(in_band) + int(ties), points, int(everyone))
 
 
 def participants(session: Session, *, scope: str) -> int:

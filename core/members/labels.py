@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.i18n import N_, Translator
-from core.members.models import UnitKind, WorkerGroup
+from core.members.models import Member, UnitKind, WorkerGroup
 
 WORKER_GROUP_LABELS: dict[str, str] = {
     WorkerGroup.OFFICIAL: N_("Union or Party official"),
@@ -44,3 +44,15 @@ def platform_name(t: Translator, platform: str) -> str:
     if platform == "webchat":
         return t.gettext("Web chat (browser)")
     return platform.capitalize()
+
+
+def person_name(t: Translator, full_name: str | None, *, forgotten: bool = False) -> str:
+    """How a member is named in lists and cards: their name, or "a former member" once they
+    used /forget (the union's records stay, the person does not)."""
+    if forgotten:
+        return t.gettext("A former member")
+    return full_name or "?"
+
+
+def name_of(t: Translator, member: Member) -> str:
+    return person_name(t, member.full_name, forgotten=member.forgotten_at is not None)

@@ -85,6 +85,9 @@ class Member(SQLModel, table=True):
     joined_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # found on the roster
+    # /forget: the name and contacts are erased; the row stays so that the union's records
+    # (initiatives, commendations, points, quiz attempts) keep "a former member" of the unit
+    forgotten_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Identity(SQLModel, table=True):
@@ -93,6 +96,7 @@ class Identity(SQLModel, table=True):
     __tablename__ = "identity"
     __table_args__ = (
         UniqueConstraint("platform", "platform_user_id", name="uq_identity_platform_user"),
+        {"sqlite_autoincrement": True},  # ids never reused (issue 15)
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,5 +1,5 @@
-"""What a member can see and decide about their data: profile, language, /mydata, /stop,
-/resume, /forget, /cancel."""
+"""What a member can see and decide about their profile: profile, language, /stop, /resume,
+/cancel (/mydata and /forget: core/privacy/chat.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ from core.members import service
 from core.members.buttons import AskLanguage, Menu, MenuItem, Privacy, PrivacyAction, SetLanguage
 from core.members.labels import LANGUAGE_NAMES, worker_group, yes_no
 from core.members.menu import main_menu
-from core.members.models import ConsentPurpose, UnionUnit
-from core.members.steps import Forgetting
+from core.members.models import UnionUnit
 from core.messages import OutgoingMessage
 
 router = Router()
-
-
-def _purpose(ctx: Context, purpose: str) -> str:
-    _ = ctx.t.gettext
-    if purpose == ConsentPurpose.DATA_PROCESSING:
-        return _("taking part in your union's campaigns")
-    return _("receiving your union's announcements")
 
 
 def profile_lines(ctx: Context) -> list[str]:
@@ -93,115 +85,6 @@ def on_language_button(ctx: Context, data: SetLanguage) -> list[OutgoingMessage]
     return [main_menu(ctx, text)]
 
 
-@router.command("mydata")
-def on_mydata(ctx: Context) -> list[OutgoingMessage]:
-    return _mydata(ctx)
-
-
-def _mydata(ctx: Context) -> list[OutgoingMessage]:
-    _ = ctx.t.gettext
-    if ctx.member is None:
-        return [
-            reply(
-                _(
-                    "We keep nothing about you except the id this messenger gave us for this "
-                    "chat, so that we can answer you."
-                )
-            )
-        ]
-    lines = [_("This is everything thidua keeps about you:"), *profile_lines(ctx)]
-    for consent in service.active_consents(ctx.session, member_id=ctx.member.id):  # type: ignore[arg-type]
-        lines.append(
-            _(
-                "You agreed on {date} to: {purpose}",
-                date=ctx.t.date(consent.granted_at),
-                purpose=_purpose(ctx, consent.purpose),
-            )
-        )
-    lines.append("")
-    lines.append(
-        _(
-            "The messages you send are deleted as soon as they have been answered; only their "
-            "ids are kept for two days so that nothing is answered twice."
-        )
-    )
-    lines.append(_("Send /forget to delete all of it."))
-    return [reply("\n".join(lines))]
-
-
-@router.button(Privacy, action=PrivacyAction.MYDATA)
-def on_mydata_button(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
-    return _mydata(ctx)
-
-
-@router.button(Privacy, action=PrivacyAction.FORGET)
-def on_forget_confirmed(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
-    if not ctx.conv.at(Forgetting.confirm):
-        return _back(ctx)
-    return _forget(ctx)
-
-
-@router.button(Privacy, action=PrivacyAction.KEEP)
-def on_forget_refused(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
-    if not ctx.conv.at(Forgetting.confirm):
-        return _back(ctx)
-    return on_forget_step(ctx)
-
-
-@router.button(Privacy, action=PrivacyAction.MENU)
-def on_privacy_menu(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
-    return _back(ctx)
-
-
-@router.button(Menu, members_only=True, item=MenuItem.PROFILE)
-def on_profile_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
-    return profile_messages(ctx)
-
-
-def _back(ctx: Context) -> list[OutgoingMessage]:
-    if ctx.onboarded:
-        return [main_menu(ctx)]
-    return [reply(ctx.t.gettext("To begin, send /start."))]
-
-
-@router.command("forget")
-def on_forget(ctx: Context) -> list[OutgoingMessage]:
-    _ = ctx.t.gettext
-    if ctx.member is None:
-        ctx.conv.end()
-        return [reply(_("We keep nothing about you, so there is nothing to delete."))]
-    ctx.conv.enter(Forgetting.confirm)
-    return [
-        reply(
-            _(
-                "This deletes your profile, your consent and the link to every messenger you "
-                "use with thidua. It cannot be undone. Delete everything?"
-            ),
-            button(_("Yes, delete everything"), Privacy(PrivacyAction.FORGET)),
-            button(_("No, keep my data"), Privacy(PrivacyAction.KEEP)),
-        )
-    ]
-
-
-@router.step(Forgetting.confirm)
-def on_forget_step(ctx: Context) -> list[OutgoingMessage]:
-    ctx.conv.end()
-    text = ctx.t.gettext("Nothing was deleted.")
-    return [main_menu(ctx, text)] if ctx.onboarded else [reply(text)]
-
-
-def _forget(ctx: Context) -> list[OutgoingMessage]:
-    assert ctx.member is not None
-    text = ctx.t.gettext(
-        "All your data has been deleted. Thank you for taking part. If you want to join "
-        "again, send /start."
-    )
-    service.forget_member(ctx.session, member=ctx.member, keep_identity=ctx.identity)
-    ctx.member = None
-    ctx.conv.end()
-    return [reply(text)]
-
-
 @router.command("stop", members_only=True)
 def on_stop(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
@@ -245,3 +128,19 @@ def on_cancel(ctx: Context) -> list[OutgoingMessage]:
     if ctx.onboarded:
         return [main_menu(ctx, _("Cancelled."))]
     return [reply(_("Cancelled. Send /start whenever you want to continue."))]
+
+
+@router.button(Privacy, action=PrivacyAction.MENU)
+def on_privacy_menu(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    return back(ctx)
+
+
+@router.button(Menu, members_only=True, item=MenuItem.PROFILE)
+def on_profile_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    return profile_messages(ctx)
+
+
+def back(ctx: Context) -> list[OutgoingMessage]:
+    if ctx.onboarded:
+        return [main_menu(ctx)]
+    return [reply(ctx.t.gettext("To begin, send /start."))]

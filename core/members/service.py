@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError, Forbidden, NotFound
@@ -22,7 +22,6 @@ from core.members.models import (
     UnitKind,
 )
 from core.members.rules import child_path, invite_problem, new_invite_code, normalise_invite_code
-from core.storage.models import ConversationState, OutboxMessage, OutboxStatus
 
 
 def create_unit(
@@ -181,32 +180,6 @@ def identities_of(session: Session, *, member_id: int) -> list[Identity]:
             select(Identity).where(Identity.member_id == member_id).order_by(col(Identity.id))
         )
     )
-
-
-def forget_member(session: Session, *, member: Member, keep_identity: Identity) -> None:
-    """Delete everything kept about a person. The identity they wrote from stays, unlinked,
-    holding only its platform id, so that the confirmation can still reach them."""
-    member_id = member.id
-    assert member_id is not None
-    others = [i.id for i in identities_of(session, member_id=member_id) if i.id != keep_identity.id]
-    if others:
-        session.execute(
-            delete(ConversationState).where(col(ConversationState.identity_id).in_(others))
-        )
-        session.execute(delete(OutboxMessage).where(col(OutboxMessage.identity_id).in_(others)))
-        session.execute(delete(Identity).where(col(Identity.id).in_(others)))
-    session.execute(
-        delete(OutboxMessage).where(
-            col(OutboxMessage.identity_id) == keep_identity.id,
-            col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.HELD]),
-        )
-    )
-    keep_identity.member_id = None
-    session.flush()
-    session.execute(delete(Consent).where(col(Consent.member_id) == member_id))
-    session.execute(delete(OfficerRole).where(col(OfficerRole.member_id) == member_id))
-    session.execute(delete(Member).where(col(Member.id) == member_id))
-    session.flush()
 
 
 def grant_officer(

@@ -34,7 +34,7 @@ class PointsEntry(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT")
     unit_id: int = Field(foreign_key="union_unit.id")  # the member's unit at the time
     points: int
     source: PointsSource = Field(sa_type=String(24))
@@ -54,7 +54,7 @@ class MemberScore(SQLModel, table=True):
     )
 
     scope: str = Field(primary_key=True, max_length=32)
-    member_id: int = Field(primary_key=True, foreign_key="member.id", ondelete="CASCADE")
+    member_id: int = Field(primary_key=True, foreign_key="member.id", ondelete="RESTRICT")
     unit_id: int = Field(foreign_key="union_unit.id")
     points: int = 0
     entries: int = 0

@@ -6,12 +6,15 @@ twice finds the row already there and changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import bindparam, case, func, literal_column, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound
@@ -21,10 +24,20 @@ from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
 
 
 @dataclass(frozen=True)
+class Score:
+    """A member's total in a scope and when they reached it, as an award left them."""
+
+    points: int
+    reached_at: datetime
+
+
+@dataclass(frozen=True)
 class Award:
     entry_id: int
     points: int
     created: bool  # False when (source, source_id) had already been awarded
+    # the member's scores in every scope the award counted in (empty when not created)
+    scores: dict[str, Score] = field(default_factory=dict, compare=False)
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -43,14 +56,18 @@ def award(
     campaign_id: int | None = None,
     extra_scope: str | None = None,
     tz: str = DEFAULT_TZ,
+    unit_members: int | None = None,
 ) -> Award:
+    """`unit_members`, the number of members of the member's unit, when the caller has read
+    it already (one query fewer)."""
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound("member_unknown")
+    connection = session.connection()
     # ON CONFLICT DO NOTHING: a second award of the source (a redelivery, or a concurrent
     # transaction, which this one waits for) inserts nothing, without a savepoint.
-    inserted = session.execute(
-        _entry_insert(session.get_bind().dialect.name),
+    inserted = connection.execute(
+        _entry_insert(connection.dialect.name),
         {
             "member_id": member_id,
             "unit_id": member.unit_id,
@@ -67,12 +84,16 @@ def award(
         assert existing is not None
         return Award(existing.id, existing.points, created=False)  # type: ignore[arg-type]
     entry_id = int(inserted[0])
-    unit_members = session.exec(
-        select(func.count()).select_from(Member).where(col(Member.unit_id) == member.unit_id)
-    ).one()
+    if unit_members is None:
+        unit_members = connection.execute(_UNIT_MEMBERS, {"unit_id": member.unit_id}).scalar_one()
     scopes = scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz)
-    _add_to_scores(session, scopes, member_id, member.unit_id, points, now, unit_members)
-    return Award(entry_id, points, created=True)
+    scores = _add_to_scores(
+        connection, scopes, member_id, member.unit_id, points, now, int(unit_members)
+    )
+    return Award(entry_id, points, created=True, scores=scores)
+
+
+_UNIT_MEMBERS = select(func.count()).where(col(Member.unit_id) == bindparam("unit_id"))
 
 
 def _entry_insert(dialect: str) -> Any:
@@ -98,28 +119,60 @@ def _find(session: Session, source: str, source_id: str) -> PointsEntry | None:
     ).first()
 
 
-def _upserts(dialect: str) -> tuple[Any, Any, Any, Any]:
-    """The four upserts of an award, built once per dialect so that SQLAlchemy compiles them
-    once; each runs with one parameter set per scope (or histogram row)."""
+_MEMBER_COLUMNS = ("scope", "member_id", "unit_id", "points", "entries", "reached_at")
+
+
+def _member_upsert(dialect: str, rows: int, moving: bool) -> Any:
+    """The member's rows of `rows` scopes in one statement (built once per dialect, row count
+    and kind, so that SQLAlchemy compiles it once), returning each scope's new total. An award
+    of 0 points does not move the member (`moving` False): they reached their score before."""
+    key = (dialect, rows, moving)
+    if key in _MEMBER_UPSERTS:
+        return _MEMBER_UPSERTS[key]
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    scores = MemberScore.__table__  # type: ignore[attr-defined]
+    member = make(scores).values(
+        [
+            {c: bindparam(f"r{i}_{c}", type_=scores.c[c].type) for c in _MEMBER_COLUMNS}
+            for i in range(rows)
+        ]
+    )
+    member_set = {
+        "points": scores.c.points + member.excluded.points,
+        "entries": scores.c.entries + literal_column("1"),
+        "unit_id": member.excluded.unit_id,
+    }
+    if moving:
+        member_set["reached_at"] = member.excluded.reached_at
+    statement = member.on_conflict_do_update(
+        index_elements=["scope", "member_id"], set_=member_set
+    ).returning(scores.c.scope, scores.c.points, scores.c.entries, scores.c.reached_at)
+    # SQLAlchemy compiles a multi-row VALUES on every execution; its text, typed as the
+    # statement is, is compiled once.
+    named = (PGDialect if dialect == "postgresql" else SQLiteDialect)(paramstyle="named")
+    _MEMBER_UPSERTS[key] = (
+        text(str(statement.compile(dialect=named)))
+        .bindparams(
+            *(
+                bindparam(f"r{i}_{c}", type_=scores.c[c].type)
+                for c in _MEMBER_COLUMNS
+                for i in range(rows)
+            )
+        )
+        .columns(scores.c.scope, scores.c.points, scores.c.entries, scores.c.reached_at)
+    )
+    return _MEMBER_UPSERTS[key]
+
+
+_MEMBER_UPSERTS: dict[tuple[str, int, bool], Any] = {}
+
+
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """The histogram and unit upserts of an award, built once per dialect; each runs with one
+    parameter set per histogram row (or scope)."""
     if dialect in _UPSERTS:
         return _UPSERTS[dialect]
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    scores = MemberScore.__table__  # type: ignore[attr-defined]
-    columns = ("scope", "member_id", "unit_id", "points", "entries", "reached_at")
-    member = make(scores).values({c: bindparam(c) for c in columns})
-    member_set = {
-        "points": scores.c.points + member.excluded.points,
-        "entries": scores.c.entries + 1,
-        "unit_id": member.excluded.unit_id,
-    }
-    moved = member.on_conflict_do_update(
-        index_elements=["scope", "member_id"],
-        set_={**member_set, "reached_at": member.excluded.reached_at},
-    ).returning(scores.c.scope, scores.c.points, scores.c.entries)
-    # an award of 0 points does not move the member: they reached their score before
-    stayed = member.on_conflict_do_update(
-        index_elements=["scope", "member_id"], set_=member_set
-    ).returning(scores.c.scope, scores.c.points, scores.c.entries)
     histogram = ScoreHistogram.__table__  # type: ignore[attr-defined]
     bump = make(histogram).values({c: bindparam(c) for c in ("scope", "level", "key", "members")})
     bump = bump.on_conflict_do_update(
@@ -144,42 +197,42 @@ def _upserts(dialect: str) -> tuple[Any, Any, Any, Any]:
             ),
         },
     )
-    _UPSERTS[dialect] = (moved, stayed, bump, unit)
+    _UPSERTS[dialect] = (bump, unit)
     return _UPSERTS[dialect]
 
 
-_UPSERTS: dict[str, tuple[Any, Any, Any, Any]] = {}
+_UPSERTS: dict[str, tuple[Any, Any]] = {}
 
 
 def _add_to_scores(
-    session: Session,
+    connection: Connection,
     scopes: list[str],
     member_id: int,
     unit_id: int,
     points: int,
     now: datetime,
     unit_members: int,
-) -> None:
+) -> dict[str, Score]:
     """The member's rows, the histogram rows and the unit's rows of every scope, in a fixed
-    order (scope, level, key) so that concurrent awards cannot deadlock."""
-    moved, stayed, bump, unit = _upserts(session.get_bind().dialect.name)
+    order (scope, level, key) so that concurrent awards cannot deadlock: three statements."""
+    dialect = connection.dialect.name
+    bump, unit = _upserts(dialect)
     ordered = sorted(scopes)
+    values = (member_id, unit_id, points, 1, now)
+    found = connection.execute(
+        _member_upsert(dialect, len(ordered), bool(points)),
+        {
+            f"r{i}_{c}": v
+            for i, scope in enumerate(ordered)
+            for c, v in zip(_MEMBER_COLUMNS, (scope, *values), strict=True)
+        },
+    ).all()
+    scores: dict[str, Score] = {}
     first_in: set[str] = set()
     changes: dict[tuple[str, int, int], int] = {}
-    for scope in ordered:
-        new_points, entries = session.execute(
-            moved if points else stayed,
-            {
-                "scope": scope,
-                "member_id": member_id,
-                "unit_id": unit_id,
-                "points": points,
-                "entries": 1,
-                "reached_at": now,
-            },
-        ).one()[1:]
-        first = entries == 1
-        if first:
+    for scope, new_points, entries, reached_at in found:
+        scores[scope] = Score(new_points, reached_at)
+        if entries == 1:
             first_in.add(scope)
         elif not points:
             continue
@@ -194,8 +247,8 @@ def _add_to_scores(
         if delta
     ]
     if rows:
-        session.execute(bump, rows)
-    session.execute(
+        connection.execute(bump, rows)
+    connection.execute(
         unit,
         [
             {
@@ -209,6 +262,7 @@ def _add_to_scores(
             for scope in ordered
         ],
     )
+    return scores
 
 
 def refresh_member_counts(session: Session) -> int:

@@ -16,6 +16,7 @@ class Quiz(SQLModel, table=True):
     in the campaign's leaderboard."""
 
     __tablename__ = "quiz"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (issue 15)
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id", index=True)
@@ -60,7 +61,7 @@ class QuizAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     quiz_id: int = Field(foreign_key="quiz.id", ondelete="CASCADE")
-    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT")
     number: int = 1
     position: int = 0  # the question being asked now (0: none yet)
     asked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -18,10 +18,11 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.errors import ConcurrencyConflict, DomainError, Forbidden, InvalidInput, NotFound
 from core.members import service as members
-from core.members.models import ConsentPurpose, Member, UnionUnit
+from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
 from core.points import service as points
 from core.points.models import PointsSource
 from core.points.rules import DEFAULT_TZ, quiz_scope
+from core.points.service import Score
 from core.quizzes import rules
 from core.quizzes.bank import QuestionDraft
 from core.quizzes.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
@@ -54,10 +55,13 @@ class AnswerResult:
     finished: bool
     counted: bool  # False on a second or later attempt: it earns no points
     questions: int  # in the quiz
-    # The rows as they are now. Holding them also keeps them in the session's identity map
-    # (it holds objects weakly), so a caller reading them again costs no query.
-    attempt: QuizAttempt = field(compare=False, repr=False)
-    quiz: Quiz = field(compare=False, repr=False)
+    attempt_id: int
+    quiz_id: int
+    title: str  # the quiz's
+    question_seconds: int | None  # the quiz's time limit per question
+    correct_count: int  # the attempt's, with this answer
+    score: int  # the attempt's, with this answer
+    standing: Score | None  # the member's score in the quiz's scope, when the answer counted
 
 
 def options_of(question: QuizQuestion) -> list[str]:
@@ -329,29 +333,65 @@ def _answerable(
     return attempt, question, quiz
 
 
+def _read_answerable(session: Session, *, member: Member, attempt_id: int, question_id: int) -> Any:
+    """The attempt, question and quiz of an answer, the quiz's question count and the size of
+    the member's unit, read in one statement; on anything unusual, `_answerable` says why the
+    answer cannot be given now, in the order it checks."""
+    session.flush()  # the statement below reads through the connection
+    row = (
+        session.connection()
+        .execute(
+            _ANSWERABLE,
+            {
+                "attempt_id": attempt_id,
+                "question_id": question_id,
+                "member_id": member.id,
+                "unit_id": member.unit_id,
+            },
+        )
+        .first()
+    )
+    if (
+        row is None
+        or not row.consent
+        or row.member_id != member.id
+        or row.question_quiz != row.quiz_id
+        or row.already
+        or row.finished_at is not None
+        or row.question_position != row.position
+    ):
+        _answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
+        raise ConcurrencyConflict(f"attempt {attempt_id} changed while it was read")
+    return row
+
+
 def _move_on(
-    session: Session,
-    attempt: QuizAttempt,
-    earned: int,
-    counted_correct: bool,
-    finished_at: datetime | None,
-) -> None:
-    """Advance the attempt past its question, unless another answer did it first."""
-    moved = session.execute(
-        _MOVE_ON,
-        {
-            "b_id": attempt.id,
-            "b_position": attempt.position,
-            "streak": next_streak(streak_before=attempt.streak, counted_correct=counted_correct),
-            "earned": earned,
-            "correct": int(counted_correct),
-            "finished_at": finished_at,
-        },
-    ).first()
+    session: Session, row: Any, earned: int, counted_correct: bool, finished_at: datetime | None
+) -> Any:
+    """Advance the attempt past its question, unless another answer did it first; returns its
+    streak, score, correct count and finish time as they are now."""
+    moved = (
+        session.connection()
+        .execute(
+            _MOVE_ON,
+            {
+                "b_id": row.attempt_id,
+                "b_position": row.position,
+                "streak": next_streak(streak_before=row.streak, counted_correct=counted_correct),
+                "earned": earned,
+                "correct": int(counted_correct),
+                "finished_at": finished_at,
+            },
+        )
+        .first()
+    )
     if moved is None:
-        raise ConcurrencyConflict(f"attempt {attempt.id} moved on")
-    for name, value in zip(("streak", "score", "correct_count", "finished_at"), moved, strict=True):
-        set_committed_value(attempt, name, value)
+        raise ConcurrencyConflict(f"attempt {row.attempt_id} moved on")
+    held = session.identity_map.get(session.identity_key(QuizAttempt, row.attempt_id))
+    if held is not None:  # loaded earlier in this transaction: keep it true
+        for name, value in zip(_MOVED, moved, strict=True):
+            set_committed_value(held, name, value)
+    return moved
 
 
 def answer(
@@ -368,34 +408,32 @@ def answer(
     """Score an answer. `answered_at` is when the platform says the person answered (the
     update's own time): speed and the closing time are judged by it, not by when a backlog
     let us process it. It is bounded by the question's asking and by `now`."""
-    attempt, question, quiz = _answerable(
-        session, member=member, attempt_id=attempt_id, question_id=question_id
-    )
-    asked_at = attempt.asked_at or now
+    row = _read_answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
+    asked_at = row.asked_at or now
     when = min(max(answered_at or now, asked_at), now)
-    if when >= quiz.closes_at:
+    if when >= row.closes_at:
         raise DomainError("closed")
-    options = options_of(question)
+    options = json.loads(row.options)
     if not 0 <= option < len(options):
         raise InvalidInput("bad_option")
-    correct_set = rules.parse_correct(question.correct)
+    correct_set = rules.parse_correct(row.correct)
     elapsed = rules.elapsed_ms(asked_at, when)
-    limit = quiz.question_seconds * 1000 if quiz.question_seconds else None
+    limit = row.question_seconds * 1000 if row.question_seconds else None
     is_late = late(elapsed_ms=elapsed, limit_ms=limit)
-    is_correct = option in correct_set
     earned = answer_points(
-        correct=is_correct,
+        correct=option in correct_set,
         elapsed_ms=elapsed,
         limit_ms=limit,
-        streak_before=attempt.streak,
-        switches=ScoringSwitches(quiz.base_points, quiz.speed_bonus, quiz.streak_bonus),
+        streak_before=row.streak,
+        switches=ScoringSwitches(row.base_points, row.speed_bonus, row.streak_bonus),
     )
-    counted_correct = is_correct and not is_late
-    stored = session.execute(
-        _answer_insert(session.get_bind().dialect.name),
+    counted_correct = option in correct_set and not is_late
+    connection = session.connection()
+    stored = connection.execute(
+        _answer_insert(connection.dialect.name),
         {
-            "attempt_id": attempt.id,
-            "question_id": question.id,
+            "attempt_id": attempt_id,
+            "question_id": question_id,
             "option": option,
             "correct": counted_correct,
             "late": is_late,
@@ -405,38 +443,93 @@ def answer(
         },
     ).first()
     if stored is None:  # a double tap processed at the same moment: retry, see it
-        raise ConcurrencyConflict(f"question {question.id} of attempt {attempt.id} answered")
-    total = _question_count(session, quiz.id)  # type: ignore[arg-type]
-    finished = attempt.position >= total
-    _move_on(session, attempt, earned, counted_correct, when if finished else None)
-    counted = attempt.number == 1
-    if counted:
-        points.award(
-            session,
-            member_id=member.id,  # type: ignore[arg-type]
-            points=earned,
-            source=PointsSource.QUIZ_ANSWER,
-            source_id=f"{attempt.id}:{question.id}",
-            now=when,
-            campaign_id=quiz.campaign_id,
-            extra_scope=quiz_scope(quiz.id),  # type: ignore[arg-type]
-            tz=tz,
-        )
+        raise ConcurrencyConflict(f"question {question_id} of attempt {attempt_id} answered")
+    finished = row.position >= row.questions
+    moved = _move_on(session, row, earned, counted_correct, when if finished else None)
+    standing = _award(session, member, row, earned, when, tz) if row.number == 1 else None
     return AnswerResult(
         correct=counted_correct,
         late=is_late,
         points=earned,
         correct_options=tuple(options[i] for i in sorted(correct_set)),
-        explanation=question.explanation,
+        explanation=row.explanation,
         finished=finished,
-        counted=counted,
-        questions=total,
-        attempt=attempt,
-        quiz=quiz,
+        counted=row.number == 1,
+        questions=row.questions,
+        attempt_id=attempt_id,
+        quiz_id=row.quiz_id,
+        title=row.title,
+        question_seconds=row.question_seconds,
+        correct_count=moved.correct_count,
+        score=moved.score,
+        standing=standing,
+    )
+
+
+def _award(
+    session: Session, member: Member, row: Any, earned: int, when: datetime, tz: str
+) -> Score | None:
+    """The first attempt's answer in the ledger and the scores; the member's quiz score."""
+    award = points.award(
+        session,
+        member_id=member.id,  # type: ignore[arg-type]
+        points=earned,
+        source=PointsSource.QUIZ_ANSWER,
+        source_id=f"{row.attempt_id}:{row.question_id}",
+        now=when,
+        campaign_id=row.campaign_id,
+        extra_scope=quiz_scope(row.quiz_id),
+        tz=tz,
+        unit_members=row.unit_members,
+    )
+    return award.scores.get(quiz_scope(row.quiz_id))
+
+
+def _answerable_statement() -> Any:
+    """What `answer` reads, for :attempt_id, :question_id, :member_id and :unit_id."""
+    attempts, questions, quizzes = _attempts, QuizQuestion.__table__, Quiz.__table__  # type: ignore[attr-defined]
+    consents, answers = Consent.__table__, QuizAnswer.__table__  # type: ignore[attr-defined]
+    counted = questions.alias("counted")
+    people = Member.__table__  # type: ignore[attr-defined]
+    return (
+        select(  # type: ignore[call-overload]
+            exists()
+            .where(
+                consents.c.member_id == bindparam("member_id"),
+                consents.c.purpose == ConsentPurpose.DATA_PROCESSING.value,
+                consents.c.withdrawn_at.is_(None),
+            )
+            .label("consent"),
+            exists()
+            .where(answers.c.attempt_id == attempts.c.id, answers.c.question_id == questions.c.id)
+            .label("already"),
+            select(func.count())
+            .where(counted.c.quiz_id == attempts.c.quiz_id)
+            .scalar_subquery()
+            .label("questions"),
+            select(func.count())
+            .where(people.c.unit_id == bindparam("unit_id"))
+            .scalar_subquery()
+            .label("unit_members"),
+            attempts.c.id.label("attempt_id"),
+            *(attempts.c[c] for c in ("member_id", "quiz_id", "number", "position", "asked_at")),
+            *(attempts.c[c] for c in ("streak", "finished_at")),
+            questions.c.id.label("question_id"),
+            questions.c.quiz_id.label("question_quiz"),
+            questions.c.position.label("question_position"),
+            *(questions.c[c] for c in ("options", "correct", "explanation")),
+            *(quizzes.c[c] for c in ("closes_at", "question_seconds", "base_points", "title")),
+            *(quizzes.c[c] for c in ("speed_bonus", "streak_bonus", "campaign_id")),
+        )
+        .select_from(attempts)
+        .join(quizzes, quizzes.c.id == attempts.c.quiz_id)
+        .join(questions, questions.c.id == bindparam("question_id"))
+        .where(attempts.c.id == bindparam("attempt_id"))
     )
 
 
 _attempts = QuizAttempt.__table__  # type: ignore[attr-defined]
+_MOVED = ("streak", "score", "correct_count", "finished_at")
 _MOVE_ON = (
     update(_attempts)
     .where(_attempts.c.id == bindparam("b_id"), _attempts.c.position == bindparam("b_position"))
@@ -446,10 +539,9 @@ _MOVE_ON = (
         correct_count=_attempts.c.correct_count + bindparam("correct"),
         finished_at=bindparam("finished_at"),
     )
-    .returning(
-        _attempts.c.streak, _attempts.c.score, _attempts.c.correct_count, _attempts.c.finished_at
-    )
+    .returning(*(_attempts.c[name] for name in _MOVED))
 )
+_ANSWERABLE = _answerable_statement()
 _QUESTION_COUNT = select(func.count()).where(col(QuizQuestion.quiz_id) == bindparam("quiz_id"))
 _ANSWER_INSERTS: dict[str, Any] = {}
 

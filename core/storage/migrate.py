@@ -23,9 +23,27 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Features add their migrations on their own branches from 0001; `heads` applies all."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite's batch migrations copy a table and drop the old one; with foreign keys
+            # on, that drop deletes every row pointing at it (ON DELETE CASCADE). They are off
+            # while migrating (only outside a transaction can they be switched) and checked
+            # before the commit.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def head_revisions(engine: Engine) -> set[str]:

@@ -131,7 +131,10 @@ class WebchatMessage(SQLModel, table=True):
     """Messages delivered to a web chat session, read by the browser's long poll."""
 
     __tablename__ = "webchat_message"
-    __table_args__ = (Index("ix_webchat_session_id", "session_id", "id"),)
+    __table_args__ = (
+        Index("ix_webchat_session_id", "session_id", "id"),
+        {"sqlite_autoincrement": True},  # ids never reused (issue 15)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(max_length=64)

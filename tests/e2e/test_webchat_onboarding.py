@@ -157,7 +157,8 @@ async def test_forget_then_start_again(
         assert (
             session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
         )
-        assert session.exec(select(Consent)).first() is None
+        # the consents stay as dated records, withdrawn when the person left
+        assert all(c.withdrawn_at is not None for c in session.exec(select(Consent)))
     nothing = await user.say("/mydata")
     assert "không lưu gì về bạn" in user.texts(nothing)
     await join(user, name="Nguyễn Thị Lan")
@@ -193,7 +194,9 @@ async def test_language_command_switches_the_menu(
     assert "Từ giờ tôi sẽ nhắn bằng tiếng Việt." in user.texts(vietnamese)
 
 
-async def test_help_shows_officer_commands_to_officers_only(client: httpx.AsyncClient, runtime: Runtime, demo_data: None):
+async def test_help_shows_officer_commands_to_officers_only(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
     from core.members import service
 
     user = await ChatUser(client, runtime).open()

@@ -59,7 +59,7 @@ def _id(item: Initiative) -> int:
 
 
 def _card(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
-    names = people.author_names(ctx.session, initiative_id=item.id)  # type: ignore[arg-type]
+    names = people.author_names(ctx.session, initiative_id=item.id, t=ctx.t)  # type: ignore[arg-type]
     return texts.review_card(ctx.t, item, names)
 
 

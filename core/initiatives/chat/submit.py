@@ -95,7 +95,7 @@ def _ask_files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
 
 def _ask_coauthors(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
-    names = drafts.author_names(ctx.session, initiative_id=draft.id)  # type: ignore[arg-type]
+    names = drafts.author_names(ctx.session, initiative_id=draft.id, t=ctx.t)  # type: ignore[arg-type]
     return say(
         _("Step 6 of 9. Did colleagues of your union work on it with you?")
         + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.chat.choices import LETTERS
 from core.dispatch import Context, Router, button, reply
 from core.errors import DomainError
-from core.leaderboards import my_rank, people_board
+from core.leaderboards import MyRank, my_rank, people_board, rank_at
 from core.members import service as members
 from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
@@ -160,6 +160,10 @@ def _not_started(ctx: Context, quiz_id: int, exc: DomainError) -> list[OutgoingM
 
 def result_line(ctx: Context, quiz: Quiz, member: Member) -> str:
     mine = my_rank(ctx.session, scope=quiz_scope(quiz.id), member_id=member.id)  # type: ignore[arg-type]
+    return _rank_line(ctx, mine)
+
+
+def _rank_line(ctx: Context, mine: MyRank | None) -> str:
     if mine is None:
         return ""
     return ctx.t.gettext(
@@ -192,26 +196,22 @@ def on_answer(ctx: Context, data: Answer) -> list[OutgoingMessage]:
         if exc.code in ("already_answered", "not_current"):  # changes nothing; go on from here
             return refusal(ctx, exc.code, _next_button(ctx, data.attempt))
         return refusal(ctx, exc.code)
-    attempt = service.own_attempt(ctx.session, member=member, attempt_id=data.attempt)
-    quiz = service.get_quiz(ctx.session, quiz_id=attempt.quiz_id)
-    lines = _feedback(ctx, quiz, result)
+    lines = _feedback(ctx, result)
     if not result.finished:
-        ctx.conv.enter(Taking.answered, TakingState(quiz=quiz.id, attempt=attempt.id))  # type: ignore[arg-type]
+        ctx.conv.enter(Taking.answered, TakingState(quiz=result.quiz_id, attempt=result.attempt_id))
         return [reply("\n".join(lines), _next_button(ctx, data.attempt))]
     ctx.conv.end()
-    return [
-        reply("\n".join([*lines, "", *_finished(ctx, quiz, attempt, result)]), *_done(ctx, quiz))
-    ]
+    return [reply("\n".join([*lines, "", *_finished(ctx, result)]), *_done(ctx, result.quiz_id))]
 
 
-def _feedback(ctx: Context, quiz: Quiz, result: service.AnswerResult) -> list[str]:
+def _feedback(ctx: Context, result: service.AnswerResult) -> list[str]:
     _ = ctx.t.gettext
     right = ", ".join(result.correct_options)
     if result.late:
         lines = [
             _(
                 "Time is up for this question ({seconds} seconds), so this answer does not count.",
-                seconds=quiz.question_seconds,
+                seconds=result.question_seconds,
             ),
             _("The correct answer: {answer}", answer=right),
         ]
@@ -224,26 +224,38 @@ def _feedback(ctx: Context, quiz: Quiz, result: service.AnswerResult) -> list[st
     return lines
 
 
-def _finished(
-    ctx: Context, quiz: Quiz, attempt: QuizAttempt, result: service.AnswerResult
-) -> list[str]:
+def _finished(ctx: Context, result: service.AnswerResult) -> list[str]:
+    """The attempt's result and, when it counted, the member's rank in the quiz (read from
+    the score the answer's award returned)."""
     _ = ctx.t.gettext
     line = _(
         "You have finished “{title}”: {correct} of {total} correct, {points} points.",
-        title=quiz.title,
-        correct=attempt.correct_count,
-        total=service.question_count(ctx.session, quiz_id=quiz.id),  # type: ignore[arg-type]
-        points=ctx.t.number(attempt.score),
+        title=result.title,
+        correct=result.correct_count,
+        total=result.questions,
+        points=ctx.t.number(result.score),
     )
-    if result.counted:
-        return [line, result_line(ctx, quiz, _member(ctx))]
-    return [line, _("Only your first attempt counts for the leaderboard.")]
+    if not result.counted:
+        return [line, _("Only your first attempt counts for the leaderboard.")]
+    scope, member_id = quiz_scope(result.quiz_id), _member(ctx).id
+    if result.standing is None:
+        mine = my_rank(ctx.session, scope=scope, member_id=member_id)  # type: ignore[arg-type]
+    else:
+        standing = result.standing
+        mine = rank_at(
+            ctx.session,
+            scope=scope,
+            member_id=member_id,  # type: ignore[arg-type]
+            points=standing.points,
+            reached_at=standing.reached_at,
+        )
+    return [line, _rank_line(ctx, mine)]
 
 
-def _done(ctx: Context, quiz: Quiz) -> tuple[Button, ...]:
+def _done(ctx: Context, quiz_id: int) -> tuple[Button, ...]:
     _ = ctx.t.gettext
     return (
-        button(_("This quiz's leaderboard"), QuizBoard(quiz.id)),  # type: ignore[arg-type]
+        button(_("This quiz's leaderboard"), QuizBoard(quiz_id)),
         button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)),
         button(_("Main menu"), Menu(MenuItem.MAIN)),
     )
