@@ -61,6 +61,7 @@ _NOT_SCRUBBED = {
 # delivery (the broadcasts' reports count them) without the text.
 _UNSENT = (OutboxStatus.PENDING, OutboxStatus.HELD)
 _IN_FLIGHT = (OutboxStatus.LEASED, OutboxStatus.SENDING)
+_OPEN = (Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO)
 
 
 def forget_member(
@@ -85,6 +86,12 @@ def forget_member(
     keep_identity.member_id = None
     _erase_accounts(session, member_id=member_id, now=now)
     _erase_drafts(session, member_id=member_id)
+    # open initiatives assigned to them (an officer) go back to their unit's reviewers
+    session.execute(
+        update(Initiative)
+        .where(col(Initiative.assignee_id) == member_id, col(Initiative.status).in_(_OPEN))
+        .values(assignee_id=None)
+    )
     _scrub_free_text(session, member_id=member_id, names=names)
     phone = (member.phone or "").strip()
     _scrub_everywhere(

@@ -13,7 +13,8 @@ from bots.bootstrap import Runtime
 from core.initiatives.buttons import Benefit, Category, Draft, DraftAction
 from core.initiatives.models import Initiative, InitiativeAuthor
 from core.initiatives.rules import BenefitKind
-from core.members.models import Member
+from core.leaderboards.buttons import Board, Period, Ranking
+from core.members.models import Member, OfficerRole
 from core.points.models import MemberScore, PointsEntry
 from tests.e2e.test_initiative_chat import demo_data, join, officer_chat
 from tests.webchat import ChatUser
@@ -104,6 +105,10 @@ async def test_forget_keeps_the_initiative_shares_and_totals(
     # the co-author still sees it, and the card names the submitter as a former member
     mine = coworker.texts(await coworker.say("/my_initiatives"))
     assert tracking in mine
+    board = coworker.texts(
+        await coworker.say("", payload=Board(Ranking.PEOPLE, Period.ALL_TIME).pack())
+    )
+    assert "Cựu đoàn viên" in board and "Trần Văn Hùng" in board, board
 
     # the next initiative gets a new tracking code
     second = await submit(coworker, "Khay chứa phoi cho máy tiện")
@@ -128,3 +133,50 @@ async def test_forget_keeps_the_initiative_shares_and_totals(
             session.exec(select(Initiative.status).where(Initiative.code == second)).one()
             == status_second
         )
+
+
+async def test_an_officer_forgets_in_the_middle_of_a_review_and_again(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+) -> None:
+    worker = await ChatUser(client, runtime).open()
+    await join(worker, "Nguyễn Thị Lan")
+    officer = await officer_chat(client, runtime)
+    first = await submit(worker, "Gá kẹp nhanh cho máy phay")
+    await officer.replies()
+    await officer.tap("Chấp nhận")
+    second = await submit(worker, "Khay chứa phoi cho máy tiện")
+    await officer.replies()
+    await officer.tap("Yêu cầu bổ sung thông tin")
+    await officer.say("Khay dùng cho máy nào?")  # now assigned to them
+    with Session(runtime.engine) as session:
+        officer_id = session.exec(
+            select(Initiative.decided_by).where(Initiative.code == first)
+        ).one()
+        assert (
+            session.exec(select(Initiative.assignee_id).where(Initiative.code == second)).one()
+            == officer_id
+        )
+
+    await officer.say("/forget")
+    await officer.tap("privacy:forget_yes")
+    with Session(runtime.engine) as session:
+        decided = session.exec(select(Initiative).where(Initiative.code == first)).one()
+        assert (decided.status, decided.decided_by) == ("accepted", officer_id)
+        open_one = session.exec(select(Initiative).where(Initiative.code == second)).one()
+        assert open_one.assignee_id is None
+        assert (
+            session.exec(select(OfficerRole).where(OfficerRole.member_id == officer_id)).first()
+            is None
+        )
+    again = officer.texts(await officer.say("/forget"))
+    assert "không có gì để xóa" in again
+
+    # a worker forgets in the middle of a draft: the draft goes, the sent initiatives stay
+    await worker.say("/menu")
+    await worker.tap("menu:initiative")
+    await worker.say("Một ý tưởng chưa xong")
+    await worker.say("/forget")
+    await worker.tap("privacy:forget_yes")
+    with Session(runtime.engine) as session:
+        left = session.exec(select(Initiative.code, Initiative.status)).all()
+        assert sorted(c for c, _s in left) == sorted([first, second])

@@ -104,7 +104,7 @@ def people_board(ctx: Context, scope: str, title: str) -> list[OutgoingMessage]:
             _(
                 "{rank}. {name} ({unit}) – {points} points",
                 rank=row.rank,
-                name=row.name,
+                name=row.name or _("A former member"),  # their name erased by /forget
                 unit=units.get(row.unit_id, ""),
                 points=ctx.t.number(row.points),
             )
