@@ -117,10 +117,17 @@ async def store_pending(runtime: Services, limit: int = BATCH) -> int:
     return finished
 
 
+def sweep_files(runtime: Services) -> int:
+    """Remove the files of initiatives deleted since (drafts discarded or erased by /forget)."""
+    with Session(runtime.engine) as session:
+        return attachments.sweep_unreferenced(session, runtime.settings.attachments_dir)
+
+
 async def store_forever(runtime: Services, stop: asyncio.Event) -> None:
     interval = runtime.settings.scheduler_interval_seconds
     while not stop.is_set():
         try:
+            await asyncio.to_thread(sweep_files, runtime)
             while await store_pending(runtime) == BATCH:
                 pass
         except Exception:

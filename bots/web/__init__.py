@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bots.bootstrap import Runtime
 from bots.web.context import PREFIX, SignInRequired, Visit, WebApp, WebProblem
-from bots.web.routes import make_router
+from bots.web.routes import router
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,8 +18,9 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI, runtime: Runtime) -> None:
     """Mount the officer pages and their static files on the app."""
     web = WebApp(runtime)
+    app.state.web = web  # what the pages' dependencies hand them (bots/web/deps.py)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
-    app.include_router(make_router(web))
+    app.include_router(router)
 
     async def sign_in_first(request: Request, _exc: Exception) -> Response:
         visit = Visit(web, request)

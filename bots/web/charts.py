@@ -29,67 +29,86 @@ def _nice_max(value: float) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where values and periods land in the plot: the top of the y axis, the periods' count."""
+
+    top: float
+    periods: int
+
+    def x(self, i: int) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * i / max(self.periods - 1, 1)
+
+    def y(self, v: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - v / self.top)
+
+
+def _description(labels: Sequence[str], series: Sequence[Series], unit: str) -> str:
+    """Every value in words, for a screen reader."""
+    return "; ".join(
+        f"{s.name}: "
+        + ", ".join(
+            f"{label} {'-' if v is None else f'{v:g}{unit}'}"
+            for label, v in zip(labels, s.values, strict=False)
+        )
+        for s in series
+    )
+
+
+def _axes(frame: Frame, labels: Sequence[str], unit: str) -> list[str]:
+    """Five grid lines with their values, and the periods under the plot."""
+    parts = []
+    for k in range(5):
+        v = frame.top * k / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{frame.y(v):.1f}" y2="{frame.y(v):.1f}" '
+            f'stroke="#d0d7de"/><text x="{LEFT - 6}" y="{frame.y(v) + 4:.1f}" font-size="12" '
+            f'text-anchor="end" fill="#1b1f24">{v:g}{escape(unit)}</text>'
+        )
+    parts.extend(
+        f'<text x="{frame.x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" font-size="12" '
+        f'text-anchor="middle" fill="#1b1f24">{escape(label)}</text>'
+        for i, label in enumerate(labels)
+    )
+    return parts
+
+
+def _line(frame: Frame, n: int, s: Series) -> list[str]:
+    """One series: its line, its points, and its entry in the legend."""
+    color = PALETTE[n % len(PALETTE)]
+    points = [(frame.x(i), frame.y(v)) for i, v in enumerate(s.values) if v is not None]
+    parts = []
+    if len(points) > 1:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"/>')
+    parts.extend(
+        f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{color}"/>' for px, py in points
+    )
+    ly = HEIGHT + 18 * n + 4
+    parts.append(
+        f'<rect x="{LEFT}" y="{ly}" width="12" height="12" fill="{color}"/>'
+        f'<text x="{LEFT + 18}" y="{ly + 11}" font-size="13" fill="#1b1f24">'
+        f"{escape(s.name)}</text>"
+    )
+    return parts
+
+
 def line_chart(
     title: str, labels: Sequence[str], series: Sequence[Series], *, unit: str = ""
 ) -> Markup:
     """An accessible SVG: a title, a description listing every value, axes, a legend."""
     top = _nice_max(max((v for s in series for v in s.values if v is not None), default=0.0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    steps = max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return LEFT + plot_w * i / steps
-
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - v / top)
-
-    legend_h = 18 * len(series)
+    frame = Frame(top, len(labels))
+    height = HEIGHT + 18 * len(series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + legend_h}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="c-t c-d">',
         f'<title id="c-t">{escape(title)}</title>',
-        '<desc id="c-d">'
-        + escape(
-            "; ".join(
-                f"{s.name}: "
-                + ", ".join(
-                    f"{label} {'-' if v is None else f'{v:g}{unit}'}"
-                    for label, v in zip(labels, s.values, strict=False)
-                )
-                for s in series
-            )
-        )
-        + "</desc>",
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT + legend_h}" fill="#ffffff"/>',
+        f'<desc id="c-d">{escape(_description(labels, series, unit))}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        *_axes(frame, labels, unit),
     ]
-    for k in range(5):
-        v = top * k / 4
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            f'stroke="#d0d7de"/><text x="{LEFT - 6}" y="{y(v) + 4:.1f}" font-size="12" '
-            f'text-anchor="end" fill="#1b1f24">{v:g}{escape(unit)}</text>'
-        )
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" font-size="12" '
-            f'text-anchor="middle" fill="#1b1f24">{escape(label)}</text>'
-        )
     for n, s in enumerate(series):
-        color = PALETTE[n % len(PALETTE)]
-        points = [(x(i), y(v)) for i, v in enumerate(s.values) if v is not None]
-        if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"/>'
-            )
-        parts.extend(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{color}"/>' for px, py in points
-        )
-        ly = HEIGHT + 18 * n + 4
-        parts.append(
-            f'<rect x="{LEFT}" y="{ly}" width="12" height="12" fill="{color}"/>'
-            f'<text x="{LEFT + 18}" y="{ly + 11}" font-size="13" fill="#1b1f24">'
-            f"{escape(s.name)}</text>"
-        )
+        parts.extend(_line(frame, n, s))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -45,6 +45,14 @@ class WebProblem(Exception):
         self.status, self.err = status, err
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A refusal to show on the page of the form that was posted (status and its words)."""
+
+    status: int
+    message: str
+
+
 def status_of(err: DomainError) -> int:
     if isinstance(err, NotFound):
         return 404
@@ -154,6 +162,16 @@ class Visit:
         except DomainError as err:
             raise WebProblem(status_of(err), err) from err
 
+    async def attempt(self, work: Callable[[Session], T], *, or_404: bool = True) -> T | Refused:
+        """`db(work)`, except that a refusal comes back to be shown on the form's own page (a
+        bad field read inside `work` too); "not found" stays a 404 page unless `or_404=False`."""
+        try:
+            return await self.db(work)
+        except WebProblem as problem:
+            if problem.status == 404 and or_404:
+                raise
+            return Refused(problem.status, self.problem(problem.err))
+
     async def officer(self) -> Me:
         """The signed-in officer, checked against the database on every request."""
         member_id = self.session.member_id
@@ -227,9 +245,3 @@ def in_scope_units(session: Session, me: Me) -> list[UnionUnit]:
             select(UnionUnit).where(me.actor.unit_filter(session)).order_by(UnionUnit.path)
         )
     )
-
-
-async def officer_visit(web: WebApp, request: Request) -> Visit:
-    visit = Visit(web, request)
-    await visit.officer()
-    return visit

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bots.web.context import Me, Visit, WebProblem
+from core.i18n import Translator
 from core.initiatives import texts as words
 from core.reports import export
 from core.reports.service import Period, commendation_shares, initiatives_by_status
@@ -40,8 +41,8 @@ def period_of(visit: Visit, start: str, end: str) -> Period:
     return Period(first, last, tz)
 
 
-def headers(visit: Visit, kind: str) -> list[str]:
-    _ = visit.t.gettext
+def headers(t: Translator, kind: str) -> list[str]:
+    _ = t.gettext
     if kind == "initiatives":
         return [
             _("Union unit"),
@@ -65,13 +66,13 @@ def headers(visit: Visit, kind: str) -> list[str]:
     ]
 
 
-def build(s: Session, me: Me, visit: Visit, kind: str, period: Period) -> Table:
+def build(s: Session, me: Me, t: Translator, kind: str, period: Period) -> Table:
     if kind == "initiatives":
         rows = export.initiative_rows(initiatives_by_status(s, actor=me.actor, period=period))
         for row in rows:
-            row[1] = words.status(visit.t, str(row[1]))
+            row[1] = words.status(t, str(row[1]))
     elif kind == "commendations":
         rows = export.share_rows(commendation_shares(s, actor=me.actor, period=period))
     else:
         raise WebProblem(404, "not_found")
-    return Table(kind, period, headers(visit, kind), rows)
+    return Table(kind, period, headers(t, kind), rows)

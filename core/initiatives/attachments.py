@@ -10,6 +10,7 @@ officers of the unit download the file through the admin API.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -159,3 +160,33 @@ def stored_file(root: Path, row: InitiativeAttachment) -> Path | None:
     if not path.is_relative_to(root.resolve()) or not path.is_file():
         return None
     return path
+
+
+def sweep_unreferenced(session: Session, root: Path) -> int:
+    """Delete the folders of initiatives that no longer exist (discarded drafts, drafts of a
+    person who used /forget), after the transaction that deleted them committed. Ids are
+    never reused, so such a folder can belong to no later initiative; a crash between the
+    commit and this sweep leaves files that nothing refers to, removed by the next sweep.
+    Returns the number of files deleted."""
+    if not root.is_dir():
+        return 0
+    folders = {p.name: p for p in root.iterdir() if p.is_dir() and p.name.isdigit()}
+    if not folders:
+        return 0
+    alive = {
+        str(i)
+        for i in session.exec(
+            select(Initiative.id).where(col(Initiative.id).in_([int(n) for n in folders]))
+        )
+    }
+    removed = 0
+    for name, folder in folders.items():
+        if name in alive:
+            continue
+        for file in folder.iterdir():
+            if file.is_file():
+                file.unlink(missing_ok=True)
+                removed += 1
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    return removed

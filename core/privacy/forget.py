@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import String, TypeDecorator, delete, func, update
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import OfficerToken
@@ -33,10 +34,28 @@ from core.initiatives.models import (
 from core.initiatives.rules import Status
 from core.linking.models import OneTimeCode
 from core.members.models import Consent, Identity, Member, OfficerRole, RosterEntry
-from core.storage.models import ConversationState, OutboxMessage, OutboxStatus, WebchatMessage
+from core.schema import metadata
+from core.storage.models import (
+    ConversationState,
+    InboundUpdate,
+    OutboxMessage,
+    OutboxStatus,
+    WebchatMessage,
+)
 from core.websignin.models import WebSigninCode
 
 WEBCHAT = "webchat"
+FORMER = "[…]"  # what replaces the name in stored text
+# Columns the name and phone are not replaced in: other members' names and phones (a
+# namesake keeps theirs) and the union's own roster (imported by its officers from the
+# union's membership file; unlinked from the member here).
+_NOT_SCRUBBED = {
+    ("member", "full_name"),
+    ("member", "phone"),
+    ("roster_entry", "full_name"),
+    ("roster_entry", "name_key"),
+    ("roster_entry", "phone"),
+}
 # Rows still waiting to go are deleted; rows being handed to a messenger right now keep their
 # body until the send is recorded (a lease of seconds); every other row keeps its record of
 # delivery (the broadcasts' reports count them) without the text.
@@ -67,6 +86,12 @@ def forget_member(
     _erase_accounts(session, member_id=member_id, now=now)
     _erase_drafts(session, member_id=member_id)
     _scrub_free_text(session, member_id=member_id, names=names)
+    phone = (member.phone or "").strip()
+    _scrub_everywhere(
+        session,
+        texts=[n for n in names if len(n.split()) >= 2] + ([phone] if len(phone) >= 8 else []),
+    )
+    _erase_inbound(session, identities=[i for i in identities if i.id != keep_identity.id])
     member.full_name = None
     member.phone = None
     member.preferred_platform = None
@@ -132,12 +157,12 @@ def _scrub(text: str | None, names: Iterable[str], former: str) -> str | None:
 
 
 def _scrub_free_text(session: Session, *, member_id: int, names: list[str]) -> None:
-    """The union's records keep their text, without the person's name (a reason "for Mr Nguyễn
-    Văn A's ..." becomes "for Mr [a former member]'s ..."). The replacement is fixed and
+    """The union's records keep their text, without the person's name (a reason "for Nguyễn
+    Văn A's ..." becomes "for […]'s ..."), whatever its case. The replacement is fixed and
     language-neutral: it is stored, and read in either language."""
     if not names:
         return
-    former = "[…]"
+    former = FORMER
     initiative_ids = select(InitiativeAuthor.initiative_id).where(
         InitiativeAuthor.member_id == member_id
     )
@@ -165,3 +190,47 @@ def _scrub_free_text(session: Session, *, member_id: int, names: list[str]) -> N
         item.reason = _scrub(item.reason, names, former) or ""
         item.team_name = _scrub(item.team_name, names, former)
         item.reject_reason = _scrub(item.reject_reason, names, former)
+
+
+def is_text(type_: TypeEngine[object]) -> bool:
+    """A column that holds text (String, Text, and SQLModel's AutoString over String)."""
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    return isinstance(type_, String)
+
+
+def _scrub_everywhere(session: Session, *, texts: list[str]) -> None:
+    """The full name (as written and folded) and the phone replaced in every text column of
+    every table (announcements sent to others, web chat history, officers' notes ...): one
+    UPDATE per column, only where it occurs. The caller leaves out a name of one word, too
+    common to replace blindly (it stays where the records above did not hold it), and a
+    phone of fewer than 8 characters."""
+    if not texts:
+        return
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if (table.name, column.name) in _NOT_SCRUBBED:
+                continue
+            if not is_text(column.type) or column.primary_key:
+                continue
+            for name in texts:
+                pattern = (
+                    "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                )
+                session.execute(
+                    update(table)
+                    .where(column.like(pattern, escape="\\"))
+                    .values({column.name: func.replace(column, name, FORMER)})
+                )
+
+
+def _erase_inbound(session: Session, *, identities: list[Identity]) -> None:
+    """Updates kept for de-duplication from the person's other messengers: they go (the one
+    they wrote from keeps only ids once answered, as anyone's)."""
+    for identity in identities:
+        session.execute(
+            delete(InboundUpdate).where(
+                InboundUpdate.platform == identity.platform,
+                InboundUpdate.sender_id == identity.platform_user_id,
+            )
+        )

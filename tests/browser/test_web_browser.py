@@ -202,3 +202,67 @@ def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, 
     assert rows[1][:3] == ["Công đoàn Công ty TNHH Cơ khí Minh Phát", "1", "1"]
     officer.close()
     worker.close()
+
+
+def test_each_initiative_decision_posts_its_own_form_on_a_phone(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    """Start the review, assign it, ask the authors (a blank question is refused on the page),
+    reject another, accept and mark a third as applied: one form and one route each."""
+    data = load_demo(runtime)
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Nguyễn Thị Lan")
+    asked, rejected, applied = (
+        submitted_initiative(runtime, unit_id=MINH_PHAT, title=title)
+        for title in ("Cữ chặn máy dập", "Đèn tiết kiệm điện", "Khay hứng dầu")
+    )
+    page = pages(360, 740)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+
+    def status_of(initiative_id: int) -> str:
+        with Session(runtime.engine) as session:
+            item = session.get(Initiative, initiative_id)
+            assert item is not None
+            return item.status
+
+    def done() -> None:
+        expect(page.locator("[role=status]")).to_contain_text("Đã xong")
+        fits(page)
+
+    page.goto(f"{served}/web/initiatives/{asked}")
+    page.get_by_role("button", name="Bắt đầu xét duyệt").click()
+    done()
+    assert status_of(asked) == "under_review"
+    page.get_by_label("Giao xét duyệt cho").select_option(index=0)
+    page.get_by_role("button", name="Giao việc").click()
+    done()
+    page.get_by_label("Đề nghị tác giả bổ sung thông tin").fill("   ")
+    page.get_by_role("button", name="Gửi câu hỏi").click()
+    expect(page.locator("[role=alert]")).to_be_visible()
+    assert status_of(asked) == "under_review"
+    question = "Cữ chặn làm bằng vật liệu gì?"
+    page.get_by_label("Đề nghị tác giả bổ sung thông tin").fill(question)
+    page.get_by_role("button", name="Gửi câu hỏi").click()
+    done()
+    assert status_of(asked) == "needs_info"
+    heard = ""
+    for _ in range(5):  # long polls: the review's news, then the question
+        heard += worker.received()
+        if question in heard:
+            break
+    assert question in heard
+
+    page.goto(f"{served}/web/initiatives/{rejected}")
+    page.get_by_label("Lý do không công nhận").fill("Đã có đề xuất tương tự.")
+    page.get_by_role("button", name="Không công nhận").click()
+    done()
+    assert status_of(rejected) == "rejected"
+
+    page.goto(f"{served}/web/initiatives/{applied}")
+    page.get_by_role("button", name="Công nhận với mức thưởng này").click()
+    done()
+    page.get_by_role("button", name="Đánh dấu đã áp dụng vào sản xuất").click()
+    done()
+    assert status_of(applied) == "applied"
+    officer.close()
+    worker.close()

@@ -1,35 +1,36 @@
-"""Every officer page, one module per area."""
+"""Every officer page: one module per resource, each with its module-level `router`."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bots.web.context import PREFIX, WebApp
+from bots.web.context import PREFIX
 from bots.web.routes import (
     auth,
+    broadcasts,
     campaigns,
     commendations,
     dashboard,
     exports,
     initiatives,
+    invites,
     leaderboards,
     members,
     quizzes,
 )
 
-
-def make_router(web: WebApp) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, include_in_schema=False)
-    for area in (
-        auth,
-        dashboard,
-        campaigns,
-        initiatives,
-        leaderboards,
-        quizzes,
-        commendations,
-        members,
-        exports,
-    ):
-        area.register(router, web)
-    return router
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+for area in (
+    auth,
+    dashboard,
+    campaigns,
+    broadcasts,
+    initiatives,
+    leaderboards,
+    quizzes,
+    commendations,
+    members,
+    invites,
+    exports,
+):
+    router.include_router(area.router)

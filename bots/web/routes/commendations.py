@@ -4,21 +4,27 @@ production workers, staff without a leadership post)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem, in_scope_units
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
 from bots.web.reports import Table, build, period_of
 from core import initiatives
 from core.commendations import service
 from core.commendations.models import Commendation, CommendationStatus
+from core.i18n import Translator
 from core.initiatives import rules as initiative_rules
 from core.members.models import Member, UnionUnit
+from core.reports.service import Period
 
+router = APIRouter()
 STATUSES = tuple(s.value for s in CommendationStatus)
 CANDIDATES = 30
 MAX_POINTS = 100_000
@@ -41,160 +47,178 @@ class Page:
     report: Table
 
 
-def register(router: APIRouter, web: WebApp) -> None:
-    notifier = web.notifier
+@dataclass(frozen=True)
+class Query:
+    """What the page's filters ask for (its query string)."""
 
-    def load(s: Session, me: Me, visit: Visit, status: str, unit_id: int | None, q: str) -> Page:
-        statuses = (status,) if status in STATUSES else ()
-        found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
-        found.reverse()  # newest first
-        units = in_scope_units(s, me)
-        names = {u.id: u.name for u in units}
-        nominators = {
-            m.id: m.full_name or ""
-            for m in s.exec(
-                select(Member).where(
-                    col(Member.id).in_([c.nominated_by for c in found if c.nominated_by])
-                )
-            )
-        }
-        items = [
-            Item(
-                c,
-                names.get(c.unit_id, ""),
-                service.commended(s, commendation_id=c.id),  # type: ignore[arg-type]
-                nominators.get(c.nominated_by, "") if c.nominated_by else "",
-            )
-            for c in found
-        ]
-        chosen, candidates = None, []
-        if unit_id is not None:
-            chosen = me.actor.require_unit(s, unit_id)
-            home = initiatives.grassroots_of(s, unit_id)
-            wanted = initiative_rules.normalised(q)
-            candidates = [
-                m
-                for m in initiatives.unit_members(s, unit=home)
-                if m.id != me.member_id
-                and (not wanted or wanted in initiative_rules.normalised(m.full_name or ""))
-            ][:CANDIDATES]
-        period = period_of(
-            visit,
-            visit.request.query_params.get("from", ""),
-            visit.request.query_params.get("to", ""),
+    status: str
+    unit_id: int | None
+    q: str
+    period: Period
+
+
+def items_of(s: Session, me: Me, status: str, names: dict[int, str]) -> list[Item]:
+    """The commendations of the officer's units with that status (any: ""), newest first."""
+    statuses = (status,) if status in STATUSES else ()
+    found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
+    found.reverse()
+    nominator_ids = [c.nominated_by for c in found if c.nominated_by]
+    nominators = {
+        m.id: m.full_name or ""
+        for m in s.exec(select(Member).where(col(Member.id).in_(nominator_ids)))
+    }
+    return [
+        Item(
+            c,
+            names.get(c.unit_id, ""),
+            service.commended(s, commendation_id=c.id),  # type: ignore[arg-type]
+            nominators.get(c.nominated_by, "") if c.nominated_by else "",
         )
-        report = build(s, me, visit, "commendations", period)
-        return Page(items, units, chosen, candidates, report)
+        for c in found
+    ]
 
-    async def show(visit: Visit, *, status: int = 200, error: str | None = None) -> Response:
-        me = visit.me
-        assert me is not None
-        params = visit.request.query_params
-        chosen = params.get("status", "nominated")
-        unit_raw = params.get("unit", "")
-        unit_id = int(unit_raw) if unit_raw.isdigit() else None
-        q = params.get("q", "")[:100]
-        data = await visit.db(lambda s: load(s, me, visit, chosen, unit_id, q))
-        return visit.render(
-            "commendations.html",
-            status=status,
-            page=data,
-            chosen=chosen,
-            statuses=STATUSES,
-            q=q,
-            error=error,
-            done=params.get("done"),
-            default_points=service.DEFAULT_POINTS,
-            status_label=lambda v: status_text(visit, v),
-        )
 
-    @router.get("/commendations")
-    async def commendations(request: Request) -> Response:
-        return await show(await officer_visit(web, request))
+def candidates_of(s: Session, me: Me, unit_id: int, q: str) -> tuple[UnionUnit, list[Member]]:
+    """The unit chosen for a direct commendation and its members matching the typed name."""
+    chosen = me.actor.require_unit(s, unit_id)
+    home = initiatives.grassroots_of(s, unit_id)
+    wanted = initiative_rules.normalised(q)
+    found = [
+        m
+        for m in initiatives.unit_members(s, unit=home)
+        if m.id != me.member_id
+        and (not wanted or wanted in initiative_rules.normalised(m.full_name or ""))
+    ]
+    return chosen, found[:CANDIDATES]
 
-    async def act(visit: Visit, work, done: str) -> Response:  # type: ignore[no-untyped-def]
-        try:
-            await visit.db(work)
-        except WebProblem as problem:
-            if problem.status == 404:
-                raise
-            return await show(visit, status=problem.status, error=visit.problem(problem.err))
-        web.runtime.outbox_ready.set()
-        return visit.redirect(f"{PREFIX}/commendations?done={done}")
 
-    @router.post("/commendations")
-    async def nominate(request: Request) -> Response:
-        visit = await officer_visit(web, request)
-        form = await visit.form()
-        actor, now = visit.actor, visit.now
-        unit_id = forms.integer(form, "unit_id")
-        ids = [int(v) for v in form.getlist("member") if isinstance(v, str) and v.isdigit()]
-        team = forms.text(form, "team_name", limit=200).strip() or None
-        reason = forms.text(form, "reason")
-        adhoc = form.get("adhoc") == "on"
-        return await act(
-            visit,
-            lambda s: service.officer_nominate(
-                s,
-                actor=actor,
-                unit_id=unit_id,
-                member_ids=ids,
-                reason=reason,
-                now=now,
-                team_name=team,
-                adhoc=adhoc,
-                notifier=notifier,
-            ),
-            "nominated",
-        )
+def load(s: Session, me: Me, t: Translator, query: Query) -> Page:
+    units = in_scope_units(s, me)
+    items = items_of(s, me, query.status, {u.id: u.name for u in units})  # type: ignore[misc]
+    chosen, candidates = None, []
+    if query.unit_id is not None:
+        chosen, candidates = candidates_of(s, me, query.unit_id, query.q)
+    report = build(s, me, t, "commendations", query.period)
+    return Page(items, units, chosen, candidates, report)
 
-    @router.post("/commendations/{commendation_id}/approve")
-    async def approve(request: Request, commendation_id: int) -> Response:
-        visit = await officer_visit(web, request)
-        form = await visit.form()
-        actor, now = visit.actor, visit.now
-        raw = forms.text(form, "points").strip()
-        if not raw:
-            points = service.DEFAULT_POINTS
-        elif raw.isdigit() and int(raw) <= MAX_POINTS:
-            points = int(raw)
-        else:
-            raise WebProblem(422, "bad_points")
-        return await act(
-            visit,
-            lambda s: service.approve(
-                s,
-                actor=actor,
-                commendation_id=commendation_id,
-                notifier=notifier,
-                now=now,
-                award_points=points,
-            ),
-            "approved",
+
+def query_of(visit: Visit) -> Query:
+    params = visit.request.query_params
+    unit_raw = params.get("unit", "")
+    return Query(
+        status=params.get("status", "nominated"),
+        unit_id=int(unit_raw) if unit_raw.isdigit() else None,
+        q=params.get("q", "")[:100],
+        period=period_of(visit, params.get("from", ""), params.get("to", "")),
+    )
+
+
+async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
+    query = query_of(visit)
+    t = visit.t
+    data = await visit.db(lambda s: load(s, me, t, query))
+    return visit.render(
+        "commendations.html",
+        status=refused.status if refused else 200,
+        page=data,
+        chosen=query.status,
+        statuses=STATUSES,
+        q=query.q,
+        error=refused.message if refused else None,
+        done=visit.request.query_params.get("done"),
+        default_points=service.DEFAULT_POINTS,
+        status_label=lambda v: status_text(t, v),
+    )
+
+
+async def act(
+    visit: Visit, web: WebApp, me: Me, work: Callable[[Session], object], done: str
+) -> Response:
+    """One decision in one transaction, then back to the list (or the list with the refusal)."""
+    outcome = await visit.attempt(work)
+    if isinstance(outcome, Refused):
+        return await show(visit, me, outcome)
+    web.runtime.outbox_ready.set()
+    return visit.redirect(f"{PREFIX}/commendations?done={done}")
+
+
+def points_of(form: FormData) -> int:
+    raw = forms.text(form, "points").strip()
+    if not raw:
+        return service.DEFAULT_POINTS
+    if raw.isdigit() and int(raw) <= MAX_POINTS:
+        return int(raw)
+    raise WebProblem(422, "bad_points")
+
+
+@router.get("/commendations")
+async def commendations(visit: OfficerVisit, me: CurrentMe) -> Response:
+    return await show(visit, me)
+
+
+@router.post("/commendations")
+async def nominate(visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web) -> Response:
+    unit_id = forms.integer(form, "unit_id")
+    ids = [int(v) for v in form.getlist("member") if isinstance(v, str) and v.isdigit()]
+    team = forms.text(form, "team_name", limit=200).strip() or None
+    reason, adhoc, now = forms.text(form, "reason"), form.get("adhoc") == "on", visit.now
+
+    def work(s: Session) -> object:
+        return service.officer_nominate(
+            s,
+            actor=me.actor,
+            unit_id=unit_id,
+            member_ids=ids,
+            reason=reason,
+            now=now,
+            team_name=team,
+            adhoc=adhoc,
+            notifier=web.notifier,
         )
 
-    @router.post("/commendations/{commendation_id}/reject")
-    async def reject(request: Request, commendation_id: int) -> Response:
-        visit = await officer_visit(web, request)
-        form = await visit.form()
-        actor, now = visit.actor, visit.now
-        reason = forms.text(form, "reason")
-        return await act(
-            visit,
-            lambda s: service.reject(
-                s,
-                actor=actor,
-                commendation_id=commendation_id,
-                reason=reason,
-                now=now,
-                notifier=notifier,
-            ),
-            "rejected",
+    return await act(visit, web, me, work, "nominated")
+
+
+@router.post("/commendations/{commendation_id}/approve")
+async def approve(
+    commendation_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    points, now = points_of(form), visit.now
+
+    def work(s: Session) -> object:
+        return service.approve(
+            s,
+            actor=me.actor,
+            commendation_id=commendation_id,
+            notifier=web.notifier,
+            now=now,
+            award_points=points,
         )
 
+    return await act(visit, web, me, work, "approved")
 
-def status_text(visit: Visit, value: str) -> str:
-    _ = visit.t.gettext
+
+@router.post("/commendations/{commendation_id}/reject")
+async def reject(
+    commendation_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    reason, now = forms.text(form, "reason"), visit.now
+
+    def work(s: Session) -> object:
+        return service.reject(
+            s,
+            actor=me.actor,
+            commendation_id=commendation_id,
+            reason=reason,
+            now=now,
+            notifier=web.notifier,
+        )
+
+    return await act(visit, web, me, work, "rejected")
+
+
+def status_text(t: Translator, value: str) -> str:
+    _ = t.gettext
     return {
         "nominated": _("waiting for approval"),
         "approved": _("approved"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from bots.web.context import Me, WebApp, officer_visit
+from bots.web.context import Me
+from bots.web.deps import CurrentMe, OfficerVisit
 from core import initiatives
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
@@ -23,6 +24,8 @@ from core.leaderboards import service as boards
 from core.leaderboards.rules import UnitRow
 from core.members.models import UnionUnit
 from core.points.rules import campaign_scope
+
+router = APIRouter()
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,7 @@ def dashboard(session: Session, me: Me) -> Dashboard:
     )
 
 
-def register(router: APIRouter, web: WebApp) -> None:
-    @router.get("/")
-    async def home(request: Request) -> Response:
-        visit = await officer_visit(web, request)
-        me = visit.me
-        assert me is not None
-        data = await visit.db(lambda s: dashboard(s, me))
-        return visit.render("dashboard.html", data=data)
+@router.get("/")
+async def home(visit: OfficerVisit, me: CurrentMe) -> Response:
+    data = await visit.db(lambda s: dashboard(s, me))
+    return visit.render("dashboard.html", data=data)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from bots.web.context import Me, WebApp, WebProblem, officer_visit
+from bots.web.context import Me, WebProblem
+from bots.web.deps import CurrentMe, OfficerVisit
 from bots.web.downloads import FORMATS, table_file
 from bots.web.reports import KINDS, build, period_of
 from bots.web.routes.quizzes import in_scope_quizzes
@@ -17,6 +18,8 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.quizzes.models import Quiz
 from core.reports.service import Period
+
+router = APIRouter()
 
 
 @dataclass(frozen=True)
@@ -26,30 +29,26 @@ class ExportsPage:
     period: Period
 
 
-def register(router: APIRouter, web: WebApp) -> None:
-    @router.get("/exports")
-    async def exports(request: Request) -> Response:
-        visit = await officer_visit(web, request)
-        me = visit.me
-        assert me is not None
-        period = period_of(visit, "", "")
+def exports_page(s: Session, me: Me, period: Period) -> ExportsPage:
+    published = [q for q in in_scope_quizzes(s, me) if q.published_at is not None]
+    return ExportsPage(campaigns.in_scope(s, actor=me.actor, limit=200), published, period)
 
-        def load(s: Session, me: Me = me) -> ExportsPage:
-            published = [q for q in in_scope_quizzes(s, me) if q.published_at is not None]
-            return ExportsPage(campaigns.in_scope(s, actor=me.actor, limit=200), published, period)
 
-        return visit.render("exports.html", page=await visit.db(load))
+@router.get("/exports")
+async def exports(visit: OfficerVisit, me: CurrentMe) -> Response:
+    period = period_of(visit, "", "")
+    return visit.render("exports.html", page=await visit.db(lambda s: exports_page(s, me, period)))
 
-    @router.get("/exports/report")
-    async def report(request: Request, kind: str = "", fmt: str = "csv") -> Response:
-        """?kind=initiatives|commendations&from=YYYY-MM-DD&to=YYYY-MM-DD&fmt=csv|xlsx"""
-        visit = await officer_visit(web, request)
-        me = visit.me
-        assert me is not None
-        if kind not in KINDS or fmt not in FORMATS:
-            raise WebProblem(404, "not_found")
-        params = request.query_params
-        period = period_of(visit, params.get("from", ""), params.get("to", ""))
-        table = await visit.db(lambda s: build(s, me, visit, kind, period))
-        name = f"{kind}-{period.start.isoformat()}-{period.end.isoformat()}"
-        return visit.finish(table_file(table.header, table.rows, name=name, fmt=fmt, sheet=kind))
+
+@router.get("/exports/report")
+async def report(
+    request: Request, visit: OfficerVisit, me: CurrentMe, kind: str = "", fmt: str = "csv"
+) -> Response:
+    """?kind=initiatives|commendations&from=YYYY-MM-DD&to=YYYY-MM-DD&fmt=csv|xlsx"""
+    if kind not in KINDS or fmt not in FORMATS:
+        raise WebProblem(404, "not_found")
+    params = request.query_params
+    period = period_of(visit, params.get("from", ""), params.get("to", ""))
+    table = await visit.db(lambda s: build(s, me, visit.t, kind, period))
+    name = f"{kind}-{period.start.isoformat()}-{period.end.isoformat()}"
+    return visit.finish(table_file(table.header, table.rows, name=name, fmt=fmt, sheet=kind))

@@ -1,26 +1,35 @@
 """The initiatives review queue: filter, open, assign, ask for information, accept with the
-reward from the unit's band table, reject with a reason, mark as applied."""
+reward from the unit's band table, reject with a reason, mark as applied: one route per
+decision, each posted by its own form on the initiative's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from bots.web import forms
-from bots.web.context import PREFIX, Me, Visit, WebApp, WebProblem, in_scope_units, officer_visit
+from bots.web import forms, problems
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, in_scope_units
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
 from core import initiatives as service
 from core.errors import DomainError
+from core.i18n import Translator
 from core.initiatives import texts as words
 from core.initiatives.models import Initiative, InitiativeEvent
 from core.initiatives.rules import OPEN, Status
 from core.members.models import Member, UnionUnit
 
+router = APIRouter()
 STATUSES = frozenset(s.value for s in Status)
-ACTIONS = ("review", "assign", "ask", "accept", "reject", "applied")
+# One decision: the service call, given the transaction and the arguments every one takes
+# (actor, initiative_id, notifier, now).
+Decision = Callable[[Session, dict[str, Any]], object]
 
 
 @dataclass(frozen=True)
@@ -42,143 +51,184 @@ class Detail:
     names: dict[int, str]
 
 
-def register(router: APIRouter, web: WebApp) -> None:
-    notifier = web.notifier
+def _within(s: Session, found: list[Initiative], chosen: UnionUnit | None) -> list[Initiative]:
+    """The initiatives of the chosen unit and the units below it."""
+    if chosen is None:
+        return []
+    units = {i.unit_id: s.get(UnionUnit, i.unit_id) for i in found}
+    return [
+        i for i in found if (u := units[i.unit_id]) is not None and u.path.startswith(chosen.path)
+    ]
 
-    def queue(s: Session, me: Me, status: str, unit_id: int | None, mine: bool):  # type: ignore[no-untyped-def]
-        statuses = tuple(OPEN) if status == "open" else ((status,) if status in STATUSES else ())
-        found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
-        units = in_scope_units(s, me)
-        names = {u.id: u.name for u in units}
-        if unit_id is not None:
-            chosen = next((u for u in units if u.id == unit_id), None)
-            found = [
-                i
-                for i in found
-                if chosen is not None and s.get(UnionUnit, i.unit_id).path.startswith(chosen.path)  # type: ignore[union-attr]
-            ]
-        if mine:
-            found = [i for i in found if i.assignee_id == me.member_id]
-        people = {
-            m.id: m.full_name or ""
-            for m in s.exec(
-                select(Member).where(
-                    col(Member.id).in_([i.assignee_id for i in found if i.assignee_id])
-                )
-            )
-        }
-        rows = [
-            Row(i, names.get(i.unit_id, ""), people.get(i.assignee_id, "") if i.assignee_id else "")
-            for i in found
-        ]
-        return rows, units
 
-    @router.get("/initiatives")
-    async def initiatives(
-        request: Request, status: str = "open", unit: str = "", mine: str = ""
-    ) -> Response:
-        visit = await officer_visit(web, request)
-        me = visit.me
-        assert me is not None
-        unit_id = int(unit) if unit.isdigit() else None
-        rows, units = await visit.db(lambda s: queue(s, me, status, unit_id, bool(mine)))
-        return visit.render(
-            "initiatives.html",
-            rows=rows,
-            units=units,
-            chosen=status,
-            unit_id=unit_id,
-            mine=bool(mine),
-            statuses=[s.value for s in Status if s != Status.DRAFT],
-            label=lambda v: words.status(visit.t, v),
+def queue(
+    s: Session, me: Me, status: str, unit_id: int | None, mine: bool
+) -> tuple[list[Row], list[UnionUnit]]:
+    statuses = tuple(OPEN) if status == "open" else ((status,) if status in STATUSES else ())
+    found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
+    units = in_scope_units(s, me)
+    names = {u.id: u.name for u in units}
+    if unit_id is not None:
+        found = _within(s, found, next((u for u in units if u.id == unit_id), None))
+    if mine:
+        found = [i for i in found if i.assignee_id == me.member_id]
+    assignees = [i.assignee_id for i in found if i.assignee_id]
+    people = {
+        m.id: m.full_name or "" for m in s.exec(select(Member).where(col(Member.id).in_(assignees)))
+    }
+    rows = [
+        Row(i, names.get(i.unit_id, ""), people.get(i.assignee_id, "") if i.assignee_id else "")
+        for i in found
+    ]
+    return rows, units
+
+
+def _reward(
+    s: Session, item: Initiative, today: date, t: Translator
+) -> tuple[service.Reward | None, str | None]:
+    """What accepting would give today, or why the band table cannot say."""
+    if item.status not in OPEN:
+        return None, None
+    try:
+        return service.compute_reward(s, item=item, on=today), None
+    except DomainError as err:
+        return None, problems.text(t, err)
+
+
+def detail(s: Session, me: Me, initiative_id: int, today: date, t: Translator) -> Detail:
+    item = service.get(s, actor=me.actor, initiative_id=initiative_id)
+    unit = s.get(UnionUnit, item.unit_id)
+    assert unit is not None and item.id is not None
+    reward, why = _reward(s, item, today, t)
+    events = list(
+        s.exec(
+            select(InitiativeEvent)
+            .where(InitiativeEvent.initiative_id == item.id)
+            .order_by(col(InitiativeEvent.id))
         )
+    )
+    officers = service.officers_for_assignment(s, item=item)
+    names = {m.id: m.full_name or "" for _a, m in service.authors_of(s, initiative_id=item.id)}
+    names.update({m.id: m.full_name or "" for m in officers})
+    authors = service.author_names(s, initiative_id=item.id)
+    return Detail(item, unit, authors, reward, why, officers, events, names)  # type: ignore[arg-type]
 
-    def detail(s: Session, me: Me, initiative_id: int, visit: Visit) -> Detail:
-        item = service.get(s, actor=me.actor, initiative_id=initiative_id)
-        unit = s.get(UnionUnit, item.unit_id)
-        assert unit is not None
-        reward, why = None, None
-        if item.status in OPEN:
-            today = visit.now.astimezone(ZoneInfo(web.settings.timezone)).date()
-            try:
-                reward = service.compute_reward(s, item=item, on=today)
-            except DomainError as err:
-                why = visit.problem(err)
-        events = list(
-            s.exec(
-                select(InitiativeEvent)
-                .where(InitiativeEvent.initiative_id == item.id)
-                .order_by(col(InitiativeEvent.id))
-            )
-        )
-        officers = service.officers_for_assignment(s, item=item)
-        names = {m.id: m.full_name or "" for _a, m in service.authors_of(s, initiative_id=item.id)}  # type: ignore[arg-type]
-        names.update({m.id: m.full_name or "" for m in officers})  # type: ignore[misc]
-        return Detail(
-            item,
-            unit,
-            service.author_names(s, initiative_id=item.id),  # type: ignore[arg-type]
-            reward,
-            why,
-            officers,
-            events,
-            names,  # type: ignore[arg-type]
-        )
 
-    async def show(
-        visit: Visit, initiative_id: int, *, status: int = 200, error: str | None = None
-    ):  # type: ignore[no-untyped-def]
-        me = visit.me
-        assert me is not None
-        data = await visit.db(lambda s: detail(s, me, initiative_id, visit))
-        t = visit.t
-        return visit.render(
-            "initiative.html",
-            status=status,
-            d=data,
-            error=error,
-            done=visit.request.query_params.get("done"),
-            open_=data.item.status in OPEN,
-            status_label=words.status(t, data.item.status),
-            category=words.category(t, data.item.category),
-            benefit=words.benefit(t, data.item.benefit_kind, data.item.benefit_amount),
-            label=lambda v: words.status(t, v) if v in Status.__members__.values() else v,
-        )
+async def show(
+    visit: Visit, me: Me, initiative_id: int, refused: Refused | None = None
+) -> Response:
+    """The initiative's page (again, with the refusal, when a decision was not taken)."""
+    tz = visit.web.settings.timezone
+    today = visit.now.astimezone(ZoneInfo(tz)).date()
+    t = visit.t
+    data = await visit.db(lambda s: detail(s, me, initiative_id, today, t))
+    item = data.item
+    return visit.render(
+        "initiative.html",
+        status=refused.status if refused else 200,
+        d=data,
+        error=refused.message if refused else None,
+        done=visit.request.query_params.get("done"),
+        open_=item.status in OPEN,
+        status_label=words.status(t, item.status),
+        category=words.category(t, item.category),
+        benefit=words.benefit(t, item.benefit_kind, item.benefit_amount),
+        label=lambda v: words.status(t, v) if v in Status.__members__.values() else v,
+    )
 
-    @router.get("/initiatives/{initiative_id}")
-    async def initiative(request: Request, initiative_id: int) -> Response:
-        return await show(await officer_visit(web, request), initiative_id)
 
-    @router.post("/initiatives/{initiative_id}/{action}")
-    async def decide(request: Request, initiative_id: int, action: str) -> Response:
-        visit = await officer_visit(web, request)
-        form = await visit.form()
-        if action not in ACTIONS:
-            raise WebProblem(404, "not_found")
-        actor, now = visit.actor, visit.now
+async def decide(
+    visit: Visit, web: WebApp, me: Me, initiative_id: int, done: str, decision: Decision
+) -> Response:
+    """Take one decision in one transaction; the authors are told through the outbox."""
+    common = {
+        "actor": me.actor,
+        "initiative_id": initiative_id,
+        "notifier": web.notifier,
+        "now": visit.now,
+    }
+    outcome = await visit.attempt(lambda s: decision(s, common))
+    if isinstance(outcome, Refused):
+        return await show(visit, me, initiative_id, outcome)
+    web.runtime.outbox_ready.set()
+    return visit.redirect(f"{PREFIX}/initiatives/{initiative_id}?done={done}")
 
-        def work(s: Session) -> None:
-            common = {"actor": actor, "initiative_id": initiative_id, "notifier": notifier}
-            if action == "review":
-                service.start_review(s, now=now, **common)
-            elif action == "assign":
-                service.assign(s, assignee_id=forms.integer(form, "assignee"), now=now, **common)
-            elif action == "ask":
-                service.ask_info(s, question=forms.text(form, "question"), now=now, **common)
-            elif action == "accept":
-                service.accept(s, now=now, **common)
-            elif action == "reject":
-                service.reject(s, reason=forms.text(form, "reason"), now=now, **common)
-            else:
-                service.mark_applied(s, now=now, **common)
 
-        try:
-            await visit.db(work)
-        except WebProblem as problem:
-            if problem.status == 404:
-                raise
-            return await show(
-                visit, initiative_id, status=problem.status, error=visit.problem(problem.err)
-            )
-        web.runtime.outbox_ready.set()
-        return visit.redirect(f"{PREFIX}/initiatives/{initiative_id}?done={action}")
+@router.get("/initiatives")
+async def initiatives(
+    visit: OfficerVisit, me: CurrentMe, status: str = "open", unit: str = "", mine: str = ""
+) -> Response:
+    unit_id = int(unit) if unit.isdigit() else None
+    rows, units = await visit.db(lambda s: queue(s, me, status, unit_id, bool(mine)))
+    return visit.render(
+        "initiatives.html",
+        rows=rows,
+        units=units,
+        chosen=status,
+        unit_id=unit_id,
+        mine=bool(mine),
+        statuses=[s.value for s in Status if s != Status.DRAFT],
+        label=lambda v: words.status(visit.t, v),
+    )
+
+
+@router.get("/initiatives/{initiative_id}")
+async def initiative(initiative_id: int, visit: OfficerVisit, me: CurrentMe) -> Response:
+    return await show(visit, me, initiative_id)
+
+
+@router.post("/initiatives/{initiative_id}/review")
+async def start_review(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm, web: Web
+) -> Response:
+    return await decide(
+        visit, web, me, initiative_id, "review", lambda s, c: service.start_review(s, **c)
+    )
+
+
+@router.post("/initiatives/{initiative_id}/assign")
+async def assign(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    def decision(s: Session, common: dict[str, Any]) -> object:
+        return service.assign(s, assignee_id=forms.integer(form, "assignee"), **common)
+
+    return await decide(visit, web, me, initiative_id, "assign", decision)
+
+
+@router.post("/initiatives/{initiative_id}/ask")
+async def ask(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    def decision(s: Session, common: dict[str, Any]) -> object:
+        return service.ask_info(s, question=forms.text(form, "question"), **common)
+
+    return await decide(visit, web, me, initiative_id, "ask", decision)
+
+
+@router.post("/initiatives/{initiative_id}/accept")
+async def accept(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm, web: Web
+) -> Response:
+    return await decide(
+        visit, web, me, initiative_id, "accept", lambda s, c: service.accept(s, **c)
+    )
+
+
+@router.post("/initiatives/{initiative_id}/reject")
+async def reject(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    def decision(s: Session, common: dict[str, Any]) -> object:
+        return service.reject(s, reason=forms.text(form, "reason"), **common)
+
+    return await decide(visit, web, me, initiative_id, "reject", decision)
+
+
+@router.post("/initiatives/{initiative_id}/applied")
+async def applied(
+    initiative_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm, web: Web
+) -> Response:
+    return await decide(
+        visit, web, me, initiative_id, "applied", lambda s, c: service.mark_applied(s, **c)
+    )
