@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,19 @@ from babel.support import NullTranslations, Translations
 
 SUPPORTED_LOCALES = ("vi", "en")
 BABEL_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+@cache
+def _babel_locale(locale: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[locale])
+
+
+@cache
+def _int_symbols(locale: str) -> tuple[str, str]:
+    """The group separator and minus sign of the locale's decimal format, whose integer part
+    groups digits by three in both locales (tests/unit/test_i18n_numbers.py holds it)."""
+    symbols = _babel_locale(locale).number_symbols["latn"]
+    return symbols["group"], symbols["minusSign"]
 
 
 def N_(message: str) -> str:
@@ -99,7 +113,7 @@ class Translator:
 
     @property
     def babel_locale(self) -> Locale:
-        return Locale.parse(BABEL_LOCALES[self.locale])
+        return _babel_locale(self.locale)
 
     def datetime(self, value: datetime) -> str:
         return format_datetime(value, "short", tzinfo=self.tz, locale=self.babel_locale)
@@ -110,6 +124,10 @@ class Translator:
         return format_date(value, "medium", locale=self.babel_locale)
 
     def number(self, value: int | float | Decimal) -> str:
+        if type(value) is int:  # points and counts, several in a reply: as Babel writes them
+            group, minus = _int_symbols(self.locale)
+            text = f"{abs(value):,}".replace(",", group)
+            return minus + text if value < 0 else text
         return format_decimal(value, locale=self.babel_locale)
 
     def money(self, vnd: int | Decimal) -> str:

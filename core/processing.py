@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel import select as sql_select
 
 from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
@@ -17,7 +18,7 @@ from core.errors import ConcurrencyConflict
 from core.i18n import Catalogs
 from core.members import contact, touch
 from core.members import service as members
-from core.members.models import Member
+from core.members.models import Member, UnionUnit
 from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpdate
 from core.ports import Clock, InboundDecoder
 from core.storage import inbound
@@ -35,6 +36,7 @@ _payload = ButtonPayload.__table__  # type: ignore[attr-defined]
 _PAYLOADS = select(_payload.c.key, _payload.c.payload).where(
     _payload.c.key.in_(bindparam("keys", expanding=True))
 )
+_UNITS = sql_select(UnionUnit).where(col(UnionUnit.id).in_(bindparam("ids", expanding=True)))
 
 
 class _Batch:
@@ -48,6 +50,7 @@ class _Batch:
 
         self.writers: dict[tuple[str, str], touch.Writer] = {}
         self.payloads: dict[str, str] = {}
+        self.units: list[UnionUnit] = []
 
     def prefetch(self, messages: Sequence[IncomingMessage]) -> None:
         """Everyone who wrote in the batch, and the payloads behind its button keys, read in
@@ -60,6 +63,12 @@ class _Batch:
         if keys:
             found = self.connection.execute(_PAYLOADS, {"keys": sorted(keys)})
             self.payloads = {key: payload for key, payload in found}
+        # The writers' units, which handlers read by primary key (a welcome names the unit,
+        # a quiz checks it): one statement, held here so that the session's identity map,
+        # which holds objects weakly, answers those reads without a query.
+        units = {w.member.unit_id for w in self.writers.values() if w.member is not None}
+        if units:
+            self.units = list(self.session.exec(_UNITS, params={"ids": sorted(units)}))
 
     def finish(self, now: datetime) -> None:
         touch.record_touches(self.connection, self.touches)
