@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from bots.web.context import Me, WebProblem
-from bots.web.deps import CurrentMe, OfficerVisit
+from bots.web.deps import CurrentMe, OfficerVisit, Words
 from bots.web.downloads import FORMATS, table_file
 from bots.web.reports import KINDS, build, period_of
 from bots.web.routes.quizzes import in_scope_quizzes
@@ -42,13 +42,18 @@ async def exports(visit: OfficerVisit, me: CurrentMe) -> Response:
 
 @router.get("/exports/report")
 async def report(
-    request: Request, visit: OfficerVisit, me: CurrentMe, kind: str = "", fmt: str = "csv"
+    request: Request,
+    visit: OfficerVisit,
+    me: CurrentMe,
+    t: Words,
+    kind: str = "",
+    fmt: str = "csv",
 ) -> Response:
     """?kind=initiatives|commendations&from=YYYY-MM-DD&to=YYYY-MM-DD&fmt=csv|xlsx"""
     if kind not in KINDS or fmt not in FORMATS:
         raise WebProblem(404, "not_found")
     params = request.query_params
     period = period_of(visit, params.get("from", ""), params.get("to", ""))
-    table = await visit.db(lambda s: build(s, me, visit.t, kind, period))
+    table = await visit.db(lambda s: build(s, me, t, kind, period))
     name = f"{kind}-{period.start.isoformat()}-{period.end.isoformat()}"
     return visit.finish(table_file(table.header, table.rows, name=name, fmt=fmt, sheet=kind))

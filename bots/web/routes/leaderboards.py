@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bots.web.charts import Series, line_chart
 from bots.web.context import Me, Visit, WebProblem
-from bots.web.deps import CurrentMe, OfficerVisit, WebSettings
+from bots.web.deps import CurrentMe, OfficerVisit, WebSettings, Words
 from bots.web.downloads import table_file
 from core.campaigns import service as campaigns
 from core.i18n import Translator
@@ -154,10 +154,15 @@ def table(t: Translator, data: Boards, kind: str) -> tuple[list[str], list[list[
 
 @router.get("/leaderboards")
 async def leaderboards(
-    visit: OfficerVisit, me: CurrentMe, settings: WebSettings, root: str = "", scope: str = "all"
+    visit: OfficerVisit,
+    me: CurrentMe,
+    settings: WebSettings,
+    t: Words,
+    root: str = "",
+    scope: str = "all",
 ) -> Response:
     data = await boards_of(visit, me, settings.timezone, root, scope)
-    _ = visit.t.gettext
+    _ = t.gettext
     return visit.render(
         "leaderboards.html",
         b=data,
@@ -176,12 +181,13 @@ async def export(
     visit: OfficerVisit,
     me: CurrentMe,
     settings: WebSettings,
+    t: Words,
     root: str = "",
     scope: str = "all",
     kind: str = "people",
     fmt: str = "csv",
 ) -> Response:
     data = await boards_of(visit, me, settings.timezone, root, scope)
-    header, rows = table(visit.t, data, kind)
+    header, rows = table(t, data, kind)
     name = f"leaderboard-{kind}-{data.scope.replace(':', '-')}"
     return visit.finish(table_file(header, rows, name=name, fmt=fmt, sheet=kind))

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
-from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
 from bots.web.downloads import XLSX, table_file
 from bots.web.quiz_texts import nothing_imported, row_problem_text, state_text
 from core.campaigns import service as campaigns
@@ -344,7 +344,12 @@ def results_and_names(s: Session, me: Me, quiz_id: int) -> tuple[Results, dict[i
 
 @router.get("/quizzes/{quiz_id}/export")
 async def export(
-    quiz_id: int, visit: OfficerVisit, me: CurrentMe, what: str = "people", fmt: str = "csv"
+    quiz_id: int,
+    visit: OfficerVisit,
+    me: CurrentMe,
+    t: Words,
+    what: str = "people",
+    fmt: str = "csv",
 ) -> Response:
     if what == "bank":
         drafts = await visit.db(lambda s: bank_of(s, me, quiz_id))
@@ -352,7 +357,7 @@ async def export(
     if what not in ("people", "units"):
         raise WebProblem(404, "not_found")
     results, names = await visit.db(lambda s: results_and_names(s, me, quiz_id))
-    header, rows = results_table(visit.t, results, names, what)
+    header, rows = results_table(t, results, names, what)
     return visit.finish(
         table_file(header, rows, name=f"quiz-{quiz_id}-{what}", fmt=fmt, sheet=what)
     )
