@@ -20,11 +20,17 @@ from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 SUPPORTED_LOCALES = ("vi", "en")
 BABEL_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+# Vietnamese dates as people write them (docs/style.md): a day "02/12/2026", a moment
+# "02/12/2026 08:05", a day with its weekday "thứ Tư, 02/12/2026".
+DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "medium"}
+DATETIME_PATTERNS = {"vi": "dd/MM/yyyy HH:mm", "en": "short"}
+WEEKDAY_PATTERNS = {"vi": "EEEE, dd/MM/yyyy", "en": "EEEE, MMM d, yyyy"}
+DAY_MONTH_PATTERNS = {"vi": "dd/MM", "en": "MMM d"}
 
 
 @cache
@@ -116,12 +122,35 @@ class Translator:
         return _babel_locale(self.locale)
 
     def datetime(self, value: datetime) -> str:
-        return format_datetime(value, "short", tzinfo=self.tz, locale=self.babel_locale)
+        pattern = DATETIME_PATTERNS[self.locale]
+        return format_datetime(value, pattern, tzinfo=self.tz, locale=self.babel_locale)
 
     def date(self, value: date | datetime) -> str:
+        return format_date(self._day(value), DATE_PATTERNS[self.locale], locale=self.babel_locale)
+
+    def weekday_date(self, value: date | datetime) -> str:
+        """The day with its weekday: "thứ Tư, 02/12/2026" (Babel capitalises Vietnamese
+        weekdays; in the middle of a sentence they are written in lower case)."""
+        pattern = WEEKDAY_PATTERNS[self.locale]
+        text = format_date(self._day(value), pattern, locale=self.babel_locale)
+        return text[0].lower() + text[1:] if self.locale == "vi" else text
+
+    def day_month(self, value: date | datetime) -> str:
+        """A day of this year, short (chart axes): "30/11"."""
+        pattern = DAY_MONTH_PATTERNS[self.locale]
+        return format_date(self._day(value), pattern, locale=self.babel_locale)
+
+    def _day(self, value: date | datetime) -> date:
         if isinstance(value, datetime):
-            value = value.astimezone(self.tz).date()
-        return format_date(value, "medium", locale=self.babel_locale)
+            return value.astimezone(self.tz).date()
+        return value
+
+    def percent(self, part: int | float, whole: int | float = 1) -> str:
+        """A share as a percentage with at most one decimal: "37,5 %" is written "37,5%" in
+        Vietnamese (comma decimal), "37.5%" in English; "–" when there is no whole."""
+        if not whole:
+            return "–"
+        return format_percent(part / whole, "#,##0.#%", locale=self.babel_locale)
 
     def number(self, value: int | float | Decimal) -> str:
         if type(value) is int:  # points and counts, several in a reply: as Babel writes them

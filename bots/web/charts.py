@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -43,19 +43,26 @@ class Frame:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - v / self.top)
 
 
-def _description(labels: Sequence[str], series: Sequence[Series], unit: str) -> str:
+Number = Callable[[float], str]
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}"
+
+
+def _description(labels: Sequence[str], series: Sequence[Series], unit: str, number: Number) -> str:
     """Every value in words, for a screen reader."""
     return "; ".join(
         f"{s.name}: "
         + ", ".join(
-            f"{label} {'-' if v is None else f'{v:g}{unit}'}"
+            f"{label} {'-' if v is None else number(v) + unit}"
             for label, v in zip(labels, s.values, strict=False)
         )
         for s in series
     )
 
 
-def _axes(frame: Frame, labels: Sequence[str], unit: str) -> list[str]:
+def _axes(frame: Frame, labels: Sequence[str], unit: str, number: Number) -> list[str]:
     """Five grid lines with their values, and the periods under the plot."""
     parts = []
     for k in range(5):
@@ -63,7 +70,7 @@ def _axes(frame: Frame, labels: Sequence[str], unit: str) -> list[str]:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{frame.y(v):.1f}" y2="{frame.y(v):.1f}" '
             f'stroke="#d0d7de"/><text x="{LEFT - 6}" y="{frame.y(v) + 4:.1f}" font-size="12" '
-            f'text-anchor="end" fill="#1b1f24">{v:g}{escape(unit)}</text>'
+            f'text-anchor="end" fill="#1b1f24">{escape(number(v) + unit)}</text>'
         )
     parts.extend(
         f'<text x="{frame.x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" font-size="12" '
@@ -94,19 +101,28 @@ def _line(frame: Frame, n: int, s: Series) -> list[str]:
 
 
 def line_chart(
-    title: str, labels: Sequence[str], series: Sequence[Series], *, unit: str = ""
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    chart_id: str,
+    unit: str = "",
+    number: Number = _plain,
 ) -> Markup:
-    """An accessible SVG: a title, a description listing every value, axes, a legend."""
+    """An accessible SVG: a title, a description listing every value, axes, a legend.
+    `chart_id` keeps the ids of two charts on one page apart; `number` writes a value in the
+    reader's locale ("37,5" in Vietnamese)."""
     top = _nice_max(max((v for s in series for v in s.values if v is not None), default=0.0))
     frame = Frame(top, len(labels))
     height = HEIGHT + 18 * len(series)
+    cid = escape(chart_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="c-t c-d">',
-        f'<title id="c-t">{escape(title)}</title>',
-        f'<desc id="c-d">{escape(_description(labels, series, unit))}</desc>',
+        f'role="img" aria-labelledby="{cid}-t {cid}-d">',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+        f'<desc id="{cid}-d">{escape(_description(labels, series, unit, number))}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        *_axes(frame, labels, unit),
+        *_axes(frame, labels, unit, number),
     ]
     for n, s in enumerate(series):
         parts.extend(_line(frame, n, s))

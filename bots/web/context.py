@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from bots.bootstrap import Runtime
 from bots.web import problems
+from bots.web.labels import platform_name
 from bots.web.session import COOKIE, SessionCodec, WebSession
 from core.campaigns.scope import Actor
 from core.errors import DomainError, Forbidden, NotFound
@@ -228,6 +229,7 @@ class Visit:
             me=self.me,
             path=self.request.url.path,
             P=PREFIX,
+            platform_label=lambda platform: platform_name(t, platform),
             **data,
         )
         return self.finish(HTMLResponse(page, status_code=status))

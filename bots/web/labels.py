@@ -4,14 +4,12 @@ state of an invite code)."""
 from __future__ import annotations
 
 from core.i18n import Translator
-
-PLATFORM_NAMES = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}
+from core.members import labels
 
 
 def platform_name(t: Translator, platform: str) -> str:
-    if platform == "webchat":
-        return t.gettext("the web chat")
-    return PLATFORM_NAMES.get(platform, platform)
+    """A messenger as people know it, never its stored id ("webchat", "none")."""
+    return labels.platform_name(t, platform)
 
 
 def invite_state(t: Translator, problem: str | None) -> str:

@@ -172,7 +172,7 @@ def review_card(
         reply(
             text,
             button(t.gettext("Approve"), Approve(item.id)),  # type: ignore[arg-type]
-            button(t.gettext("Reject"), Reject(item.id)),  # type: ignore[arg-type]
+            button(t.gettext("Do not approve"), Reject(item.id)),  # type: ignore[arg-type]
         )
     ]
 

@@ -120,7 +120,7 @@ def review_buttons(t: Translator, item: Initiative) -> tuple[Button, ...]:
     if current in (Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO):
         return (
             button(t.gettext("Accept"), Review(Decision.ACCEPT, item.id)),
-            button(t.gettext("Reject"), Review(Decision.REJECT, item.id)),
+            button(t.gettext("Do not accept"), Review(Decision.REJECT, item.id)),
             button(t.gettext("Ask for information"), Review(Decision.ASK, item.id)),
             button(t.gettext("Assign to another officer"), Review(Decision.ASSIGN, item.id)),
         )

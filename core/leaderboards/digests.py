@@ -23,10 +23,16 @@ from core.members.buttons import Menu, MenuItem
 from core.members.models import Consent, ConsentPurpose, Identity, Member, OfficerRole, UnionUnit
 from core.messages import OutgoingMessage
 from core.points.models import MemberScore, UnitScore
-from core.points.rules import month_scope, week_scope
+from core.points.rules import month_scope, week_scope, week_start
 from core.storage.models import OutboxMessage
 
 BATCH = 500
+
+
+def week_label(t: Translator, scope: str) -> str:
+    """A week as people read it: "30/11/2026 – 06/12/2026", never "2026-W49"."""
+    monday = week_start(scope)
+    return f"{t.date(monday)} – {t.date(monday + timedelta(days=6))}"
 
 
 def last_week(now: datetime, tz: str) -> str:
@@ -96,7 +102,7 @@ def weekly_text(
     lines = [
         _(
             "Last week ({week}) you earned {points} points and ranked {rank} of {total}.",
-            week=week.split(":", 1)[1],
+            week=week_label(t, week),
             points=t.number(points),
             rank=t.number(rank),
             total=t.number(out_of),

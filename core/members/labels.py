@@ -43,6 +43,10 @@ def platform_name(t: Translator, platform: str) -> str:
         return PLATFORM_NAMES[platform]
     if platform == "webchat":
         return t.gettext("Web chat (browser)")
+    if platform == "terminal":
+        return t.gettext("Chat in a terminal (thidua chat)")
+    if platform == "none":
+        return t.gettext("no messenger")
     return platform.capitalize()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 ALL_TIME = "all"
@@ -14,6 +14,12 @@ def week_scope(when: datetime, tz: str = DEFAULT_TZ) -> str:
     """The ISO week, in the union's local time (a week starts Monday 00:00 in Vietnam)."""
     year, week, _ = when.astimezone(ZoneInfo(tz)).isocalendar()
     return f"week:{year}-W{week:02d}"
+
+
+def week_start(scope: str) -> date:
+    """The Monday a week scope ("week:2026-W49") starts on, to show it as a date."""
+    year, week = scope.split(":", 1)[1].split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
 
 
 def month_scope(when: datetime, tz: str = DEFAULT_TZ) -> str:

@@ -1,9 +1,11 @@
 """Question banks as CSV or XLSX: reading with row-numbered errors, and writing.
 
 Column layout (docs/quizzes.md): a header row with `question`, `option_1` … `option_6`,
-`correct`, `explanation` (any order, case-insensitive; option_3 … option_6 and explanation may
-be left out). `correct` lists the correct option numbers, "2" or "1;3" (letters "B", "A;C" are
-accepted too). Rows are numbered as a spreadsheet shows them: the header is row 1.
+`correct`, `explanation`, or their Vietnamese names `câu hỏi`, `phương án 1` … `phương án 6`,
+`đáp án`, `giải thích` (any order, case and diacritics ignored; option_3 … option_6 and
+explanation may be left out). `correct` lists the correct option numbers, "2" or "1;3"
+(letters "B", "A;C" are accepted too). Rows are numbered as a spreadsheet shows them: the
+header is row 1.
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ from openpyxl import Workbook, load_workbook
 
 from core.errors import InvalidInput
 from core.quizzes.rules import MAX_OPTIONS, MIN_OPTIONS
-from core.text import clean
+from core.text import clean, fold
 
 OPTION_COLUMNS = tuple(f"option_{i}" for i in range(1, MAX_OPTIONS + 1))
 COLUMNS = ("question", *OPTION_COLUMNS, "correct", "explanation")
 REQUIRED = ("question", "option_1", "option_2", "correct")
+VI_COLUMNS = (
+    "câu hỏi",
+    *(f"phương án {i}" for i in range(1, MAX_OPTIONS + 1)),
+    "đáp án",
+    "giải thích",
+)
+# A header as typed, folded (no case, no diacritics, "_" for spaces), to its column.
+HEADER_NAMES = {
+    **{c: c for c in COLUMNS},
+    **{fold(v).replace(" ", "_"): c for v, c in zip(VI_COLUMNS, COLUMNS, strict=True)},
+    "dap_an_dung": "correct",
+}
 MAX_QUESTION = 1000
 MAX_OPTION = 300
 MAX_EXPLANATION = 2000
@@ -146,7 +160,8 @@ def parse_rows(rows: Iterable[Sequence[object]]) -> list[QuestionDraft]:
     header = next(iterator, None)
     if header is None:
         raise BankRejected([RowError(1, "empty_file", "the file is empty")])
-    names = [_cell(h).lower().replace(" ", "_") for h in header]
+    typed = [fold(_cell(h)).strip().replace(" ", "_") for h in header]
+    names = [HEADER_NAMES.get(n, n) for n in typed]
     missing = [c for c in REQUIRED if c not in names]
     unknown = [n for n in names if n and n not in COLUMNS]
     errors: list[RowError] = []
@@ -237,8 +252,8 @@ def read_bank(data: bytes, filename: str) -> list[QuestionDraft]:
     raise BankRejected([RowError(0, "unknown_format", "give a .csv or .xlsx file")])
 
 
-def _rows(drafts: Sequence[QuestionDraft]) -> list[list[str]]:
-    rows = [list(COLUMNS)]
+def _rows(drafts: Sequence[QuestionDraft], header: Sequence[str]) -> list[list[str]]:
+    rows = [list(header)]
     for d in drafts:
         options = list(d.options) + [""] * (MAX_OPTIONS - len(d.options))
         correct = ";".join(str(i + 1) for i in sorted(d.correct))
@@ -246,18 +261,28 @@ def _rows(drafts: Sequence[QuestionDraft]) -> list[list[str]]:
     return rows
 
 
-def write_csv(drafts: Sequence[QuestionDraft]) -> bytes:
+def header_for(locale: str) -> tuple[str, ...]:
+    """The header row a bank is written with: Vietnamese column names for a Vietnamese officer
+    (the import reads both)."""
+    return VI_COLUMNS if locale == "vi" else COLUMNS
+
+
+def write_csv(
+    drafts: Sequence[QuestionDraft], header: Sequence[str] = COLUMNS, delimiter: str = ","
+) -> bytes:
+    """`delimiter` ";" for a Vietnamese Excel, which splits CSV on the list separator of its
+    locale; the BOM makes it read Vietnamese correctly."""
     buf = io.StringIO()
-    csv.writer(buf).writerows(_rows(drafts))
-    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Vietnamese correctly
+    csv.writer(buf, delimiter=delimiter).writerows(_rows(drafts, header))
+    return buf.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(drafts: Sequence[QuestionDraft]) -> bytes:
+def write_xlsx(drafts: Sequence[QuestionDraft], header: Sequence[str] = COLUMNS) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "questions"
-    for r, row in enumerate(_rows(drafts), start=1):
+    for r, row in enumerate(_rows(drafts, header), start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c, value=value)
             cell.data_type = "s"  # text stays text: "=1+1" is a question, never a formula

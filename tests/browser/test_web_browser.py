@@ -63,7 +63,8 @@ def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
     page.get_by_label("Nội dung phong trào").fill("Mỗi tổ đề xuất một cách tiết kiệm điện.")
     page.get_by_role("button", name="Tạo bản nháp").click()
     expect(page.get_by_role("heading", name="Tháng năng suất xanh")).to_be_visible()
-    expect(page.locator("#plan")).to_contain_text("webchat")
+    expect(page.locator("#plan")).to_contain_text("Trò chuyện trên web")
+    expect(page.locator("#plan")).not_to_contain_text("webchat")  # never a platform id
     # the preview per messenger follows the text as it is typed (htmx)
     page.get_by_label("Thông báo phát động").fill("Phát động tháng năng suất xanh!")
     expect(page.locator("#preview")).to_contain_text("Phát động tháng năng suất xanh!")
@@ -90,7 +91,8 @@ def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
     expect(page.locator("svg title").first).to_have_text("Tỷ lệ tham gia của từng đơn vị theo tuần")
     with page.expect_download() as download:
         page.locator("#export-people-csv").click()
-    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    saved = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(saved), delimiter=";"))  # as a Vietnamese Excel splits it
     assert rows[0] == ["Hạng", "Họ tên đoàn viên", "Công đoàn cơ sở", "Điểm"]
     assert rows[1][3] == "150" and rows[1][2] == "Công đoàn Công ty TNHH Cơ khí Minh Phát"
     # the README's screenshot: `THIDUA_TEST_DASHBOARD_PNG=docs/img/dashboard.png pytest tests/browser`
@@ -196,9 +198,11 @@ def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, 
     page.get_by_role("link", name="Xuất dữ liệu").click()
     fits(page)
     page.get_by_label("Báo cáo nào").select_option("commendations")
+    page.locator("#rp-fmt").select_option("csv")
     with page.expect_download() as download:
         page.locator("#export-report").click()
-    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    saved = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(saved), delimiter=";"))
     assert rows[1][:3] == ["Công đoàn Công ty TNHH Cơ khí Minh Phát", "1", "1"]
     officer.close()
     worker.close()

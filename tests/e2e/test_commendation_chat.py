@@ -31,7 +31,7 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     found = await lan.say("lan")
     assert "Nguyễn Thị Lan" in str(found)
     refused = await lan.tap("Nguyễn Thị Lan")
-    assert "không thể tự đề cử" in lan.texts(refused)
+    assert "không thể tự đề xuất" in lan.texts(refused)
     await lan.say("hung")
     await lan.tap("Trần Văn Hùng")
     reason = await lan.tap(Proceed().pack())
@@ -84,7 +84,7 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     await lan.say("Luôn giúp đỡ đồng nghiệp mới.")
     await lan.tap(AdHoc(adhoc=False).pack())
     card = await reviewer.replies()
-    await reviewer.tap("Từ chối")
+    await reviewer.tap("Không duyệt")
     await reviewer.say("Đã khen thưởng trong tháng này.")
     assert "Đã khen thưởng trong tháng này." in lan.texts(await lan.replies())
 

@@ -93,7 +93,7 @@ async def test_a_nomination_by_typing_survives_co(client: httpx.AsyncClient, run
     assert second[0] is False and len(second[2]) == 2
 
     await reviewer.say("/commendations")
-    asked_why = await reviewer.say("tu choi")  # «Từ chối»
+    asked_why = await reviewer.say("khong duyet")  # «Không duyệt»
     assert "Vì sao" in reviewer.texts(asked_why)
     await reviewer.say("Đã khen thưởng tổ này trong tháng.")
     assert commendations(runtime)[1][1] == "rejected"

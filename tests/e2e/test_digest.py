@@ -98,7 +98,7 @@ async def test_weekly_digest(client: httpx.AsyncClient, runtime: Runtime, people
     assert run_weekly(runtime) == 0  # a second run (another instance, a restart) adds nothing
     await runtime.drain()
     top = await inbox(client, people["top"])
-    assert "Tuần qua (2026-W48) anh/chị được 1.000 điểm, xếp hạng 1/4." in top
+    assert "Tuần qua (23/11/2026 – 29/11/2026) bạn được 1.000 điểm, xếp hạng 1/4." in top
     assert "Công đoàn Công ty TNHH Cơ khí Minh Phát xếp hạng 1/1 công đoàn cơ sở" in top
     assert "xếp hạng 2/4" in await inbox(client, people["second"])
     assert await inbox(client, people["stopped"]) == ""

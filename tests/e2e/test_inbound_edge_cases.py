@@ -42,4 +42,4 @@ async def test_a_joined_member_following_an_invite_link_again(client, runtime: R
         [IncomingMessage("webchat", "ref-1", user.session, runtime.clock.now(), referral="CDCSFD44")]
     )
     replies = await user.replies()
-    assert "Bạn đã là thành viên của Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(replies)
+    assert "Bạn đã tham gia Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(replies)

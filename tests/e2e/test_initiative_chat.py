@@ -165,7 +165,7 @@ async def test_submit_review_accept_over_web_chat(
     back = await officer.replies()
     assert "Máy phay CNC số 3 và 4" in officer.texts(back)
 
-    accepted = await officer.tap("Chấp nhận")
+    accepted = await officer.tap("Công nhận")
     text = officer.texts(accepted)
     assert "2.000.000" in text and "₫" in text
     again = await officer.say("", payload=officer.payloads(back)[0])

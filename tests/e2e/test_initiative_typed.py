@@ -121,7 +121,7 @@ async def test_the_wizard_and_the_review_typed_on_the_web_chat(
     queue = await officer.say("/initiatives")
     assert code.group(0) in officer.texts(queue)
     card = await officer.say("1")
-    assert "Chấp nhận" in [b["label"] for m in card for b in m["buttons"]]
+    assert "Công nhận" in [b["label"] for m in card for b in m["buttons"]]
     await officer.say("yeu cau bo sung")  # «Yêu cầu bổ sung thông tin»
     await officer.say("Gá kẹp dùng cho máy nào?")
     mine = await worker.say("/my_initiatives")
@@ -130,7 +130,7 @@ async def test_the_wizard_and_the_review_typed_on_the_web_chat(
     await worker.say("Máy phay CNC số 3 và 4")
     await officer.say("/initiatives")
     await officer.say("1")
-    accepted = await officer.say("chap nhan")
+    accepted = await officer.say("cong nhan")
     assert "2.000.000" in officer.texts(accepted)
     applied = await officer.say("a")  # the only choice left: «Ghi nhận đã áp dụng»
     assert code.group(0) in officer.texts(applied)
@@ -151,7 +151,7 @@ async def test_the_wizard_and_the_review_typed_on_the_web_chat(
         assert taken is not None and f"{other_id}:{taken.assignee_id}" in chosen
     await officer.say("/initiatives")
     await officer.say(other)
-    await officer.say("tu choi")
+    await officer.say("khong cong nhan")
     rejected = await officer.say("Đã có khay tương tự ở tổ 2")
     assert other in officer.texts(rejected)
     with Session(runtime.engine) as session:
@@ -256,7 +256,7 @@ async def test_the_wizard_and_the_review_typed_on_telegram(
 
     await officer.say("/initiatives")
     await officer.say("1")
-    accepted = await officer.say("chấp nhận")
+    accepted = await officer.say("công nhận")
     assert code.group(0) in officer.texts(accepted)
     assert _item(tg_runtime, code.group(0)).status == "accepted"
     with Session(tg_runtime.engine) as session:

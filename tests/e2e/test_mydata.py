@@ -66,14 +66,14 @@ async def test_mydata_lists_everything_kept(
     officer = await officer_chat(client, runtime)
     tracking = await submit(worker, "Gá kẹp nhanh cho máy phay", coauthor="Trần Văn Hùng")
     await officer.replies()
-    await officer.tap("Chấp nhận")
+    await officer.tap("Công nhận")
     with Session(runtime.engine) as session:
         member_id = session.exec(select(Member.id).where(Member.full_name == "Trần Văn Hùng")).one()
     seed_quiz_and_commendation(runtime, member_id)  # type: ignore[arg-type]
 
     text = coworker.texts(await coworker.say("/mydata"))
     assert "Trần Văn Hùng" in text
-    assert "Những gì bạn đã đồng ý:" in text and "đồng ý ngày 25 thg 11, 2026" in text
+    assert "Những gì bạn đã đồng ý:" in text and "đồng ý ngày 25/11/2026" in text
     assert "Sáng kiến được công nhận: 15 điểm (1 lần)" in text
     assert f"{tracking} «Gá kẹp nhanh cho máy phay» (đồng tác giả)" in text
     assert "phần của bạn 1.000.000" in text

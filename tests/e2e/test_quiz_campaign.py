@@ -88,7 +88,7 @@ async def test_campaign_quiz_counts_on_the_campaign_board(
     clerk = await ChatUser(client, runtime).open()
     await join(clerk, "Bùi Thu Hà", code="CDCSNN22")
     refused = await clerk.say(payload=Start(quiz_id).pack())
-    assert "thuộc một phong trào hiện không dành cho anh/chị" in clerk.texts(refused)
+    assert "thuộc một phong trào hiện không dành cho bạn" in clerk.texts(refused)
     # nor anyone once the campaign has closed
     with Session(runtime.engine) as session, session.begin():
         campaign = session.get(Campaign, campaign_id)

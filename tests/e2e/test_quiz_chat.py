@@ -109,7 +109,7 @@ async def test_a_member_takes_the_quiz(client: httpx.AsyncClient, runtime: Runti
     assert "1. Nguyễn Thị Lan (Công đoàn Công ty TNHH Cơ khí Minh Phát) – 1.750 điểm" in user.texts(
         board
     )
-    assert "Hạng của anh/chị: 1/1" in user.texts(board)
+    assert "Hạng của bạn: 1/1" in user.texts(board)
     units = await user.say(payload=Board(Ranking.TAKING_PART, Period.ALL_TIME).pack())
     assert (
         "1. Công đoàn Công ty TNHH Cơ khí Minh Phát – 9,1% tham gia (1/11 đoàn viên)"
@@ -166,7 +166,7 @@ async def test_bad_buttons_get_clear_answers(
     with Session(runtime.engine) as session:
         attempt = session.exec(select(QuizAttempt)).one()
     wrong_quiz = await lan.say(payload=Answer(attempt.id, other_question, 0).pack())
-    assert "không thuộc câu hỏi anh/chị đang làm" in lan.texts(wrong_quiz)
+    assert "không thuộc câu hỏi bạn đang làm" in lan.texts(wrong_quiz)
     not_yours = await binh.say(payload=lans_answer)
     assert "thuộc bài thi của đoàn viên khác" in binh.texts(not_yours)
     garbage = await binh.say(payload=f"{Answer.prefix()}:x:1")

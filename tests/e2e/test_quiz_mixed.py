@@ -343,7 +343,7 @@ async def test_two_hundred_members_on_four_messengers(
         if position < len(questions):
             await everyone(players, runtime, lambda p: p.tap("Câu tiếp theo"))
     for p in players:
-        assert "Anh/chị đã hoàn thành “Hiểu luật, giữ quyền”" in p.inbox[-1].text, (
+        assert "Bạn đã hoàn thành “Hiểu luật, giữ quyền”" in p.inbox[-1].text, (
             p.platform,
             p.inbox[-1].text,
         )
@@ -384,7 +384,7 @@ async def test_two_hundred_members_on_four_messengers(
     await other.tap(TITLE)
     await runtime.drain()
     refused = await other.read()
-    assert "Anh/chị đã làm bài thi này rồi" in refused[-1].text
+    assert "Bạn đã làm bài thi này rồi" in refused[-1].text
     assert ledger_snapshot(runtime.engine) == snapshot
 
 

@@ -37,7 +37,7 @@ async def test_announcements_and_report(client: httpx.AsyncClient, runtime: Runt
     for code in (named_code, hidden_code):
         await reviewer.say("/initiatives")
         await reviewer.tap(code)
-        await reviewer.tap("Chấp nhận")
+        await reviewer.tap("Công nhận")
 
     heard = hung.texts(await hung.replies())
     assert f"Tin vui: sáng kiến {named_code}" in heard and "Nguyễn Thị Lan" in heard

@@ -137,7 +137,7 @@ async def test_second_start_after_joining(
     user = await ChatUser(client, runtime).open()
     await join(user)
     again = await user.say("/start CDCSFD44")
-    assert "Bạn đã là thành viên của Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(again)
+    assert "Bạn đã tham gia Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(again)
     with Session(runtime.engine) as session:
         assert (
             len(session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).all()) == 1
@@ -172,7 +172,7 @@ async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtim
     user = await ChatUser(client, runtime).open()
     await join(user)
     data = user.texts(await user.say("/mydata"))
-    assert "Nguyễn Thị Lan" in data and "25 thg 11, 2026" in data
+    assert "Nguyễn Thị Lan" in data and "25/11/2026" in data
     stopped = await user.say("/stop")
     assert "không nhận thông báo nữa" in user.texts(stopped)
     with Session(runtime.engine) as session:

@@ -78,7 +78,11 @@ def test_babel_formats_in_the_members_locale():
 
     catalogs = Catalogs(LOCALES)
     moment = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)  # 01:30 on the 25th in Hà Nội
-    assert catalogs.translator("vi").date(moment) == "25 thg 11, 2026"
+    assert catalogs.translator("vi").date(moment) == "25/11/2026"
+    assert catalogs.translator("vi").weekday_date(moment) == "thứ Tư, 25/11/2026"
+    assert catalogs.translator("vi").datetime(moment) == "25/11/2026 01:30"
+    assert catalogs.translator("vi").percent(3, 8) == "37,5%"
+    assert catalogs.translator("en").percent(3, 8) == "37.5%"
     assert catalogs.translator("en").date(moment) == "Nov 25, 2026"
     assert catalogs.translator("vi").money(1_500_000) == "1.500.000\xa0₫"
     assert catalogs.translator("vi").number(1234.5) == "1.234,5"

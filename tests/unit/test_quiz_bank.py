@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from core.quizzes import bank
 from core.quizzes.bank import (
     BankRejected,
     QuestionDraft,
@@ -128,3 +129,17 @@ def test_any_valid_bank_survives_both_formats(data):
         assert read_xlsx(write_xlsx(drafts)) == drafts
     except BankRejected as exc:  # only text the cleaner changes may differ: never a crash
         assert all(e.code in {"duplicate_question", "duplicate_option"} for e in exc.errors), exc
+
+
+def test_vietnamese_headers_are_read_and_written():
+    text = (
+        "Câu hỏi;Phương án 1;phuong an 2;Đáp án;Giải thích\n"
+        "Người lao động có quyền gì?;Thương lượng tập thể;Không có quyền;1;Điều 176\n"
+    )
+    drafts = bank.read_csv(text.encode("utf-8"))
+    assert drafts[0].options == ("Thương lượng tập thể", "Không có quyền")
+    assert drafts[0].correct == frozenset({0}) and drafts[0].explanation == "Điều 176"
+    written = bank.write_csv(drafts, bank.header_for("vi"), ";")
+    assert written.startswith("\ufeffcâu hỏi;phương án 1;".encode())
+    assert bank.read_csv(written) == drafts
+    assert bank.read_xlsx(bank.write_xlsx(drafts, bank.header_for("vi"))) == drafts

@@ -47,7 +47,7 @@ async def report(
     me: CurrentMe,
     t: Words,
     kind: str = "",
-    fmt: str = "csv",
+    fmt: str = "xlsx",
 ) -> Response:
     """?kind=initiatives|commendations&from=YYYY-MM-DD&to=YYYY-MM-DD&fmt=csv|xlsx"""
     if kind not in KINDS or fmt not in FORMATS:
@@ -56,4 +56,6 @@ async def report(
     period = period_of(visit, params.get("from", ""), params.get("to", ""))
     table = await visit.db(lambda s: build(s, me, t, kind, period))
     name = f"{kind}-{period.start.isoformat()}-{period.end.isoformat()}"
-    return visit.finish(table_file(table.header, table.rows, name=name, fmt=fmt, sheet=kind))
+    return visit.finish(
+        table_file(table.header, table.rows, name=name, fmt=fmt, locale=t.locale, sheet=kind)
+    )

@@ -4,7 +4,7 @@ per unit over the weeks, and their exports (CSV, XLSX)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from fastapi import APIRouter
@@ -20,7 +20,7 @@ from core.i18n import Translator
 from core.leaderboards import service as boards
 from core.leaderboards.rules import RankedUnit, UnitRow
 from core.members.models import UnionUnit
-from core.points.rules import ALL_TIME, campaign_scope, month_scope, week_scope
+from core.points.rules import ALL_TIME, campaign_scope, month_scope, week_scope, week_start
 
 router = APIRouter()
 WEEKS = 8
@@ -30,7 +30,7 @@ WEEKS = 8
 class Weekly:
     """Each unit's line over the last weeks: participation (%) and points per member."""
 
-    weeks: list[str]
+    weeks: list[date]  # the Monday each week starts on
     participation: list[Series]
     per_member: list[Series]
     names: dict[int, str]
@@ -43,7 +43,7 @@ class Boards:
     people: list[boards.BoardRow]
     units: list[RankedUnit]
     unit_names: dict[int, str]
-    weeks: list[str]
+    weeks: list[date]
     participation: list[Series]
     per_member: list[Series]
     campaigns: list[tuple[str, str]]
@@ -81,7 +81,7 @@ def weekly(s: Session, root: UnionUnit, now: datetime, tz: str) -> Weekly:
         )
 
     return Weekly(
-        [w.split("-")[-1] for w in scopes],
+        [week_start(w) for w in scopes],
         [line(u, "participation", 100) for u in unit_ids],
         [line(u, "per_member", 1) for u in unit_ids],
         names,
@@ -163,17 +163,31 @@ async def leaderboards(
 ) -> Response:
     data = await boards_of(visit, me, settings.timezone, root, scope)
     _ = t.gettext
-    return visit.render(
-        "leaderboards.html",
-        b=data,
-        key=scope,
-        participation_chart=line_chart(
-            _("Participation rate per unit, by week"), data.weeks, data.participation, unit="%"
+    weeks = [t.day_month(day) for day in data.weeks]
+    charts = [
+        (
+            _("Participation rate per unit, by week"),
+            line_chart(
+                _("Participation rate per unit, by week"),
+                weeks,
+                data.participation,
+                chart_id="chart-participation",
+                unit="%",
+                number=t.number,
+            ),
         ),
-        per_member_chart=line_chart(
-            _("Points per member per unit, by week"), data.weeks, data.per_member
+        (
+            _("Points per member per unit, by week"),
+            line_chart(
+                _("Points per member per unit, by week"),
+                weeks,
+                data.per_member,
+                chart_id="chart-per-member",
+                number=t.number,
+            ),
         ),
-    )
+    ]
+    return visit.render("leaderboards.html", b=data, key=scope, charts=charts)
 
 
 @router.get("/leaderboards/export")
@@ -185,9 +199,9 @@ async def export(
     root: str = "",
     scope: str = "all",
     kind: str = "people",
-    fmt: str = "csv",
+    fmt: str = "xlsx",
 ) -> Response:
     data = await boards_of(visit, me, settings.timezone, root, scope)
     header, rows = table(t, data, kind)
     name = f"leaderboard-{kind}-{data.scope.replace(':', '-')}"
-    return visit.finish(table_file(header, rows, name=name, fmt=fmt, sheet=kind))
+    return visit.finish(table_file(header, rows, name=name, fmt=fmt, locale=t.locale, sheet=kind))

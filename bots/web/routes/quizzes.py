@@ -17,7 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
-from bots.web.downloads import XLSX, table_file
+from bots.web.downloads import XLSX, csv_style, table_file
 from bots.web.quiz_texts import nothing_imported, row_problem_text, state_text
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
@@ -301,12 +301,16 @@ async def publish(quiz_id: int, visit: OfficerVisit, me: CurrentMe, _form: Poste
     return visit.redirect(f"{PREFIX}/quizzes/{quiz_id}?done=published")
 
 
-def bank_file(quiz_id: int, drafts: list[QuestionDraft], fmt: str) -> Response:
-    """The quiz's questions as a bank to download (the import's own format)."""
-    if fmt == "xlsx":
-        body, kind, media = bank.write_xlsx(drafts), "xlsx", XLSX
+def bank_file(quiz_id: int, drafts: list[QuestionDraft], fmt: str, locale: str) -> Response:
+    """The quiz's questions as a bank to download (the import's own format, with the column
+    names of the officer's language)."""
+    header = bank.header_for(locale)
+    if fmt == "csv":
+        delimiter = csv_style(locale)[0]
+        body, kind = bank.write_csv(drafts, header, delimiter), "csv"
+        media = "text/csv; charset=utf-8"
     else:
-        body, kind, media = bank.write_csv(drafts), "csv", "text/csv; charset=utf-8"
+        body, kind, media = bank.write_xlsx(drafts, header), "xlsx", XLSX
     disposition = f'attachment; filename="quiz-{quiz_id}-bank.{kind}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
@@ -349,15 +353,17 @@ async def export(
     me: CurrentMe,
     t: Words,
     what: str = "people",
-    fmt: str = "csv",
+    fmt: str = "xlsx",
 ) -> Response:
     if what == "bank":
         drafts = await visit.db(lambda s: bank_of(s, me, quiz_id))
-        return visit.finish(bank_file(quiz_id, drafts, fmt))
+        return visit.finish(bank_file(quiz_id, drafts, fmt, t.locale))
     if what not in ("people", "units"):
         raise WebProblem(404, "not_found")
     results, names = await visit.db(lambda s: results_and_names(s, me, quiz_id))
     header, rows = results_table(t, results, names, what)
     return visit.finish(
-        table_file(header, rows, name=f"quiz-{quiz_id}-{what}", fmt=fmt, sheet=what)
+        table_file(
+            header, rows, name=f"quiz-{quiz_id}-{what}", fmt=fmt, locale=t.locale, sheet=what
+        )
     )
