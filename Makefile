@@ -13,11 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The officer desk is on under `make run`, signed with a secret generated once for this machine
+# (var/web-secret); THIDUA_WEB_UI / THIDUA_WEB_SECRET in the environment win.
+RUN_ENV = THIDUA_WEB_UI=$${THIDUA_WEB_UI:-true} \
+	THIDUA_WEB_SECRET=$${THIDUA_WEB_SECRET:-$$(cat var/web-secret)}
+
 run: $(STAMP)
 	mkdir -p var
+	test -s var/web-secret || (umask 077 && $(BIN)/python -c \
+		"import secrets; print(secrets.token_urlsafe(48))" > var/web-secret)
 	$(BIN)/thidua db upgrade
-	$(BIN)/thidua demo load --if-empty
-	$(BIN)/thidua serve
+	$(RUN_ENV) $(BIN)/thidua demo load --if-empty
+	$(RUN_ENV) $(BIN)/thidua serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -86,6 +86,9 @@ def build_processor(
         delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
         traits=traits,
+        web_signin_url=(
+            f"{str(settings.public_url).rstrip('/')}/web/signin" if settings.web_ui else None
+        ),
     )
     spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(

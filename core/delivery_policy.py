@@ -69,6 +69,15 @@ class DeliveryPolicy:
         return end.astimezone(now.tzinfo)
 
 
+# A person who wrote to the bot this recently is awake: a personal message about what they
+# are doing (their initiative received, accepted) is a reply, not held by quiet hours.
+AWAKE_WINDOW = timedelta(minutes=30)
+
+
+def recently_active(last_inbound_at: datetime | None, now: datetime) -> bool:
+    return last_inbound_at is not None and now - last_inbound_at <= AWAKE_WINDOW
+
+
 def in_quiet_hours(now: datetime, start: time, end: time, timezone: str) -> bool:
     if start == end:
         return False

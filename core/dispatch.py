@@ -50,6 +50,7 @@ class ChatConfig:
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
     traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)  # by platform
+    web_signin_url: str | None = None  # the officer desk's sign-in page; None: the desk is off
 
     def __post_init__(self) -> None:
         if not self.traits:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from core import outbox
 from core.broadcasts.rules import Contact, choose_contact
+from core.delivery_policy import recently_active
 from core.i18n import Catalogs, Translator
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage
@@ -77,7 +78,8 @@ class Notifier:
             messages=messages,
             dedupe_prefix=key,
             now=now,
-            proactive=True,
+            # held by quiet hours, unless the person is in the middle of a conversation
+            proactive=not recently_active(choice.contact.last_inbound_at, now),
         )
         return True
 

@@ -25,6 +25,7 @@ async def test_an_officer_signs_in_with_the_code_the_bot_sent(
     replies = await user.say("/signin")
     text = user.texts(replies)
     assert "trang dành cho cán bộ" in text.lower() or "đăng nhập" in text.lower()
+    assert "Trang đăng nhập: http://127.0.0.1:8000/web/signin" in text  # a link, not only a code
     code = ask_code.__globals__["code_in"](text)
     with Session(runtime.engine) as session:
         row = session.exec(select(WebSigninCode)).one()

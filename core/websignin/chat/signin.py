@@ -19,14 +19,17 @@ def on_signin(ctx: Context) -> list[OutgoingMessage]:
     except Forbidden:
         return [reply(_("The officer web page is only for union officers."))]
     minutes = int(rules.TTL.total_seconds() // 60)
-    return [
-        reply(
-            _(
-                "Your code to sign in to the officer web page: {code}\n"
-                "Type it on the sign-in page within {minutes} minutes. It works once. "
-                "Never give it to anyone: nobody from the union will ask you for it.",
-                code=code,
-                minutes=minutes,
-            )
-        )
-    ]
+    text = _(
+        "Your code to sign in to the officer web page: {code}\n"
+        "Type it on the sign-in page within {minutes} minutes. It works once. "
+        "Never give it to anyone: nobody from the union will ask you for it.",
+        code=code,
+        minutes=minutes,
+    )
+    url = ctx.config.web_signin_url
+    where = (
+        _("The sign-in page: {url}", url=url)
+        if url
+        else _("The officer web page is not switched on on this server yet: ask its operator.")
+    )
+    return [reply(f"{text}\n{where}")]
