@@ -89,6 +89,9 @@ def build_processor(
         web_signin_url=(
             f"{str(settings.public_url).rstrip('/')}/web/signin" if settings.web_ui else None
         ),
+        privacy_key=(
+            settings.privacy_key.get_secret_value().encode() if settings.privacy_key else b""
+        ),
     )
     spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(

@@ -51,6 +51,8 @@ class ChatConfig:
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
     traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)  # by platform
     web_signin_url: str | None = None  # the officer desk's sign-in page; None: the desk is off
+    # the key of the privacy hashes (THIDUA_PRIVACY_KEY); empty: the database's own
+    privacy_key: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         if not self.traits:
