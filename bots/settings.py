@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     zalobot_token: SecretStr | None = None  # `<bot id>:<secret>`, sent by Zalo Bot Manager
     zalobot_webhook_secret: SecretStr | None = None  # 8-256 characters, given to setWebhook
     zalobot_api_base: str = "https://bot-api.zaloplatforms.com"
+    # the bot's link from Zalo Bot Creator (its QR code goes on the invite poster)
+    zalobot_share_link: AnyHttpUrl | None = None
     # messages a second for the bot; Zalo publishes no number (adapters/zalobot/traits.py)
     zalobot_send_rate: float | None = Field(default=None, gt=0, le=ZALOBOT_MAX_RATE)
 
