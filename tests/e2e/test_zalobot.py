@@ -56,8 +56,11 @@ async def build(
 ) -> AsyncIterator[Build]:
     async with contextlib.AsyncExitStack() as stack:
 
-        async def make(**extra: str) -> tuple[Runtime, httpx.AsyncClient]:
-            settings = load_settings(environ=zalobot_env(database_url, fake, **extra))
+        async def make(
+            env: dict[str, str] | None = None, **extra: str
+        ) -> tuple[Runtime, httpx.AsyncClient]:
+            environ = {**zalobot_env(database_url, fake, **extra), **(env or {})}
+            settings = load_settings(environ=environ)
             runtime = build_runtime(settings, engine=engine, clock=clock)
             stack.push_async_callback(runtime.aclose)
             app = create_app(runtime.settings, runtime=runtime, background=False)
