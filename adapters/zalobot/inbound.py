@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -162,3 +163,20 @@ def parse_update(
         attachments=attachments,
         sender_name=name.strip()[:100] or None,
     )
+
+
+class ZaloBotDecoder:
+    """The `InboundDecoder` of the Zalo Bot Platform: the webhook stores each update as it
+    came (checked and parsed once there), and processing reads it again here."""
+
+    platform = PLATFORM
+
+    def __init__(self, *, now: Callable[[], datetime], bot_id: str | None = None) -> None:
+        self.now = now
+        self.bot_id = bot_id
+
+    def decode(self, body: str) -> IncomingMessage | None:
+        try:
+            return parse_update(load(body), received_at=self.now(), bot_id=self.bot_id)
+        except MalformedUpdate as exc:
+            raise ValueError(f"not a Zalo Bot update ({exc})") from exc

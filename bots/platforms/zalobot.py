@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from adapters.zalobot.client import ZaloBotApi
+from adapters.zalobot.inbound import ZaloBotDecoder
 from adapters.zalobot.outbound import MAX_IN_FLIGHT, BotRateLimiter, ZaloBotChannel
 from adapters.zalobot.routes import PATH, make_route
 from bots.platforms.base import Deps, Platform
@@ -64,4 +65,10 @@ class ZaloBot:
             now=deps.clock.now,
             bot_id=api.bot_id,
         )
-        return Platform(name=self.name, channel=channel, routes=(route,), closers=(client.aclose,))
+        return Platform(
+            name=self.name,
+            channel=channel,
+            routes=(route,),
+            decoder=ZaloBotDecoder(now=deps.clock.now, bot_id=api.bot_id),
+            closers=(client.aclose,),
+        )

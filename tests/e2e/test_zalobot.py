@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from adapters.zalobot.client import ApiError, ZaloBotApi, mask
 from bots.app import create_app
@@ -89,15 +89,27 @@ def count(engine: Engine, model: Any) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
+def inbound(runtime: Runtime) -> int:
+    """The updates stored, wherever they wait (the spool beside a SQLite database first)."""
+    spool = runtime.processor.spool
+    if spool is not None:
+        spool.move_into(runtime.engine, runtime.clock.now())
+    return count(runtime.engine, InboundUpdate)
+
+
 def load_demo(runtime: Runtime) -> None:
     with Session(runtime.engine) as session, session.begin():
         demo.load(session, now=runtime.clock.now())
 
 
-def stored(engine: Engine) -> list[IncomingMessage]:
-    with Session(engine) as session:
-        rows = session.exec(select(InboundUpdate).order_by(InboundUpdate.id)).all()
-        return [IncomingMessage.from_json(r.body) for r in rows if r.body]
+def stored(runtime: Runtime) -> list[IncomingMessage]:
+    """The stored updates as processing will read them (with the platform's decoder)."""
+    inbound(runtime)
+    decoder = runtime.processor.decoders["zalobot"]
+    with Session(runtime.engine) as session:
+        rows = session.exec(select(InboundUpdate).order_by(col(InboundUpdate.id))).all()
+        assert all(r.raw for r in rows)  # stored as Zalo sent them
+        return [m for r in rows if r.body and (m := decoder.decode(r.body)) is not None]
 
 
 def recipient(chat_id: str = CHAT) -> Recipient:
@@ -130,7 +142,7 @@ async def test_both_shapes_both_image_fields_both_name_fields(
     url = "https://f21-zpc.zdn.vn/jpg/abc.jpg"
     response = await user.post(fake.update(CHAT, photo=url, text="ảnh", name="Lan"))
     assert response.status_code == 200
-    text, photo = stored(user.runtime.engine)
+    text, photo = stored(user.runtime)
     assert (text.platform, text.sender_id, text.text, text.sender_name) == (
         "zalobot",
         CHAT,
@@ -147,7 +159,7 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(
     for secret in ("not-the-secret", "", fake.webhook_secret + "x", fake.webhook_secret[:-1]):
         response = await user.post(update, secret=secret)
         assert response.status_code == 401, secret
-    assert count(user.runtime.engine, InboundUpdate) == 0
+    assert inbound(user.runtime) == 0
     assert await user.replies() == []
 
 
@@ -163,8 +175,8 @@ async def test_no_secret_configured_refuses_every_call(
     ) as client:
         user = ZaloBotUser(client, runtime, fake, CHAT)
         assert (await user.post(fake.update(CHAT, text="hi"))).status_code == 401
+        assert inbound(runtime) == 0
     await runtime.aclose()
-    assert count(engine, InboundUpdate) == 0
 
 
 async def test_the_same_message_id_three_times_is_stored_and_answered_once(
@@ -173,7 +185,7 @@ async def test_the_same_message_id_three_times_is_stored_and_answered_once(
     fake.redeliveries = 2  # the fake delivers every webhook three times
     replies = await user.say("xin chào")
     assert len(replies) == 1
-    assert count(user.runtime.engine, InboundUpdate) == 1
+    assert inbound(user.runtime) == 1
 
 
 async def test_bad_bodies_get_clear_answers_and_nothing_is_stored(
@@ -198,7 +210,7 @@ async def test_bad_bodies_get_clear_answers_and_nothing_is_stored(
     echo = fake.update(CHAT, text="echo")
     echo["result"]["message"]["from"]["is_bot"] = True
     assert (await user.post(echo)).status_code == 200
-    assert count(user.runtime.engine, InboundUpdate) == 0
+    assert inbound(user.runtime) == 0
 
 
 async def test_a_sticker_where_a_number_is_expected_gets_the_choices_again(
