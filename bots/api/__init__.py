@@ -11,6 +11,7 @@ from bots.api import (
     campaigns,
     commendations,
     initiatives,
+    join_requests,
     quizzes,
     reports,
     reward_tables,
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reward_tables.router,
     commendations.router,
     reports.router,
+    join_requests.router,
 )
 
 

@@ -14,6 +14,7 @@ from bots.web.routes import (
     exports,
     initiatives,
     invites,
+    joins,
     leaderboards,
     members,
     quizzes,
@@ -30,6 +31,7 @@ for area in (
     quizzes,
     commendations,
     members,
+    joins,
     invites,
     exports,
 ):
