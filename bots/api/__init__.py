@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from bots.api import (
+    access,
     broadcasts,
     campaigns,
     commendations,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     commendations.router,
     reports.router,
     join_requests.router,
+    access.router,
 )
 
 

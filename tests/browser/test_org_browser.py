@@ -92,3 +92,36 @@ def test_join_requests_approved_and_refused_on_the_desk(
         )
     for chat in (officer, mai, hung):
         chat.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_an_officer_withdraws_a_role_and_an_invite_code_on_the_desk(
+    runtime: Runtime, served: str, pages, width: int
+):  # type: ignore[no-untyped-def]
+    from tests.e2e.campaign_support import ZONE
+
+    data = load_demo(runtime)
+    below = pages(width, 800)
+    sign_in(below, served, data.claim[MINH_PHAT])
+    page = pages(width, 800)
+    officer = sign_in(page, served, data.claim[ZONE])
+    page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    fits(page, width)
+    company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+    expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 0")).to_be_visible()
+    page.locator("#roles tr", has_text=company).get_by_role("button").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã thu hồi quyền")
+    expect(page.locator("#vacant")).to_contain_text(company)
+    fits(page, width)
+    below.goto(f"{served}/web/campaigns")  # the withdrawn officer's very next page
+    expect(below).to_have_url(f"{served}/web/signin")
+
+    page.goto(f"{served}/web/invites/CDCSTN33")
+    page.get_by_role("button", name="Thu hồi mã này").click()
+    expect(page.locator("[role=alert]")).to_contain_text("đã thu hồi")
+    fits(page, width)
+    worker = LiveChat(served)
+    worker.send("/start")
+    assert "không còn hiệu lực" in worker.text_of("CDCSTN33")
+    officer.close()
+    worker.close()

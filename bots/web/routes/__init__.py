@@ -17,6 +17,7 @@ from bots.web.routes import (
     joins,
     leaderboards,
     members,
+    officers,
     quizzes,
 )
 
@@ -32,6 +33,7 @@ for area in (
     commendations,
     members,
     joins,
+    officers,
     invites,
     exports,
 ):
