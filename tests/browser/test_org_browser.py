@@ -125,3 +125,41 @@ def test_an_officer_withdraws_a_role_and_an_invite_code_on_the_desk(
     assert "không còn hiệu lực" in worker.text_of("CDCSTN33")
     officer.close()
     worker.close()
+
+
+def test_the_members_page_goes_page_by_page_and_finds_names_without_diacritics(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    from tests.e2e.campaign_support import bulk_members
+
+    data = load_demo(runtime)
+    bulk_members(
+        runtime.engine,
+        unit_id=MINH_PHAT,
+        count=120,
+        platform="telegram",
+        seen=NOW,
+        now=NOW,
+        prefix="Nguyễn Văn Đức",
+    )
+    from core.organisation import membership
+
+    with Session(runtime.engine) as session:
+        unit = session.get(UnionUnit, MINH_PHAT)
+        joined = membership.counts(session, unit=unit).joined  # type: ignore[arg-type]
+    assert 101 <= joined <= 150  # three pages of 50
+    page = pages(360, 740)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+    page.get_by_role("link", name="Đoàn viên và mã mời").click()
+    expect(page.locator("#members tbody tr")).to_have_count(50)
+    expect(page.locator("#member-pages")).to_contain_text("Trang 1 / 3")
+    fits(page)
+    page.get_by_role("link", name="Trang sau").click()
+    expect(page.locator("#member-pages")).to_contain_text("Trang 2 / 3")
+    page.get_by_role("link", name="Trang sau").click()
+    expect(page.locator("#members tbody tr")).to_have_count(joined - 100)
+    fits(page)
+    page.get_by_label("Một phần họ tên đoàn viên").fill("nguyen van duc 11")
+    expect(page.locator("#members tbody tr")).to_have_count(11)  # 11, 110 … 119
+    expect(page.locator("#member-counts")).to_contain_text(f"tự khai: {joined}")
+    officer.close()
