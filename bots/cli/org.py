@@ -119,12 +119,17 @@ def _join_mode(session: Session, unit: UnionUnit, mode: str) -> None:
     units.set_join_mode(session, unit=unit, mode=chosen, by=None, now=utcnow())
 
 
-ACTIONS: dict[str, tuple[Callable[[Session, UnionUnit, str], None], str | None]] = {
-    "rename": (_rename, "the new name"),
-    "move": (_move, "the unit to hang it under"),
-    "merge": (_merge, "the unit it becomes part of"),
-    "close": (_close, None),
-    "join-mode": (_join_mode, "open, or roster-only: people not on the roster wait for approval"),
+Change = Callable[[Session, UnionUnit, str], None]
+ACTIONS: dict[str, tuple[Change, str | None, list[str] | None]] = {
+    "rename": (_rename, "the new name", None),
+    "move": (_move, "the unit to hang it under", None),
+    "merge": (_merge, "the unit it becomes part of", None),
+    "close": (_close, None, None),
+    "join-mode": (
+        _join_mode,
+        "open, or roster-only: people not on the roster wait for approval",
+        ["open", "roster-only"],
+    ),
 }
 
 
@@ -154,11 +159,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         command.add_argument("--unit", required=True, help="the importing unit's id or name")
         command.add_argument("--confirm", action="store_true", help="write it, after a dry run")
         command.set_defaults(run=run)
-    for action, (_change, to_help) in ACTIONS.items():
+    for action, (_change, to_help, choices) in ACTIONS.items():
         command = org.add_parser(action, help=f"{action} a unit (recorded)")
         command.add_argument("unit", help="the unit's id or exact name")
-        if action == "join-mode":
-            command.add_argument("to", choices=["open", "roster-only"], help=to_help)
-        elif to_help:
-            command.add_argument("to", help=to_help)
+        if to_help:
+            command.add_argument("to", help=to_help, choices=choices)
         command.set_defaults(run=_unit_change, action=action)

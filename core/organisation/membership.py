@@ -4,7 +4,9 @@ reads beside them: verified, self-declared, and roster entries not yet on the bo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlmodel import Session, col, func, select
 
@@ -83,3 +85,54 @@ def page_of(
     chosen = matching[(page - 1) * per_page : page * per_page]
     found = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(chosen)))}
     return MemberPage([found[i] for i in chosen], len(matching), page, per_page)
+
+
+class Basis(StrEnum):
+    """What a unit's per-member figures are divided by."""
+
+    ROSTER = "roster"  # the people on its members' list (its own and its groups')
+    DECLARED = "declared"  # the membership it declared, where it has no list
+    JOINED = "joined"  # the members who joined the bot: where nothing else is known
+
+
+def denominators(
+    session: Session,
+    *,
+    units: dict[int, int],
+    groups: Sequence[str] = (),
+) -> dict[int, tuple[int, Basis]]:
+    """For each unit (id -> the members who joined it), the number to divide by and what it
+    is: its roster (people of `groups` only, when given), else its declared membership, else
+    the members who joined. One grouped query whatever the number of units."""
+    if not units:
+        return {}
+    query = (
+        select(UnionUnit.path, func.count())
+        .select_from(RosterEntry)
+        .join(UnionUnit, col(UnionUnit.id) == RosterEntry.unit_id)
+        .where(col(RosterEntry.removed_at).is_(None))
+        .group_by(col(UnionUnit.path))
+    )
+    if groups:
+        query = query.where(col(RosterEntry.worker_group).in_(list(groups)))
+    on_roster: dict[int, int] = {}
+    for path, count in session.execute(query).all():
+        for part in path.strip("/").split("/"):
+            if part and int(part) in units:
+                on_roster[int(part)] = on_roster.get(int(part), 0) + int(count)
+    declared = dict(
+        session.execute(
+            select(UnionUnit.id, UnionUnit.declared_members).where(
+                col(UnionUnit.id).in_(list(units)), col(UnionUnit.declared_members) > 0
+            )
+        ).all()
+    )
+    found: dict[int, tuple[int, Basis]] = {}
+    for unit_id, joined in units.items():
+        if on_roster.get(unit_id):
+            found[unit_id] = (on_roster[unit_id], Basis.ROSTER)
+        elif declared.get(unit_id):
+            found[unit_id] = (int(declared[unit_id]), Basis.DECLARED)
+        else:
+            found[unit_id] = (joined, Basis.JOINED)
+    return found
