@@ -100,11 +100,18 @@ def _load(args: argparse.Namespace) -> int:
                 shown = demo_showcase.load(
                     session, now=now, notifier=notifier, policy=notifier.config.delivery
                 )
+                organisation = demo.load_organisation(session, now=now)
                 print(
                     f"demo loaded: {counts['units']} units, {counts['members']} members "
                     f"({counts['officers']} officers), a running campaign, an open quiz, "
                     f"reward tables, {shown['initiatives']} initiatives, "
                     f"{shown['commendations']} commendations, four weeks of scores"
+                )
+                print(
+                    f"the union's tree and roster files imported: {organisation['created']} "
+                    f"units added, {organisation['updated']} given their codes and declared "
+                    f"membership, {organisation['roster']} people on the roster (joining with "
+                    "CDCSTN33, try the membership card MP-0001 or the phone 0912 300 001)"
                 )
             _print_welcome(settings, session, now)
     finally:
