@@ -32,9 +32,9 @@ from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
     fake,
     fake_url,
+    telegram_env,
     tg_client,
     tg_runtime,
-    telegram_env,
     tg_settings,
 )
 
