@@ -7,11 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from bots.api import (
+    access,
     broadcasts,
     campaigns,
     commendations,
     emulation,
     initiatives,
+    join_requests,
     quizzes,
     reports,
     reward_tables,
@@ -29,6 +31,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     reward_tables.router,
     commendations.router,
     reports.router,
+    join_requests.router,
+    access.router,
 )
 
 

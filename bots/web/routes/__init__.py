@@ -15,8 +15,10 @@ from bots.web.routes import (
     exports,
     initiatives,
     invites,
+    joins,
     leaderboards,
     members,
+    officers,
     quizzes,
 )
 
@@ -32,6 +34,8 @@ for area in (
     quizzes,
     commendations,
     members,
+    joins,
+    officers,
     invites,
     exports,
 ):
