@@ -17,8 +17,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.facebook.outbound import CALL_TIMEOUT as FACEBOOK_CALL_TIMEOUT
 from adapters.facebook.traits import TRAITS as FACEBOOK
 from adapters.telegram.traits import TRAITS as TELEGRAM
+from adapters.zalo.outbound import CALL_TIMEOUT as ZALO_CALL_TIMEOUT
 from adapters.zalo.traits import REQUESTS_PER_MINUTE as ZALO_PER_MINUTE
 from adapters.zalobot.traits import MAX_SEND_RATE as ZALOBOT_MAX_RATE
 from core.delivery_policy import parse_quiet_hours
@@ -70,6 +72,8 @@ class Settings(BaseSettings):
     facebook_page_username: str | None = None
     # Send API calls/s per Page; None: the documented rate (adapters/facebook/traits.py)
     facebook_send_rate: float | None = Field(default=None, gt=0, le=FACEBOOK.send_rate)
+    # seconds before a Send API call with no answer is given up (and retried)
+    facebook_timeout: float = Field(default=FACEBOOK_CALL_TIMEOUT, gt=0, le=120)
 
     # Zalo Official Account (issue 5)
     zalo_app_id: str | None = None
@@ -85,6 +89,8 @@ class Settings(BaseSettings):
     zalo_billable_proactive: bool = False  # may announcements use the billed 48 h-7 day window
     # this process's share; None: the app's whole documented rate (adapters/zalo/traits.py)
     zalo_rate_limit_per_minute: int | None = Field(default=None, ge=1, le=ZALO_PER_MINUTE)
+    # seconds before an OA API call with no answer is given up (and retried)
+    zalo_timeout: float = Field(default=ZALO_CALL_TIMEOUT, gt=0, le=120)
 
     # Zalo Bot Platform (issue 18): a bot any officer creates from their own Zalo account
     zalobot_token: SecretStr | None = None  # `<bot id>:<secret>`, sent by Zalo Bot Manager

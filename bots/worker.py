@@ -212,10 +212,15 @@ class DeliveryWorker:
     async def _send(self, job: delivery.Job) -> SendResult:
         channel = self.runtime.channels[job.recipient.platform]
         try:
-            return await channel.send(job.recipient, job.message, proactive=job.proactive)
+            result = await channel.send(job.recipient, job.message, proactive=job.proactive)
         except Exception as exc:  # a bug in an adapter: never retried, always visible
             log.exception("channel %s raised on outbox %s", job.recipient.platform, job.outbox_id)
             return DeliveryFailure(DeliveryErrorKind.PERMANENT, f"adapter error: {exc!r}"[:500])
+        if not isinstance(result, Sent):
+            log.info(
+                "outbox %s not sent on %s: %s", job.outbox_id, job.recipient.platform, result.kind
+            )
+        return result
 
     def _next(self, job: delivery.Job, result: SendResult) -> tuple[delivery.Job | None, list]:  # type: ignore[type-arg]
         """The slot's next job and the jobs given back untried."""

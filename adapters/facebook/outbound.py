@@ -57,6 +57,7 @@ class FacebookChannel:
         payloads: PayloadStore,
         limiter: PageRateLimiter,
         traits: ChannelTraits = TRAITS,
+        call_timeout: float = CALL_TIMEOUT,
     ) -> None:
         """`client` has the Graph base URL with its version (e.g. .../v23.0) as base_url."""
         self.traits = traits
@@ -66,6 +67,7 @@ class FacebookChannel:
         self.health = health
         self.payloads = payloads
         self.limiter = limiter
+        self.call_timeout = call_timeout
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._flagged: bool | None = None  # unknown after start: cleared on the first success
 
@@ -150,7 +152,7 @@ class FacebookChannel:
                     "/me/messages",
                     json=body,
                     headers={"Authorization": f"Bearer {self._page_token}"},
-                    timeout=CALL_TIMEOUT,
+                    timeout=self.call_timeout,
                 )
             except httpx.TimeoutException as exc:
                 return DeliveryFailure(DeliveryErrorKind.TRANSIENT, f"Graph API timed out: {exc!r}")

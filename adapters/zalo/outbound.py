@@ -156,6 +156,7 @@ class ZaloChannel:
         payloads: PayloadStore,
         clock: Clock,
         traits: ChannelTraits | None = None,
+        call_timeout: float = CALL_TIMEOUT,
     ) -> None:
         """`traits` as the core plans with them; by default TRAITS with this config's window."""
         self.traits = traits or configured(billable_proactive=config.billable_proactive)
@@ -165,6 +166,7 @@ class ZaloChannel:
         self.limiter = limiter
         self.payloads = payloads
         self.clock = clock
+        self.call_timeout = call_timeout
         self.billable_sent = 0  # consultation messages sent between 48 h and 7 days
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
@@ -250,7 +252,7 @@ class ZaloChannel:
                         path,
                         json=body,
                         headers={"access_token": credential.access_token or ""},
-                        timeout=CALL_TIMEOUT,
+                        timeout=self.call_timeout,
                     )
                 except httpx.HTTPError as exc:
                     raise DeliveryError(

@@ -52,6 +52,7 @@ class Facebook:
             payloads=deps.payloads,
             limiter=PageRateLimiter(traits.send_rate),
             traits=traits,
+            call_timeout=settings.facebook_timeout,
         )
         router = make_router(
             deps.sink,

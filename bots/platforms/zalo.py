@@ -68,6 +68,7 @@ class Zalo:
             payloads=deps.payloads,
             clock=deps.clock,
             traits=traits,
+            call_timeout=s.zalo_timeout,
         )
         router = make_router(
             WebhookConfig(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign
@@ -20,6 +20,7 @@ from core.members.models import Member, UnionUnit, UnitKind
 from core.organisation import membership
 from core.points.models import MemberScore, ScoreHistogram, UnitScore
 from core.points.rules import BAND, band
+from core.storage.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,10 @@ def rank_of(
             MemberScore.scope == scope,
             MemberScore.points == points,
             ~_forgotten(MemberScore.member_id),
-            or_(
-                col(MemberScore.reached_at) < reached_at,
-                and_(
-                    col(MemberScore.reached_at) == reached_at,
-                    col(MemberScore.member_id) < member_id,
-                ),
+            tuple_(col(MemberScore.reached_at), col(MemberScore.member_id))
+            < tuple_(
+                bindparam("reached_at", reached_at, type_=UTCDateTime()),
+                bindparam("member", member_id),
             ),
         )
     ).one()
@@ -160,12 +159,10 @@ def _rank_statement():  # type: ignore[no-untyped-def]
             s.c.scope == scope,
             s.c.points == bindparam("points"),
             ~_forgotten(s.c.member_id),
-            or_(
-                s.c.reached_at < bindparam("reached_at"),
-                and_(
-                    s.c.reached_at == bindparam("reached_at"), s.c.member_id < bindparam("member")
-                ),
-            ),
+            # a row-value comparison, which both databases walk as one range of
+            # ix_member_score_rank; the OR of the two cases scanned every tie
+            tuple_(s.c.reached_at, s.c.member_id)
+            < tuple_(bindparam("reached_at", type_=s.c.reached_at.type), bindparam("member")),
         )
         .scalar_subquery()
     )

@@ -6,18 +6,22 @@ errors and flood limits, and what the rows and identities say afterwards."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from telegram.error import RetryAfter
 
 from adapters.telegram.client import make_bot
 from adapters.telegram.outbound import TelegramChannel, retry_seconds
 from adapters.telegram.ratelimit import RateLimiter
-from bots.bootstrap import Runtime
+from bots.bootstrap import Runtime, build_runtime
+from bots.platforms import Telegram
+from bots.settings import load_settings
 from core import delivery, outbox
 from core.errors import DeliveryErrorKind, DeliveryFailure
 from core.members.models import Identity
@@ -28,6 +32,7 @@ from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
     fake,
     fake_url,
+    telegram_env,
     tg_client,
     tg_runtime,
     tg_settings,
@@ -239,16 +244,32 @@ async def test_5xx_is_retried_with_backoff(
     assert [c.status for c in fake.calls_of("sendMessage")] == [502, 502, 200]
 
 
+@pytest.fixture
+async def impatient_runtime(
+    database_url: str, fake_url: str, engine: Engine, clock: Any
+) -> AsyncIterator[Runtime]:
+    """The Telegram runtime with a 1 s Bot API timeout, for a call that never answers."""
+    env = {**telegram_env(database_url, fake_url), "THIDUA_TELEGRAM_TIMEOUT": "1"}
+    runtime = build_runtime(
+        load_settings(environ=env),
+        engine=engine,
+        clock=clock,
+        messengers=(Telegram(timer=FakeTimer(clock)),),
+    )
+    yield runtime
+    await runtime.aclose()
+
+
 async def test_timeout_is_transient_and_retried(
-    fake: FakeTelegram, tg_runtime: Runtime, clock: Any
+    fake: FakeTelegram, impatient_runtime: Runtime, clock: Any
 ) -> None:
     fake.user(208)
-    [row_id] = enqueue(tg_runtime, 208, OutgoingMessage("Hạn chót nộp sáng kiến"))
+    [row_id] = enqueue(impatient_runtime, 208, OutgoingMessage("Hạn chót nộp sáng kiến"))
     fake.hang_next("sendMessage", deliver=False)
-    await tg_runtime.drain()
-    row = rows(tg_runtime, [row_id])[0]
+    await impatient_runtime.drain()
+    row = rows(impatient_runtime, [row_id])[0]
     assert (row.status, row.error_kind) == (OutboxStatus.PENDING, DeliveryErrorKind.TRANSIENT)
-    await drain_until_sent(tg_runtime, clock)
+    await drain_until_sent(impatient_runtime, clock)
     assert [m.text for m in fake.sent_to(208)] == ["Hạn chót nộp sáng kiến"]
 
 

@@ -38,7 +38,12 @@ def telegram_env(database_url: str, api_base: str) -> dict[str, str]:
         "THIDUA_TELEGRAM_WEBHOOK_SECRET": SECRET,
         "THIDUA_TELEGRAM_API_BASE": api_base,
         "THIDUA_TELEGRAM_BOT_USERNAME": "thidua_bot",
-        "THIDUA_TELEGRAM_TIMEOUT": "1",
+        # Real seconds before a Bot API call with no answer is given up and retried. The fake
+        # answers in milliseconds, but a loaded test machine can stall its thread for a
+        # second: with a 1 s timeout a send that reached the fake was retried and recorded
+        # twice (test_our_pacing_stays_inside_the_limits saw 45 sends of 44). Tests of a
+        # hung call set a short timeout of their own.
+        "THIDUA_TELEGRAM_TIMEOUT": "10",
         "THIDUA_PUBLIC_URL": "https://thidua.example.org",
     }
 
