@@ -24,6 +24,7 @@ from core.commendations.chat import routers as commendations_routers
 from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
 from core.initiatives import routers as initiatives_routers
+from core.joinrequests import routers as joinrequests_routers
 from core.leaderboards import router as leaderboards_router
 from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
@@ -56,6 +57,7 @@ def build_dispatcher() -> Dispatcher:
             *initiatives_routers,
             reports_router,
             *commendations_routers,
+            *joinrequests_routers,
         ],
         fallbacks.FALLBACKS,
     )
@@ -86,6 +88,9 @@ def build_processor(
         delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
         traits=traits,
+        privacy_key=(
+            settings.privacy_key.get_secret_value().encode() if settings.privacy_key else b""
+        ),
     )
     spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(

@@ -1,4 +1,5 @@
-"""`thidua officer ...`: officer invitations and roles, account claims, admin API tokens."""
+"""`thidua officer ...`: officer invitations and roles, account claims, admin API tokens, and
+withdrawing roles, tokens and invite codes (effective at once)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from sqlmodel import Session, select
 from bots.settings import load_settings
 from core import linking
 from core.campaigns import service as campaigns
+from core.campaigns.scope import Actor
 from core.clock import utcnow
 from core.errors import DomainError
 from core.linking import CodePurpose
 from core.members import service as members
 from core.members.models import Member, OfficerRole
+from core.organisation import access
 from core.storage.engine import make_engine
 
 
@@ -95,11 +98,71 @@ def _claim(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
         member = find_member(session, args.member)
-        token = campaigns.issue_token(session, member=member, now=utcnow())
+        ttl = timedelta(days=args.days) if args.days else None
+        token = campaigns.issue_token(session, member=member, now=utcnow(), ttl=ttl)
+        until = f"valid {args.days} days" if args.days else "no end date"
         return (
-            f"API token for {member.full_name} (#{member.id}), shown only once:\n{token}\n"
-            "Use it as: Authorization: Bearer <token>"
+            f"API token for {member.full_name} (#{member.id}), {until}, shown only once:\n"
+            f"{token}\nUse it as: Authorization: Bearer <token>"
         )
+
+    return _in_transaction(work)
+
+
+def _list(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        roles = access.roles_in_scope(session, actor=Actor.admin(), limit=10_000)
+        lines = [
+            f"role #{r.role.id}: {r.member.full_name} (#{r.member.id}), "
+            f"{r.unit.name} (#{r.unit.id})"
+            for r in roles
+        ]
+        tokens = access.tokens_of(session, actor=Actor.admin())
+        lines += [
+            f"token #{k.id}: member #{k.member_id}, made {k.created_at:%Y-%m-%d}, "
+            + (
+                "withdrawn"
+                if k.revoked_at
+                else f"until {k.expires_at:%Y-%m-%d}"
+                if k.expires_at
+                else "no end date"
+            )
+            for k in tokens
+        ]
+        return "\n".join(lines) or "no officer roles and no tokens"
+
+    return _in_transaction(work)
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        member = find_member(session, args.member)
+        unit = members.find_unit(session, ref=args.unit)
+        role = session.exec(
+            select(OfficerRole).where(
+                OfficerRole.member_id == member.id, OfficerRole.unit_id == unit.id
+            )
+        ).first()
+        if role is None:
+            raise DomainError("role_unknown", f"{member.full_name} is no officer of {unit.name}")
+        access.revoke_role(session, actor=Actor.admin(), role_id=role.id, now=utcnow())  # type: ignore[arg-type]
+        return f"{member.full_name} (#{member.id}) is no longer an officer of {unit.name}"
+
+    return _in_transaction(work)
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        access.revoke_token(session, actor=Actor.admin(), token_id=args.token, now=utcnow())
+        return f"token #{args.token} withdrawn"
+
+    return _in_transaction(work)
+
+
+def _revoke_invite(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        invite = access.revoke_invite(session, actor=Actor.admin(), code=args.code, now=utcnow())
+        return f"invite code {invite.code} withdrawn: nobody can join with it any more"
 
     return _in_transaction(work)
 
@@ -120,4 +183,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     claim.set_defaults(run=_claim)
     token = actions.add_parser("token", help="a bearer token for the admin API")
     token.add_argument("member", help="the officer's id or exact full name")
+    token.add_argument("--days", type=int, default=90, help="valid for this many days (0: no end)")
     token.set_defaults(run=_token)
+    listing = actions.add_parser("list", help="every officer role and API token (with ids)")
+    listing.set_defaults(run=_list)
+    revoke = actions.add_parser(
+        "revoke", help="withdraw an officer role (and, with the last, the tokens)"
+    )
+    revoke.add_argument("member", help="the member's id or exact full name")
+    revoke.add_argument("unit", help="the unit's id or exact name")
+    revoke.set_defaults(run=_revoke)
+    revoke_token = actions.add_parser("revoke-token", help="withdraw an admin API token")
+    revoke_token.add_argument("token", type=int, help="the token's id (thidua officer list)")
+    revoke_token.set_defaults(run=_revoke_token)
+    revoke_invite = actions.add_parser("revoke-invite", help="withdraw an invite code")
+    revoke_invite.add_argument("code")
+    revoke_invite.set_defaults(run=_revoke_invite)

@@ -14,8 +14,10 @@ from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign
+from core.campaigns.rules import groups_of
 from core.leaderboards.rules import RankedUnit, UnitMeasure, UnitRow, rank_units
 from core.members.models import Member, UnionUnit, UnitKind
+from core.organisation import membership
 from core.points.models import MemberScore, ScoreHistogram, UnitScore
 from core.points.rules import BAND, band
 from core.storage.types import UTCDateTime
@@ -51,7 +53,7 @@ def top_members(
     query = (
         select(MemberScore.member_id, MemberScore.unit_id, MemberScore.points, Member.full_name)
         .join(Member, col(Member.id) == MemberScore.member_id)
-        .where(MemberScore.scope == scope)
+        .where(MemberScore.scope == scope, col(Member.forgotten_at).is_(None))
     )
     if within is not None:
         query = query.join(UnionUnit, col(UnionUnit.id) == MemberScore.unit_id).where(
@@ -73,7 +75,7 @@ def _top_from_index(session: Session, query, scope: str, limit: int):  # type: i
     it (an index range in the right order however many members share that score)."""
     cutoff = session.exec(
         select(MemberScore.points)
-        .where(MemberScore.scope == scope)
+        .where(MemberScore.scope == scope, ~_forgotten(MemberScore.member_id))
         .order_by(col(MemberScore.points).desc())
         .offset(limit - 1)
         .limit(1)
@@ -89,6 +91,16 @@ def _top_from_index(session: Session, query, scope: str, limit: int):  # type: i
         .limit(limit - len(above))
     ).all()
     return [*above, *tied]
+
+
+def _forgotten(member_id):  # type: ignore[no-untyped-def]
+    """The score's member was forgotten: kept for the units' totals, out of the ranks (and
+    out of the histograms, core/points/service.py::unrank)."""
+    return (
+        select(Member.id)
+        .where(col(Member.id) == member_id, col(Member.forgotten_at).is_not(None))
+        .exists()
+    )
 
 
 def _histogram_sum(session: Session, scope: str, level: int, lower: int, upper: int | None) -> int:
@@ -118,6 +130,7 @@ def rank_of(
         .where(
             MemberScore.scope == scope,
             MemberScore.points == points,
+            ~_forgotten(MemberScore.member_id),
             tuple_(col(MemberScore.reached_at), col(MemberScore.member_id))
             < tuple_(
                 bindparam("reached_at", reached_at, type_=UTCDateTime()),
@@ -145,6 +158,7 @@ def _rank_statement():  # type: ignore[no-untyped-def]
         .where(
             s.c.scope == scope,
             s.c.points == bindparam("points"),
+            ~_forgotten(s.c.member_id),
             # a row-value comparison, which both databases walk as one range of
             # ix_member_score_rank; the OR of the two cases scanned every tie
             tuple_(s.c.reached_at, s.c.member_id)
@@ -207,10 +221,25 @@ def unit_rows(session: Session, *, scope: str, within: UnionUnit | None = None) 
     )
     if within is not None:
         query = query.where(col(UnionUnit.path).startswith(within.path))
-    return [
-        UnitRow(s.unit_id, name, s.points, s.participants, s.members, s.reached_at)
-        for s, name in session.exec(query).all()
-    ]
+    found = session.exec(query).all()
+    divide = membership.denominators(
+        session, units={s.unit_id: s.members for s, _name in found}, groups=_targets(session, scope)
+    )
+    rows = []
+    for s, name in found:
+        members, basis = divide[s.unit_id]
+        rows.append(
+            UnitRow(s.unit_id, name, s.points, s.participants, members, s.reached_at, basis=basis)
+        )
+    return rows
+
+
+def _targets(session: Session, scope: str) -> tuple[str, ...]:
+    """A campaign's board counts only the roster's people of the groups it is aimed at."""
+    if not scope.startswith("campaign:") or not scope[9:].isdigit():
+        return ()
+    campaign = session.get(Campaign, int(scope[9:]))
+    return tuple(groups_of(campaign.target_groups)) if campaign is not None else ()
 
 
 def unit_board(
