@@ -218,7 +218,11 @@ class DeliveryWorker:
             return DeliveryFailure(DeliveryErrorKind.PERMANENT, f"adapter error: {exc!r}"[:500])
         if not isinstance(result, Sent):
             log.info(
-                "outbox %s not sent on %s: %s", job.outbox_id, job.recipient.platform, result.kind
+                "outbox %s not sent on %s: %s (%s)",
+                job.outbox_id,
+                job.recipient.platform,
+                result.kind,
+                result.detail[:200],
             )
         return result
 

@@ -414,6 +414,8 @@ def _apply_failure(
             row.status = OutboxStatus.PENDING
             wait = failure.retry_after or backoff(row.attempts)
             row.next_attempt_at = now + timedelta(seconds=wait)
+            if failure.maybe_delivered:  # the retry may deliver it a second time
+                row.possible_duplicates += 1
     else:
         row.status = OutboxStatus.FAILED
 

@@ -58,6 +58,9 @@ class DeliveryFailure:
     detail: str = ""
     retry_after: float | None = None
     migrate_to: str | None = None  # the platform moved the chat to a new id (Telegram)
+    # The call went out and no answer came (a read timeout, a dropped connection): the
+    # platform may have delivered it, so sending it again may deliver it twice.
+    maybe_delivered: bool = False
 
 
 SendResult = Sent | DeliveryFailure
@@ -73,12 +76,16 @@ class DeliveryError(ThiduaError):
         *,
         retry_after: float | None = None,
         migrate_to: str | None = None,
+        maybe_delivered: bool = False,
     ) -> None:
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
         self.retry_after = retry_after
         self.migrate_to = migrate_to
+        self.maybe_delivered = maybe_delivered
 
     def as_failure(self) -> DeliveryFailure:
-        return DeliveryFailure(self.kind, self.detail, self.retry_after, self.migrate_to)
+        return DeliveryFailure(
+            self.kind, self.detail, self.retry_after, self.migrate_to, self.maybe_delivered
+        )

@@ -25,6 +25,7 @@ from adapters.facebook.graph_errors import (
 from adapters.facebook.rate_limit import PageRateLimiter
 from adapters.facebook.render import MAX_PAYLOAD, render
 from adapters.facebook.traits import TRAITS
+from adapters.transport import went_out
 from core.chat.traits import ChannelTraits
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.messages import Button, OutgoingMessage, Recipient
@@ -155,10 +156,16 @@ class FacebookChannel:
                     timeout=self.call_timeout,
                 )
             except httpx.TimeoutException as exc:
-                return DeliveryFailure(DeliveryErrorKind.TRANSIENT, f"Graph API timed out: {exc!r}")
+                return DeliveryFailure(
+                    DeliveryErrorKind.TRANSIENT,
+                    f"Graph API timed out: {exc!r}",
+                    maybe_delivered=went_out(exc),
+                )
             except httpx.TransportError as exc:
                 return DeliveryFailure(
-                    DeliveryErrorKind.TRANSIENT, f"Graph API unreachable: {exc!r}"
+                    DeliveryErrorKind.TRANSIENT,
+                    f"Graph API unreachable: {exc!r}",
+                    maybe_delivered=went_out(exc),
                 )
         try:
             data = response.json()

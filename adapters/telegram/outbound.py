@@ -19,6 +19,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.warnings import PTBDeprecationWarning
 
@@ -63,7 +64,9 @@ def classify(exc: TelegramError) -> DeliveryFailure:
         return DeliveryFailure(DeliveryErrorKind.AUTH, detail)
     if isinstance(exc, BadRequest | Conflict):  # chat not found, too long, bad buttons
         return DeliveryFailure(DeliveryErrorKind.PERMANENT, detail)
-    if isinstance(exc, NetworkError):  # 5xx, timeouts (TimedOut), connection errors
+    if isinstance(exc, TimedOut):  # no answer in time: Telegram may have delivered it
+        return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail, maybe_delivered=True)
+    if isinstance(exc, NetworkError):  # 5xx, connection errors
         return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail)
     return DeliveryFailure(DeliveryErrorKind.TRANSIENT, detail)  # e.g. an unreadable answer
 

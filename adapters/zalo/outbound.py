@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from adapters.transport import went_out
 from adapters.zalo import buttons as button_codec
 from adapters.zalo.ratelimit import SlidingWindowLimiter
 from adapters.zalo.tokens import ZaloTokens
@@ -256,7 +257,9 @@ class ZaloChannel:
                     )
                 except httpx.HTTPError as exc:
                     raise DeliveryError(
-                        DeliveryErrorKind.TRANSIENT, f"zalo unreachable: {type(exc).__name__}"
+                        DeliveryErrorKind.TRANSIENT,
+                        f"zalo unreachable: {type(exc).__name__}",
+                        maybe_delivered=went_out(exc),
                     ) from exc
             try:
                 answer: Any = response.json()

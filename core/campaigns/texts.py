@@ -198,8 +198,9 @@ def report_text(ctx: Context, report: Report) -> str:
     if report.possible_duplicates:
         lines.append(
             _(
-                "Possibly received twice: {n} (a delivery process stopped while sending them, "
-                "and they were sent again)",
+                "Possibly received twice: {n} (their sending was cut off, by a delivery "
+                "process that stopped or a platform that did not answer in time, and they "
+                "were sent again)",
                 n=n(report.possible_duplicates),
             )
         )

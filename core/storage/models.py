@@ -82,8 +82,10 @@ class OutboxMessage(SQLModel, table=True):
     external_ids: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Claimed again after a worker lost its lease while this row's send was in flight: the
-    # person may have received it that many extra times (shown in the delivery report).
+    # Sent again after a send whose outcome was unknown: claimed after a worker lost its lease
+    # while the send was in flight, or retried after a call that went out and got no answer
+    # (a timeout). The person may have received it that many extra times (shown in the
+    # delivery report); an upper bound.
     possible_duplicates: int = Field(
         default=0, sa_column_kwargs={"server_default": "0", "nullable": False}
     )

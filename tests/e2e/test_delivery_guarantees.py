@@ -1,7 +1,8 @@
 """What delivery promises, end to end against the fake platforms: a hung call holds only its
 own slot while every other send goes and is recorded; a token found expired is refreshed
 once and the dead token goes out only with the calls already in flight; a broadcast with
-nothing left to send is finished, with its time. (A kill between send and record:
+nothing left to send is finished, with its time; a send that timed out after reaching the
+platform and was sent again is counted in the report. (A kill between send and record:
 tests/e2e/test_crash_worker.py.)"""
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ from sqlmodel import Session, select
 from bots.bootstrap import Runtime, build_runtime
 from bots.platforms.telegram import Telegram
 from bots.settings import load_settings
-from core import outbox
+from core import delivery, outbox
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind, BroadcastStatus
 from core.members.models import Identity, UnionUnit
 from core.messages import OutgoingMessage
 from core.storage.models import OutboxMessage, OutboxStatus
 from scheduler.jobs import fan_out, finish_broadcasts
-from tests.e2e.campaign_support import bulk_members, load_demo
+from tests.e2e.campaign_support import bulk_members, load_demo, platform_user_id
 from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import FakeTelegram, running
+from tests.fakes.telegram_api import FakeTelegram, FakeTimer, running
 from tests.fakes.telegram_fixtures import telegram_env
 from tests.fakes.zalo_oa import FakeZaloOA
 
@@ -181,3 +182,57 @@ async def test_a_broadcast_with_nothing_left_to_send_is_finished(runtime: Runtim
     assert report.totals[broadcasts.QUEUED] == 0
     assert report.possible_duplicates == 0
     assert finish_broadcasts(runtime.engine, runtime.clock) == 0  # once
+
+
+async def test_a_send_that_timed_out_and_was_sent_again_is_counted_in_the_report(
+    database_url: str, engine: Engine, clock: Any
+) -> None:
+    """Telegram delivers a message whose answer never came back; our timeout makes it a
+    transient failure and the retry delivers it again. The person got it twice, and the
+    broadcast's report says it may have happened (it said 0 before)."""
+    fake = FakeTelegram(clock=clock)
+    with running(fake) as url:
+        env = {**telegram_env(database_url, url), "THIDUA_TELEGRAM_TIMEOUT": "1"}
+        runtime = build_runtime(
+            load_settings(environ=env),
+            engine=engine,
+            clock=clock,
+            messengers=(Telegram(timer=FakeTimer(clock)),),
+        )
+        try:
+            load_demo(runtime)
+            now = clock.now()
+            ids = bulk_members(
+                engine, unit_id=4, count=5, platform="telegram", seen=now, now=now, prefix="to"
+            )
+            for member_id in ids:
+                fake.user(int(platform_user_id("telegram", "to", member_id)))
+            policy = runtime.processor.config.delivery
+            with Session(engine) as session, session.begin():
+                broadcasts.create(
+                    session,
+                    key="timeout",
+                    kind=BroadcastKind.MESSAGE,
+                    audience=broadcasts.Audience(session.get(UnionUnit, 4), True, ()),  # type: ignore[arg-type]
+                    text="Thông báo họp công đoàn",
+                    now=now,
+                    policy=policy,
+                )
+            fan_out(engine, clock, policy)
+            fake.hang_next("sendMessage", deliver=True)  # delivered, never answered
+            for _ in range(10):  # drain, then move the clock to the retry
+                await runtime.drain()
+                due = delivery.next_due(engine, platforms=["telegram"])
+                if due is None:
+                    break
+                clock.current = max(due, clock.now())
+            texts = [m.chat_id for m in fake.sent if m.text == "Thông báo họp công đoàn"]
+            assert len(texts) == 6 and len(set(texts)) == 5  # one person got it twice
+            assert statuses(engine) == {OutboxStatus.SENT: 5}
+            with Session(engine) as session:
+                found = session.exec(select(Broadcast).where(Broadcast.key == "timeout")).one()
+                report = broadcasts.report(session, broadcast=found)
+            assert report.totals[broadcasts.SENT] == 5
+            assert report.possible_duplicates == 1
+        finally:
+            await runtime.aclose()

@@ -24,8 +24,17 @@ def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "off")
     `lifespan="on"` runs the app's start-up (our app's background workers).
     """
     port = port or free_port()
+    # Idle connections are kept for the whole test. With uvicorn's 5 s default the server
+    # closed a pooled connection while the client was reusing it ("Server disconnected"),
+    # a transient failure whose retry waits on the test's clock; on a loaded machine it cost
+    # test_two_hundred_members_on_four_messengers a reply now and then.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan=lifespan,
+        timeout_keep_alive=600,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
