@@ -13,9 +13,11 @@ from bots.api import (
     commendations,
     initiatives,
     join_requests,
+    org,
     quizzes,
     reports,
     reward_tables,
+    units,
 )
 from bots.api.deps import Api
 from bots.api.errors import ApiError, api_error_handler
@@ -31,6 +33,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     join_requests.router,
     access.router,
+    org.router,
+    units.router,
 )
 
 

@@ -163,3 +163,68 @@ def test_the_members_page_goes_page_by_page_and_finds_names_without_diacritics(
     expect(page.locator("#members tbody tr")).to_have_count(11)  # 11, 110 … 119
     expect(page.locator("#member-counts")).to_contain_text(f"tự khai: {joined}")
     officer.close()
+
+
+def roster_xlsx(*rows: list[object]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ và tên", "Đơn vị", "Đối tượng", "Chức vụ lãnh đạo", "Số thẻ đoàn viên"])
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_roster_is_checked_then_imported_on_the_desk(
+    runtime: Runtime, served: str, pages, width: int
+):  # type: ignore[no-untyped-def]
+    from core.members.models import RosterEntry
+
+    data = load_demo(runtime)
+    company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+    page = pages(width, 800)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+    page.get_by_role("link", name="Cây tổ chức và danh sách đoàn viên").click()
+    fits(page, width)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    bad = roster_xlsx(
+        ["Trịnh Thị Hồng", company, "Công nhân", "Không", "MP-0001"],
+        ["Lý Văn Khoa", "Công ty khác", "Công nhân", "Không", "MP-0002"],
+        ["Đinh Thị Ánh", company, "Thợ lặn", "Không", "MP-0003"],
+    )
+    page.get_by_label("Tệp bảng tính").set_input_files(
+        {"name": "danh-sach.xlsx", "mimeType": xlsx, "buffer": bad}
+    )
+    page.get_by_role("button", name="Kiểm tra tệp (chạy thử)").click()
+    expect(page.locator("#row-errors tbody tr")).to_have_count(2)
+    expect(page.locator("#row-errors tbody tr").first.locator("td").first).to_have_text("3")
+    expect(page.locator("#row-errors")).to_contain_text("Công ty khác")
+    expect(page.get_by_role("button", name="Nhập tệp này")).to_have_count(0)
+    fits(page, width)
+    with Session(runtime.engine) as session:
+        assert session.exec(select(RosterEntry)).all() == []
+
+    good = roster_xlsx(
+        ["Trịnh Thị Hồng", company, "Công nhân", "Không", "MP-0001"],
+        ["Lý Văn Khoa", company, "Cán bộ", "Có", "MP-0002"],
+    )
+    page.get_by_label("Tệp bảng tính").set_input_files(
+        {"name": "danh-sach.xlsx", "mimeType": xlsx, "buffer": good}
+    )
+    page.get_by_role("button", name="Kiểm tra tệp (chạy thử)").click()
+    expect(page.locator("#dry-counts")).to_contain_text("Sẽ thêm: 2")
+    expect(page.locator("#to-add")).to_contain_text("Lý Văn Khoa")
+    with Session(runtime.engine) as session:
+        assert session.exec(select(RosterEntry)).all() == []  # the dry run wrote nothing
+    page.get_by_role("button", name="Nhập tệp này").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã nhập: thêm 2, sửa 0")
+    fits(page, width)
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(RosterEntry)).all()) == 2
+    officer.close()

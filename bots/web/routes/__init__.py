@@ -18,6 +18,7 @@ from bots.web.routes import (
     leaderboards,
     members,
     officers,
+    org,
     quizzes,
 )
 
@@ -34,6 +35,7 @@ for area in (
     members,
     joins,
     officers,
+    org,
     invites,
     exports,
 ):
