@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bots.app import create_app
 from bots.bootstrap import Runtime
 from bots.settings import Settings
-from core.members.models import JoinMode, Member, UnionUnit, WorkerGroup
+from core.members.models import JoinMode, Member, UnionUnit, UnitKind, WorkerGroup
 from core.organisation import units
 from tests.browser.live import LiveChat
 from tests.browser.support import settings  # noqa: F401
@@ -228,3 +228,39 @@ def test_a_roster_is_checked_then_imported_on_the_desk(
     with Session(runtime.engine) as session:
         assert len(session.exec(select(RosterEntry)).all()) == 2
     officer.close()
+
+
+def test_officer_codes_for_the_units_without_an_officer_make_their_users_officers(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    from tests.e2e.campaign_support import ZONE
+
+    data = load_demo(runtime)
+    with Session(runtime.engine) as session, session.begin():
+        company = session.get(UnionUnit, MINH_PHAT)
+        assert company is not None
+        for name in ("Tổ Cơ khí 1", "Tổ Sơn"):
+            units.create(
+                session,
+                parent=company,
+                fields=units.UnitFields(name=name, kind=UnitKind.UNION_GROUP),
+                by=None,
+                now=NOW,
+            )
+    page = pages(360, 740)
+    officer = sign_in(page, served, data.claim[ZONE])
+    page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 2")).to_be_visible()
+    page.get_by_role("button", name="In mã cán bộ cho từng đơn vị này").click()
+    expect(page.locator("#officer-codes figure")).to_have_count(2)
+    fits(page)
+    line = page.locator("#officer-codes figure", has_text="Tổ Sơn").locator(".code").inner_text()
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Đỗ Thị Mai")
+    answer = worker.text_of(line)
+    assert "Tổ Sơn" in answer
+    page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 1")).to_be_visible()
+    expect(page.locator("#roles")).to_contain_text("Đỗ Thị Mai")
+    officer.close()
+    worker.close()
