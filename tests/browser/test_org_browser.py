@@ -106,6 +106,7 @@ def test_an_officer_withdraws_a_role_and_an_invite_code_on_the_desk(
     page = pages(width, 800)
     officer = sign_in(page, served, data.claim[ZONE])
     page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Cán bộ các đơn vị của bạn")).to_be_visible()
     fits(page, width)
     company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
     expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 0")).to_be_visible()
@@ -191,6 +192,7 @@ def test_a_roster_is_checked_then_imported_on_the_desk(
     page = pages(width, 800)
     officer = sign_in(page, served, data.claim[MINH_PHAT])
     page.get_by_role("link", name="Cây tổ chức và danh sách đoàn viên").click()
+    expect(page.get_by_role("heading", name="Nhập bảng tính")).to_be_visible()
     fits(page, width)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     bad = roster_xlsx(
