@@ -11,6 +11,7 @@ from bots.api import (
     broadcasts,
     campaigns,
     commendations,
+    emulation,
     initiatives,
     join_requests,
     org,
@@ -25,6 +26,7 @@ from bots.services import Services
 
 ROUTERS: tuple[APIRouter, ...] = (
     campaigns.router,
+    emulation.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,

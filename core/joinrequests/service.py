@@ -28,6 +28,7 @@ from core.members.models import (
 )
 from core.messages import OutgoingMessage
 from core.privacy.forget import forget_member
+from core.storage.secrets import privacy_key
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def refuse(
         "you can send an invite code again at any time.",
         unit=unit.name,
     )
-    forget_member(session, member=member, keep_identity=reach, now=now)
+    key = privacy_key(session, notifier.config.privacy_key)
+    forget_member(session, member=member, keep_identity=reach, now=now, key=key)
     outbox.enqueue(
         session,
         identity=reach,

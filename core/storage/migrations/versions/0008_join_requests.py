@@ -1,7 +1,7 @@
 """join requests: a person not found on a "roster only" unit's roster waits for an officer
 
-Revision ID: 0006_join_requests
-Revises: 0005_ids_never_reused
+Revision ID: 0008_join_requests
+Revises: 0007_emulation_criteria
 Create Date: 2026-12-03 06:40:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.types
 
-revision: str = "0006_join_requests"
-down_revision: str | Sequence[str] | None = "0005_ids_never_reused"
+revision: str = "0008_join_requests"
+down_revision: str | Sequence[str] | None = "0007_emulation_criteria"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

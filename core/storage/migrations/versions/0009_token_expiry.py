@@ -1,7 +1,7 @@
 """admin API tokens expire
 
-Revision ID: 0007_token_expiry
-Revises: 0006_join_requests
+Revision ID: 0009_token_expiry
+Revises: 0008_join_requests
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.types
 
-revision: str = "0007_token_expiry"
-down_revision: str | Sequence[str] | None = "0006_join_requests"
+revision: str = "0009_token_expiry"
+down_revision: str | Sequence[str] | None = "0008_join_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
