@@ -14,9 +14,11 @@ from bots.api import (
     emulation,
     initiatives,
     join_requests,
+    org,
     quizzes,
     reports,
     reward_tables,
+    units,
 )
 from bots.api.deps import Api
 from bots.api.errors import ApiError, api_error_handler
@@ -33,6 +35,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     join_requests.router,
     access.router,
+    org.router,
+    units.router,
 )
 
 

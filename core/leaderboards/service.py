@@ -213,23 +213,71 @@ def participants(session: Session, *, scope: str) -> int:
     return _histogram_sum(session, scope, 1, -(2**31), None)
 
 
-def unit_rows(session: Session, *, scope: str, within: UnionUnit | None = None) -> list[UnitRow]:
+GRASSROOTS_PARTS = (UnitKind.UNION_DIVISION, UnitKind.UNION_GROUP)
+
+
+@dataclass
+class _Tally:
+    name: str
+    points: int = 0
+    participants: int = 0
+    joined: int = 0
+    reached_at: datetime | None = None
+
+    def add(self, score: UnitScore) -> None:
+        self.points += score.points
+        self.participants += score.participants
+        self.joined += score.members
+        if self.reached_at is None or score.reached_at > self.reached_at:
+            self.reached_at = score.reached_at
+
+
+def _tallies(session: Session, scope: str, within: UnionUnit | None) -> dict[int, _Tally]:
+    """Each grassroots union's score, with its divisions' and groups' (where members found
+    on the roster are placed) folded in."""
+    kinds = (UnitKind.GRASSROOTS_UNION, *GRASSROOTS_PARTS)
     query = (
-        select(UnitScore, UnionUnit.name)
+        select(UnitScore, UnionUnit.name, UnionUnit.kind, UnionUnit.path)
         .join(UnionUnit, col(UnionUnit.id) == UnitScore.unit_id)
-        .where(UnitScore.scope == scope, UnionUnit.kind == UnitKind.GRASSROOTS_UNION)
+        .where(UnitScore.scope == scope, col(UnionUnit.kind).in_(kinds))
     )
     if within is not None:
         query = query.where(col(UnionUnit.path).startswith(within.path))
-    found = session.exec(query).all()
+    tallies: dict[int, _Tally] = {}
+    parts: list[tuple[UnitScore, list[int]]] = []
+    for score, name, kind, path in session.exec(query).all():
+        if kind == UnitKind.GRASSROOTS_UNION:
+            tallies.setdefault(score.unit_id, _Tally(name)).add(score)
+        else:
+            parts.append((score, [int(p) for p in path.strip("/").split("/") if p]))
+    if parts:
+        above = {i for _score, ids in parts for i in ids}
+        owners = dict(
+            session.exec(
+                select(UnionUnit.id, UnionUnit.name).where(
+                    col(UnionUnit.id).in_(above), UnionUnit.kind == UnitKind.GRASSROOTS_UNION
+                )
+            ).all()
+        )
+        for score, ids in parts:
+            owner = next((i for i in reversed(ids) if i in owners), None)
+            if owner is not None:
+                tallies.setdefault(owner, _Tally(owners[owner])).add(score)
+    return tallies
+
+
+def unit_rows(session: Session, *, scope: str, within: UnionUnit | None = None) -> list[UnitRow]:
+    found = _tallies(session, scope, within)
     divide = membership.denominators(
-        session, units={s.unit_id: s.members for s, _name in found}, groups=_targets(session, scope)
+        session, units={i: t.joined for i, t in found.items()}, groups=_targets(session, scope)
     )
     rows = []
-    for s, name in found:
-        members, basis = divide[s.unit_id]
+    for unit_id, t in found.items():
+        members, basis = divide[unit_id]
+        reached = t.reached_at
+        assert reached is not None
         rows.append(
-            UnitRow(s.unit_id, name, s.points, s.participants, members, s.reached_at, basis=basis)
+            UnitRow(unit_id, t.name, t.points, t.participants, members, reached, basis=basis)
         )
     return rows
 

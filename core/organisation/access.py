@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -22,6 +22,8 @@ from core.errors import Forbidden, NotFound
 from core.members.models import InviteCode, Member, OfficerRole, UnionUnit
 from core.members.rules import normalise_invite_code
 from core.organisation.models import UnitChange
+
+CODE_TTL = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,23 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int, now: datetime
         token.revoked_at = now
         session.flush()
     return token
+
+
+def officer_codes(
+    session: Session, *, actor: Actor, now: datetime, limit: int = 200
+) -> list[tuple[UnionUnit, str]]:
+    """A one-time officer code for each unit in the actor's scope that has no officer yet
+    (at most `limit`): whoever joins that unit and sends `/officer CODE` becomes its officer.
+    Only the codes' hashes are kept; the codes are shown once, on the sheet printed now."""
+    from core import linking
+    from core.linking import CodePurpose
+
+    return [
+        (
+            unit,
+            linking.issue(
+                session, purpose=CodePurpose.OFFICER, unit_id=unit.id, now=now, ttl=CODE_TTL
+            ),
+        )
+        for unit in units_without_officers(session, actor=actor, limit=limit)
+    ]

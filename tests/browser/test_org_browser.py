@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bots.app import create_app
 from bots.bootstrap import Runtime
 from bots.settings import Settings
-from core.members.models import JoinMode, Member, UnionUnit, WorkerGroup
+from core.members.models import JoinMode, Member, UnionUnit, UnitKind, WorkerGroup
 from core.organisation import units
 from tests.browser.live import LiveChat
 from tests.browser.support import settings  # noqa: F401
@@ -106,6 +106,7 @@ def test_an_officer_withdraws_a_role_and_an_invite_code_on_the_desk(
     page = pages(width, 800)
     officer = sign_in(page, served, data.claim[ZONE])
     page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Cán bộ các đơn vị của bạn")).to_be_visible()
     fits(page, width)
     company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
     expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 0")).to_be_visible()
@@ -163,3 +164,105 @@ def test_the_members_page_goes_page_by_page_and_finds_names_without_diacritics(
     expect(page.locator("#members tbody tr")).to_have_count(11)  # 11, 110 … 119
     expect(page.locator("#member-counts")).to_contain_text(f"tự khai: {joined}")
     officer.close()
+
+
+def roster_xlsx(*rows: list[object]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ và tên", "Đơn vị", "Đối tượng", "Chức vụ lãnh đạo", "Số thẻ đoàn viên"])
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_roster_is_checked_then_imported_on_the_desk(
+    runtime: Runtime, served: str, pages, width: int
+):  # type: ignore[no-untyped-def]
+    from core.members.models import RosterEntry
+
+    data = load_demo(runtime)
+    company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+    page = pages(width, 800)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+    page.get_by_role("link", name="Cây tổ chức và danh sách đoàn viên").click()
+    expect(page.get_by_role("heading", name="Nhập bảng tính")).to_be_visible()
+    fits(page, width)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    bad = roster_xlsx(
+        ["Trịnh Thị Hồng", company, "Công nhân", "Không", "MP-0001"],
+        ["Lý Văn Khoa", "Công ty khác", "Công nhân", "Không", "MP-0002"],
+        ["Đinh Thị Ánh", company, "Thợ lặn", "Không", "MP-0003"],
+    )
+    page.get_by_label("Tệp bảng tính").set_input_files(
+        {"name": "danh-sach.xlsx", "mimeType": xlsx, "buffer": bad}
+    )
+    page.get_by_role("button", name="Kiểm tra tệp (chạy thử)").click()
+    expect(page.locator("#row-errors tbody tr")).to_have_count(2)
+    expect(page.locator("#row-errors tbody tr").first.locator("td").first).to_have_text("3")
+    expect(page.locator("#row-errors")).to_contain_text("Công ty khác")
+    expect(page.get_by_role("button", name="Nhập tệp này")).to_have_count(0)
+    fits(page, width)
+    with Session(runtime.engine) as session:
+        assert session.exec(select(RosterEntry)).all() == []
+
+    good = roster_xlsx(
+        ["Trịnh Thị Hồng", company, "Công nhân", "Không", "MP-0001"],
+        ["Lý Văn Khoa", company, "Cán bộ", "Có", "MP-0002"],
+    )
+    page.get_by_label("Tệp bảng tính").set_input_files(
+        {"name": "danh-sach.xlsx", "mimeType": xlsx, "buffer": good}
+    )
+    page.get_by_role("button", name="Kiểm tra tệp (chạy thử)").click()
+    expect(page.locator("#dry-counts")).to_contain_text("Sẽ thêm: 2")
+    expect(page.locator("#to-add")).to_contain_text("Lý Văn Khoa")
+    with Session(runtime.engine) as session:
+        assert session.exec(select(RosterEntry)).all() == []  # the dry run wrote nothing
+    page.get_by_role("button", name="Nhập tệp này").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã nhập: thêm 2, sửa 0")
+    fits(page, width)
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(RosterEntry)).all()) == 2
+    officer.close()
+
+
+def test_officer_codes_for_the_units_without_an_officer_make_their_users_officers(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    from tests.e2e.campaign_support import ZONE
+
+    data = load_demo(runtime)
+    with Session(runtime.engine) as session, session.begin():
+        company = session.get(UnionUnit, MINH_PHAT)
+        assert company is not None
+        for name in ("Tổ Cơ khí 1", "Tổ Sơn"):
+            units.create(
+                session,
+                parent=company,
+                fields=units.UnitFields(name=name, kind=UnitKind.UNION_GROUP),
+                by=None,
+                now=NOW,
+            )
+    page = pages(360, 740)
+    officer = sign_in(page, served, data.claim[ZONE])
+    page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 2")).to_be_visible()
+    page.get_by_role("button", name="In mã cán bộ cho từng đơn vị này").click()
+    expect(page.locator("#officer-codes figure")).to_have_count(2)
+    fits(page)
+    line = page.locator("#officer-codes figure", has_text="Tổ Sơn").locator(".code").inner_text()
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Đỗ Thị Mai")
+    answer = worker.text_of(line)
+    assert "Tổ Sơn" in answer
+    page.get_by_role("link", name="Cán bộ và quyền truy cập").click()
+    expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 1")).to_be_visible()
+    expect(page.locator("#roles")).to_contain_text("Đỗ Thị Mai")
+    officer.close()
+    worker.close()

@@ -171,3 +171,49 @@ async def test_boards_divide_by_the_roster_then_the_declared_count_then_who_join
     assert (await board(web, "all"))[names[MINH_PHAT]] == before
     assert (await board(web, f"campaign:{campaign_id}"))[names[MINH_PHAT]] == in_campaign
     await web.aclose()
+
+
+async def test_a_groups_members_count_for_their_grassroots_union(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """Members found on the roster are placed in their group (tổ công đoàn): their points and
+    taking part count on their grassroots union's row."""
+    from core.members.models import UnitKind
+
+    data = load_demo(runtime)
+    now = runtime.clock.now()
+    with Session(runtime.engine) as session, session.begin():
+        mp = session.get(UnionUnit, MINH_PHAT)
+        assert mp is not None
+        group = units.create(
+            session,
+            parent=mp,
+            fields=units.UnitFields(name="Tổ Cơ khí 1", kind=UnitKind.UNION_GROUP),
+            by=None,
+            now=now,
+        )
+        group_id = group.id
+        in_group, at_company = first_members(session, MINH_PHAT, 2)
+        in_group.unit_id = group_id  # type: ignore[assignment]
+        session.flush()
+        for n, person in enumerate((in_group, at_company)):
+            points.award(
+                session,
+                member_id=person.id,  # type: ignore[arg-type]
+                points=10 * (n + 1),
+                source=PointsSource.PARTICIPATION,
+                source_id=f"group-{n}",
+                now=now,
+            )
+    web, _officer = await signed_in_officer(client, runtime, data, PROVINCE)
+    with Session(runtime.engine) as session:
+        name = session.get(UnionUnit, MINH_PHAT).name  # type: ignore[union-attr]
+        joined = len(
+            session.exec(
+                select(Member).where(Member.unit_id.in_([MINH_PHAT, group_id]))  # type: ignore[union-attr,attr-defined]
+            ).all()
+        )
+    rows = await board(web, "all")
+    assert rows[name][2:5] == ["30", "2", str(joined)]
+    assert "Tổ Cơ khí 1" not in rows
+    await web.aclose()

@@ -19,6 +19,7 @@ from bots.web.routes import (
     leaderboards,
     members,
     officers,
+    org,
     quizzes,
 )
 
@@ -36,6 +37,7 @@ for area in (
     members,
     joins,
     officers,
+    org,
     invites,
     exports,
 ):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import segno
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session
@@ -61,6 +62,18 @@ async def withdrawn(
 @router.get("/officers")
 async def officers(visit: OfficerVisit, me: CurrentMe) -> Response:
     return await show(visit, me)
+
+
+@router.post("/officers/codes")
+async def officer_codes(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    """A printable sheet: one officer code and its QR code per unit without an officer."""
+    now = visit.now
+    found = await visit.db(lambda s: access.officer_codes(s, actor=me.actor, now=now))
+    sheet = [
+        (unit.name, code, segno.make(f"/officer {code}", error="m").png_data_uri(scale=4))
+        for unit, code in found
+    ]
+    return visit.render("officer_codes.html", sheet=sheet, days=access.CODE_TTL.days)
 
 
 @router.post("/officers/{role_id}/revoke")
