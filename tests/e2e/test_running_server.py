@@ -74,8 +74,15 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     loaded = thidua("demo", "load", "--if-empty", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "30 members" in loaded.stdout and "CDCSTN33" in loaded.stdout
-    again = thidua("demo", "load", "--if-empty", env=env)
+    assert "officer desk:  off" in loaded.stdout and "quiet hours 21:00-07:00" in loaded.stdout
+    desk = {**env, "THIDUA_WEB_UI": "true", "THIDUA_WEB_SECRET": "s" * 40}
+    again = thidua("demo", "load", "--if-empty", env=desk)
     assert "already has data" in again.stdout
+    # every run shows the way in again: the invite codes, fresh claim codes, the desk's link
+    assert "CDCSTN33" in again.stdout and "http://127.0.0.1:8000/web/signin" in again.stdout
+    claims = [line for line in loaded.stdout.splitlines() if ", Công đoàn" in line]
+    claims_again = [line for line in again.stdout.splitlines() if ", Công đoàn" in line]
+    assert len(claims_again) == len(claims) == 4 and claims_again != claims
     invite = thidua("invite", "3", "--qr", str(tmp_path / "qr.png"), env=env)
     assert invite.returncode == 0, invite.stderr
     assert (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
