@@ -26,6 +26,7 @@ PAGES = [
     "/",
     "/campaigns",
     "/initiatives",
+    "/reward-tables",
     "/leaderboards",
     "/quizzes",
     "/commendations",
@@ -108,6 +109,9 @@ def test_every_page_fits_and_shows_every_section(runtime: Runtime, served: str, 
         page.locator("section.chart").screenshot(path=str(Path(SHOTS) / f"charts-{width}.png"))
     page.goto(f"{served}/web/")
     shot(page, f"dashboard-{width}")
+    page.goto(f"{served}/web/reward-tables")
+    expect(page.locator("#in-force")).to_be_visible()  # the showcase's table is in force
+    shot(page, f"reward-tables-{width}")
     page.goto(f"{served}/web/initiatives/{initiative}")
     shot(page, f"initiative-{width}")
     officer.close()

@@ -17,6 +17,7 @@ from bots.web.routes import (
     leaderboards,
     members,
     quizzes,
+    reward_tables,
 )
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -26,6 +27,7 @@ for area in (
     campaigns,
     broadcasts,
     initiatives,
+    reward_tables,
     leaderboards,
     quizzes,
     commendations,
