@@ -6,17 +6,20 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bots.app import create_app
 from bots.bootstrap import build_runtime
 from bots.settings import Settings
 from bots.terminal_chat import run as run_terminal
-from core import demo
+from core import demo, outbox
+from core.members.models import Identity
+from core.messages import OutgoingMessage
 from tests.fakes.server import serve_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -53,6 +56,53 @@ async def test_terminal_chat(runtime, engine):
     text = out.getvalue()
     assert "[1] Tôi đồng ý" in text
     assert "Chào mừng Lê Văn Nam!" in text
+
+
+class Screen(io.StringIO):
+    """The terminal: says when a text has been printed (for the reader thread to go on)."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted, self.seen = wanted, threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.wanted in self.getvalue():
+            self.seen.set()
+        return written
+
+
+async def test_terminal_chat_shows_later_messages_and_wraps_words(runtime, engine):
+    with Session(engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+    later = "Thông báo đến sau khi bạn đã trả lời xong, trong lúc bạn đang gõ tin nhắn tiếp theo."
+    screen = Screen("trong lúc bạn đang gõ")
+    lines = iter(["CDCSFD44", "1", "Lê Văn Nam", "4", "2", "1"])
+
+    def read_line() -> str:
+        line = next(lines, None)
+        if line is not None:
+            return line
+        with Session(engine) as session, session.begin():  # something arrives later
+            identity = session.exec(select(Identity).where(Identity.platform == "terminal")).one()
+            outbox.enqueue(
+                session,
+                identity=identity,
+                messages=[OutgoingMessage(text=later)],
+                dedupe_prefix="later",
+                now=runtime.clock.now(),
+            )
+        assert screen.seen.wait(timeout=60), screen.getvalue()[-500:]
+        return "/quit"
+
+    await run_terminal(runtime, "local-test", read_line, screen, poll_seconds=0.2, width=40)
+    text = screen.getvalue()
+    assert "thidua> Thông báo đến sau khi bạn đã trả" in text
+    block = text[text.index("thidua> Thông báo đến sau") :].split("\n\n")[0]
+    assert len(block.splitlines()) > 2 and all(len(line) <= 40 for line in block.splitlines())
+    words = set(later.replace(",", "").replace(".", "").split())
+    printed = set(text.replace(",", "").replace(".", "").split())
+    assert words <= printed  # no word cut in half
 
 
 def thidua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
