@@ -106,6 +106,7 @@ def _load(args: argparse.Namespace) -> int:
                     f"reward tables, {shown['initiatives']} initiatives, "
                     f"{shown['commendations']} commendations, four weeks of scores"
                 )
+        with Session(engine) as session, session.begin():  # the demo is committed already
             _print_welcome(settings, session, now)
     finally:
         engine.dispose()
