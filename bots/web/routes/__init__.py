@@ -20,6 +20,7 @@ from bots.web.routes import (
     members,
     officers,
     quizzes,
+    reward_tables,
 )
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -30,6 +31,7 @@ for area in (
     emulation,
     broadcasts,
     initiatives,
+    reward_tables,
     leaderboards,
     quizzes,
     commendations,
