@@ -64,7 +64,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def menu_on_screen(page, width: int) -> None:  # type: ignore[no-untyped-def]
     links = page.locator("nav.main a")
-    assert links.count() == 8
+    assert links.count() >= 8  # every section of the desk, whatever their number
     for n in range(links.count()):
         box = links.nth(n).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
