@@ -113,6 +113,7 @@ def _load(args: argparse.Namespace) -> int:
                     f"membership, {organisation['roster']} people on the roster (joining with "
                     "CDCSTN33, try the membership card MP-0001 or the phone 0912 300 001)"
                 )
+        with Session(engine) as session, session.begin():  # the demo is committed already
             _print_welcome(settings, session, now)
     finally:
         engine.dispose()

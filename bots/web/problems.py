@@ -25,6 +25,9 @@ WEB_TEXTS: dict[str, str] = {
     "file_missing": N_("Please choose a CSV or XLSX file."),
     "bad_date": N_("Please enter the dates as YYYY-MM-DD."),
     "bad_number": N_("Please enter a whole number."),
+    "bad_band_line": N_(
+        "A band line could not be read: write FROM - TO: REWARD, POINTS, like 0 - 10tr: 500k, 10."
+    ),
     "not_an_officer": N_("The officer web page is only for union officers."),
     "bad_days": N_("A quiz stays open for 1 to 366 days."),
     "bad_title": N_("Please give a title of 1 to 200 characters."),

@@ -233,6 +233,11 @@ def write(session: Session, *, draft: Initiative, text: str) -> str:
         draft.title = check_text(text.split("\n")[0], limit=MAX_TITLE, code="title")
     elif step in ("problem", "solution"):
         setattr(draft, step, check_text(text, limit=MAX_TEXT, code=step))
+    elif step == "benefit" and draft.benefit_kind == BenefitKind.TIME:
+        amount = rules.parse_hours(text)
+        if amount is None:
+            raise InvalidInput("benefit_bad_hours")
+        draft.benefit_amount = amount
     elif step == "benefit":
         amount = rules.parse_amount(text)
         if amount is None:

@@ -111,17 +111,19 @@ def public_names(session: Session, *, item: Initiative) -> list[str]:
 
 
 def officers_for_assignment(session: Session, *, item: Initiative) -> list[Member]:
-    """Every officer whose scope covers the initiative's unit."""
+    """Every officer whose scope covers the initiative's unit, the unit's own officers first,
+    then those of each level above (the province's officer last, not the default)."""
     unit = session.get(UnionUnit, item.unit_id)
     if unit is None:
         return []
     ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    return list(
-        session.exec(
-            select(Member)
-            .join(OfficerRole, col(OfficerRole.member_id) == Member.id)
-            .where(col(OfficerRole.unit_id).in_(ids))
-            .order_by(col(Member.id))
-            .distinct()
-        )
-    )
+    rows = session.exec(
+        select(Member, OfficerRole.unit_id)
+        .join(OfficerRole, col(OfficerRole.member_id) == Member.id)
+        .where(col(OfficerRole.unit_id).in_(ids))
+        .order_by(col(Member.id))
+    ).all()
+    ordered: dict[int, Member] = {}
+    for member, _unit in sorted(rows, key=lambda row: -ids.index(row[1])):
+        ordered.setdefault(member.id, member)  # type: ignore[arg-type]
+    return list(ordered.values())

@@ -13,6 +13,10 @@ TEXTS: dict[str, str] = {
     "solution_empty": N_("The solution cannot be empty. Please describe what you propose."),
     "solution_too_long": N_("That is too long. Please keep it under 3000 characters."),
     "benefit_missing": N_("Please give the expected benefit first."),
+    "benefit_bad_hours": N_(
+        "I could not read that as a number of hours. Please send a whole number of hours a "
+        "year, for example 600 or 600 giờ."
+    ),
     "benefit_bad": N_(
         "I could not read that as an amount. Please send a whole number that is zero or more, "
         "for example 15000000 or 15 triệu."

@@ -98,6 +98,16 @@ _GROUPED = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 _CURRENCY = re.compile(r"(vnd|dong|d)$")
 
 
+_HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d{3})+|\d+)(?:gio|tieng|h|hours?|hrs?)?$")
+
+
+def parse_hours(text: str) -> int | None:
+    """Hours typed by a person: "600", "600 giờ", "1.200 tiếng", "600h". None otherwise."""
+    folded = fold(text).replace(" ", "") if text else ""
+    match = _HOURS.match(folded)
+    return int(re.sub(r"[.,]", "", match.group(1))) if match else None
+
+
 def parse_amount(text: str) -> int | None:
     """A non-negative whole amount typed by a person: "15000000", "15.000.000 đ",
     "15 triệu", "1,5 tỷ", "200k". None when it is not a number or negative.

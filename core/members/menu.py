@@ -35,6 +35,7 @@ def help_text(ctx: Context) -> str:
             _("/menu – the main menu"),
             _("/profile – your profile"),
             _("/language – change the language"),
+            _("/name – correct your name"),
             _("/mydata – see everything we keep about you"),
             _("/link – use thidua on another messenger too"),
             _("/my_initiatives – the initiatives you sent"),

@@ -104,6 +104,7 @@ def ask_name(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
         "name_too_long": _("That is longer than a name can be here (100 characters at most)."),
         "name_too_short": _("That seems too short for a full name."),
         "name_characters": _("A name can have letters, spaces, dots, dashes and apostrophes only."),
+        "name_is_a_reply": _("That looks like an answer rather than your name."),
     }
     ask = _("What is your full name? (for example: Nguyễn Thị Lan)")
     return [reply(f"{problems[problem]}\n{ask}" if problem else ask)]
@@ -387,7 +388,14 @@ def on_other_input(ctx: Context) -> list[OutgoingMessage]:
     if problem:
         return ask_name(ctx, problem)
     member.full_name = clean(ctx.text)
-    return resume(ctx, member)
+    return [
+        reply(
+            ctx.t.gettext(
+                "Thank you, {name}. You can correct it later with /name.", name=member.full_name
+            )
+        ),
+        *resume(ctx, member),
+    ]
 
 
 @router.button(Group)

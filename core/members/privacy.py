@@ -9,7 +9,10 @@ from core.members.buttons import AskLanguage, Menu, MenuItem, Privacy, PrivacyAc
 from core.members.labels import LANGUAGE_NAMES, worker_group, yes_no
 from core.members.menu import main_menu
 from core.members.models import UnionUnit
+from core.members.rules import name_problem
+from core.members.steps import Renaming
 from core.messages import OutgoingMessage
+from core.text import clean
 
 router = Router()
 
@@ -57,6 +60,36 @@ def on_profile(ctx: Context) -> list[OutgoingMessage]:
 def language_question(ctx: Context) -> list[OutgoingMessage]:
     buttons = [button(name, SetLanguage(code)) for code, name in LANGUAGE_NAMES.items()]
     return [reply(ctx.t.gettext("Which language do you want me to use?"), *buttons)]
+
+
+@router.command("name", "rename", members_only=True)
+def on_name(ctx: Context) -> list[OutgoingMessage]:
+    """/name: correct one's own name."""
+    assert ctx.member is not None
+    ctx.conv.enter(Renaming.name)
+    return [
+        reply(
+            ctx.t.gettext(
+                "Your name here is {name}. Send the name to use instead, or /cancel.",
+                name=ctx.member.full_name or "?",
+            )
+        )
+    ]
+
+
+@router.step(Renaming.name)
+def on_new_name(ctx: Context) -> list[OutgoingMessage]:
+    assert ctx.member is not None
+    problem = name_problem(ctx.text) if not ctx.message.payload else "name_empty"
+    if problem:
+        return [
+            reply(
+                ctx.t.gettext("Please send your full name in letters, for example: Nguyễn Thị Lan.")
+            )
+        ]
+    ctx.member.full_name = clean(ctx.text)
+    ctx.conv.end()
+    return [main_menu(ctx, ctx.t.gettext("Your name is now {name}.", name=ctx.member.full_name))]
 
 
 @router.command("language", "lang")

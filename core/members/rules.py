@@ -51,11 +51,48 @@ def invite_problem(
     return None
 
 
+# Replies people type at the name question that are not names (folded: no case, no marks).
+NOT_NAMES = frozenset(
+    {
+        "dong y",
+        "toi dong y",
+        "co",
+        "khong",
+        "ok",
+        "oke",
+        "vang",
+        "da",
+        "xong",
+        "tiep tuc",
+        "bat dau",
+        "chao",
+        "xin chao",
+        "cam on",
+        "menu",
+        "huong dan",
+        "yes",
+        "no",
+        "agree",
+        "i agree",
+        "start",
+        "hello",
+        "hi",
+        "thanks",
+        "help",
+        "ten",
+        "ho ten",
+        "ten toi",
+    }
+)
+
+
 def name_problem(raw: str) -> str | None:
     """Why a typed full name is not acceptable, or None. Names keep their diacritics."""
     name = clean(raw)
     if not name or not has_letter(name):
         return "name_empty"
+    if key_of(name) in NOT_NAMES:
+        return "name_is_a_reply"
     if len(name) > NAME_MAX:
         return "name_too_long"
     if len(name) < 2:

@@ -28,3 +28,7 @@ class JoiningState(FlowState):
 
 class Forgetting(Steps, flow="forget"):
     confirm = Step(choices=True)
+
+
+class Renaming(Steps, flow="rename"):
+    name = Step()

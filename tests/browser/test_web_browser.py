@@ -80,11 +80,14 @@ def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
     page.get_by_role("link", name="Xét duyệt sáng kiến").click()
     page.get_by_role("link", name=f"SK-2026-{initiative_id:06d}").click()
     expect(page.locator("#reward")).to_contain_text("3.000.000")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Công nhận với mức thưởng này").click()
     expect(page.locator("[role=status]")).to_be_visible()
     with Session(runtime.engine) as session:
         item = session.get(Initiative, initiative_id)
         assert item is not None and item.status == "accepted" and item.reward_vnd == 3_000_000
+    assert "3.000.000" in asked[0] and asked[0].startswith("Công nhận SK-")  # confirmed first
 
     # export the people's leaderboard
     page.get_by_role("link", name="Bảng xếp hạng").click()
@@ -189,8 +192,11 @@ def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, 
     page.get_by_label("Lý do khen thưởng").fill("Phát hiện sớm rò rỉ khí nén.")
     page.get_by_role("button", name="Ghi nhận khen thưởng").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã ghi nhận")
+    approving: list[str] = []
+    page.on("dialog", lambda dialog: (approving.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Duyệt khen thưởng").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã duyệt")
+    assert approving and "điểm" in approving[0] and "{points}" not in approving[0]
     fits(page)
     assert "Phát hiện sớm rò rỉ khí nén." in worker.received()
 
@@ -263,6 +269,7 @@ def test_each_initiative_decision_posts_its_own_form_on_a_phone(
     assert status_of(rejected) == "rejected"
 
     page.goto(f"{served}/web/initiatives/{applied}")
+    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Công nhận với mức thưởng này").click()
     done()
     page.get_by_role("button", name="Đánh dấu đã áp dụng vào sản xuất").click()

@@ -197,3 +197,31 @@ async def test_submit_review_accept_over_web_chat(
 
     told = worker.texts(await worker.replies())
     assert "1.000.000" in told  # each author's share
+
+
+async def test_hours_are_read_with_their_unit_and_the_steps_add_up(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
+    """No campaign is running: the wizard has 8 steps, never "7 of 9" then "9 of 9"."""
+    worker = await ChatUser(client, runtime).open()
+    await join(worker, "Nguyễn Thị Lan")
+    first = await worker.tap("menu:initiative")
+    assert "Bước 1/8." in worker.texts(first)
+    await worker.say("Sắp xếp lại kho vật tư")
+    await worker.say("Tìm vật tư mất nhiều thời gian")
+    await worker.say("Đánh mã vị trí kệ")
+    asked = await worker.tap(Benefit(BenefitKind.TIME).pack())
+    assert "120" in worker.texts(asked) and "triệu" not in worker.texts(asked)
+    money = await worker.say("15 triệu")
+    assert "600 giờ" in worker.texts(money)  # the example is in hours, not money
+    files = await worker.say("600 giờ")
+    assert "Bước 5/8." in worker.texts(files)
+    coauthors = await worker.tap(Draft(DraftAction.FILES_DONE).pack())
+    assert "Bước 6/8." in worker.texts(coauthors)
+    kinds = await worker.tap(Draft(DraftAction.COAUTHORS_DONE).pack())
+    assert "Bước 7/8." in worker.texts(kinds)
+    check = await worker.tap(Category("technical").pack())
+    assert "Bước 8/8." in worker.texts(check)
+    with Session(runtime.engine) as session:
+        draft = session.exec(select(Initiative)).one()
+        assert draft.benefit_kind == BenefitKind.TIME and draft.benefit_amount == 600

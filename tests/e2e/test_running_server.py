@@ -6,17 +6,20 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bots.app import create_app
 from bots.bootstrap import build_runtime
 from bots.settings import Settings
 from bots.terminal_chat import run as run_terminal
-from core import demo
+from core import demo, outbox
+from core.members.models import Identity
+from core.messages import OutgoingMessage
 from tests.fakes.server import serve_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +58,53 @@ async def test_terminal_chat(runtime, engine):
     assert "Chào mừng Lê Văn Nam!" in text
 
 
+class Screen(io.StringIO):
+    """The terminal: says when a text has been printed (for the reader thread to go on)."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted, self.seen = wanted, threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.wanted in self.getvalue():
+            self.seen.set()
+        return written
+
+
+async def test_terminal_chat_shows_later_messages_and_wraps_words(runtime, engine):
+    with Session(engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+    later = "Thông báo đến sau khi bạn đã trả lời xong, trong lúc bạn đang gõ tin nhắn tiếp theo."
+    screen = Screen("trong lúc bạn đang gõ")
+    lines = iter(["CDCSFD44", "1", "Lê Văn Nam", "4", "2", "1"])
+
+    def read_line() -> str:
+        line = next(lines, None)
+        if line is not None:
+            return line
+        with Session(engine) as session, session.begin():  # something arrives later
+            identity = session.exec(select(Identity).where(Identity.platform == "terminal")).one()
+            outbox.enqueue(
+                session,
+                identity=identity,
+                messages=[OutgoingMessage(text=later)],
+                dedupe_prefix="later",
+                now=runtime.clock.now(),
+            )
+        assert screen.seen.wait(timeout=60), screen.getvalue()[-500:]
+        return "/quit"
+
+    await run_terminal(runtime, "local-test", read_line, screen, poll_seconds=0.2, width=40)
+    text = screen.getvalue()
+    assert "thidua> Thông báo đến sau khi bạn đã trả" in text
+    block = text[text.index("thidua> Thông báo đến sau") :].split("\n\n")[0]
+    assert len(block.splitlines()) > 2 and all(len(line) <= 40 for line in block.splitlines())
+    words = set(later.replace(",", "").replace(".", "").split())
+    printed = set(text.replace(",", "").replace(".", "").split())
+    assert words <= printed  # no word cut in half
+
+
 def thidua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bots", *args],
@@ -74,8 +124,15 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     loaded = thidua("demo", "load", "--if-empty", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "30 members" in loaded.stdout and "CDCSTN33" in loaded.stdout
-    again = thidua("demo", "load", "--if-empty", env=env)
+    assert "officer desk:  off" in loaded.stdout and "quiet hours 21:00-07:00" in loaded.stdout
+    desk = {**env, "THIDUA_WEB_UI": "true", "THIDUA_WEB_SECRET": "s" * 40}
+    again = thidua("demo", "load", "--if-empty", env=desk)
     assert "already has data" in again.stdout
+    # every run shows the way in again: the invite codes, fresh claim codes, the desk's link
+    assert "CDCSTN33" in again.stdout and "http://127.0.0.1:8000/web/signin" in again.stdout
+    claims = [line for line in loaded.stdout.splitlines() if ", Công đoàn" in line]
+    claims_again = [line for line in again.stdout.splitlines() if ", Công đoàn" in line]
+    assert len(claims_again) == len(claims) == 4 and claims_again != claims
     invite = thidua("invite", "3", "--qr", str(tmp_path / "qr.png"), env=env)
     assert invite.returncode == 0, invite.stderr
     assert (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")

@@ -209,3 +209,29 @@ async def test_help_shows_officer_commands_to_officers_only(
         service.grant_officer(session, member=member, unit=unit)
     officer_help = user.texts(await user.say("/help"))
     assert "Dành cho cán bộ công đoàn" in officer_help and "/newcampaign" in officer_help
+
+
+async def test_the_name_step_refuses_a_reply_and_a_name_can_be_corrected(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("onb_ok:1")
+    refused = await user.say("Đồng ý")
+    assert "chưa phải họ tên" in user.texts(refused)
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Member).where(Member.full_name == "Đồng ý")).first() is None
+    named = await user.say("Nguyen Thi Lan")
+    assert "/name" in user.texts(named)
+    await user.tap("onb_group:direct_worker")
+    await user.tap("onb_lead:0")
+    await user.tap("onb_lang:vi")
+    asked = await user.say("/name")
+    assert "Nguyen Thi Lan" in user.texts(asked)
+    again = await user.say("ok")
+    assert "họ tên đầy đủ" in user.texts(again)
+    done = await user.say("Nguyễn Thị Lan")
+    assert "Đã đổi tên của bạn thành Nguyễn Thị Lan." in user.texts(done)
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()

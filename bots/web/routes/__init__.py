@@ -21,6 +21,7 @@ from bots.web.routes import (
     officers,
     org,
     quizzes,
+    reward_tables,
 )
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -31,6 +32,7 @@ for area in (
     emulation,
     broadcasts,
     initiatives,
+    reward_tables,
     leaderboards,
     quizzes,
     commendations,

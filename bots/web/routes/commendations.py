@@ -5,7 +5,7 @@ production workers, staff without a leadership post)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -45,6 +45,17 @@ class Page:
     unit: UnionUnit | None  # the unit chosen for a direct commendation
     candidates: list[Member]
     report: Table
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What an officer typed in the new-commendation form, shown again when it is refused."""
+
+    unit_id: int | None = None
+    members: tuple[int, ...] = ()
+    team_name: str = ""
+    reason: str = ""
+    adhoc: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,8 +124,13 @@ def query_of(visit: Visit) -> Query:
     )
 
 
-async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
+async def show(
+    visit: Visit, me: Me, refused: Refused | None = None, typed: Typed | None = None
+) -> Response:
     query = query_of(visit)
+    typed = typed or Typed()
+    if typed.unit_id is not None:
+        query = replace(query, unit_id=typed.unit_id)
     t = visit.t
     data = await visit.db(lambda s: load(s, me, t, query))
     return visit.render(
@@ -128,16 +144,23 @@ async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response
         done=visit.request.query_params.get("done"),
         default_points=service.DEFAULT_POINTS,
         status_label=lambda v: status_text(t, v),
+        typed=typed,
     )
 
 
 async def act(
-    visit: Visit, web: WebApp, me: Me, work: Callable[[Session], object], done: str
+    visit: Visit,
+    web: WebApp,
+    me: Me,
+    work: Callable[[Session], object],
+    done: str,
+    typed: Typed | None = None,
 ) -> Response:
-    """One decision in one transaction, then back to the list (or the list with the refusal)."""
+    """One decision in one transaction, then back to the list (or the list with the refusal,
+    and the form as it was typed)."""
     outcome = await visit.attempt(work)
     if isinstance(outcome, Refused):
-        return await show(visit, me, outcome)
+        return await show(visit, me, outcome, typed)
     web.runtime.outbox_ready.set()
     return visit.redirect(f"{PREFIX}/commendations?done={done}")
 
@@ -176,7 +199,8 @@ async def nominate(visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: We
             notifier=web.notifier,
         )
 
-    return await act(visit, web, me, work, "nominated")
+    typed = Typed(unit_id, tuple(ids), team or "", reason, adhoc)
+    return await act(visit, web, me, work, "nominated", typed)
 
 
 @router.post("/commendations/{commendation_id}/approve")

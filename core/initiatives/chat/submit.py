@@ -43,25 +43,43 @@ def question(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     return _ASK[step](ctx, draft)
 
 
+def _total(ctx: Context) -> int:
+    """How many steps the wizard has for this member: the campaign step only when a campaign
+    of theirs is running (so that the count never jumps from 7 to 9)."""
+    return 9 if drafts.running_campaigns(ctx.session, member=member(ctx)) else 8
+
+
 def _ask_title(ctx: Context, _draft: Initiative) -> list[OutgoingMessage]:
-    text = ctx.t.gettext("Step 1 of 9. What is the title of your initiative? (one short line)")
+    text = ctx.t.gettext(
+        "Step {n} of {total}. What is the title of your initiative? (one short line)",
+        n=1,
+        total=_total(ctx),
+    )
     return say(text, _pause(ctx))
 
 
 def _ask_problem(ctx: Context, _draft: Initiative) -> list[OutgoingMessage]:
-    text = ctx.t.gettext("Step 2 of 9. What problem does it solve? Describe it briefly.")
+    text = ctx.t.gettext(
+        "Step {n} of {total}. What problem does it solve? Describe it briefly.",
+        n=2,
+        total=_total(ctx),
+    )
     return say(text, _pause(ctx))
 
 
 def _ask_solution(ctx: Context, _draft: Initiative) -> list[OutgoingMessage]:
-    text = ctx.t.gettext("Step 3 of 9. What is your solution? Describe what you propose to do.")
+    text = ctx.t.gettext(
+        "Step {n} of {total}. What is your solution? Describe what you propose to do.",
+        n=3,
+        total=_total(ctx),
+    )
     return say(text, _pause(ctx))
 
 
 def _ask_benefit_kind(ctx: Context, _draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     return say(
-        _("Step 4 of 9. How do you measure the expected benefit?"),
+        _("Step {n} of {total}. How do you measure the expected benefit?", n=4, total=_total(ctx)),
         button(_("Money saved or earned (VND a year)"), Benefit(BenefitKind.MONEY)),
         button(_("Working time saved (hours a year)"), Benefit(BenefitKind.TIME)),
         _pause(ctx),
@@ -84,9 +102,11 @@ def _ask_files(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     count = len(drafts.attachments_of(ctx.session, initiative_id=draft.id))  # type: ignore[arg-type]
     text = _(
-        "Step 5 of 9. You may send photos or documents that show the idea (up to {limit} MB "
-        "each). Tap «Done» when finished, or «Skip».",
+        "Step {n} of {total}. You may send photos or documents that show the idea (up to "
+        "{limit} MB each). Tap «Done» when finished, or «Skip».",
         limit=ctx.config.attachments.max_mb,
+        n=5,
+        total=_total(ctx),
     )
     if count:
         text += "\n" + _("Files received: {n}.", n=count)
@@ -97,7 +117,11 @@ def _ask_coauthors(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     names = drafts.author_names(ctx.session, initiative_id=draft.id, t=ctx.t)  # type: ignore[arg-type]
     return say(
-        _("Step 6 of 9. Did colleagues of your union work on it with you?")
+        _(
+            "Step {n} of {total}. Did colleagues of your union work on it with you?",
+            n=6,
+            total=_total(ctx),
+        )
         + "\n"
         + _("Authors so far: {names}", names=names),
         button(_("Add a co-author"), Draft(DraftAction.ADD_COAUTHOR)),
@@ -108,7 +132,9 @@ def _ask_coauthors(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
 
 def _ask_category(ctx: Context, _draft: Initiative) -> list[OutgoingMessage]:
     return say(
-        ctx.t.gettext("Step 7 of 9. Which kind of initiative is it?"),
+        ctx.t.gettext(
+            "Step {n} of {total}. Which kind of initiative is it?", n=7, total=_total(ctx)
+        ),
         *(button(texts.category(ctx.t, key), Category(key)) for key in texts.CATEGORIES),
     )
 
@@ -119,7 +145,7 @@ def _ask_campaign(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
         drafts.skip_campaign(ctx.session, draft=draft)
         return question(ctx, draft)
     return say(
-        ctx.t.gettext("Step 8 of 9. Is it part of one of these campaigns?"),
+        ctx.t.gettext("Step {n} of {total}. Is it part of one of these campaigns?", n=8, total=9),
         *(button(c.title[:40], Campaign(c.id)) for c in running),
         button(ctx.t.gettext("No campaign"), Campaign(None)),
     )
@@ -129,7 +155,7 @@ def _ask_confirm(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     seen = drafts.summary(ctx.session, draft=draft)
     lines = [
-        _("Step 9 of 9. Please check your initiative:"),
+        _("Step {n} of {total}. Please check your initiative:", n=_total(ctx), total=_total(ctx)),
         _("Title: {text}", text=draft.title),
         _("Problem: {text}", text=draft.problem),
         _("Solution: {text}", text=draft.solution),

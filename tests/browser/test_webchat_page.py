@@ -1,0 +1,41 @@
+# ruff: noqa: F811
+"""The web chat page in a real browser: the person's own messages are still there after a
+reload, and the conversation scrolls to the buttons once they are drawn (360 px)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from bots.bootstrap import Runtime
+from tests.browser.support import settings  # noqa: F401
+from tests.browser.test_web_browser import served  # noqa: F401
+from tests.e2e.campaign_support import load_demo
+
+
+def at_bottom(page) -> bool:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "(() => { const l = document.getElementById('log');"
+        " return l.scrollTop + l.clientHeight >= l.scrollHeight - 2; })()"
+    )
+
+
+def test_own_messages_survive_a_reload_and_the_buttons_are_in_view(
+    runtime: Runtime, served: str, pages
+):  # type: ignore[no-untyped-def]
+    load_demo(runtime)
+    page = pages(360, 420)  # the consent text and its buttons overflow the log
+    page.goto(f"{served}/chat")
+    expect(page.locator(".msg.bot").first).to_be_visible()
+    page.locator("#text").fill("CDCSTN33")
+    page.locator("#text").press("Enter")
+    agree = page.get_by_role("button", name="Tôi đồng ý")
+    expect(agree).to_be_visible()
+    assert at_bottom(page)
+    agree.click()
+    expect(page.locator(".msg.bot").last).to_contain_text("họ tên")
+    page.reload()
+    mine = page.locator(".msg.me")
+    expect(mine).to_have_text(["/start", "CDCSTN33", "Tôi đồng ý"])
+    # in order: the code comes before the question it answered
+    texts = page.locator(".msg").all_inner_texts()
+    assert texts.index("CDCSTN33") < next(i for i, t in enumerate(texts) if "họ tên" in t)
