@@ -17,6 +17,7 @@ from bots.web.routes import (
     invites,
     leaderboards,
     members,
+    pledges,
     quizzes,
 )
 
@@ -26,6 +27,7 @@ for area in (
     dashboard,
     campaigns,
     emulation,
+    pledges,
     broadcasts,
     initiatives,
     leaderboards,
