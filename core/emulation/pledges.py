@@ -230,6 +230,7 @@ def send_calls(
             call.invited_at = now
             sent += _tell_all(session, teller, campaign, invitation(campaign, call), "invite", now)
         elif call.reminded_at is None and today >= call.deadline - timedelta(REMIND_DAYS_BEFORE):
+            call.reminded_at = now
             sent += remind_rest(session, teller, campaign, reminder(campaign, call), now)
     session.flush()
     return sent
@@ -256,9 +257,9 @@ def _tell_all(
 def remind_rest(
     session: Session, teller: Teller, campaign: Campaign, compose: Compose, now: datetime
 ) -> int:
-    """Remind everyone of the audience who has not registered yet (the scheduler once, an
-    officer whenever they ask); returns how many were reached."""
-    call_of(session, campaign).reminded_at = now
+    """Remind everyone of the audience who has not registered yet (the scheduler once before
+    the deadline, an officer whenever they ask, at most once a day each); returns how many
+    were reached."""
     done = select(EmulationPledge.member_id).where(EmulationPledge.campaign_id == campaign.id)
     return _tell_all(
         session, teller, campaign, compose, "remind", now, frozenset(session.exec(done))
