@@ -23,7 +23,8 @@ from core.emulation import criteria, pledges
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall
 from core.members.models import Member
 from scheduler.emulation import pledge_calls
-from tests.e2e.campaign_support import MINH_PHAT, load_demo, member
+from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo, member
+from tests.e2e.test_api_campaigns import bearer, token_for
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
@@ -185,6 +186,20 @@ async def test_pledges_by_telegram_and_the_web_chat(
         )
         assert [m.full_name for _p, m in seen.pledges] == ["Nguyễn Thị Lan", "Trần Văn Bình"]
         assert "Lê Thị Hoa" in [m.full_name for m in seen.missing]
+        hoa_id = session.exec(select(Member.id).where(Member.full_name == "Lê Thị Hoa")).one()
+    officer = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
+    listed = await tg_client.get(f"/api/v1/campaigns/{campaign_id}/pledges", headers=officer)
+    body = listed.json()
+    assert listed.status_code == 200 and body["deadline"] == "2026-12-09"
+    assert [(p["name"], p["title"]) for p in body["pledges"]] == [
+        ("Nguyễn Thị Lan", "fighter"),
+        ("Trần Văn Bình", "good_worker"),
+    ]
+    assert body["pledges"][0]["targets"] == {str(initiatives): "2", str(hours): "40"}
+    assert hoa_id in body["not_registered"]
+    other = bearer(token_for(runtime, data.officer_of[HUNG_THINH]))
+    refused = await tg_client.get(f"/api/v1/campaigns/{campaign_id}/pledges", headers=other)
+    assert refused.status_code == 403
 
     # after the deadline, registering is refused and nothing changes
     runtime.clock.advance(days=2)
