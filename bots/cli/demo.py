@@ -7,6 +7,8 @@ from sqlmodel import Session
 from bots.settings import load_settings
 from core import demo
 from core.clock import utcnow
+from core.emulation import demo as emulation_demo
+from core.i18n import Catalogs
 from core.storage.engine import make_engine
 
 
@@ -22,12 +24,18 @@ def _load(args: argparse.Namespace) -> int:
                 print("the database already has union units; use a fresh database for the demo")
                 return 1
             counts = demo.load(session, now=utcnow())
+            t = Catalogs(settings.locales_dir, settings.default_locale).translator(
+                None, settings.timezone
+            )
+            emulation = emulation_demo.load(session, now=utcnow(), t=t, timezone=settings.timezone)
             claims = demo.officer_claim_codes(session, now=utcnow())
     finally:
         engine.dispose()
     print(
         f"demo loaded: {counts['units']} units, {counts['members']} members "
-        f"({counts['officers']} officers), {counts['invites']} invite codes"
+        f"({counts['officers']} officers), {counts['invites']} invite codes; "
+        f"{emulation['campaigns']} running emulation campaign with {emulation['criteria']} "
+        f"criteria and {emulation['pledges']} pledges"
     )
     for spec in (demo.PROVINCE, demo.ZONE, *demo.GRASSROOTS):
         print(f"  {spec.code}  {spec.name}")

@@ -88,7 +88,7 @@ class EmulationPledge(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
-    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="RESTRICT")
     title: str = Field(sa_type=String(24))  # core.emulation.titles.Title
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)

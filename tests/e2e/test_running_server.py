@@ -74,6 +74,7 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     loaded = thidua("demo", "load", "--if-empty", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "30 members" in loaded.stdout and "CDCSTN33" in loaded.stdout
+    assert "1 running emulation campaign with 4 criteria and 5 pledges" in loaded.stdout
     again = thidua("demo", "load", "--if-empty", env=env)
     assert "already has data" in again.stdout
     invite = thidua("invite", "3", "--qr", str(tmp_path / "qr.png"), env=env)

@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("created_at", core.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", core.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["member_id"], ["member.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("campaign_id", "member_id"),
         sqlite_autoincrement=True,
