@@ -14,6 +14,7 @@ from core.emulation import pledges
 from core.emulation.buttons import CancelPledge, ConfirmPledge, KeepTarget, PledgeTitle, StartPledge
 from core.emulation.models import EmulationCriterion
 from core.emulation.numbers import parse_amount
+from core.emulation.rules import TARGET_MAX
 from core.emulation.steps import PledgeState, Pledging
 from core.emulation.texts import chat_problem, pledge_summary, target_text
 from core.emulation.titles import TITLE_LABELS, Title
@@ -133,13 +134,19 @@ def on_keep(ctx: Context, _data: KeepTarget) -> list[OutgoingMessage]:
     return next_question(ctx, state)
 
 
+def _amount_problem(value: Decimal | None) -> str:
+    if value is None:
+        return "bad_amount"
+    return "negative_amount" if value < 0 else "amount_too_large"
+
+
 @router.step(Pledging.target)
 def on_target(ctx: Context) -> list[OutgoingMessage]:
     state = ctx.conv.state(PledgeState)
     criteria = _criteria(ctx, state)
     value = parse_amount(ctx.text)
-    if value is None or value < 0 or state.index >= len(criteria):
-        again = chat_problem(ctx.t, "bad_amount" if value is None else "negative_amount")
+    if value is None or not 0 <= value <= TARGET_MAX or state.index >= len(criteria):
+        again = chat_problem(ctx.t, _amount_problem(value))
         return [reply(again), *next_question(ctx, state)]
     state.targets[str(criteria[state.index].id)] = str(value)
     state.index += 1

@@ -22,6 +22,7 @@ from core.campaigns.rules import groups_of
 from core.campaigns.scope import Actor
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall, PledgeTarget
+from core.emulation.rules import TARGET_MAX
 from core.emulation.scoring import Kind
 from core.emulation.templates import Reporter
 from core.emulation.titles import Title
@@ -104,7 +105,7 @@ def save(
     open_for(session, member=member, campaign_id=campaign_id, today=local_today(now, timezone))
     criteria = pledged_criteria(session, campaign_id=campaign_id)
     values = {c.id: targets.get(c.id, c.target) for c in criteria}  # type: ignore[misc]
-    if any(v is None or v < 0 for v in values.values()):
+    if any(v is None or not 0 <= v <= TARGET_MAX for v in values.values()):
         raise InvalidInput("bad_amount")
     pledge = pledge_of(session, campaign_id=campaign_id, member_id=member.id)  # type: ignore[arg-type]
     if pledge is None:

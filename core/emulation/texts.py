@@ -50,6 +50,7 @@ PROBLEMS = {
     "bad_amount": N_("Please write a number, for example 1.000 or 1,5."),
     "bad_choice": N_("Please choose one of the options given."),
     "negative_amount": N_("A target cannot be below 0. Please type it again."),
+    "amount_too_large": N_("That figure is far too large. Please check it and type it again."),
     "no_criteria": N_("This campaign has no criteria to register for."),
     "pledges_closed": N_("Registration for this campaign has closed."),
     "deadline_outside_campaign": N_(

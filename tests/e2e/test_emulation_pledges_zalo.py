@@ -36,6 +36,8 @@ async def test_a_pledge_over_zalo(user: ZaloUser, zalo: tuple[Runtime, httpx.Asy
     await user.say("lao dong gioi")
     refused = await user.say("-1")
     assert "Chỉ tiêu không được nhỏ hơn 0" in user.texts(refused)
+    huge = await user.say("999.999.999.999.999")
+    assert "Con số này quá lớn" in user.texts(huge)
     await user.say("3")
     await user.say("2 trăm")  # not a figure
     summary = await user.say("80")
