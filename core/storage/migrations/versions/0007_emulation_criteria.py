@@ -1,7 +1,7 @@
 """emulation criteria of a campaign (issue 17)
 
-Revision ID: 0006_emulation_criteria
-Revises: 0005_ids_never_reused
+Revision ID: 0007_emulation_criteria
+Revises: 0006_quiz_former_takers
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import core.storage.types
 
-revision: str = "0006_emulation_criteria"
-down_revision: str | Sequence[str] | None = "0005_ids_never_reused"
+revision: str = "0007_emulation_criteria"
+down_revision: str | Sequence[str] | None = "0006_quiz_former_takers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
