@@ -1,7 +1,7 @@
 """emulation pledges: a campaign's call to register and the members' pledges (issue 17)
 
-Revision ID: 0007_emulation_pledges
-Revises: 0006_emulation_criteria
+Revision ID: 0008_emulation_pledges
+Revises: 0007_emulation_criteria
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.types
 
-revision: str = "0007_emulation_pledges"
-down_revision: str | Sequence[str] | None = "0006_emulation_criteria"
+revision: str = "0008_emulation_pledges"
+down_revision: str | Sequence[str] | None = "0007_emulation_criteria"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
