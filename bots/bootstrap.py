@@ -22,6 +22,7 @@ from core.channel_health import DbChannelHealth
 from core.clock import SystemClock
 from core.commendations.chat import routers as commendations_routers
 from core.dispatch import ChatConfig, Dispatcher
+from core.emulation.chat import routers as emulation_routers
 from core.i18n import Catalogs
 from core.initiatives import routers as initiatives_routers
 from core.joinrequests import routers as joinrequests_routers
@@ -50,6 +51,7 @@ def build_dispatcher() -> Dispatcher:
             privacy_chat_router,
             menu.router,
             *campaign_routers,
+            *emulation_routers,
             *linking_routers,
             *quizzes_routers,
             leaderboards_router,

@@ -19,6 +19,7 @@ from core.i18n import Catalogs
 from core.ports import Clock
 from core.storage import inbound
 from core.storage.uow import unit_of_work
+from scheduler.emulation import pledge_calls
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,14 @@ class Ticker:
         counts = {
             "reminders": campaign_reminders(self.engine, self.clock, self.policy, self.catalogs),
             "queued": fan_out(self.engine, self.clock, self.policy),
+            "pledge_calls": pledge_calls(self.engine, self.clock, self.policy, self.catalogs),
         }
         counts["finished"] = finish_broadcasts(self.engine, self.clock)
         due = retry_due(self.engine, self.clock, self.platforms)
         counts["due"] = due
-        if (counts["queued"] or counts["reminders"] or due) and self.on_outbox is not None:
+        if (
+            counts["queued"] or counts["reminders"] or counts["pledge_calls"] or due
+        ) and self.on_outbox is not None:
             self.on_outbox()
         return counts
 

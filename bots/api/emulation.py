@@ -1,15 +1,19 @@
-"""Admin API: a campaign's emulation criteria, and the ready-made templates to start from.
+"""Admin API: a campaign's emulation criteria, the ready-made templates to start from, and
+who has registered (pledged) in it.
 Figures (points, targets) travel as decimal strings ("0.02"), never as floats."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from bots.api.deps import ApiDep, Caller
 from core.emulation import criteria as service
+from core.emulation import pledges
 from core.emulation.models import EmulationCriterion
 from core.emulation.rules import CriterionInput
 from core.emulation.scoring import Kind
@@ -132,3 +136,41 @@ async def remove_criterion(criterion_id: int, api: ApiDep, who: Caller) -> Respo
     now = api.now()
     await api.run(lambda s: service.remove(s, actor=who, criterion_id=criterion_id, now=now))
     return Response(status_code=204)
+
+
+class PledgeOut(BaseModel):
+    member_id: int
+    name: str | None
+    title: str = Field(description="good_worker, fighter or taking_part")
+    targets: dict[int, Decimal] = Field(description="criterion id (its version) -> target")
+    updated_at: datetime
+
+
+class RegistrationOut(BaseModel):
+    deadline: date
+    pledges: list[PledgeOut]
+    not_registered: list[int] = Field(description="member ids of the audience without a pledge")
+
+
+@router.get("/campaigns/{campaign_id}/pledges", response_model=RegistrationOut)
+async def list_pledges(campaign_id: int, api: ApiDep, who: Caller) -> RegistrationOut:
+    """Who has registered (đăng ký thi đua) in the campaign, and who of its audience has not."""
+
+    def work(s: Session) -> RegistrationOut:
+        found = pledges.registration(s, actor=who, campaign_id=campaign_id)
+        return RegistrationOut(
+            deadline=found.deadline,
+            pledges=[
+                PledgeOut(
+                    member_id=m.id,  # type: ignore[arg-type]
+                    name=m.full_name,
+                    title=p.title,
+                    targets=pledges.targets_of(s, pledge_id=p.id),  # type: ignore[arg-type]
+                    updated_at=p.updated_at,
+                )
+                for p, m in found.pledges
+            ],
+            not_registered=[m.id for m in found.missing],  # type: ignore[misc]
+        )
+
+    return await api.run(work)

@@ -14,6 +14,7 @@ from bots.settings import Settings, load_settings
 from core import demo, demo_showcase
 from core.clock import utcnow
 from core.dispatch import ChatConfig
+from core.emulation import demo as emulation_demo
 from core.i18n import Catalogs
 from core.initiatives.notify import Notifier
 from core.members.models import InviteCode, UnionUnit
@@ -101,6 +102,12 @@ def _load(args: argparse.Namespace) -> int:
                     session, now=now, notifier=notifier, policy=notifier.config.delivery
                 )
                 organisation = demo.load_organisation(session, now=now)
+                emulation = emulation_demo.load(
+                    session,
+                    now=now,
+                    t=notifier.catalogs.translator(None, settings.timezone),
+                    timezone=settings.timezone,
+                )
                 print(
                     f"demo loaded: {counts['units']} units, {counts['members']} members "
                     f"({counts['officers']} officers), a running campaign, an open quiz, "
@@ -112,6 +119,10 @@ def _load(args: argparse.Namespace) -> int:
                     f"units added, {organisation['updated']} given their codes and declared "
                     f"membership, {organisation['roster']} people on the roster (joining with "
                     "CDCSTN33, try the membership card MP-0001 or the phone 0912 300 001)"
+                )
+                print(
+                    f"{emulation['campaigns']} running emulation campaign with "
+                    f"{emulation['criteria']} criteria and {emulation['pledges']} pledges"
                 )
         with Session(engine) as session, session.begin():  # the demo is committed already
             _print_welcome(settings, session, now)

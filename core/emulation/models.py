@@ -1,15 +1,16 @@
-"""Emulation tables: a campaign's measurable criteria (issue #17).
+"""Emulation tables: a campaign's measurable criteria, its call to pledge and the members'
+pledges (issue #17).
 
 A criterion is versioned: once its campaign is launched, an edit retires the row and adds its
 next version, so the pledges and reports made against the old version keep it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, Date, String, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -62,3 +63,42 @@ class EmulationCriterion(SQLModel, table=True):
     replaces_id: int | None = Field(default=None, foreign_key="emulation_criterion.id")
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class PledgeCall(SQLModel, table=True):
+    """A campaign's call to register (đăng ký thi đua): until when, and when its invitation
+    and its reminder went out (each once)."""
+
+    __tablename__ = "emulation_pledge_call"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    deadline: date = Field(sa_type=Date)
+    invited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmulationPledge(SQLModel, table=True):
+    """A member's pledge in a campaign: the title aimed for and, beside it, their targets."""
+
+    __tablename__ = "emulation_pledge"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "member_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="RESTRICT")
+    title: str = Field(sa_type=String(24))  # core.emulation.titles.Title
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class PledgeTarget(SQLModel, table=True):
+    """A target pledged on one criterion, on the version of it in force at the time."""
+
+    __tablename__ = "emulation_pledge_target"
+
+    pledge_id: int = Field(foreign_key="emulation_pledge.id", primary_key=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="emulation_criterion.id", primary_key=True)
+    value: Decimal = Field(sa_type=Fixed4)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from core.emulation.models import EmulationCriterion
 from core.emulation.scoring import Kind
 from core.emulation.templates import Frequency, Reporter
+from core.emulation.titles import title_label
 from core.i18n import N_, Translator
 
 PER_HUNDRED = Decimal(100)
@@ -47,6 +49,14 @@ PROBLEMS = {
     "template_unknown": N_("I could not find that template."),
     "bad_amount": N_("Please write a number, for example 1.000 or 1,5."),
     "bad_choice": N_("Please choose one of the options given."),
+    "negative_amount": N_("A target cannot be below 0. Please type it again."),
+    "amount_too_large": N_("That figure is far too large. Please check it and type it again."),
+    "no_criteria": N_("This campaign has no criteria to register for."),
+    "pledges_closed": N_("Registration for this campaign has closed."),
+    "deadline_outside_campaign": N_(
+        "The registration deadline must fall within the campaign's dates."
+    ),
+    "campaign_unknown": N_("I could not find that campaign."),
 }
 
 
@@ -81,3 +91,48 @@ def reporter_label(t: Translator, reporter: str) -> str:
 
 def frequency_label(t: Translator, frequency: str) -> str:
     return t.gettext(FREQUENCY_LABELS[Frequency(frequency)])
+
+
+def chat_problem(t: Translator, code: str) -> str:
+    return problem(t, code) or t.gettext("This cannot be done.")
+
+
+def figure(t: Translator, row: EmulationCriterion, value: Decimal) -> str:
+    """A member's own figure on a criterion, with its unit ("40 giờ")."""
+    return f"{t.number(value)} {row.measure}".strip()
+
+
+def pledge_summary(
+    t: Translator,
+    campaign_title: str,
+    title: str,
+    criteria: Sequence[EmulationCriterion],
+    targets: Mapping[int, Decimal],
+) -> str:
+    lines = [
+        t.gettext("Your pledge in “{campaign}”:", campaign=campaign_title),
+        t.gettext("Title aimed for: {title}", title=title_label(t, title)),
+    ]
+    for c in criteria:
+        value = targets.get(c.id, c.target)  # type: ignore[arg-type]
+        if value is not None:
+            lines.append(f"• {c.name}: {figure(t, c, value)}")
+    lines.append(t.gettext("Is this right?"))
+    return "\n".join(lines)
+
+
+def invitation(t: Translator, campaign_title: str, deadline: str) -> str:
+    return t.gettext(
+        "The campaign “{title}” is open for registration (đăng ký thi đua) until {deadline}. "
+        "Choose the title you aim for and your targets: it takes a minute.",
+        title=campaign_title,
+        deadline=deadline,
+    )
+
+
+def reminder(t: Translator, campaign_title: str, deadline: str) -> str:
+    return t.gettext(
+        "Reminder: you have not registered in “{title}” yet. Registration closes on {deadline}.",
+        title=campaign_title,
+        deadline=deadline,
+    )

@@ -6,6 +6,7 @@ nothing lost, a removal; the editor of another union's campaign is a 404."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,13 @@ from sqlmodel import Session, col, select
 from bots.app import create_app
 from bots.bootstrap import Runtime
 from bots.settings import Settings
+from core.campaigns import service as campaigns
+from core.campaigns.scope import Actor
+from core.emulation import criteria, pledges
 from core.emulation.models import EmulationCriterion
+from core.emulation.titles import Title
+from core.members.models import Member
+from tests.browser.live import LiveChat
 from tests.browser.support import settings  # noqa: F401
 from tests.browser.test_web_browser import fits, sign_in
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo
@@ -103,3 +110,79 @@ def test_the_criteria_editor(runtime: Runtime, served: str, pages, width: int): 
     sign_in(other, served, data.claim[HUNG_THINH])
     response = other.goto(editor)
     assert response is not None and response.status == 404
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_registrations_and_reminding_the_rest(runtime: Runtime, served: str, pages, width: int):  # type: ignore[no-untyped-def]
+    data = load_demo(runtime)
+    lan, binh = LiveChat(served), LiveChat(served)
+    lan.join("CDCSTN33", "Nguyễn Thị Lan")
+    binh.join("CDCSTN33", "Trần Văn Bình")
+    actor, now = Actor.officer(data.officer_of[MINH_PHAT]), runtime.clock.now()
+    with Session(runtime.engine) as session, session.begin():
+        campaign = campaigns.create(
+            session,
+            actor=actor,
+            data=campaigns.CampaignInput(
+                unit_id=MINH_PHAT,
+                title="Thi đua lao động giỏi",
+                starts_on=date(2026, 11, 25),
+                ends_on=date(2026, 12, 31),
+            ),
+            now=now,
+        )
+        criteria.from_template(
+            session,
+            actor=actor,
+            campaign_id=campaign.id,  # type: ignore[arg-type]
+            key="individual_titles",
+            t=runtime.catalogs.translator("vi"),
+            now=now,
+        )
+        campaigns.launch(
+            session,
+            actor=actor,
+            campaign_id=campaign.id,  # type: ignore[arg-type]
+            text="Phát động!",
+            now=now,
+            policy=runtime.processor.config.delivery,
+        )
+        person = session.exec(select(Member).where(Member.full_name == "Trần Văn Bình")).one()
+        pledges.save(
+            session,
+            member=person,
+            campaign_id=campaign.id,  # type: ignore[arg-type]
+            title=Title.GOOD_WORKER,
+            targets={},
+            now=now,
+            timezone="Asia/Ho_Chi_Minh",
+        )
+        campaign_id = campaign.id
+    assert "Phát động!" in lan.received()
+
+    page = pages(width, 900)
+    sign_in(page, served, data.claim[MINH_PHAT])
+    page.goto(f"{served}/web/campaigns/{campaign_id}")
+    page.get_by_role("link", name="Đăng ký thi đua").click()
+    table = page.locator("#pledges")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("Trần Văn Bình")
+    expect(table).to_contain_text("Lao động giỏi")
+    expect(table).to_contain_text("40 giờ")
+    expect(page.locator("#summary")).to_contain_text("1 người đã đăng ký")
+    fits(page, width)
+
+    page.get_by_label("Ngày cuối cùng nhận đăng ký").fill("2027-01-31")
+    page.get_by_role("button", name="Lưu hạn đăng ký").click()
+    expect(page.get_by_role("alert")).to_contain_text("Hạn đăng ký phải nằm trong thời gian")
+    page.get_by_label("Ngày cuối cùng nhận đăng ký").fill("2026-11-30")
+    page.get_by_role("button", name="Lưu hạn đăng ký").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu hạn đăng ký.")
+    expect(page.locator("#summary")).to_contain_text("30 thg 11, 2026")
+
+    page.get_by_role("button", name="Nhắc những người chưa đăng ký").click()
+    expect(page.get_by_role("status")).to_contain_text("tới 1 đoàn viên chưa đăng ký")
+    assert "bạn chưa đăng ký thi đua" in lan.received()
+    fits(page, width)
+    lan.close()
+    binh.close()

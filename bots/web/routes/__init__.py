@@ -20,6 +20,7 @@ from bots.web.routes import (
     members,
     officers,
     org,
+    pledges,
     quizzes,
     reward_tables,
 )
@@ -30,6 +31,7 @@ for area in (
     dashboard,
     campaigns,
     emulation,
+    pledges,
     broadcasts,
     initiatives,
     reward_tables,

@@ -1,0 +1,21 @@
+"""The steps of pledging in chat, and what they carry between messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.chat.steps import FlowState, Step, Steps
+
+
+class Pledging(Steps, flow="emu_pledge"):
+    title = Step(choices=True)
+    target = Step()  # a figure typed, or the campaign's own target kept
+    confirm = Step(choices=True)
+
+
+@dataclass
+class PledgeState(FlowState):
+    campaign_id: int = 0
+    title: str = ""
+    index: int = 0  # the criterion asked, among those that take a member's target
+    targets: dict[str, str] = field(default_factory=dict)  # criterion id -> decimal text
