@@ -86,6 +86,9 @@ def build_processor(
         delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
         traits=traits,
+        privacy_key=(
+            settings.privacy_key.get_secret_value().encode() if settings.privacy_key else b""
+        ),
     )
     spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(

@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     web_session_hours: int = Field(default=12, ge=1, le=168)  # a sign-in lasts this long
     web_secure_cookies: bool = False  # set on HTTPS deployments: cookies only over TLS
 
+    # Privacy (issue 15): the key of the keyed hashes kept after /forget (one quiz attempt per
+    # person); unset: a key generated once and kept in the database (docs/privacy.md)
+    privacy_key: SecretStr | None = Field(default=None, min_length=32)
+
     @model_validator(mode="after")
     def _web_secret_when_on(self) -> Settings:
         if self.web_ui:

@@ -50,6 +50,8 @@ class ChatConfig:
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # rates, quiet hours
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
     traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)  # by platform
+    # the key of the privacy hashes (THIDUA_PRIVACY_KEY); empty: the database's own
+    privacy_key: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         if not self.traits:

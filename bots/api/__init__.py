@@ -10,6 +10,7 @@ from bots.api import (
     broadcasts,
     campaigns,
     commendations,
+    emulation,
     initiatives,
     quizzes,
     reports,
@@ -21,6 +22,7 @@ from bots.services import Services
 
 ROUTERS: tuple[APIRouter, ...] = (
     campaigns.router,
+    emulation.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,

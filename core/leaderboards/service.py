@@ -50,7 +50,7 @@ def top_members(
     query = (
         select(MemberScore.member_id, MemberScore.unit_id, MemberScore.points, Member.full_name)
         .join(Member, col(Member.id) == MemberScore.member_id)
-        .where(MemberScore.scope == scope)
+        .where(MemberScore.scope == scope, col(Member.forgotten_at).is_(None))
     )
     if within is not None:
         query = query.join(UnionUnit, col(UnionUnit.id) == MemberScore.unit_id).where(
@@ -72,7 +72,7 @@ def _top_from_index(session: Session, query, scope: str, limit: int):  # type: i
     it (an index range in the right order however many members share that score)."""
     cutoff = session.exec(
         select(MemberScore.points)
-        .where(MemberScore.scope == scope)
+        .where(MemberScore.scope == scope, ~_forgotten(MemberScore.member_id))
         .order_by(col(MemberScore.points).desc())
         .offset(limit - 1)
         .limit(1)
@@ -88,6 +88,16 @@ def _top_from_index(session: Session, query, scope: str, limit: int):  # type: i
         .limit(limit - len(above))
     ).all()
     return [*above, *tied]
+
+
+def _forgotten(member_id):  # type: ignore[no-untyped-def]
+    """The score's member was forgotten: kept for the units' totals, out of the ranks (and
+    out of the histograms, core/points/service.py::unrank)."""
+    return (
+        select(Member.id)
+        .where(col(Member.id) == member_id, col(Member.forgotten_at).is_not(None))
+        .exists()
+    )
 
 
 def _histogram_sum(session: Session, scope: str, level: int, lower: int, upper: int | None) -> int:
@@ -117,6 +127,7 @@ def rank_of(
         .where(
             MemberScore.scope == scope,
             MemberScore.points == points,
+            ~_forgotten(MemberScore.member_id),
             or_(
                 col(MemberScore.reached_at) < reached_at,
                 and_(
@@ -146,6 +157,7 @@ def _rank_statement():  # type: ignore[no-untyped-def]
         .where(
             s.c.scope == scope,
             s.c.points == bindparam("points"),
+            ~_forgotten(s.c.member_id),
             or_(
                 s.c.reached_at < bindparam("reached_at"),
                 and_(

@@ -88,7 +88,14 @@ def award(
         unit_members = connection.execute(_UNIT_MEMBERS, {"unit_id": member.unit_id}).scalar_one()
     scopes = scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz)
     scores = _add_to_scores(
-        connection, scopes, member_id, member.unit_id, points, now, int(unit_members)
+        connection,
+        scopes,
+        member_id,
+        member.unit_id,
+        points,
+        now,
+        int(unit_members),
+        ranked=member.forgotten_at is None,
     )
     return Award(entry_id, points, created=True, scores=scores)
 
@@ -212,9 +219,13 @@ def _add_to_scores(
     points: int,
     now: datetime,
     unit_members: int,
+    *,
+    ranked: bool = True,
 ) -> dict[str, Score]:
     """The member's rows, the histogram rows and the unit's rows of every scope, in a fixed
-    order (scope, level, key) so that concurrent awards cannot deadlock: three statements."""
+    order (scope, level, key) so that concurrent awards cannot deadlock: three statements.
+    A forgotten member (`ranked` False) keeps their rows and their unit's totals, and is
+    counted in no histogram: ranks are among current members."""
     dialect = connection.dialect.name
     bump, unit = _upserts(dialect)
     ordered = sorted(scopes)
@@ -246,7 +257,7 @@ def _add_to_scores(
         for (scope, level, key), delta in sorted(changes.items())
         if delta
     ]
-    if rows:
+    if rows and ranked:
         connection.execute(bump, rows)
     connection.execute(
         unit,
@@ -263,6 +274,27 @@ def _add_to_scores(
         ],
     )
     return scores
+
+
+def unrank(session: Session, *, member_id: int) -> None:
+    """A member being forgotten leaves the ranks: their scores stay (the union's results and
+    the units' totals are unchanged) and are taken out of every histogram, so that "3/40"
+    counts current members only."""
+    connection = session.connection()
+    bump, _unit = _upserts(connection.dialect.name)
+    held = session.exec(
+        select(MemberScore.scope, MemberScore.points).where(MemberScore.member_id == member_id)
+    ).all()
+    changes: dict[tuple[str, int, int], int] = {}
+    for scope, held_points in held:
+        for level, key in histogram_keys(held_points):
+            changes[(scope, level, key)] = changes.get((scope, level, key), 0) - 1
+    rows = [
+        {"scope": scope, "level": level, "key": key, "members": delta}
+        for (scope, level, key), delta in sorted(changes.items())
+    ]
+    if rows:
+        connection.execute(bump, rows)
 
 
 def refresh_member_counts(session: Session) -> int:

@@ -15,6 +15,7 @@ from core.messages import OutgoingMessage
 from core.points.models import PointsSource
 from core.privacy import mydata
 from core.privacy.forget import forget_member
+from core.storage.secrets import privacy_key
 
 router = Router()
 
@@ -71,6 +72,14 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
         _(
             "The messages you send are deleted as soon as they have been answered; only their "
             "ids are kept for two days so that nothing is answered twice."
+        )
+    )
+    lines.append(
+        _(
+            "If you send /forget while a quiz you took is still open, a code computed with a "
+            "secret key from your messenger account is kept until the quiz closes. It does not "
+            "name you and cannot be turned back into your account; it only lets the quiz count "
+            "one attempt per person if you join again."
         )
     )
     lines.append(
@@ -199,7 +208,13 @@ def on_forget(ctx: Context) -> list[OutgoingMessage]:
 def on_forget_confirmed(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
     if not ctx.conv.at(Forgetting.confirm) or ctx.member is None:
         return back(ctx)
-    forget_member(ctx.session, member=ctx.member, keep_identity=ctx.identity, now=ctx.now)  # type: ignore[arg-type]
+    forget_member(
+        ctx.session,
+        member=ctx.member,
+        keep_identity=ctx.identity,
+        now=ctx.now,  # type: ignore[arg-type]
+        key=privacy_key(ctx.session, ctx.config.privacy_key),
+    )
     ctx.member = None
     ctx.conv.end()
     return [

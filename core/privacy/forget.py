@@ -34,6 +34,8 @@ from core.initiatives.models import (
 from core.initiatives.rules import Status
 from core.linking.models import OneTimeCode
 from core.members.models import Consent, Identity, Member, OfficerRole, RosterEntry
+from core.points import service as points
+from core.quizzes import takers
 from core.schema import metadata
 from core.storage.models import (
     ConversationState,
@@ -65,17 +67,20 @@ _OPEN = (Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO)
 
 
 def forget_member(
-    session: Session, *, member: Member, keep_identity: Identity, now: datetime
+    session: Session, *, member: Member, keep_identity: Identity, now: datetime, key: bytes
 ) -> None:
     """Erase a person. `keep_identity`, the messenger they wrote from, stays unlinked with
     its platform id only (as for anyone who writes to the bot) so that the confirmation
-    reaches them; its conversation state is the caller's to end."""
+    reaches them; its conversation state is the caller's to end. `key`: the privacy key of
+    the hashes that keep a quiz at one attempt per person until it closes."""
     member_id = member.id
     assert member_id is not None
     names = _name_forms(member.full_name)
     identities = list(session.exec(select(Identity).where(Identity.member_id == member_id)))
     if keep_identity not in identities:
         identities.append(keep_identity)
+    takers.remember(session, key=key, member_id=member_id, identities=identities, now=now)
+    points.unrank(session, member_id=member_id)
     _erase_messages(session, identities=identities)
     others = [i.id for i in identities if i.id != keep_identity.id]
     if others:

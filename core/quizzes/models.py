@@ -87,3 +87,19 @@ class QuizAnswer(SQLModel, table=True):
     elapsed_ms: int = 0
     points: int = 0
     answered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuizFormerTaker(SQLModel, table=True):
+    """The attempts of a person who sent /forget while the quiz was open, so that rejoining
+    does not give them the quiz again for full points. `taker` is a keyed hash (HMAC-SHA256
+    with the product's privacy key) of the quiz and one of the messenger accounts they had:
+    it names nobody and cannot be turned back into the account without the key. Deleted when
+    the quiz closes (the purge)."""
+
+    __tablename__ = "quiz_former_taker"
+    __table_args__ = (UniqueConstraint("quiz_id", "taker", name="uq_quiz_former_taker"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_id: int = Field(foreign_key="quiz.id", ondelete="CASCADE")
+    taker: str = Field(max_length=64)
+    attempts: int = 1

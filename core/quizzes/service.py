@@ -23,7 +23,7 @@ from core.points import service as points
 from core.points.models import PointsSource
 from core.points.rules import DEFAULT_TZ, quiz_scope
 from core.points.service import Score
-from core.quizzes import rules
+from core.quizzes import rules, takers
 from core.quizzes.bank import QuestionDraft
 from core.quizzes.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from core.quizzes.scoring import ScoringSwitches, answer_points, late, next_streak
@@ -252,10 +252,12 @@ def require_taker(session: Session, *, member: Member) -> None:
 
 
 def start_attempt(
-    session: Session, *, member: Member, quiz_id: int, now: datetime
+    session: Session, *, member: Member, quiz_id: int, now: datetime, key: bytes
 ) -> tuple[QuizAttempt, QuizQuestion]:
     """The member's attempt in progress, or a new one; and the question to show: in an attempt
-    left half-way, the first question not answered yet (an answered one is never shown again)."""
+    left half-way, the first question not answered yet (an answered one is never shown again).
+    Attempts the same person made before a /forget count too (`key`: the privacy key of the
+    hashes that recognise them, core/quizzes/takers.py): a retake earns no points."""
     require_taker(session, member=member)
     quiz = get_quiz(session, quiz_id=quiz_id)
     if not may_take(session, quiz=quiz, member=member):
@@ -272,12 +274,18 @@ def start_attempt(
     if attempts and attempts[-1].finished_at is None:
         attempt = attempts[-1]
         return attempt, next_question(session, member=member, attempt_id=attempt.id, now=now)  # type: ignore[arg-type]
-    if len(attempts) >= quiz.attempts_allowed:
+    used = len(attempts) + takers.former_attempts(
+        session,
+        key=key,
+        quiz_id=quiz_id,
+        identities=members.identities_of(session, member_id=member.id),  # type: ignore[arg-type]
+    )
+    if used >= quiz.attempts_allowed:
         raise DomainError("no_attempts_left")
     attempt = QuizAttempt(
         quiz_id=quiz_id,
         member_id=member.id,  # type: ignore[arg-type]
-        number=len(attempts) + 1,
+        number=used + 1,
         position=1,
         asked_at=now,
         started_at=now,

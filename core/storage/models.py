@@ -140,3 +140,14 @@ class WebchatMessage(SQLModel, table=True):
     session_id: str = Field(max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class AppSecret(SQLModel, table=True):
+    """A key the product generates for itself when the operator gave none in the settings
+    (the keyed hash of quiz takers, core/storage/secrets.py). Never shown to anyone."""
+
+    __tablename__ = "app_secret"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)

@@ -105,10 +105,16 @@ async def test_forget_keeps_the_initiative_shares_and_totals(
     # the co-author still sees it, and the card names the submitter as a former member
     mine = coworker.texts(await coworker.say("/my_initiatives"))
     assert tracking in mine
+    # the people's board ranks current members only; the unit keeps the former member's points
     board = coworker.texts(
         await coworker.say("", payload=Board(Ranking.PEOPLE, Period.ALL_TIME).pack())
     )
-    assert "Cựu đoàn viên" in board and "Trần Văn Hùng" in board, board
+    assert "Trần Văn Hùng" in board and "1/1" in board, board
+    assert "Cựu đoàn viên" not in board, board
+    units = coworker.texts(
+        await coworker.say("", payload=Board(Ranking.TAKING_PART, Period.ALL_TIME).pack())
+    )
+    assert "(2/12 đoàn viên)" in units, units  # both authors still took part
 
     # the next initiative gets a new tracking code
     second = await submit(coworker, "Khay chứa phoi cho máy tiện")

@@ -22,6 +22,7 @@ from core.quizzes.buttons import Answer, Create, Next, QuizBoard, Review, Start
 from core.quizzes.models import Quiz, QuizAttempt, QuizQuestion
 from core.quizzes.steps import Taking, TakingState
 from core.quizzes.texts import problem
+from core.storage.secrets import privacy_key
 
 router = Router()
 OPEN_SHOWN = 8
@@ -133,7 +134,11 @@ def on_start(ctx: Context, data: Start) -> list[OutgoingMessage]:
     member = _member(ctx)
     try:
         attempt, question = service.start_attempt(
-            ctx.session, member=member, quiz_id=data.quiz, now=ctx.now
+            ctx.session,
+            member=member,
+            quiz_id=data.quiz,
+            now=ctx.now,
+            key=privacy_key(ctx.session, ctx.config.privacy_key),
         )
     except DomainError as exc:
         return _not_started(ctx, data.quiz, exc)
