@@ -16,6 +16,7 @@ from sqlalchemy import TextClause, bindparam, text, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core import delivery_fallback
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage, Recipient
@@ -418,6 +419,8 @@ def _apply_failure(
                 row.possible_duplicates += 1
     else:
         row.status = OutboxStatus.FAILED
+    if row.proactive and kind in delivery_fallback.KINDS:
+        delivery_fallback.reroute(session, row, kind, now)
 
 
 def release(engine: Engine, jobs: list[Job], *, now: datetime) -> None:

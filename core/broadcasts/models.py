@@ -83,3 +83,6 @@ class BroadcastRecipient(SQLModel, table=True):
     reach: Reach = Field(sa_type=String(16))
     skip_reason: SkipReason | None = Field(default=None, sa_type=String(16))
     dedupe_key: str | None = Field(default=None, max_length=200)
+    # the messenger the announcement could not reach them on, when it went by fallback on
+    # `platform` instead (core/delivery_fallback.py)
+    fallback_from: str | None = Field(default=None, max_length=16)

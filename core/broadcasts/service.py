@@ -350,6 +350,9 @@ class Report:
     # Sends that may have reached a person twice: a worker lost its lease (killed, or stalled
     # past it) while the send was in flight, and the row was sent again.
     possible_duplicates: int = 0
+    # Delivered on another messenger of the member after the planned one failed for good
+    # (core/delivery_fallback.py), by the messenger it fell back from.
+    by_fallback: dict[str, int] = field(default_factory=dict)
     finished_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -361,6 +364,7 @@ class Report:
             "audience": self.audience,
             "totals": self.totals,
             "possible_duplicates": self.possible_duplicates,
+            "delivered_by_fallback": self.by_fallback,
             "failed_why": self.failed_why,
             "skipped_why": self.skipped_why,
             "by_platform": self.by_platform,
@@ -379,6 +383,7 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
             BroadcastRecipient.skip_reason,
             OutboxMessage.status,
             OutboxMessage.error_kind,
+            BroadcastRecipient.fallback_from,
             func.count(),
             func.coalesce(func.sum(OutboxMessage.possible_duplicates), 0),
         )
@@ -391,12 +396,15 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
             BroadcastRecipient.skip_reason,
             OutboxMessage.status,
             OutboxMessage.error_kind,
+            BroadcastRecipient.fallback_from,
         )
     ).all()
     result = Report(broadcast.id, str(broadcast.status), broadcast.scheduled_at)  # type: ignore[arg-type]
     result.finished_at = broadcast.finished_at
-    for platform, unit_id, skip, status, error_kind, n, duplicates in rows:
+    for platform, unit_id, skip, status, error_kind, fallback_from, n, duplicates in rows:
         category = _category(skip, status)
+        if fallback_from and category == SENT:
+            result.by_fallback[fallback_from] = result.by_fallback.get(fallback_from, 0) + n
         result.possible_duplicates += int(duplicates)
         result.audience += n
         result.totals[category] += n

@@ -38,6 +38,7 @@ def help_text(ctx: Context) -> str:
             _("/name – correct your name"),
             _("/mydata – see everything we keep about you"),
             _("/link – use thidua on another messenger too"),
+            _("/messenger – the messenger announcements try first"),
             _("/my_initiatives – the initiatives you sent"),
             _("/commend – propose a colleague or a team for commendation"),
             _("/stop – stop announcements; /resume – receive them again"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.linking.chat import link, officer
+from core.linking.chat import link, officer, preferred
 
-routers = (link.router, officer.router)
+routers = (link.router, officer.router, preferred.router)
 
 __all__ = ["routers"]
