@@ -1,8 +1,8 @@
 """broadcast_recipient.fallback_from: an announcement delivered by fallback on another
 messenger of the member (issue 18)
 
-Revision ID: 0008_broadcast_fallback
-Revises: 0007_emulation_criteria
+Revision ID: 0011_broadcast_fallback
+Revises: 0010_emulation_pledges
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_broadcast_fallback"
-down_revision: str | Sequence[str] | None = "0007_emulation_criteria"
+revision: str = "0011_broadcast_fallback"
+down_revision: str | Sequence[str] | None = "0010_emulation_pledges"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
