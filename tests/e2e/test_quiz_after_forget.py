@@ -70,6 +70,8 @@ async def start(chat: TelegramChat, quiz_id: int) -> list:  # type: ignore[type-
 async def join(chat: TelegramChat, name: str) -> None:
     await chat.say("/start CDCSTN33")
     await chat.tap("Tôi đồng ý")
+    await chat.tap("Có, gửi cho tôi")
+    await chat.tap("Có, hiện tên tôi")
     await chat.say(name)
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
@@ -145,6 +147,8 @@ async def test_forget_and_rejoin_does_not_retake_the_quiz(
             for column in table.columns:
                 if is_text(column.type) and table.name not in ("identity", "inbound_update"):
                     hits = session.exec(
-                        select(func.count()).select_from(table).where(col(column).like("%7301598421%"))
+                        select(func.count())
+                        .select_from(table)
+                        .where(col(column).like("%7301598421%"))
                     ).one()
                     assert hits == 0, (table.name, column.name)

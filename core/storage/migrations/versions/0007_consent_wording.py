@@ -1,0 +1,29 @@
+"""consent per purpose: each consent row records the version of the text agreed to (issue 15)
+
+Rows given before this revision have none: they were given to the text of the time, which
+asked for taking part and announcements with one tap.
+
+Revision ID: 0007_consent_wording
+Revises: 0006_quiz_former_takers
+Create Date: 2026-12-03 07:15:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007_consent_wording"
+down_revision: str | Sequence[str] | None = "0006_quiz_former_takers"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("consent") as batch:
+        batch.add_column(sa.Column("wording", sa.String(length=16), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("consent") as batch:
+        batch.drop_column("wording")
