@@ -5,8 +5,8 @@ from __future__ import annotations
 from core.commendations.models import CommendationStatus
 from core.dispatch import Context, Router, button, reply
 from core.i18n import N_
-from core.initiatives import texts as initiative_texts
 from core.initiatives import people
+from core.initiatives import texts as initiative_texts
 from core.members import consents
 from core.members.buttons import ConsentChoice, Privacy, PrivacyAction
 from core.members.menu import main_menu
