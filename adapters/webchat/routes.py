@@ -66,6 +66,22 @@ def render_page(lang: str, texts: Mapping[str, str]) -> str:
     return page
 
 
+async def read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, or None as soon as it is known to be over `cap` bytes: by its declared
+    length, or while it streams in (never read whole: a 1 GB body costs `cap` of memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def page_policy(page: str) -> str:
     """The page's own inline script allowed by its hash, and nothing else inline."""
     scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
@@ -97,8 +113,8 @@ def make_router(
 
     @router.post("/chat/api/messages", status_code=202)
     async def post_message(request: Request) -> JSONResponse:
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
+        raw = await read_capped(request, MAX_BODY)
+        if raw is None:
             return _error(413, f"the request is larger than {MAX_BODY} bytes")
         try:
             data = json.loads(raw)

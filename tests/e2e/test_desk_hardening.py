@@ -91,3 +91,31 @@ async def test_every_page_carries_the_security_headers(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
         answer = await other.get("/healthz")
         assert answer.headers["strict-transport-security"] == "max-age=31536000"
+
+
+async def test_an_oversized_chat_message_is_refused_without_being_read(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    session = (await client.post("/chat/api/session")).json()["session"]
+    pulled = 0
+
+    async def gigabyte():  # type: ignore[no-untyped-def]
+        nonlocal pulled
+        yield b'{"session": "' + session.encode() + b'", "text": "'
+        for _ in range(16_384):  # 1 GiB in 64 KiB chunks, if it were all read
+            pulled += 1
+            yield b"a" * 65_536
+
+    refused = await client.post(
+        "/chat/api/messages", content=gigabyte(), headers={"Content-Type": "application/json"}
+    )
+    assert refused.status_code == 413
+    assert pulled <= 2  # stopped at the cap (64 kB), not after the gigabyte
+    declared = await client.post(
+        "/chat/api/messages",
+        content=b"{}",
+        headers={"Content-Type": "application/json", "Content-Length": str(2**30)},
+    )
+    assert declared.status_code == 413
+    ok = await client.post("/chat/api/messages", json={"session": session, "text": "/start"})
+    assert ok.status_code == 202
