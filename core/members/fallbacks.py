@@ -9,9 +9,16 @@ from core.messages import OutgoingMessage
 
 
 def unknown_command(ctx: Context) -> list[OutgoingMessage]:
+    """An unknown command in the middle of a step asks that step again, with its choices, so
+    that the next typed number still answers it."""
     parsed = parse_command(ctx.text)
     name = parsed[0] if parsed else ctx.text
     text = ctx.t.gettext("I do not know the command /{name}.", name=name)
+    asked = ctx.conv.prompt
+    if ctx.conv.flow is not None and asked is not None:
+        return [reply(text + "\n" + ctx.t.gettext("Let us go on where we were:")), asked]
+    if ctx.conv.flow is not None and not ctx.onboarded:
+        return [reply(text + "\n" + ctx.t.gettext("To go on joining, answer the question above."))]
     if not ctx.onboarded:
         return [main_menu_or_start(ctx, text)]
     return [main_menu(ctx, text + "\n" + ctx.t.gettext("Here is what I can do:"))]

@@ -72,3 +72,31 @@ async def test_a_choice_step_asks_again_with_its_choices(
     lang = await user.say("khong")
     done = await user.say("b")  # the letter of the second choice: English
     assert "Welcome" in user.texts(done), user.texts(lang)
+
+
+async def test_an_unknown_command_mid_step_asks_the_step_again(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
+    """A worker who types a command the bot does not know in the middle of joining is not sent
+    back to /start: the step is asked again with its choices, and the next number answers it."""
+    user = await ChatUser(client, runtime).open()
+    await user.say("/start")
+    await user.say("CDCSTN33")
+    await user.tap("Tôi đồng ý")
+    on_name = await user.say("/quiz")
+    assert "Tôi chưa hiểu lệnh /quiz." in user.texts(on_name)
+    assert "/start" not in user.texts(on_name)
+    assert "trả lời câu hỏi ở trên" in user.texts(on_name)
+    group = await user.say("Lê Thị Hoa")
+    again = await user.say("/frobnicate")
+    assert "Tôi chưa hiểu lệnh /frobnicate." in user.texts(again)
+    assert user.payloads(again) == user.payloads(group)
+    leader = await user.say("4")
+    assert "lãnh đạo" in user.texts(leader)
+    await user.say("2")
+    await user.say("1")
+    with runtime.engine.connect() as conn:
+        member = conn.execute(
+            Member.__table__.select().where(Member.__table__.c.full_name == "Lê Thị Hoa")
+        ).one()
+    assert member.worker_group == WorkerGroup.DIRECT_WORKER
