@@ -83,6 +83,8 @@ async def test_an_unknown_command_mid_step_asks_the_step_again(
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("Tôi đồng ý")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     on_name = await user.say("/quiz")
     assert "Tôi chưa hiểu lệnh /quiz." in user.texts(on_name)
     assert "/start" not in user.texts(on_name)
