@@ -1,7 +1,8 @@
 """consent per purpose: each consent row records the version of the text agreed to (issue 15)
 
 Rows given before this revision have none: they were given to the text of the time, which
-asked for taking part and announcements with one tap.
+asked for taking part and announcements with one tap. A standing /showname becomes the
+consent to the name beyond one's union (a purpose of its own from now on).
 
 Revision ID: 0007_consent_wording
 Revises: 0006_quiz_former_takers
@@ -22,8 +23,15 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("consent") as batch:
         batch.add_column(sa.Column("wording", sa.String(length=16), nullable=True))
+    # /showname said before this revision is the consent to the name beyond one's union
+    op.execute(
+        "INSERT INTO consent (member_id, purpose, granted_at, withdrawn_at, wording) "
+        "SELECT member_id, 'public_name', updated_at, NULL, NULL FROM name_preference "
+        "WHERE show_name"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM consent WHERE purpose = 'public_name'")
     with op.batch_alter_table("consent") as batch:
         batch.drop_column("wording")
