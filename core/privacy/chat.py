@@ -121,13 +121,18 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
             )
         ]
     kept = mydata.gather(ctx.session, member_id=ctx.member.id)  # type: ignore[arg-type]
-    lines = [_("This is everything thidua keeps about you:"), *profile_lines(ctx)]
-    lines += _consent_lines(ctx, kept)
-    lines += _points_lines(ctx, kept)
-    lines += _attempt_lines(ctx, kept)
-    lines += _initiative_lines(ctx, kept)
-    lines += _commendation_lines(ctx, kept)
-    lines.append("")
+    # one message per part, so that no messenger cuts a long list in the middle
+    parts = [[_("This is everything thidua keeps about you:"), *profile_lines(ctx)]]
+    for section in (
+        _consent_lines(ctx, kept),
+        _points_lines(ctx, kept),
+        _attempt_lines(ctx, kept),
+        _initiative_lines(ctx, kept),
+        _commendation_lines(ctx, kept),
+    ):
+        if section:
+            parts.append(section[1:])  # without the blank line that separated it
+    lines: list[str] = []
     lines.append(
         _(
             "The messages you send are deleted as soon as they have been answered; only their "
@@ -148,7 +153,8 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
             "results, without your name."
         )
     )
-    return [reply("\n".join(lines))]
+    parts.append(lines)
+    return [reply("\n".join(part)) for part in parts]
 
 
 def _section(ctx: Context, title: str, items: list[str]) -> list[str]:
