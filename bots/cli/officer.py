@@ -1,4 +1,5 @@
-"""`thidua officer ...`: officer invitations and roles, account claims, admin API tokens."""
+"""`thidua officer ...`: officer invitations and roles, account claims, admin API tokens, and
+their revocation (tokens, roles, invite codes)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ import argparse
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from bots.settings import load_settings
 from core import linking
 from core.campaigns import service as campaigns
+from core.campaigns.models import OfficerToken
 from core.clock import utcnow
 from core.errors import DomainError
 from core.linking import CodePurpose
 from core.members import service as members
-from core.members.models import Member, OfficerRole
+from core.members.models import InviteCode, Member, OfficerRole
+from core.members.rules import normalise_invite_code
 from core.storage.engine import make_engine
 
 
@@ -104,6 +108,48 @@ def _token(args: argparse.Namespace) -> int:
     return _in_transaction(work)
 
 
+def _revoke_tokens(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        member = find_member(session, args.member)
+        result = session.execute(
+            update(OfficerToken)
+            .where(col(OfficerToken.member_id) == member.id, col(OfficerToken.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
+        )
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return f"{count} API token(s) of #{member.id} revoked"
+
+    return _in_transaction(work)
+
+
+def _revoke_role(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        member = find_member(session, args.member)
+        unit = members.find_unit(session, ref=args.unit)
+        result = session.execute(
+            delete(OfficerRole).where(
+                col(OfficerRole.member_id) == member.id, col(OfficerRole.unit_id) == unit.id
+            )
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise DomainError("not_officer", f"#{member.id} is not an officer of {unit.name}")
+        return f"#{member.id} is no longer an officer of {unit.name}"
+
+    return _in_transaction(work)
+
+
+def _revoke_invite(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        invite = session.get(InviteCode, normalise_invite_code(args.code))
+        if invite is None:
+            raise DomainError("invite_unknown", f"no invite code {args.code!r}")
+        if invite.revoked_at is None:
+            invite.revoked_at = utcnow()
+        return f"invite code {invite.code} revoked: it lets nobody join any more"
+
+    return _in_transaction(work)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("officer", help="officer invitations, roles, claims and API tokens")
     actions = parser.add_subparsers(dest="officer_command", required=True, metavar="ACTION")
@@ -121,3 +167,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     token = actions.add_parser("token", help="a bearer token for the admin API")
     token.add_argument("member", help="the officer's id or exact full name")
     token.set_defaults(run=_token)
+    tokens = actions.add_parser("revoke-tokens", help="revoke every admin API token of a member")
+    tokens.add_argument("member", help="the officer's id or exact full name")
+    tokens.set_defaults(run=_revoke_tokens)
+    role = actions.add_parser("revoke", help="take a member's officer role in a unit away")
+    role.add_argument("member", help="the officer's id or exact full name")
+    role.add_argument("unit", help="the unit's id or exact name")
+    role.set_defaults(run=_revoke_role)
+    invite_code = actions.add_parser(
+        "revoke-invite", help="an invite code lets nobody join any more"
+    )
+    invite_code.add_argument("code")
+    invite_code.set_defaults(run=_revoke_invite)
