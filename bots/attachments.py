@@ -26,7 +26,7 @@ from core.messages import Attachment
 from core.ports import AttachmentTooLarge, AttachmentUnavailable
 
 log = logging.getLogger(__name__)
-URL_PLATFORMS = ("zalo", "facebook", "webchat")
+URL_PLATFORMS = ("zalo", "zalobot", "facebook", "webchat")
 BATCH = 20
 
 

@@ -24,6 +24,7 @@ from core.commendations.chat import routers as commendations_routers
 from core.dispatch import ChatConfig, Dispatcher
 from core.i18n import Catalogs
 from core.initiatives import routers as initiatives_routers
+from core.joinrequests import routers as joinrequests_routers
 from core.leaderboards import router as leaderboards_router
 from core.linking import routers as linking_routers
 from core.members import fallbacks, menu, onboarding, privacy
@@ -56,6 +57,7 @@ def build_dispatcher() -> Dispatcher:
             *initiatives_routers,
             reports_router,
             *commendations_routers,
+            *joinrequests_routers,
         ],
         fallbacks.FALLBACKS,
     )

@@ -11,4 +11,6 @@ def invite_links(settings: Settings, code: str) -> dict[str, str]:
         links["telegram"] = f"https://t.me/{settings.telegram_bot_username}?start={code}"
     if settings.facebook_page_username:
         links["facebook"] = f"https://m.me/{settings.facebook_page_username}?ref={code}"
+    if settings.zalobot_share_link:  # no start parameter: the poster shows the code to send
+        links["zalobot"] = str(settings.zalobot_share_link)
     return links

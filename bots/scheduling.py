@@ -11,6 +11,7 @@ from adapters.facebook import traits as facebook_traits
 from adapters.telegram import traits as telegram_traits
 from adapters.webchat import traits as webchat_traits
 from adapters.zalo import traits as zalo_traits
+from adapters.zalobot import traits as zalobot_traits
 from bots.platforms import terminal
 from bots.services import Services
 from bots.settings import Settings
@@ -36,6 +37,7 @@ def channel_traits(settings: Settings) -> dict[str, ChannelTraits]:
             billable_proactive=settings.zalo_billable_proactive,
             per_minute=settings.zalo_rate_limit_per_minute,
         ),
+        zalobot_traits.configured(send_rate=settings.zalobot_send_rate),
     ]
     return {traits.platform: traits for traits in declared}
 

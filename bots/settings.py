@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.facebook.traits import TRAITS as FACEBOOK
 from adapters.telegram.traits import TRAITS as TELEGRAM
 from adapters.zalo.traits import REQUESTS_PER_MINUTE as ZALO_PER_MINUTE
+from adapters.zalobot.traits import MAX_SEND_RATE as ZALOBOT_MAX_RATE
 from core.delivery_policy import parse_quiet_hours
 
 PREFIX = "THIDUA_"
@@ -85,6 +86,15 @@ class Settings(BaseSettings):
     # this process's share; None: the app's whole documented rate (adapters/zalo/traits.py)
     zalo_rate_limit_per_minute: int | None = Field(default=None, ge=1, le=ZALO_PER_MINUTE)
 
+    # Zalo Bot Platform (issue 18): a bot any officer creates from their own Zalo account
+    zalobot_token: SecretStr | None = None  # `<bot id>:<secret>`, sent by Zalo Bot Manager
+    zalobot_webhook_secret: SecretStr | None = None  # 8-256 characters, given to setWebhook
+    zalobot_api_base: str = "https://bot-api.zaloplatforms.com"
+    # the bot's link from Zalo Bot Creator (its QR code goes on the invite poster)
+    zalobot_share_link: AnyHttpUrl | None = None
+    # messages a second for the bot; Zalo publishes no number (adapters/zalobot/traits.py)
+    zalobot_send_rate: float | None = Field(default=None, gt=0, le=ZALOBOT_MAX_RATE)
+
     # Campaigns and broadcasts (issue 6)
     quiet_hours: str = "21:00-07:00"  # local time; announcements and reminders wait for its end
     campaign_reminder_days: int = Field(default=3, ge=0, le=60)  # reminder before a campaign ends
@@ -127,6 +137,13 @@ class Settings(BaseSettings):
             if len(secret) < 32:
                 raise ValueError("THIDUA_WEB_UI needs THIDUA_WEB_SECRET (32+ characters)")
         return self
+
+    @field_validator("zalobot_webhook_secret")
+    @classmethod
+    def _zalobot_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("the Zalo Bot webhook secret must have 8-256 characters")
+        return value
 
     @field_validator("quiet_hours")
     @classmethod

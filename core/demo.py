@@ -178,3 +178,48 @@ def officer_claim_codes(session: Session, *, now: datetime) -> list[tuple[str, s
         for unit_name, member in rows
         if member.id not in claimed
     ]
+
+
+# The demo union's own spreadsheets, as a union would keep them in Excel (here as the
+# semicolon CSV that Excel writes in Vietnamese): read by the same importers as an officer's
+# files. The tree gives the units their codes and declared membership and adds the groups of
+# the two companies; the roster lists people of Minh Phát, most of them not on the bot yet.
+TREE_FILE = """Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên;Loại đơn vị;Loại hình doanh nghiệp;\
+Số đoàn viên;Tính đến ngày
+KCN-BD;Công đoàn các Khu công nghiệp Bình Dương;;Công đoàn cấp trên cơ sở;;2.300;01/12/2026
+SLDTBXH;Công đoàn cơ sở Sở Lao động – Thương binh và Xã hội;;Công đoàn cơ sở;\
+Cơ quan nhà nước;64;01/12/2026
+MP;Công đoàn Công ty TNHH Cơ khí Minh Phát;KCN-BD;Công đoàn cơ sở;Doanh nghiệp tư nhân;\
+420;01/12/2026
+MP-CK1;Tổ công đoàn Cơ khí 1;MP;Tổ công đoàn;;140;01/12/2026
+MP-SON;Tổ công đoàn Sơn tĩnh điện;MP;Tổ công đoàn;;95;01/12/2026
+HT;Công đoàn Công ty TNHH Giày da Hưng Thịnh Việt Nam;KCN-BD;Công đoàn cơ sở;FDI;\
+1.850;01/12/2026
+HT-MAY;Công đoàn bộ phận May;HT;Công đoàn bộ phận;;1.100;01/12/2026
+"""
+ROSTER_FILE = """Họ và tên;Đơn vị;Đối tượng;Chức vụ lãnh đạo;Ngày sinh;Số thẻ đoàn viên;\
+Số điện thoại;Giới tính
+Trịnh Thị Hồng;MP-CK1;Công nhân;Không;14/02/1992;MP-0001;0912 300 001;Nữ
+Lý Văn Khoa;MP-CK1;Công nhân;Không;03/07/1988;MP-0002;0912 300 002;Nam
+Đinh Thị Ngọc Ánh;MP-CK1;Công nhân;Không;21/10/1995;MP-0003;;Nữ
+Mạc Văn Toàn;MP-CK1;Công nhân;Có;09/09/1980;MP-0004;0912 300 004;Nam
+Tô Thị Bích;MP-SON;Công nhân;Không;30/04/1993;MP-0005;0912 300 005;Nữ
+Kiều Văn Lực;MP-SON;Công nhân;Không;11/11/1990;MP-0006;;Nam
+Thái Minh Quang;MP;Cán bộ;Có;05/05/1979;MP-0007;0912 300 007;Nam
+Lương Thị Thoa;MP;Viên chức;Không;17/08/1991;MP-0008;;Nữ
+"""
+
+
+def load_organisation(session: Session, *, now: datetime) -> dict[str, int]:
+    """The demo union's tree and roster files, imported (after `load`) by the importers an
+    officer uses: the same dry-run rules, all or nothing."""
+    from core.organisation import roster_import, tree_import
+    from core.organisation.roster_file import read_roster
+
+    root = session.exec(select(UnionUnit).where(UnionUnit.name == PROVINCE.name)).one()
+    today = now.date()
+    tree = tree_import.read_tree(TREE_FILE.encode(), "cay-to-chuc.csv", today=today)
+    units = tree_import.apply(session, root=root, file=tree, by=None, now=now)
+    roster = read_roster(ROSTER_FILE.encode(), "danh-sach-doan-vien.csv", today=today)
+    people = roster_import.apply(session, root=root, file=roster, now=now)
+    return {"created": units.created, "updated": units.updated, "roster": people.created}

@@ -20,6 +20,7 @@ class Platform(StrEnum):
     TELEGRAM = "telegram"
     FACEBOOK = "facebook"
     ZALO = "zalo"
+    ZALOBOT = "zalobot"
 
 
 class InboundKind(StrEnum):

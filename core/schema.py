@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 import core.broadcasts.models
 import core.campaigns.models
 import core.commendations.models
+import core.emulation.models
 import core.initiatives.models
 import core.linking.models
 import core.members.models

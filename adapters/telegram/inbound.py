@@ -26,7 +26,7 @@ from telegram import Bot, CallbackQuery, ChatMemberUpdated, Message, PollAnswer,
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from adapters.telegram.batching import GroupCommit
+from core.group_commit import GroupCommit
 from core.messages import Attachment, InboundKind, IncomingMessage, RawUpdate
 from core.ports import InboundSink
 

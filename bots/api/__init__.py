@@ -7,10 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from bots.api import (
+    access,
     broadcasts,
     campaigns,
     commendations,
+    emulation,
     initiatives,
+    join_requests,
     quizzes,
     reports,
     reward_tables,
@@ -21,12 +24,15 @@ from bots.services import Services
 
 ROUTERS: tuple[APIRouter, ...] = (
     campaigns.router,
+    emulation.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,
     reward_tables.router,
     commendations.router,
     reports.router,
+    join_requests.router,
+    access.router,
 )
 
 

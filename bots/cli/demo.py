@@ -22,6 +22,7 @@ def _load(args: argparse.Namespace) -> int:
                 print("the database already has union units; use a fresh database for the demo")
                 return 1
             counts = demo.load(session, now=utcnow())
+            organisation = demo.load_organisation(session, now=utcnow())
             claims = demo.officer_claim_codes(session, now=utcnow())
     finally:
         engine.dispose()
@@ -31,6 +32,12 @@ def _load(args: argparse.Namespace) -> int:
     )
     for spec in (demo.PROVINCE, demo.ZONE, *demo.GRASSROOTS):
         print(f"  {spec.code}  {spec.name}")
+    print(
+        f"the union's tree and roster files imported: {organisation['created']} units added, "
+        f"{organisation['updated']} given their codes and declared membership, "
+        f"{organisation['roster']} people on the roster (joining with CDCSTN33, try the "
+        "membership card MP-0001 or the phone 0912 300 001)"
+    )
     print("officer claim codes (send /link CODE on any messenger; once, within 30 days):")
     for unit_name, officer_name, code in claims:
         print(f"  {code}  {officer_name}, {unit_name}")

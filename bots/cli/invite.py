@@ -16,6 +16,8 @@ from core.errors import NotFound
 from core.members import service
 from core.storage.engine import make_engine
 
+TYPED = ("webchat", "zalobot")  # links that carry no code: the person sends it
+
 
 def _invite(args: argparse.Namespace) -> int:
     settings = load_settings()
@@ -37,7 +39,8 @@ def _invite(args: argparse.Namespace) -> int:
     links = invite_links(settings, code)
     print(f"Invite code for {unit_name}: {code}")
     for platform, link in links.items():
-        print(f"  {platform}: {link}")
+        typed = f" (then send the code {code})" if platform in TYPED else ""
+        print(f"  {platform}: {link}{typed}")
     target = links.get(args.qr_for) or code
     out = Path(args.qr or f"invite-{code}.png")
     segno.make(target, error="m").save(out, scale=10, border=4)
@@ -52,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--max-uses", type=int, default=None, help="how many people may use it")
     parser.add_argument("--qr", help="where to write the QR code PNG")
     parser.add_argument(
-        "--qr-for", default="telegram", help="which link the QR code opens (telegram, facebook)"
+        "--qr-for",
+        default="telegram",
+        help="which link the QR code opens (telegram, facebook, zalobot)",
     )
     parser.set_defaults(run=_invite)

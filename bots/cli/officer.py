@@ -1,5 +1,5 @@
 """`thidua officer ...`: officer invitations and roles, account claims, admin API tokens, and
-their revocation (tokens, roles, invite codes)."""
+withdrawing roles, tokens and invite codes (effective at once)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ import argparse
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bots.settings import load_settings
 from core import linking
 from core.campaigns import service as campaigns
-from core.campaigns.models import OfficerToken
+from core.campaigns.scope import Actor
 from core.clock import utcnow
 from core.errors import DomainError
 from core.linking import CodePurpose
 from core.members import service as members
-from core.members.models import InviteCode, Member, OfficerRole
-from core.members.rules import normalise_invite_code
+from core.members.models import Member, OfficerRole
+from core.organisation import access
 from core.storage.engine import make_engine
 
 
@@ -99,53 +98,71 @@ def _claim(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
         member = find_member(session, args.member)
-        token = campaigns.issue_token(session, member=member, now=utcnow())
+        ttl = timedelta(days=args.days) if args.days else None
+        token = campaigns.issue_token(session, member=member, now=utcnow(), ttl=ttl)
+        until = f"valid {args.days} days" if args.days else "no end date"
         return (
-            f"API token for {member.full_name} (#{member.id}), shown only once:\n{token}\n"
-            "Use it as: Authorization: Bearer <token>"
+            f"API token for {member.full_name} (#{member.id}), {until}, shown only once:\n"
+            f"{token}\nUse it as: Authorization: Bearer <token>"
         )
 
     return _in_transaction(work)
 
 
-def _revoke_tokens(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
-        member = find_member(session, args.member)
-        result = session.execute(
-            update(OfficerToken)
-            .where(col(OfficerToken.member_id) == member.id, col(OfficerToken.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        return f"{count} API token(s) of #{member.id} revoked"
+        roles = access.roles_in_scope(session, actor=Actor.admin(), limit=10_000)
+        lines = [
+            f"role #{r.role.id}: {r.member.full_name} (#{r.member.id}), "
+            f"{r.unit.name} (#{r.unit.id})"
+            for r in roles
+        ]
+        tokens = access.tokens_of(session, actor=Actor.admin())
+        lines += [
+            f"token #{k.id}: member #{k.member_id}, made {k.created_at:%Y-%m-%d}, "
+            + (
+                "withdrawn"
+                if k.revoked_at
+                else f"until {k.expires_at:%Y-%m-%d}"
+                if k.expires_at
+                else "no end date"
+            )
+            for k in tokens
+        ]
+        return "\n".join(lines) or "no officer roles and no tokens"
 
     return _in_transaction(work)
 
 
-def _revoke_role(args: argparse.Namespace) -> int:
+def _revoke(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
         member = find_member(session, args.member)
         unit = members.find_unit(session, ref=args.unit)
-        result = session.execute(
-            delete(OfficerRole).where(
-                col(OfficerRole.member_id) == member.id, col(OfficerRole.unit_id) == unit.id
+        role = session.exec(
+            select(OfficerRole).where(
+                OfficerRole.member_id == member.id, OfficerRole.unit_id == unit.id
             )
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            raise DomainError("not_officer", f"#{member.id} is not an officer of {unit.name}")
-        return f"#{member.id} is no longer an officer of {unit.name}"
+        ).first()
+        if role is None:
+            raise DomainError("role_unknown", f"{member.full_name} is no officer of {unit.name}")
+        access.revoke_role(session, actor=Actor.admin(), role_id=role.id, now=utcnow())  # type: ignore[arg-type]
+        return f"{member.full_name} (#{member.id}) is no longer an officer of {unit.name}"
+
+    return _in_transaction(work)
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        access.revoke_token(session, actor=Actor.admin(), token_id=args.token, now=utcnow())
+        return f"token #{args.token} withdrawn"
 
     return _in_transaction(work)
 
 
 def _revoke_invite(args: argparse.Namespace) -> int:
     def work(session: Session) -> str:
-        invite = session.get(InviteCode, normalise_invite_code(args.code))
-        if invite is None:
-            raise DomainError("invite_unknown", f"no invite code {args.code!r}")
-        if invite.revoked_at is None:
-            invite.revoked_at = utcnow()
-        return f"invite code {invite.code} revoked: it lets nobody join any more"
+        invite = access.revoke_invite(session, actor=Actor.admin(), code=args.code, now=utcnow())
+        return f"invite code {invite.code} withdrawn: nobody can join with it any more"
 
     return _in_transaction(work)
 
@@ -166,16 +183,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     claim.set_defaults(run=_claim)
     token = actions.add_parser("token", help="a bearer token for the admin API")
     token.add_argument("member", help="the officer's id or exact full name")
+    token.add_argument("--days", type=int, default=90, help="valid for this many days (0: no end)")
     token.set_defaults(run=_token)
-    tokens = actions.add_parser("revoke-tokens", help="revoke every admin API token of a member")
-    tokens.add_argument("member", help="the officer's id or exact full name")
-    tokens.set_defaults(run=_revoke_tokens)
-    role = actions.add_parser("revoke", help="take a member's officer role in a unit away")
-    role.add_argument("member", help="the officer's id or exact full name")
-    role.add_argument("unit", help="the unit's id or exact name")
-    role.set_defaults(run=_revoke_role)
-    invite_code = actions.add_parser(
-        "revoke-invite", help="an invite code lets nobody join any more"
+    listing = actions.add_parser("list", help="every officer role and API token (with ids)")
+    listing.set_defaults(run=_list)
+    revoke = actions.add_parser(
+        "revoke", help="withdraw an officer role (and, with the last, the tokens)"
     )
-    invite_code.add_argument("code")
-    invite_code.set_defaults(run=_revoke_invite)
+    revoke.add_argument("member", help="the member's id or exact full name")
+    revoke.add_argument("unit", help="the unit's id or exact name")
+    revoke.set_defaults(run=_revoke)
+    revoke_token = actions.add_parser("revoke-token", help="withdraw an admin API token")
+    revoke_token.add_argument("token", type=int, help="the token's id (thidua officer list)")
+    revoke_token.set_defaults(run=_revoke_token)
+    revoke_invite = actions.add_parser("revoke-invite", help="withdraw an invite code")
+    revoke_invite.add_argument("code")
+    revoke_invite.set_defaults(run=_revoke_invite)

@@ -14,7 +14,7 @@ from core.clock import utcnow
 from core.errors import DomainError, NotFound
 from core.i18n import Catalogs, Translator
 from core.members import service as members
-from core.members.models import UnionUnit
+from core.members.models import JoinMode, UnionUnit
 from core.organisation import roster_import, templates, tree_import, units
 from core.organisation.problems import describe
 from core.organisation.roster_file import read_roster
@@ -114,11 +114,22 @@ def _close(session: Session, unit: UnionUnit, _to: str) -> None:
     units.close(session, unit=unit, by=None, now=utcnow())
 
 
-ACTIONS: dict[str, tuple[Callable[[Session, UnionUnit, str], None], str | None]] = {
-    "rename": (_rename, "the new name"),
-    "move": (_move, "the unit to hang it under"),
-    "merge": (_merge, "the unit it becomes part of"),
-    "close": (_close, None),
+def _join_mode(session: Session, unit: UnionUnit, mode: str) -> None:
+    chosen = JoinMode(mode.replace("-", "_"))
+    units.set_join_mode(session, unit=unit, mode=chosen, by=None, now=utcnow())
+
+
+Change = Callable[[Session, UnionUnit, str], None]
+ACTIONS: dict[str, tuple[Change, str | None, list[str] | None]] = {
+    "rename": (_rename, "the new name", None),
+    "move": (_move, "the unit to hang it under", None),
+    "merge": (_merge, "the unit it becomes part of", None),
+    "close": (_close, None, None),
+    "join-mode": (
+        _join_mode,
+        "open, or roster-only: people not on the roster wait for approval",
+        ["open", "roster-only"],
+    ),
 }
 
 
@@ -148,9 +159,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         command.add_argument("--unit", required=True, help="the importing unit's id or name")
         command.add_argument("--confirm", action="store_true", help="write it, after a dry run")
         command.set_defaults(run=run)
-    for action, (_change, to_help) in ACTIONS.items():
+    for action, (_change, to_help, choices) in ACTIONS.items():
         command = org.add_parser(action, help=f"{action} a unit (recorded)")
         command.add_argument("unit", help="the unit's id or exact name")
         if to_help:
-            command.add_argument("to", help=to_help)
+            command.add_argument("to", help=to_help, choices=choices)
         command.set_defaults(run=_unit_change, action=action)

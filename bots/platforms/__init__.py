@@ -9,7 +9,18 @@ from bots.platforms.facebook import Facebook
 from bots.platforms.telegram import Telegram
 from bots.platforms.webchat import Webchat
 from bots.platforms.zalo import Zalo
+from bots.platforms.zalobot import ZaloBot
 
-MESSENGERS: tuple[Messenger, ...] = (Facebook(), Telegram(), Zalo())
+MESSENGERS: tuple[Messenger, ...] = (Facebook(), Telegram(), Zalo(), ZaloBot())
 
-__all__ = ["MESSENGERS", "Deps", "Facebook", "Messenger", "Platform", "Telegram", "Webchat", "Zalo"]
+__all__ = [
+    "MESSENGERS",
+    "Deps",
+    "Facebook",
+    "Messenger",
+    "Platform",
+    "Telegram",
+    "Webchat",
+    "Zalo",
+    "ZaloBot",
+]

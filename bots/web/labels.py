@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from core.i18n import Translator
 
-PLATFORM_NAMES = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "facebook": "Messenger",
+    "zalo": "Zalo",
+    "zalobot": "Zalo Bot",
+}
 
 
 def platform_name(t: Translator, platform: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from core.campaigns.texts import problem as campaign_problem
+from core.emulation.texts import problem as emulation_problem
 from core.errors import DomainError
 from core.i18n import N_, Translator
 from core.initiatives.problems import TEXTS as INITIATIVE_TEXTS
@@ -48,6 +49,9 @@ def text(t: Translator, err: DomainError | str) -> str:
         return t.gettext(WEB_TEXTS[code])
     if code in INITIATIVE_TEXTS:
         return initiative_problem(t, err)
+    worded = emulation_problem(t, code)
+    if worded:
+        return worded
     like_ctx = SimpleNamespace(t=t)
     if code in QUIZ_CODES:
         return quiz_problem(like_ctx, code)  # type: ignore[arg-type]

@@ -63,6 +63,7 @@ def headers(t: Translator, kind: str) -> list[str]:
         _("Civil servant"),
         _("Public employee"),
         _("Worker in production or business"),
+        _("Group and post from the members' list"),
     ]
 
 

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -385,14 +385,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, *, member: Member, now: datetime) -> str:
-    """A new bearer token for an officer; only its hash is stored, so it is shown once."""
+def issue_token(
+    session: Session, *, member: Member, now: datetime, ttl: timedelta | None = None
+) -> str:
+    """A new bearer token for an officer; only its hash is stored, so it is shown once. It
+    stops working after `ttl` (None: when it is revoked)."""
     from core.members import service as members
 
     if not members.officer_units(session, member_id=member.id):  # type: ignore[arg-type]
         raise Forbidden("not_an_officer")
     token = "thd_" + secrets.token_urlsafe(32)
-    session.add(OfficerToken(member_id=member.id, token_hash=token_hash(token), created_at=now))  # type: ignore[arg-type]
+    expires = now + ttl if ttl is not None else None
+    session.add(
+        OfficerToken(
+            member_id=member.id,  # type: ignore[arg-type]
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=expires,
+        )
+    )
     session.flush()
     return token
 
@@ -403,7 +414,7 @@ def actor_for_token(session: Session, *, token: str, now: datetime) -> Actor | N
             OfficerToken.token_hash == token_hash(token), col(OfficerToken.revoked_at).is_(None)
         )
     ).first()
-    if row is None:
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     row.last_used_at = now
     return Actor.officer(row.member_id)

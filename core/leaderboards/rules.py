@@ -20,8 +20,9 @@ class UnitRow:
     name: str
     points: int
     participants: int
-    members: int
+    members: int  # what per-member figures divide by: see `basis`
     reached_at: datetime
+    basis: str = "joined"  # roster, declared or joined (core.organisation.membership.Basis)
 
     def value(self, measure: UnitMeasure) -> Fraction:
         if self.members <= 0:

@@ -14,8 +14,10 @@ from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign
+from core.campaigns.rules import groups_of
 from core.leaderboards.rules import RankedUnit, UnitMeasure, UnitRow, rank_units
 from core.members.models import Member, UnionUnit, UnitKind
+from core.organisation import membership
 from core.points.models import MemberScore, ScoreHistogram, UnitScore
 from core.points.rules import BAND, band
 
@@ -222,10 +224,25 @@ def unit_rows(session: Session, *, scope: str, within: UnionUnit | None = None) 
     )
     if within is not None:
         query = query.where(col(UnionUnit.path).startswith(within.path))
-    return [
-        UnitRow(s.unit_id, name, s.points, s.participants, s.members, s.reached_at)
-        for s, name in session.exec(query).all()
-    ]
+    found = session.exec(query).all()
+    divide = membership.denominators(
+        session, units={s.unit_id: s.members for s, _name in found}, groups=_targets(session, scope)
+    )
+    rows = []
+    for s, name in found:
+        members, basis = divide[s.unit_id]
+        rows.append(
+            UnitRow(s.unit_id, name, s.points, s.participants, members, s.reached_at, basis=basis)
+        )
+    return rows
+
+
+def _targets(session: Session, scope: str) -> tuple[str, ...]:
+    """A campaign's board counts only the roster's people of the groups it is aimed at."""
+    if not scope.startswith("campaign:") or not scope[9:].isdigit():
+        return ()
+    campaign = session.get(Campaign, int(scope[9:]))
+    return tuple(groups_of(campaign.target_groups)) if campaign is not None else ()
 
 
 def unit_board(

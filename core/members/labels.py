@@ -24,7 +24,12 @@ UNIT_KIND_LABELS: dict[str, str] = {
 }
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-PLATFORM_NAMES = {"telegram": "Telegram", "facebook": "Messenger", "zalo": "Zalo"}
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "facebook": "Messenger",
+    "zalo": "Zalo",
+    "zalobot": "Zalo Bot",
+}
 
 
 def worker_group(t: Translator, value: str | None) -> str:

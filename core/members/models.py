@@ -180,3 +180,33 @@ class RosterEntry(SQLModel, table=True):
     )
     imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class JoinRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class JoinRequest(SQLModel, table=True):
+    """A person who joined a "roster only" unit without being found on its roster waits for
+    an officer of the unit (or a unit above it) to approve, edit or refuse them.
+
+    Nothing personal is kept here: the name, group and post are the member's own row; a
+    refused person's row is erased and `member_id` stays pointing at the pseudonym."""
+
+    __tablename__ = "join_request"
+    __table_args__ = (
+        Index("ix_join_request_unit_status", "unit_id", "status"),
+        {"sqlite_autoincrement": True},  # ids reach officers' buttons: never reused
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    unit_id: int = Field(foreign_key="union_unit.id")
+    status: JoinRequestStatus = Field(default=JoinRequestStatus.PENDING, sa_type=String(16))
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")

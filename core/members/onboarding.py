@@ -11,7 +11,7 @@ from __future__ import annotations
 from core.chat.steps import Step
 from core.dispatch import Context, Router, button, parse_command, reply
 from core.errors import DomainError
-from core.members import consents, roster, service
+from core.members import consents, join_requests, roster, service
 from core.members.buttons import (
     Consent,
     Group,
@@ -210,6 +210,8 @@ def ask_language(ctx: Context) -> list[OutgoingMessage]:
 
 def resume(ctx: Context, member: Member) -> list[OutgoingMessage]:
     """Ask the first question this member has not answered yet, or finish."""
+    if join_requests.waiting(ctx.session, member_id=member.id) is not None:  # type: ignore[arg-type]
+        return still_waiting(ctx, member)
     if member.full_name is None:
         return ask_name(ctx)
     if _roster_question_due(ctx, member):
@@ -312,9 +314,12 @@ def _roster_done(ctx: Context, member: Member, said: str | None) -> list[Outgoin
 
 def finish(ctx: Context, member: Member) -> list[OutgoingMessage]:
     ctx.conv.end()
+    unit = ctx.session.get(UnionUnit, member.unit_id)
+    if join_requests.needs_request(unit, member):
+        join_requests.open_request(ctx, member=member)
+        return still_waiting(ctx, member, first=True)
     member.onboarded_at = ctx.now
     ctx.session.flush()
-    unit = ctx.session.get(UnionUnit, member.unit_id)
     text = ctx.t.gettext(
         "Welcome, {name}! You are now a member of {unit} on thidua. Announcements and "
         "campaigns of your union will come to this chat.",
@@ -322,6 +327,28 @@ def finish(ctx: Context, member: Member) -> list[OutgoingMessage]:
         unit=unit.name if unit else "",
     )
     return [main_menu(ctx, text)]
+
+
+def still_waiting(ctx: Context, member: Member, *, first: bool = False) -> list[OutgoingMessage]:
+    """A member of a "roster only" unit who was not found on its roster waits for an officer."""
+    _ = ctx.t.gettext
+    unit = ctx.session.get(UnionUnit, member.unit_id)
+    name = unit.name if unit else ""
+    if first:
+        text = _(
+            "Thank you, {name}. {unit} accepts members from its members' list, and we could not "
+            "find you on it, so your request to join has been sent to its union officers. You "
+            "will get a message here as soon as they decide.",
+            name=member.full_name,
+            unit=name,
+        )
+    else:
+        text = _(
+            "Your request to join {unit} is waiting for its union officers. You will get a "
+            "message here as soon as they decide.",
+            unit=name,
+        )
+    return [reply(text)]
 
 
 def start(ctx: Context, code: str | None) -> list[OutgoingMessage]:

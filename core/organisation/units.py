@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.members.models import (
     EnterpriseType,
     InviteCode,
+    JoinMode,
     Member,
     OfficerRole,
     RosterEntry,
@@ -39,7 +40,9 @@ class UnitFields:
 
 def snapshot(unit: UnionUnit) -> str:
     return _snapshot_of(
-        {name: getattr(unit, name) for name in SNAPSHOT}, closed=unit.closed_at is not None
+        {name: getattr(unit, name) for name in SNAPSHOT},
+        closed=unit.closed_at is not None,
+        join_mode=unit.join_mode,
     )
 
 
@@ -54,11 +57,16 @@ SNAPSHOT = (
 )
 
 
-def _snapshot_of(values: dict[str, object], *, closed: bool = False) -> str:
+def _snapshot_of(
+    values: dict[str, object], *, closed: bool = False, join_mode: str = JoinMode.OPEN
+) -> str:
     shown = {name: values.get(name) for name in SNAPSHOT}
     on = shown["declared_on"]
     shown["declared_on"] = on.isoformat() if isinstance(on, date) else None
-    return json.dumps({**shown, "closed": closed}, ensure_ascii=False)
+    extra: dict[str, object] = {"closed": closed}
+    if join_mode != JoinMode.OPEN:  # records made before join modes existed stay the same
+        extra["join_mode"] = str(join_mode)
+    return json.dumps({**shown, **extra}, ensure_ascii=False)
 
 
 def _record(
@@ -195,6 +203,19 @@ def move(
     assert moved is not None
     moved.parent_id = parent.id
     _record(session, moved, "move", before, by, now)
+    session.flush()
+
+
+def set_join_mode(
+    session: Session, *, unit: UnionUnit, mode: JoinMode, by: int | None, now: datetime
+) -> None:
+    """Open (anyone with a code joins) or roster only (a person not found on the roster
+    waits for an officer's approval). Requests already waiting stay waiting."""
+    if unit.join_mode == mode:
+        return
+    before = snapshot(unit)
+    unit.join_mode = mode
+    _record(session, unit, "join_mode", before, by, now)
     session.flush()
 
 

@@ -61,6 +61,7 @@ def _commendation_lines(ctx: Context, shares: list[CommendationShare]) -> list[s
     people = sum(s.people for s in shares)
     direct = sum(s.direct_workers for s in shares)
     no_post = sum(s.without_post for s in shares)
+    verified = sum(s.verified for s in shares)
     return [
         _("People commended: {n}", n=ctx.t.number(people)),
         _(
@@ -72,6 +73,11 @@ def _commendation_lines(ctx: Context, shares: list[CommendationShare]) -> list[s
             "• staff without a leadership post: {n} ({share})",
             n=ctx.t.number(no_post),
             share=_share(ctx, no_post, people),
+        ),
+        _(
+            "Group and post from the union's members' list for {n} of them; the others' as "
+            "they declared.",
+            n=ctx.t.number(verified),
         ),
     ]
 

@@ -23,7 +23,9 @@ SHARE_HEADER = [
     "civil_servant",
     "public_employee",
     "direct_worker",
+    "verified_on_roster",  # of the people commended: group and post from the union's roster
 ]
+GROUP_COLUMNS = SHARE_HEADER[7:11]
 
 
 def initiative_rows(rows: list[InitiativeRow]) -> list[list[object]]:
@@ -40,7 +42,8 @@ def share_rows(rows: list[CommendationShare]) -> list[list[object]]:
             r.without_post,
             round(r.without_post_share, 4),
             r.leaders,
-            *(r.by_group.get(g, 0) for g in SHARE_HEADER[7:]),
+            *(r.by_group.get(g, 0) for g in GROUP_COLUMNS),
+            r.verified,
         ]
         for r in rows
     ]

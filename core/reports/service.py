@@ -15,7 +15,7 @@ from core.commendations.models import Commendation, CommendationStatus, Commende
 from core.initiatives.models import Initiative
 from core.initiatives.rules import Status
 from core.members import service as members
-from core.members.models import UnionUnit, WorkerGroup
+from core.members.models import Member, UnionUnit, WorkerGroup
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class CommendationShare:
     without_post: int = 0
     by_group: dict[str, int] = field(default_factory=dict)
     leaders: int = 0
+    verified: int = 0  # of `people`, those whose group and post come from the union's roster
 
     @property
     def direct_share(self) -> float:
@@ -92,11 +93,14 @@ def commendation_shares(
 ) -> list[CommendationShare]:
     """Approved commendations decided in the period, per unit: how many people, by worker
     group and leadership post, and the shares going to direct production workers and to
-    staff without a leadership post (the seed's priority). Group and post as at nomination."""
+    staff without a leadership post (the seed's priority). Group and post as at nomination;
+    `verified` says how many of them are the roster's (the person was found on it) rather
+    than what the person declared."""
     low, high = period.bounds()
     rows = session.exec(
-        select(UnionUnit.name, CommendedMember)
+        select(UnionUnit.name, CommendedMember, Member.verified_at)
         .join(Commendation, col(Commendation.id) == CommendedMember.commendation_id)
+        .join(Member, col(Member.id) == CommendedMember.member_id, isouter=True)
         .join(UnionUnit, col(UnionUnit.id) == Commendation.unit_id)
         .where(
             actor.unit_filter(session),
@@ -107,10 +111,11 @@ def commendation_shares(
         )
     ).all()
     shares: dict[str, CommendationShare] = defaultdict(lambda: CommendationShare(unit=""))
-    for unit_name, person in rows:
+    for unit_name, person, verified_at in rows:
         share = shares[unit_name]
         share.unit = unit_name
         share.people += 1
+        share.verified += verified_at is not None
         group = person.worker_group or "unknown"
         share.by_group[group] = share.by_group.get(group, 0) + 1
         if person.worker_group == WorkerGroup.DIRECT_WORKER:

@@ -32,11 +32,12 @@ from tests.fakes.facebook_graph import FakeGraph
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram_api import FakeTelegram, FakeTimer, running
 from tests.fakes.telegram_fixtures import telegram_env
+from tests.fakes.zalo_bot import FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOA
 
 pytestmark = pytest.mark.anyio
 
-PLATFORMS = ["telegram", "facebook", "zalo", "webchat", "terminal"]
+PLATFORMS = ["telegram", "facebook", "zalo", "zalobot", "webchat", "terminal"]
 APPROVED_TEMPLATE = "310521"  # the fake OA's approved template
 _ids = itertools.count(700_001)
 
@@ -144,6 +145,29 @@ class ZaloHarness(Harness):
         assert (limiter.limit, limiter.period) == (self.fake.rate_limit_per_minute, 60.0)
 
 
+class ZaloBotHarness(Harness):
+    """The Bot Platform has no buttons and publishes no rate: the fake's quota is a setting
+    (None here), and the limiter paces at the declared rate."""
+
+    def __init__(self, fake: FakeZaloBot, runtime: Runtime, clock: FakeClock) -> None:
+        self.fake, self.clock = fake, clock
+        self.channel = runtime.channels["zalobot"]
+
+    def introduce(self, user_id: str, last: Any) -> None:
+        self.fake.known.add(user_id)
+
+    async def received(self, recipient: Recipient) -> list[Received]:
+        return [Received(d.text, []) for d in self.fake.sent_to(recipient.user_id)]
+
+    def api_calls(self) -> int:
+        return len(self.fake.calls)
+
+    def check_rates(self) -> None:
+        limiter = self.channel.limiter  # type: ignore[attr-defined]
+        assert (limiter.limit, limiter.period) == (self.traits.send_rate, 1.0)
+        assert self.fake.quota_per_second is None  # unknown: tests/e2e/test_zalobot.py
+
+
 class WebchatHarness(Harness):
     """The web chat's platform is our own mailbox, read by the page's long poll."""
 
@@ -245,6 +269,22 @@ async def harness_for(
                 yield ZaloHarness(oa, runtime, clock)
             finally:
                 await runtime.aclose()
+    elif platform == "zalobot":
+        bot = FakeZaloBot(clock=clock)
+        with serve_in_thread(bot.build_app()) as url:
+            settings = load_settings(
+                environ={
+                    **base,
+                    "THIDUA_ZALOBOT_TOKEN": bot.token,
+                    "THIDUA_ZALOBOT_WEBHOOK_SECRET": bot.webhook_secret,
+                    "THIDUA_ZALOBOT_API_BASE": url,
+                }
+            )
+            runtime = build_runtime(settings, engine=engine, clock=clock)
+            try:
+                yield ZaloBotHarness(bot, runtime, clock)
+            finally:
+                await runtime.aclose()
     elif platform == "webchat":
         runtime = build_runtime(load_settings(environ=base), engine=engine, clock=clock)
         try:
@@ -302,7 +342,15 @@ async def test_a_text_of_the_limit_is_one_message_and_one_unit_more_is_two(harne
 # --- buttons -----------------------------------------------------------------------------
 async def test_the_most_buttons_allowed_go_with_labels_that_fit(harness: Harness):
     traits = harness.traits
-    assert traits.buttons
+    if not traits.buttons:  # the choices are numbered in the text, every label whole
+        person = harness.recipient()
+        choices = tuple(Button(f"Lựa chọn {i}", f"t:{i}") for i in range(1, 4))
+        await harness.channel.send(
+            person, OutgoingMessage("Chọn:", buttons=choices), proactive=False
+        )
+        (received,) = await harness.received(person)
+        assert received.text == "Chọn:\n\n1. Lựa chọn 1\n2. Lựa chọn 2\n3. Lựa chọn 3"
+        return
     labels = labels_of(traits.max_buttons, traits.button_label_max)
     buttons = tuple(Button(label, f"t:{i}") for i, label in enumerate(labels))
     person = harness.recipient()

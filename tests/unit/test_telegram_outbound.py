@@ -17,9 +17,9 @@ from telegram.error import (
     TimedOut,
 )
 
-from adapters.telegram.batching import GroupCommit
 from adapters.telegram.outbound import classify
 from core.errors import DeliveryErrorKind, StoreUnavailable
+from core.group_commit import GroupCommit
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from core.errors import NotFound
 from core.members import service as members
 from core.members.models import InviteCode, UnionUnit
 from core.members.rules import normalise_invite_code
+from core.organisation import access
 
 router = APIRouter()
 MAX_DAYS = 3650
@@ -112,3 +113,11 @@ async def qr(
             },
         )
     )
+
+
+@router.post("/invites/{code}/revoke")
+async def revoke(code: str, visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    """Nobody joins with the code from now on; the poster page then says it is withdrawn."""
+    now = visit.now
+    invite = await visit.db(lambda s: access.revoke_invite(s, actor=me.actor, code=code, now=now))
+    return visit.redirect(f"{PREFIX}/invites/{invite.code}")

@@ -1,5 +1,7 @@
-"""Members: who has joined in the officer's units (filtered by unit and by part of a name), with
-the invite codes of the chosen unit; the codes themselves are bots/web/routes/invites.py."""
+"""Members: who has joined in the officer's units (filtered by unit and by part of a name, a
+page at a time, with how many are verified on the roster, self-declared and not on the bot
+yet), with the invite codes of the chosen unit; the codes themselves are
+bots/web/routes/invites.py."""
 
 from __future__ import annotations
 
@@ -13,15 +15,14 @@ from sqlmodel import Session, col, select
 from bots.web.context import Me, in_scope_units
 from bots.web.deps import CurrentMe, OfficerVisit
 from bots.web.labels import invite_state, platform_name
-from core import initiatives
-from core.initiatives import rules as initiative_rules
 from core.members import labels
 from core.members import service as members
 from core.members.models import Identity, InviteCode, Member, UnionUnit
 from core.members.rules import invite_problem
+from core.organisation import membership
 
 router = APIRouter()
-SHOWN = 500
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class MembersPage:
     unit: UnionUnit
     units: list[UnionUnit]
     rows: list[MemberRow]
-    total: int
+    found: membership.MemberPage
+    counts: membership.Counts
     invites: list[InviteRow]
 
 
@@ -84,34 +86,33 @@ def platforms_of(s: Session, shown: list[Member]) -> dict[int, list[str]]:
     return platforms
 
 
-def load(s: Session, me: Me, unit_id: int | None, q: str, now: datetime) -> MembersPage:
+def load(s: Session, me: Me, unit_id: int | None, q: str, page: int, now: datetime) -> MembersPage:
     unit = me.actor.require_unit(s, unit_id) if unit_id else me.units[0]
     units = in_scope_units(s, me)
     names: dict[int, str] = {u.id: u.name for u in units}  # type: ignore[misc]
-    everyone = initiatives.unit_members(s, unit=unit)
-    wanted = initiative_rules.normalised(q)
-    if wanted:
-        everyone = [m for m in everyone if wanted in initiative_rules.normalised(m.full_name or "")]
-    shown = everyone[:SHOWN]
-    platforms = platforms_of(s, shown)
+    found = membership.page_of(s, unit=unit, q=q, page=page, per_page=PER_PAGE)
+    platforms = platforms_of(s, found.members)
     rows = [
         MemberRow(m, names.get(m.unit_id, ""), platforms.get(m.id, []))  # type: ignore[arg-type]
-        for m in shown
+        for m in found.members
     ]
-    return MembersPage(unit, units, rows, len(everyone), invites_of(s, unit, names, now))
+    counts = membership.counts(s, unit=unit)
+    return MembersPage(unit, units, rows, found, counts, invites_of(s, unit, names, now))
 
 
 @router.get("/members")
-async def members_page(visit: OfficerVisit, me: CurrentMe, unit: str = "", q: str = "") -> Response:
+async def members_page(
+    visit: OfficerVisit, me: CurrentMe, unit: str = "", q: str = "", page: str = "1"
+) -> Response:
     unit_id = int(unit) if unit.isdigit() else None
+    number = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
     q, now, t = q[:100], visit.now, visit.t
-    data = await visit.db(lambda s: load(s, me, unit_id, q, now))
+    data = await visit.db(lambda s: load(s, me, unit_id, q, number, now))
     return visit.render(
         "members.html",
         page=data,
         q=q,
         error=None,
-        shown=SHOWN,
         group=lambda v: labels.worker_group(t, v),
         yes_no=lambda v: labels.yes_no(t, v),
         invite_state=lambda v: invite_state(t, v),

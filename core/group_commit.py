@@ -1,10 +1,11 @@
 """Group commit for webhook calls: concurrent updates share one store.
 
-Under load Telegram holds up to `max_connections` webhook calls open at once. Storing each
-in its own transaction costs a commit and a thread hop apiece; here, while one store runs,
-the updates that arrive meanwhile wait together and go in the next one. Every caller still
-returns only after the store that holds its update committed (or failed: then each of them
-answers 503 and Telegram delivers again), so nothing is acknowledged before it is durable.
+Under load a platform holds many webhook calls open at once (Telegram up to
+`max_connections`). Storing each in its own transaction costs a commit and a thread hop
+apiece; here, while one store runs, the updates that arrive meanwhile wait together and go in
+the next one. Every caller still returns only after the store that holds its update committed
+(or failed: then each of them answers 503 and the platform delivers again), so nothing is
+acknowledged before it is durable. Used by the Telegram and Zalo Bot webhooks.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Rows given before this revision have none: they were given to the text of the ti
 asked for taking part and announcements with one tap. A standing /showname becomes the
 consent to the name beyond one's union (a purpose of its own from now on).
 
-Revision ID: 0007_consent_wording
-Revises: 0006_quiz_former_takers
+Revision ID: 0010_consent_wording
+Revises: 0009_token_expiry
 Create Date: 2026-12-03 07:15:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_consent_wording"
-down_revision: str | Sequence[str] | None = "0006_quiz_former_takers"
+revision: str = "0010_consent_wording"
+down_revision: str | Sequence[str] | None = "0009_token_expiry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

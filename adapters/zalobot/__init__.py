@@ -1,0 +1,1 @@
+"""The Zalo Bot Platform adapter (bot-api.zaloplatforms.com), beside the OA one."""

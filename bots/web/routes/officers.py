@@ -1,0 +1,81 @@
+"""Officers and access: the officer roles in the officer's units (each withdrawn with one
+button, except their own), the units below that have no officer yet, and the officer's own
+admin API tokens (withdrawn the same way). Invite codes are withdrawn on their poster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from core.campaigns.models import OfficerToken
+from core.members.models import UnionUnit
+from core.organisation import access
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Page:
+    roles: list[access.RoleRow]
+    vacant: list[UnionUnit]
+    tokens: list[OfficerToken]
+
+
+def load(s: Session, me: Me) -> Page:
+    actor = me.actor
+    return Page(
+        access.roles_in_scope(s, actor=actor),
+        access.units_without_officers(s, actor=actor),
+        access.tokens_of(s, actor=actor),
+    )
+
+
+async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
+    data = await visit.db(lambda s: load(s, me))
+    return visit.render(
+        "officers.html",
+        status=refused.status if refused else 200,
+        page=data,
+        me_id=me.member_id,
+        now=visit.now,
+        error=refused.message if refused else None,
+        done=visit.request.query_params.get("done"),
+    )
+
+
+async def withdrawn(
+    visit: Visit, web: WebApp, me: Me, work: Callable[[Session], object], done: str
+) -> Response:
+    outcome = await visit.attempt(work)
+    if isinstance(outcome, Refused):
+        return await show(visit, me, outcome)
+    return visit.redirect(f"{PREFIX}/officers?done={done}")
+
+
+@router.get("/officers")
+async def officers(visit: OfficerVisit, me: CurrentMe) -> Response:
+    return await show(visit, me)
+
+
+@router.post("/officers/{role_id}/revoke")
+async def revoke_role(
+    role_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    now = visit.now
+    work = lambda s: access.revoke_role(s, actor=me.actor, role_id=role_id, now=now)  # noqa: E731
+    return await withdrawn(visit, web, me, work, "role")
+
+
+@router.post("/tokens/{token_id}/revoke")
+async def revoke_token(
+    token_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    now = visit.now
+    work = lambda s: access.revoke_token(s, actor=me.actor, token_id=token_id, now=now)  # noqa: E731
+    return await withdrawn(visit, web, me, work, "token")

@@ -1,0 +1,138 @@
+"""Who belongs to a unit and its subtree, a page at a time: the members who joined (verified on
+the roster or self-declared) searched by name without diacritics, and the counts an officer
+reads beside them: verified, self-declared, and roster entries not yet on the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, col, func, select
+
+from core.members import service as members
+from core.members.models import Member, RosterEntry, UnionUnit
+from core.text import fold
+
+
+@dataclass(frozen=True)
+class Counts:
+    verified: int  # joined and found on the roster
+    self_declared: int  # joined, not found on the roster (or no roster)
+    not_on_bot: int  # on the roster, nobody has claimed the entry yet
+
+    @property
+    def joined(self) -> int:
+        return self.verified + self.self_declared
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    members: list[Member]
+    total: int  # how many match (all pages)
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _joined(unit: UnionUnit):  # type: ignore[no-untyped-def]
+    return (
+        select(Member)
+        .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
+        .where(
+            members.subtree_filter(unit),
+            col(Member.onboarded_at).is_not(None),
+            col(Member.forgotten_at).is_(None),
+        )
+    )
+
+
+def counts(session: Session, *, unit: UnionUnit) -> Counts:
+    joined = _joined(unit).with_only_columns(func.count(), func.count(col(Member.verified_at)))
+    total, verified = session.execute(joined).one()
+    waiting = session.exec(
+        select(func.count())
+        .select_from(RosterEntry)
+        .join(UnionUnit, col(UnionUnit.id) == RosterEntry.unit_id)
+        .where(
+            members.subtree_filter(unit),
+            col(RosterEntry.member_id).is_(None),
+            col(RosterEntry.removed_at).is_(None),
+        )
+    ).one()
+    return Counts(int(verified), int(total) - int(verified), int(waiting))
+
+
+def page_of(
+    session: Session, *, unit: UnionUnit, q: str = "", page: int = 1, per_page: int = 50
+) -> MemberPage:
+    """One page of the unit's members by name; `q` is matched without case or diacritics."""
+    wanted = " ".join(fold(q).split())
+    ordered = (col(Member.full_name), col(Member.id))
+    if not wanted:
+        total = session.exec(_joined(unit).with_only_columns(func.count()).order_by(None)).one()  # type: ignore[call-overload]
+        rows = session.exec(
+            _joined(unit).order_by(*ordered).offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        return MemberPage(list(rows), int(total), page, per_page)
+    names = session.execute(
+        _joined(unit).with_only_columns(col(Member.id), col(Member.full_name)).order_by(*ordered)
+    ).all()
+    matching = [i for i, name in names if wanted in " ".join(fold(name or "").split())]
+    chosen = matching[(page - 1) * per_page : page * per_page]
+    found = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(chosen)))}
+    return MemberPage([found[i] for i in chosen], len(matching), page, per_page)
+
+
+class Basis(StrEnum):
+    """What a unit's per-member figures are divided by."""
+
+    ROSTER = "roster"  # the people on its members' list (its own and its groups')
+    DECLARED = "declared"  # the membership it declared, where it has no list
+    JOINED = "joined"  # the members who joined the bot: where nothing else is known
+
+
+def denominators(
+    session: Session,
+    *,
+    units: dict[int, int],
+    groups: Sequence[str] = (),
+) -> dict[int, tuple[int, Basis]]:
+    """For each unit (id -> the members who joined it), the number to divide by and what it
+    is: its roster (people of `groups` only, when given), else its declared membership, else
+    the members who joined. One grouped query whatever the number of units."""
+    if not units:
+        return {}
+    query = (
+        select(UnionUnit.path, func.count())
+        .select_from(RosterEntry)
+        .join(UnionUnit, col(UnionUnit.id) == RosterEntry.unit_id)
+        .where(col(RosterEntry.removed_at).is_(None))
+        .group_by(col(UnionUnit.path))
+    )
+    if groups:
+        query = query.where(col(RosterEntry.worker_group).in_(list(groups)))
+    on_roster: dict[int, int] = {}
+    for path, count in session.execute(query).all():
+        for part in path.strip("/").split("/"):
+            if part and int(part) in units:
+                on_roster[int(part)] = on_roster.get(int(part), 0) + int(count)
+    declared = dict(
+        session.execute(
+            select(UnionUnit.id, UnionUnit.declared_members).where(
+                col(UnionUnit.id).in_(list(units)), col(UnionUnit.declared_members) > 0
+            )
+        ).all()
+    )
+    found: dict[int, tuple[int, Basis]] = {}
+    for unit_id, joined in units.items():
+        if on_roster.get(unit_id):
+            found[unit_id] = (on_roster[unit_id], Basis.ROSTER)
+        elif declared.get(unit_id):
+            found[unit_id] = (int(declared[unit_id]), Basis.DECLARED)
+        else:
+            found[unit_id] = (joined, Basis.JOINED)
+    return found
