@@ -18,6 +18,7 @@ from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
+from bots.web.headers import SecurityHeaders
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
@@ -88,4 +89,5 @@ def create_app(
         app.include_router(router)
     if settings.web_ui:
         install_web_ui(app, runtime)
+    app.add_middleware(SecurityHeaders, https=str(settings.public_url).startswith("https:"))
     return app

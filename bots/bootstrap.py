@@ -127,7 +127,7 @@ def build_runtime(
     clock = clock or SystemClock()
     catalogs = Catalogs(settings.locales_dir, settings.default_locale)
     processor = build_processor(settings, engine, clock, catalogs)
-    mailbox = DbMailbox(engine)
+    mailbox = DbMailbox(engine, clock=clock)
     inbox = Inbox(processor)
     deps = Deps(
         settings=settings,

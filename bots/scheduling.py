@@ -17,6 +17,7 @@ from bots.services import Services
 from bots.settings import Settings
 from core.chat.traits import ChannelTraits
 from core.delivery_policy import DeliveryPolicy, parse_quiet_hours
+from core.privacy.retention import Retention
 from scheduler.jobs import Ticker
 
 
@@ -67,4 +68,14 @@ def make_ticker(runtime: Services, loop: asyncio.AbstractEventLoop) -> Ticker:
         catalogs=runtime.catalogs,
         platforms=sorted(runtime.channels),
         on_outbox=lambda: loop.call_soon_threadsafe(runtime.outbox_ready.set),
+        retention=retention_policy(runtime.settings),
+    )
+
+
+def retention_policy(settings: Settings) -> Retention:
+    return Retention(
+        sent_message_days=settings.retention_sent_message_days,
+        webchat_days=settings.retention_webchat_days,
+        code_days=settings.retention_code_days,
+        draft_days=settings.retention_draft_days,
     )

@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     # Privacy (issue 15): the key of the keyed hashes kept after /forget (one quiz attempt per
     # person); unset: a key generated once and kept in the database (docs/privacy.md)
     privacy_key: SecretStr | None = Field(default=None, min_length=32)
+    # Retention (days; 0: kept): docs/privacy.md says what each covers and why these defaults
+    retention_sent_message_days: int = Field(default=30, ge=0)  # texts of messages sent
+    retention_webchat_days: int = Field(default=30, ge=0)  # the web chat's history
+    retention_code_days: int = Field(default=1, ge=0)  # expired or used sign-in and link codes
+    retention_draft_days: int = Field(default=90, ge=0)  # initiatives never sent
 
     @model_validator(mode="after")
     def _web_secret_when_on(self) -> Settings:

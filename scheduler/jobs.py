@@ -17,6 +17,7 @@ from core.broadcasts.models import BroadcastStatus
 from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
 from core.ports import Clock
+from core.privacy import retention
 from core.storage import inbound
 from core.storage.uow import unit_of_work
 from scheduler.emulation import pledge_calls
@@ -29,6 +30,18 @@ MAX_BATCHES_PER_TICK = 200
 
 def purge_inbound(engine: Engine, clock: Clock) -> int:
     return inbound.purge_done(engine, older_than=clock.now() - DEDUPE_HORIZON)
+
+
+def purge_personal_data(
+    engine: Engine, clock: Clock, policy: retention.Retention
+) -> dict[str, int]:
+    """Personal data past its retention period (core/privacy/retention.py): idempotent, so
+    two instances running it at once delete nothing twice."""
+    with unit_of_work(engine) as session:
+        counts = retention.purge(session, policy=policy, now=clock.now())
+    if any(counts.values()):
+        log.info("retention purge: %s", counts)
+    return counts
 
 
 def fan_out(engine: Engine, clock: Clock, policy: DeliveryPolicy) -> int:
@@ -80,6 +93,7 @@ class Ticker:
     catalogs: Catalogs
     platforms: list[str] = field(default_factory=list)
     on_outbox: Callable[[], None] | None = None  # wakes the delivery loop of this instance
+    retention: retention.Retention = field(default_factory=retention.Retention)
 
     def tick(self) -> dict[str, int]:
         counts = {

@@ -35,6 +35,15 @@ def build_scheduler(
             coalesce=True,
             max_instances=1,
         )
+        scheduler.add_job(
+            jobs.purge_personal_data,
+            "interval",
+            hours=1,
+            args=[engine, clock, ticker.retention],
+            id="purge_personal_data",
+            coalesce=True,
+            max_instances=1,
+        )
         digests.register(
             scheduler, engine=engine, clock=clock, policy=ticker.policy, catalogs=ticker.catalogs
         )

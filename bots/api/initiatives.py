@@ -26,6 +26,7 @@ from core.initiatives.models import Initiative, InitiativeAttachment
 from core.initiatives.rules import Status
 
 T = TypeVar("T")
+FORMER_MEMBER = "A former member"  # a member who used /forget: their name is erased
 router = APIRouter(prefix="/api/v1", tags=["initiatives"])
 
 
@@ -137,7 +138,7 @@ def _detail(session: Session, item: Initiative) -> InitiativeDetail:
         authors=[
             AuthorOut(
                 member_id=m.id,  # type: ignore[arg-type]
-                name=m.full_name or "",
+                name=m.full_name or FORMER_MEMBER,
                 share_vnd=a.share_vnd,
                 share_points=a.share_points,
             )

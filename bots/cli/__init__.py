@@ -7,13 +7,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bots.cli import chat, db, demo, invite, officer, org, report, serve, worker
+from bots.cli import chat, db, demo, invite, officer, org, privacy, report, serve, worker
 from bots.cli import quiz as quiz_cli
 from bots.cli import telegram as telegram_cli
 from bots.cli import zalobot as zalobot_cli
 from bots.settings import SettingsError
 
-COMMANDS = [serve, chat, db, demo, invite, officer, org, worker, report]
+COMMANDS = [serve, chat, db, demo, invite, officer, org, worker, report, privacy]
 COMMANDS.append(telegram_cli)
 COMMANDS.append(quiz_cli)
 COMMANDS.append(zalobot_cli)

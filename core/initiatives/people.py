@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 from core.errors import NotFound
 from core.i18n import Translator
 from core.initiatives.models import Initiative, InitiativeAuthor, NamePreference
+from core.members import consents
 from core.members import service as members
 from core.members.labels import name_of
-from core.members.models import Member, OfficerRole, UnionUnit, UnitKind
+from core.members.models import ConsentPurpose, Member, OfficerRole, UnionUnit, UnitKind
 
 
 def grassroots_of(session: Session, unit_id: int) -> UnionUnit:
@@ -66,16 +67,27 @@ def reviewers(session: Session, *, unit_id: int) -> list[Member]:
 
 
 def name_shown(session: Session, *, member_id: int) -> bool | None:
+    """/showname or /hidename, else the answer given when joining (the consent to the name
+    beyond one's union), else None (not said)."""
     pref = session.get(NamePreference, member_id)
-    return None if pref is None else pref.show_name
+    if pref is not None:
+        return pref.show_name
+    if consents.names_public(session, member_ids={member_id}):
+        return True
+    return None
 
 
 def set_name_shown(session: Session, *, member_id: int, show: bool, now: datetime) -> None:
+    """The same choice for announcements, leaderboards and exports: the preference and the
+    dated consent row of the purpose."""
     pref = session.get(NamePreference, member_id)
     if pref is None:
         session.add(NamePreference(member_id=member_id, show_name=show, updated_at=now))
     else:
         pref.show_name, pref.updated_at = show, now
+    consents.set_consent(
+        session, member_id=member_id, purpose=ConsentPurpose.PUBLIC_NAME, granted=show, now=now
+    )
     session.flush()
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.chat.buttons import CallbackData
-from core.members.models import WorkerGroup
+from core.members.models import ConsentPurpose, WorkerGroup
 
 
 class MenuItem(StrEnum):
@@ -36,6 +36,14 @@ class Interface(CallbackData, prefix="onb_ui"):
 
 @dataclass(frozen=True, slots=True)
 class Consent(CallbackData, prefix="onb_ok"):
+    agree: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose(CallbackData, prefix="onb_pur"):
+    """Joining: the answer for one purpose other than taking part (each asked on its own)."""
+
+    purpose: ConsentPurpose
     agree: bool
 
 
@@ -79,3 +87,11 @@ class PrivacyAction(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Privacy(CallbackData, prefix="privacy"):
     action: PrivacyAction
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChoice(CallbackData, prefix="privacy_c"):
+    """/consents: give or withdraw one purpose."""
+
+    purpose: ConsentPurpose
+    agree: bool

@@ -65,3 +65,9 @@ def person_name(t: Translator, full_name: str | None, *, forgotten: bool = False
 
 def name_of(t: Translator, member: Member) -> str:
     return person_name(t, member.full_name, forgotten=member.forgotten_at is not None)
+
+
+def initials(full_name: str) -> str:
+    """ "Nguyễn Thị Lan" -> "N. T. L.": how a member is shown where their consent does not
+    cover their name."""
+    return " ".join(word[0].upper() + "." for word in full_name.split() if word)

@@ -43,6 +43,7 @@ class OfficerRoleKind(StrEnum):
 class ConsentPurpose(StrEnum):
     DATA_PROCESSING = "data_processing"  # keep profile to take part in campaigns
     ANNOUNCEMENTS = "announcements"  # receive campaign announcements, reminders, digests
+    PUBLIC_NAME = "public_name"  # the full name on boards seen beyond one's own union
 
 
 class JoinMode(StrEnum):
@@ -136,7 +137,8 @@ class InviteCode(SQLModel, table=True):
 
 
 class Consent(SQLModel, table=True):
-    """A consent given for one purpose, and when it was withdrawn."""
+    """A consent given for one purpose, the version of the text the person agreed to, and when
+    it was withdrawn. Every change is a new dated row (core/members/consents.py)."""
 
     __tablename__ = "consent"
     __table_args__ = (Index("ix_consent_member_purpose", "member_id", "purpose"),)
@@ -146,6 +148,7 @@ class Consent(SQLModel, table=True):
     purpose: ConsentPurpose = Field(sa_type=String(32))
     granted_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    wording: str | None = Field(default=None, max_length=16)  # the version of the text agreed to
 
 
 class RosterEntry(SQLModel, table=True):

@@ -1,4 +1,6 @@
-"""Joining a union unit: invite code, consent, name, worker group, leadership post, language.
+"""Joining a union unit: invite code, consent to taking part, then announcements and the name
+beyond one's union each asked on its own (a consent per purpose), name, worker group,
+leadership post, language.
 
 Nothing beyond the platform id is kept before consent; declining keeps nothing. A member who
 stops half-way resumes at the first missing answer with /start.
@@ -9,11 +11,19 @@ from __future__ import annotations
 from core.chat.steps import Step
 from core.dispatch import Context, Router, button, parse_command, reply
 from core.errors import DomainError
-from core.members import join_requests, roster, service
-from core.members.buttons import Consent, Group, Interface, Language, Leader, RosterSkip
+from core.members import consents, join_requests, roster, service
+from core.members.buttons import (
+    Consent,
+    Group,
+    Interface,
+    Language,
+    Leader,
+    Purpose,
+    RosterSkip,
+)
 from core.members.labels import LANGUAGE_NAMES, WORKER_GROUP_LABELS
 from core.members.menu import main_menu
-from core.members.models import Member, UnionUnit, WorkerGroup
+from core.members.models import ConsentPurpose, Member, UnionUnit, WorkerGroup
 from core.members.rules import looks_like_invite_code, name_problem
 from core.members.steps import Joining, JoiningState
 from core.messages import Button, InboundKind, OutgoingMessage
@@ -77,12 +87,14 @@ def ask_consent(ctx: Context, unit: UnionUnit, code: str) -> list[OutgoingMessag
     _enter(ctx, Joining.consent, code=code, unit_id=unit.id)
     text = _(
         "You are joining {unit}.\n\n"
-        "Before we go on: to let you take part, thidua keeps your name, your union unit, "
-        "your worker group, whether you hold a leadership post, your language and the "
-        "messenger accounts you use with it. They are used only for your union's campaigns, "
-        "quizzes, initiatives and commendations, and only the officers of your union and the "
-        "unions above it can see them. You will also receive your union's announcements.\n\n"
-        "You can see your data with /mydata, stop announcements with /stop and delete "
+        "Before we go on: to let you take part in your union's campaigns, quizzes, initiatives "
+        "and commendations, thidua keeps your name, your union unit, your worker group, "
+        "whether you hold a leadership post, your language and the messenger accounts you use "
+        "with it. They are used only for that, and only the officers of your union and the "
+        "unions above it see your name; on leaderboards others see your initials unless you "
+        "allow more. Two more choices follow, each on its own: announcements, and your name "
+        "beyond your union.\n\n"
+        "You can see your data with /mydata, change your choices with /consents and delete "
         "everything with /forget at any time.\n\nDo you agree?",
         unit=unit.name,
     )
@@ -94,6 +106,61 @@ def ask_consent(ctx: Context, unit: UnionUnit, code: str) -> list[OutgoingMessag
             _language_switch(ctx),
         )
     ]
+
+
+def ask_announcements(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    _enter(ctx, Joining.announcements)
+    text = _(
+        "May we send you your union's announcements: new campaigns, quizzes, reminders and "
+        "results? You can change this at any time with /stop and /resume."
+    )
+    return [
+        reply(
+            text,
+            button(_("Yes, send them"), Purpose(ConsentPurpose.ANNOUNCEMENTS, agree=True)),
+            button(_("No announcements"), Purpose(ConsentPurpose.ANNOUNCEMENTS, agree=False)),
+        )
+    ]
+
+
+def ask_public_name(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    _enter(ctx, Joining.public_name)
+    text = _(
+        "On leaderboards and in announcements of initiatives and commendations, may your full "
+        "name be shown to everyone taking part, other unions too? If not, they see your "
+        "initials and your union. The officers of your union and the unions above it always "
+        "see your name. You can change this at any time with /showname and /hidename."
+    )
+    return [
+        reply(
+            text,
+            button(_("Yes, show my name"), Purpose(ConsentPurpose.PUBLIC_NAME, agree=True)),
+            button(_("No, initials only"), Purpose(ConsentPurpose.PUBLIC_NAME, agree=False)),
+        )
+    ]
+
+
+@router.button(Purpose)
+def on_purpose(ctx: Context, data: Purpose) -> list[OutgoingMessage]:
+    asked = {
+        ConsentPurpose.ANNOUNCEMENTS: Joining.announcements,
+        ConsentPurpose.PUBLIC_NAME: Joining.public_name,
+    }
+    step = asked.get(data.purpose)
+    if ctx.member is None or step is None or not ctx.conv.at(step):
+        return _not_now(ctx)
+    consents.set_consent(
+        ctx.session,
+        member_id=ctx.member.id,  # type: ignore[arg-type]
+        purpose=data.purpose,
+        granted=data.agree,
+        now=ctx.now,
+    )
+    if data.purpose == ConsentPurpose.ANNOUNCEMENTS:
+        return ask_public_name(ctx)
+    return resume(ctx, ctx.member)
 
 
 def ask_name(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
@@ -372,7 +439,15 @@ def on_consent(ctx: Context, data: Consent) -> list[OutgoingMessage]:
     return _agree(ctx) if data.agree else _decline(ctx)
 
 
-@router.step(Joining.consent, Joining.name, Joining.group, Joining.leader, Joining.language)
+@router.step(
+    Joining.consent,
+    Joining.announcements,
+    Joining.public_name,
+    Joining.name,
+    Joining.group,
+    Joining.leader,
+    Joining.language,
+)
 def on_other_input(ctx: Context) -> list[OutgoingMessage]:
     """What is typed or sent at a step (the choices steps only see what names no choice)."""
     if ctx.message.referral:
@@ -380,6 +455,10 @@ def on_other_input(ctx: Context) -> list[OutgoingMessage]:
     member = ctx.member
     if member is None:  # consent was not given in this flow (state from an old version)
         return _repeat_step(ctx)
+    if ctx.conv.at(Joining.announcements):
+        return ask_announcements(ctx)
+    if ctx.conv.at(Joining.public_name):
+        return ask_public_name(ctx)
     if not ctx.conv.at(Joining.name):
         return resume(ctx, member)
     if ctx.message.payload:
@@ -436,7 +515,7 @@ def _agree(ctx: Context) -> list[OutgoingMessage]:
     except DomainError as err:
         return ask_code(ctx, _invite_error(ctx, err.code))
     ctx.member = member
-    return ask_name(ctx)
+    return ask_announcements(ctx)
 
 
 def _decline(ctx: Context) -> list[OutgoingMessage]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError, Forbidden, NotFound
+from core.members import consents
 from core.members.models import (
     Consent,
     ConsentPurpose,
@@ -134,9 +135,14 @@ def join_unit(
     session.flush()
     identity.member_id = member.id
     member.preferred_platform = identity.platform
-    for purpose in (ConsentPurpose.DATA_PROCESSING, ConsentPurpose.ANNOUNCEMENTS):
-        session.add(Consent(member_id=member.id, purpose=purpose, granted_at=now))  # type: ignore[arg-type]
-    session.flush()
+    # taking part only: the other purposes are asked one by one (core/members/onboarding.py)
+    consents.set_consent(
+        session,
+        member_id=member.id,  # type: ignore[arg-type]
+        purpose=ConsentPurpose.DATA_PROCESSING,
+        granted=True,
+        now=now,
+    )
     return member
 
 
@@ -156,22 +162,13 @@ def has_consent(session: Session, *, member_id: int, purpose: ConsentPurpose) ->
 
 def set_announcements(session: Session, *, member_id: int, enabled: bool, now: datetime) -> bool:
     """Grant or withdraw the announcements consent; False when nothing changed."""
-    current = [
-        c
-        for c in active_consents(session, member_id=member_id)
-        if c.purpose == ConsentPurpose.ANNOUNCEMENTS
-    ]
-    if enabled == bool(current):
-        return False
-    if enabled:
-        session.add(
-            Consent(member_id=member_id, purpose=ConsentPurpose.ANNOUNCEMENTS, granted_at=now)
-        )
-    else:
-        for consent in current:
-            consent.withdrawn_at = now
-    session.flush()
-    return True
+    return consents.set_consent(
+        session,
+        member_id=member_id,
+        purpose=ConsentPurpose.ANNOUNCEMENTS,
+        granted=enabled,
+        now=now,
+    )
 
 
 def identities_of(session: Session, *, member_id: int) -> list[Identity]:

@@ -9,7 +9,9 @@ from core.chat.steps import FlowState, Step, Steps
 
 class Joining(Steps, flow="onboarding"):
     code = Step()
-    consent = Step(choices=True)
+    consent = Step(choices=True)  # taking part
+    announcements = Step(choices=True)  # a purpose of its own
+    public_name = Step(choices=True)  # the name beyond one's own union: a purpose of its own
     name = Step()
     roster_key = Step()  # a card number, a phone or a birth date, to find them on the roster
     group = Step(choices=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from core.commendations.models import CommendationStatus
 from core.dispatch import Context, Router, button, reply
 from core.i18n import N_
+from core.initiatives import people
 from core.initiatives import texts as initiative_texts
-from core.members.buttons import Privacy, PrivacyAction
+from core.members import consents
+from core.members.buttons import ConsentChoice, Privacy, PrivacyAction
 from core.members.menu import main_menu
 from core.members.models import ConsentPurpose
 from core.members.privacy import back, profile_lines
@@ -36,7 +38,65 @@ def _purpose(ctx: Context, purpose: str) -> str:
     _ = ctx.t.gettext
     if purpose == ConsentPurpose.DATA_PROCESSING:
         return _("taking part in your union's campaigns")
+    if purpose == ConsentPurpose.PUBLIC_NAME:
+        return _("your name shown beyond your union")
     return _("receiving your union's announcements")
+
+
+@router.command("consents", members_only=True)
+def on_consents(ctx: Context) -> list[OutgoingMessage]:
+    return _consents(ctx)
+
+
+def _consents(ctx: Context, said: str | None = None) -> list[OutgoingMessage]:
+    """Each purpose, given or not, with a button that changes that one only."""
+    _ = ctx.t.gettext
+    assert ctx.member is not None
+    given = consents.active(ctx.session, member_id=ctx.member.id)  # type: ignore[arg-type]
+    lines = [said, ""] if said else []
+    lines.append(_("Your consents, one per purpose:"))
+    buttons = []
+    for purpose in ConsentPurpose:
+        state = _("given") if purpose in given else _("not given")
+        lines.append(f"• {_purpose(ctx, purpose)}: {state}")
+        if purpose == ConsentPurpose.DATA_PROCESSING:
+            continue
+        label = _("Withdraw: {purpose}") if purpose in given else _("Give: {purpose}")
+        buttons.append(
+            button(
+                label.format(purpose=_purpose(ctx, purpose)),
+                ConsentChoice(purpose, agree=purpose not in given),
+            )
+        )
+    lines.append(_("Taking part is what your membership rests on: to withdraw it, send /forget."))
+    buttons.append(button(_("Main menu"), Privacy(PrivacyAction.MENU)))
+    return [reply("\n".join(lines), *buttons)]
+
+
+@router.button(ConsentChoice, members_only=True)
+def on_consent_choice(ctx: Context, data: ConsentChoice) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    member_id = ctx.member.id  # type: ignore[union-attr]
+    if data.purpose == ConsentPurpose.PUBLIC_NAME:
+        changed = consents.set_consent(
+            ctx.session,
+            member_id=member_id,
+            purpose=data.purpose,
+            granted=data.agree,
+            now=ctx.now,  # type: ignore[arg-type]
+        )
+        people.set_name_shown(ctx.session, member_id=member_id, show=data.agree, now=ctx.now)  # type: ignore[arg-type]
+    elif data.purpose == ConsentPurpose.ANNOUNCEMENTS:
+        changed = consents.set_consent(
+            ctx.session,
+            member_id=member_id,
+            purpose=data.purpose,
+            granted=data.agree,
+            now=ctx.now,  # type: ignore[arg-type]
+        )
+    else:
+        return _consents(ctx)
+    return _consents(ctx, _("Saved.") if changed else _("That was already so."))
 
 
 @router.command("mydata")
@@ -61,13 +121,18 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
             )
         ]
     kept = mydata.gather(ctx.session, member_id=ctx.member.id)  # type: ignore[arg-type]
-    lines = [_("This is everything thidua keeps about you:"), *profile_lines(ctx)]
-    lines += _consent_lines(ctx, kept)
-    lines += _points_lines(ctx, kept)
-    lines += _attempt_lines(ctx, kept)
-    lines += _initiative_lines(ctx, kept)
-    lines += _commendation_lines(ctx, kept)
-    lines.append("")
+    # one message per part, so that no messenger cuts a long list in the middle
+    parts = [[_("This is everything thidua keeps about you:"), *profile_lines(ctx)]]
+    for section in (
+        _consent_lines(ctx, kept),
+        _points_lines(ctx, kept),
+        _attempt_lines(ctx, kept),
+        _initiative_lines(ctx, kept),
+        _commendation_lines(ctx, kept),
+    ):
+        if section:
+            parts.append(section[1:])  # without the blank line that separated it
+    lines: list[str] = []
     lines.append(
         _(
             "The messages you send are deleted as soon as they have been answered; only their "
@@ -88,7 +153,8 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
             "results, without your name."
         )
     )
-    return [reply("\n".join(lines))]
+    parts.append(lines)
+    return [reply("\n".join(part)) for part in parts]
 
 
 def _section(ctx: Context, title: str, items: list[str]) -> list[str]:
@@ -109,6 +175,8 @@ def _consent_lines(ctx: Context, kept: mydata.MyData) -> list[str]:
             purpose=_purpose(ctx, consent.purpose),
             date=ctx.t.date(consent.granted_at),
         )
+        if consent.wording:
+            line += " " + _("(to the text of {version})", version=consent.wording)
         if consent.withdrawn_at is not None:
             line += "; " + _("withdrawn on {date}", date=ctx.t.date(consent.withdrawn_at))
         items.append(line)

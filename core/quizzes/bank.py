@@ -70,12 +70,24 @@ class BankRejected(InvalidInput):
         self.errors = list(errors)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean(str(value)).strip()
+    text = clean(str(value)).strip()
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+        return text[1:]  # written formula-safe by write_csv (or typed so in Excel)
+    return text
+
+
+def _formula_safe(value: str) -> str:
+    """Text a spreadsheet would run as a formula, kept as text with a leading apostrophe (as
+    the desk's other CSV files); `_cell` takes it off when the file is imported again."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _parse_correct(raw: str, options: int) -> set[int] | None:
@@ -273,7 +285,9 @@ def write_csv(
     """`delimiter` ";" for a Vietnamese Excel, which splits CSV on the list separator of its
     locale; the BOM makes it read Vietnamese correctly."""
     buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter).writerows(_rows(drafts, header))
+    csv.writer(buf, delimiter=delimiter).writerows(
+        [_formula_safe(v) for v in row] for row in _rows(drafts, header)
+    )
     return buf.getvalue().encode("utf-8-sig")
 
 

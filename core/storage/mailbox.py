@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.clock import SystemClock
 from core.messages import OutgoingMessage
+from core.ports import Clock
 from core.storage.models import ButtonPayload, WebchatMessage
 
 
@@ -21,15 +23,18 @@ class DbMailbox:
     announces the session to `listeners` and the waiting process calls `wake` (`thidua
     serve`'s child, bots/supervisor.py); otherwise a waiter re-reads every `recheck` seconds."""
 
-    def __init__(self, engine: Engine, recheck: float = 1.0) -> None:
+    def __init__(self, engine: Engine, recheck: float = 1.0, clock: Clock | None = None) -> None:
         self.engine = engine
         self.recheck = recheck
+        self.clock = clock or SystemClock()  # dates the rows, for the retention purge
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self.listeners: list[Callable[[str], None]] = []  # told each session that got a message
 
     def _put(self, session_id: str, message: OutgoingMessage) -> int:
         with Session(self.engine) as session, session.begin():
-            row = WebchatMessage(session_id=session_id, body=message.to_json())
+            row = WebchatMessage(
+                session_id=session_id, body=message.to_json(), created_at=self.clock.now()
+            )
             session.add(row)
             session.flush()
             return row.id  # type: ignore[return-value]

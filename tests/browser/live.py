@@ -49,6 +49,8 @@ class LiveChat:
             ("/start", None),
             (code, None),
             ("", "onb_ok:1"),
+            ("", "onb_pur:announcements:1"),
+            ("", "onb_pur:public_name:1"),
             (name, None),
             ("", "onb_group:direct_worker"),
             ("", "onb_lead:0"),

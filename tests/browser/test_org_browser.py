@@ -46,6 +46,8 @@ def waiting_worker(base: str, name: str) -> LiveChat:
         ("/start", None),
         ("CDCSTN33", None),
         ("", "onb_ok:1"),
+        ("", "onb_pur:announcements:1"),
+        ("", "onb_pur:public_name:1"),
         (name, None),
         ("", "onb_group:official"),
         ("", "onb_lead:1"),

@@ -67,11 +67,16 @@ async def member(
     name: str = "Nguyễn Thị Lan",
     group: str = "direct_worker",
     lang: str = "vi",
+    public_name: bool = True,
 ) -> ChatUser:
+    """A member who joined by tapping through; `public_name`: their answer to naming them
+    beyond their union (no: a commendation asks them each time)."""
     user = await ChatUser(client, runtime).open()
     await user.say("/start")
     await user.say(code)
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap(f"onb_pur:public_name:{int(public_name)}")
     await user.say(name)
     await user.tap(f"onb_group:{group}")
     await user.tap("onb_lead:0")

@@ -82,6 +82,8 @@ async def test_bad_names_are_refused(
     user = await ChatUser(client, runtime).open()
     await user.say("/start CDCSTN33")
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap("onb_pur:public_name:1")
     replies = await user.say(name)
     assert problem in user.texts(replies)
     assert "Họ và tên của bạn là gì?" in user.texts(replies)

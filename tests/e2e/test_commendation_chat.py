@@ -20,8 +20,8 @@ pytestmark = pytest.mark.anyio
 
 async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime: Runtime) -> None:
     data = load_demo(runtime)
-    lan = await member(client, runtime, name="Nguyễn Thị Lan")
-    hung = await member(client, runtime, name="Trần Văn Hùng")
+    lan = await member(client, runtime, name="Nguyễn Thị Lan", public_name=False)
+    hung = await member(client, runtime, name="Trần Văn Hùng", public_name=False)
     reviewer = await officer(client, runtime, data, MINH_PHAT, english=False)
     stranger = await officer(client, runtime, data, HUNG_THINH, english=False)
     hung_id = member_id(runtime, "Trần Văn Hùng")
@@ -93,7 +93,7 @@ async def test_officer_commends_directly_and_name_kept_out(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     data = load_demo(runtime)
-    lan = await member(client, runtime, name="Nguyễn Thị Lan")
+    lan = await member(client, runtime, name="Nguyễn Thị Lan", public_name=False)
     reviewer = await officer(client, runtime, data, MINH_PHAT, english=False)
     await reviewer.say("/commend")
     await reviewer.say("lan")

@@ -47,6 +47,8 @@ async def test_the_demo_imports_its_tree_and_roster_files(
     await worker.say("/start")
     await worker.say("CDCSTN33")
     await worker.tap("Tôi đồng ý")
+    await worker.tap("Có, gửi cho tôi")
+    await worker.tap("Có, hiện tên tôi")
     await worker.say("Trịnh Thị Hồng")
     found = await worker.say("mp-0001")
     assert "có tên trong danh sách" in worker.texts(found)

@@ -73,6 +73,8 @@ def inbound_count(runtime: Runtime) -> int:
 async def join(person: MessengerUser, code: str = "CDCSTN33", name: str = "Nguyễn Thị Lan"):
     await person.get_started(ref=code)
     await person.tap("onb_ok:1")
+    await person.tap("onb_pur:announcements:1")
+    await person.tap("onb_pur:public_name:1")
     await person.say(name)
     await person.tap("onb_group:direct_worker")
     await person.tap("onb_lead:0")
@@ -266,6 +268,8 @@ async def test_get_started_with_ref_joins_the_right_unit(
     assert MINH_PHAT in lan.texts(consent)
     assert {"onb_ok:1", "onb_ok:0"} <= set(lan.payloads(consent))
     await lan.tap("onb_ok:1")
+    await lan.tap("onb_pur:announcements:1")
+    await lan.tap("onb_pur:public_name:1")
     await lan.say("Nguyễn Thị Lan")
     await lan.tap("onb_group:direct_worker")
     await lan.tap("onb_lead:0")
@@ -334,6 +338,8 @@ async def test_onboarding_over_messenger(
     consent = await lan.say("cdcs-tn33")
     assert MINH_PHAT in lan.texts(consent)
     await lan.tap("onb_ok:1")
+    await lan.tap("onb_pur:announcements:1")
+    await lan.tap("onb_pur:public_name:1")
     asked_group = await lan.say("Nguyễn Thị Lan")
     assert "đối tượng" in lan.texts(asked_group)
     # "Người lao động trực tiếp sản xuất, kinh doanh" does not fit a 20-character title:

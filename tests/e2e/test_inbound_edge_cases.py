@@ -39,7 +39,11 @@ async def test_a_joined_member_following_an_invite_link_again(client, runtime: R
     user = await ChatUser(client, runtime).open()
     await join(user)
     await runtime.accept(
-        [IncomingMessage("webchat", "ref-1", user.session, runtime.clock.now(), referral="CDCSFD44")]
+        [
+            IncomingMessage(
+                "webchat", "ref-1", user.session, runtime.clock.now(), referral="CDCSFD44"
+            )
+        ]
     )
     replies = await user.replies()
     assert "Bạn đã tham gia Công đoàn Công ty TNHH Cơ khí Minh Phát" in user.texts(replies)

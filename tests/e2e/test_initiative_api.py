@@ -188,7 +188,7 @@ async def test_initiative_workflow_through_the_api(
 
 async def test_commendations_through_the_api(client: httpx.AsyncClient, runtime: Runtime) -> None:
     data = load_demo(runtime)
-    worker = await member(client, runtime, name="Nguyễn Thị Lan")
+    worker = await member(client, runtime, name="Nguyễn Thị Lan", public_name=False)
     lan = member_id(runtime, "Nguyễn Thị Lan")
     mine = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
     other = bearer(token_for(runtime, data.officer_of[HUNG_THINH]))

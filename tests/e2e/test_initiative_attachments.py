@@ -213,6 +213,8 @@ async def test_telegram_photo_is_fetched_with_getfile(
     chat = TelegramChat(fake, tg_client, tg_runtime, person)
     await chat.say("/start CDCSTN33")
     await chat.tap("Tôi đồng ý")
+    await chat.tap("Có, gửi cho tôi")
+    await chat.tap("Có, hiện tên tôi")
     await chat.say("Nguyễn Thị Lan")
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")

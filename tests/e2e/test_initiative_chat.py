@@ -53,6 +53,8 @@ async def join(user: ChatUser, name: str, code: str = "CDCSTN33") -> None:
     await user.say("/start")
     await user.say(code)
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap("onb_pur:public_name:1")
     await user.say(name)
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")

@@ -169,6 +169,8 @@ async def test_an_initiative_by_typed_numbers_on_a_channel_without_buttons(
     await worker.say("/start")
     await worker.say("CDCSTN33")
     await worker.say("1")
+    await worker.say("1")  # announcements: yes
+    await worker.say("1")  # the name beyond the union: yes
     await worker.say("Nguyễn Thị Lan")
     await worker.say("4")
     await worker.say("2")
@@ -220,6 +222,8 @@ async def test_the_wizard_and_the_review_typed_on_telegram(
     officer = TelegramChat(fake, tg_client, tg_runtime, fake.user(702, "Phan", language_code="vi"))
     await lan.say("/start CDCSTN33")
     await lan.say("dong y")
+    await lan.say("co, gui cho toi")
+    await lan.say("khong, chi chu cai dau")
     await lan.say("Nguyễn Thị Lan")
     await lan.say("4")
     await lan.say("khong")

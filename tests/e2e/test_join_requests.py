@@ -65,6 +65,8 @@ def roster_only_company(runtime: Runtime) -> tuple[int, str]:
 async def join(chat: TelegramChat, name: str, *, key: str | None, group: str, post: str):
     await chat.say("/start CDCSTN33")
     await chat.tap("Tôi đồng ý")
+    await chat.tap("Có, gửi cho tôi")
+    await chat.tap("Có, hiện tên tôi")
     asked = await chat.say(name)
     assert "danh sách đoàn viên" in chat.texts(asked)
     if key is not None:

@@ -71,8 +71,16 @@ async def test_mydata_lists_everything_kept(
         member_id = session.exec(select(Member.id).where(Member.full_name == "Trần Văn Hùng")).one()
     seed_quiz_and_commendation(runtime, member_id)  # type: ignore[arg-type]
 
-    text = coworker.texts(await coworker.say("/mydata"))
+    replies = await coworker.say("/mydata")
+    text = coworker.texts(replies)
+    # one message per part (after the notifications still waiting for them): profile,
+    # consents, points, quizzes, initiatives, commendations, notes
+    parts = replies[-7:]
+    assert parts[0]["text"].startswith("Đây là toàn bộ thông tin"), parts[0]["text"]
+    assert parts[1]["text"].startswith("Những gì bạn đã đồng ý:")
+    assert "/forget" in parts[-1]["text"]
     assert "Trần Văn Hùng" in text
+    assert "(theo nội dung phiên bản 2026-12-03)" in text
     assert "Những gì bạn đã đồng ý:" in text and "đồng ý ngày 25/11/2026" in text
     assert "Sáng kiến được công nhận: 15 điểm (1 lần)" in text
     assert f"{tracking} «Gá kẹp nhanh cho máy phay» (đồng tác giả)" in text

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from bots.bootstrap import Runtime
+from bots.scheduling import retention_policy
 from core import demo
 from core.members.models import Member, UnionUnit
 from core.points.models import PointsEntry
@@ -20,6 +21,7 @@ from core.privacy.forget import is_text
 from core.quizzes import service as quizzes
 from core.quizzes.models import QuizAttempt, QuizFormerTaker
 from core.schema import metadata
+from scheduler.jobs import purge_personal_data
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
@@ -70,6 +72,8 @@ async def start(chat: TelegramChat, quiz_id: int) -> list:  # type: ignore[type-
 async def join(chat: TelegramChat, name: str) -> None:
     await chat.say("/start CDCSTN33")
     await chat.tap("Tôi đồng ý")
+    await chat.tap("Có, gửi cho tôi")
+    await chat.tap("Có, hiện tên tôi")
     await chat.say(name)
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
@@ -145,6 +149,17 @@ async def test_forget_and_rejoin_does_not_retake_the_quiz(
             for column in table.columns:
                 if is_text(column.type) and table.name not in ("identity", "inbound_update"):
                     hits = session.exec(
-                        select(func.count()).select_from(table).where(col(column).like("%7301598421%"))
+                        select(func.count())
+                        .select_from(table)
+                        .where(col(column).like("%7301598421%"))
                     ).one()
                     assert hits == 0, (table.name, column.name)
+
+    # kept until the quiz closes, not longer (the scheduler's purge)
+    tg_runtime.clock.advance(days=3)
+    purged = purge_personal_data(
+        tg_runtime.engine, tg_runtime.clock, retention_policy(tg_runtime.settings)
+    )
+    assert purged["quiz_takers"] == len(rows)
+    with Session(tg_runtime.engine) as session:
+        assert session.exec(select(QuizFormerTaker)).all() == []

@@ -73,9 +73,7 @@ class Serve:
     def wait_for_child(self, number: int) -> int:
         """The pid of the `number`-th child started, once it reported that it runs."""
         wait_for(lambda: len(self.children()) >= number, 60, f"child number {number}")
-        wait_for(
-            lambda: self.output().count("worker running:") >= number, 60, "the child to run"
-        )
+        wait_for(lambda: self.output().count("worker running:") >= number, 60, "the child to run")
         return self.children()[number - 1]
 
 

@@ -35,6 +35,8 @@ async def test_a_campaign_created_launched_and_read_by_typing_on_telegram(
     worker = TelegramChat(fake, tg_client, tg_runtime, fake.user(401, "Lan", language_code="vi"))
     await worker.say("/start CDCSTN33")
     await worker.say("dong y")  # «Tôi đồng ý»
+    await worker.say("co, gui cho toi")  # typed, without diacritics
+    await worker.say("1")  # «Có, hiện tên tôi», by its number
     await worker.say("Nguyễn Thị Lan")
     await worker.say("4")  # the production worker
     await worker.say("khong")

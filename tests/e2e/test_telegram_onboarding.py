@@ -48,7 +48,15 @@ async def test_join_by_deep_link(
         identity = session.exec(select(Identity).where(Identity.platform_user_id == "301")).one()
         assert identity.member_id is None  # nothing kept about the person before consent
 
-    asked_name = await chat.tap("Tôi đồng ý")
+    # one purpose per tap (Law 91/2025): taking part, then announcements, then the name
+    asked_announcements = await chat.tap("Tôi đồng ý")
+    assert chat.labels(asked_announcements) == ["Có, gửi cho tôi", "Không nhận thông báo"]
+    with Session(tg_runtime.engine) as session:
+        given = session.exec(select(Consent.purpose)).all()
+        assert given == ["data_processing"]  # the first tap granted taking part only
+    asked_public = await chat.tap("Có, gửi cho tôi")
+    assert "chữ cái đầu" in chat.texts(asked_public)
+    asked_name = await chat.tap("Không, chỉ chữ cái đầu")
     assert "họ và tên" in chat.texts(asked_name).lower()
     asked_group = await chat.say("Nguyễn Thị Lan")
     assert "đối tượng" in chat.texts(asked_group)
@@ -59,7 +67,7 @@ async def test_join_by_deep_link(
     assert "Chào mừng Nguyễn Thị Lan" in chat.texts(done)
     assert len(chat.labels(done)) == 6  # the main menu as an inline keyboard
 
-    assert len(fake.answered) == 4  # every tap's spinner was stopped
+    assert len(fake.answered) == 6  # every tap's spinner was stopped
     for message in fake.sent_to(301):
         assert all(len(data.encode()) <= 64 for _, data in message.buttons)
     with Session(tg_runtime.engine) as session:
@@ -69,10 +77,14 @@ async def test_join_by_deep_link(
         assert member.onboarded_at is not None
         identity = session.exec(select(Identity).where(Identity.member_id == member.id)).one()
         assert (identity.platform, identity.platform_user_id) == ("telegram", "301")
-        purposes = {
-            c.purpose for c in session.exec(select(Consent).where(Consent.member_id == member.id))
+        given = {
+            (c.purpose, c.wording, c.granted_at is not None)
+            for c in session.exec(select(Consent).where(Consent.member_id == member.id))
         }
-        assert purposes == {"data_processing", "announcements"}
+        assert given == {
+            ("data_processing", "2026-12-03", True),
+            ("announcements", "2026-12-03", True),
+        }
         assert session.get(InviteCode, "CDCSTN33").uses == 1  # type: ignore[union-attr]
         bodies = session.exec(select(InboundUpdate.body)).all()
         assert bodies and all(b is None for b in bodies)  # texts are not kept once answered
@@ -86,6 +98,8 @@ async def test_deep_link_in_english_app(
     switched = await chat.tap("English")
     assert "Do you agree?" in chat.texts(switched)
     await chat.tap("I agree")
+    await chat.tap("Yes, send them")
+    await chat.tap("Yes, show my name")
     await chat.say("Tran Van Binh")
     await chat.tap("Worker in production or business")
     await chat.tap("Yes")

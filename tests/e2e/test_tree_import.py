@@ -231,6 +231,8 @@ async def test_a_worker_found_on_the_roster_joins_verified_with_the_rosters_fact
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("Tôi đồng ý")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     asked = await user.say("Phạm Văn Tài")
     assert "danh sách đoàn viên" in user.texts(asked)
     wrong = await user.say("0999 999 999")
@@ -265,6 +267,8 @@ async def test_a_worker_not_on_the_roster_goes_on_self_declared(
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("Tôi đồng ý")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     await user.say("Đỗ Thị Mai")
     skipped = await user.say("bo qua")  # the skip button's label, typed
     assert "đối tượng nào" in user.texts(skipped)

@@ -31,7 +31,10 @@ async def test_onboarding_by_typed_numbers_on_a_channel_without_buttons(
     assert user.payloads(consent) == []
     assert "1. Tôi đồng ý" in user.texts(consent)
     assert "Bạn gõ số thứ tự của lựa chọn." in user.texts(consent)
-    name = await user.say("1")
+    announcements = await user.say("1")
+    assert "1. Có, gửi cho tôi" in user.texts(announcements)
+    await user.say("co, gui cho toi")  # a label typed without diacritics
+    name = await user.say("2")  # initials only
     assert "họ và tên" in user.texts(name).lower()
     group = await user.say("Trần Văn Bình")
     assert "4. " in user.texts(group)
@@ -58,6 +61,8 @@ async def test_a_choice_step_asks_again_with_its_choices(
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("Tôi đồng ý")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     group = await user.say("Lê Thị Hoa")
     again = await user.say("something else")
     assert "Bạn vui lòng trả lời bằng một trong các lựa chọn" in user.texts(again)
@@ -78,6 +83,8 @@ async def test_an_unknown_command_mid_step_asks_the_step_again(
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("Tôi đồng ý")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     on_name = await user.say("/quiz")
     assert "Tôi chưa hiểu lệnh /quiz." in user.texts(on_name)
     assert "/start" not in user.texts(on_name)

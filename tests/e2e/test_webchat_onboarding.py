@@ -26,6 +26,8 @@ async def join(user: ChatUser, code: str = "CDCSTN33", name: str = "Nguyễn Th�
     await user.say("/start")
     await user.say(code)
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap("onb_pur:public_name:1")
     await user.say(name)
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")
@@ -44,6 +46,8 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
             session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
         )
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap("onb_pur:public_name:1")
     asked_group = await user.say("Nguyễn Thị Lan")
     assert "đối tượng" in user.texts(asked_group)
     await user.tap("onb_group:direct_worker")
@@ -59,7 +63,7 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
         purposes = {
             c.purpose for c in session.exec(select(Consent).where(Consent.member_id == member.id))
         }
-        assert purposes == {"data_processing", "announcements"}
+        assert purposes == {"data_processing", "announcements", "public_name"}
         assert session.get(InviteCode, "CDCSTN33").uses == 1  # type: ignore[union-attr]
 
 
@@ -69,6 +73,8 @@ async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo
     switched = await user.tap("onb_ui:en")
     assert "Do you agree?" in user.texts(switched)
     await user.tap("onb_ok:1")
+    await user.tap("onb_pur:announcements:1")
+    await user.tap("onb_pur:public_name:1")
     await user.say("Tran Van Binh")
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:1")
@@ -177,7 +183,7 @@ async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtim
     assert "không nhận thông báo nữa" in user.texts(stopped)
     with Session(runtime.engine) as session:
         active = session.exec(select(Consent).where(Consent.withdrawn_at == None)).all()  # noqa: E711
-        assert {c.purpose for c in active} == {"data_processing"}
+        assert {c.purpose for c in active} == {"data_processing", "public_name"}
     resumed = await user.say("/resume")
     assert "nhận lại thông báo" in user.texts(resumed)
 

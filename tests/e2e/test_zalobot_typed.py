@@ -34,12 +34,15 @@ def number(messages: list[Delivered], label: str) -> str:
 
 
 async def join(user: ZaloBotUser, name: str) -> list[Delivered]:
-    """Joining by typed numbers only: the code, consent, name, group, post, language."""
+    """Joining by typed numbers only: the code, consent to each purpose, name, group, post,
+    language."""
     hello = await user.say("Xin chào")
     assert "mã mời" in user.texts(hello)
     consent = await user.say("CDCSTN33")
     assert "Bạn gõ số thứ tự của lựa chọn." in user.texts(consent)
-    await user.say(number(consent, "Tôi đồng ý"))
+    announcements = await user.say(number(consent, "Tôi đồng ý"))
+    public = await user.say(number(announcements, "Có, gửi cho tôi"))
+    await user.say(number(public, "Có, hiện tên tôi"))
     group = await user.say(name)
     leader = await user.say(number(group, "Người lao động trực tiếp sản xuất, kinh doanh"))
     language = await user.say(number(leader, "Không"))

@@ -9,6 +9,8 @@ from tests.fakes.telegram_fixtures import TelegramChat
 async def tg_join(chat: TelegramChat, name: str, code: str = "CDCSTN33") -> None:
     await chat.say(f"/start {code}")
     await chat.tap("Tôi đồng ý")
+    await chat.tap("Có, gửi cho tôi")
+    await chat.tap("Có, hiện tên tôi")
     await chat.say(name)
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")

@@ -16,7 +16,9 @@ from core.members.steps import Forgetting, Joining
 
 def make_identity(engine: Engine) -> int:
     with Session(engine) as session, session.begin():
-        identity = Identity(platform="webchat", platform_user_id="u1", last_inbound_at=datetime.now(UTC))
+        identity = Identity(
+            platform="webchat", platform_user_id="u1", last_inbound_at=datetime.now(UTC)
+        )
         session.add(identity)
         session.flush()
         return identity.id  # type: ignore[return-value]

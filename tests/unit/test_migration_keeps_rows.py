@@ -76,3 +76,31 @@ def test_rows_survive_the_sqlite_table_copies(tmp_path: Path) -> None:
         assert conn.execute(text("SELECT max(id) FROM initiative")).scalar() == 2
         conn.rollback()
     engine.dispose()
+
+
+def test_a_standing_showname_becomes_the_consent_to_the_name(tmp_path: Path) -> None:
+    """0007: /showname said before consent per purpose is the `public_name` consent; a
+    /hidename is not a consent."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'names.db'}")
+    migrate.upgrade(engine, "0006_quiz_former_takers")
+    with engine.begin() as conn:
+        conn.execute(text(ROWS[0]))
+        conn.execute(text(ROWS[1]))
+        conn.execute(
+            text(
+                "INSERT INTO member (id, unit_id, full_name, locale, joined_at)"
+                f" VALUES (2, 1, 'Trần Văn Hùng', 'vi', {NOW})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO name_preference (member_id, show_name, updated_at)"
+                f" VALUES (1, 1, {NOW}), (2, 0, {NOW})"
+            )
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT member_id, purpose, withdrawn_at, wording FROM consent")
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, "public_name", None, None)]

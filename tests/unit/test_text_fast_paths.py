@@ -10,10 +10,15 @@ from hypothesis import strategies as st
 
 from core.text import _SPACES, ZERO_WIDTH, _clean_all, clean, fold
 
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
-texts = st.text(
-    st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " \t\n\u00a0\u200b\u0301\u0323.,-'0123")
-) | st.text()
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+)
+texts = (
+    st.text(
+        st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " \t\n\u00a0\u200b\u0301\u0323.,-'0123")
+    )
+    | st.text()
+)
 
 
 def plain_fold(text: str) -> str:

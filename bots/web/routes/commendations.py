@@ -21,6 +21,7 @@ from core.commendations import service
 from core.commendations.models import Commendation, CommendationStatus
 from core.i18n import Translator
 from core.initiatives import rules as initiative_rules
+from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
 from core.reports.service import Period
 
@@ -68,15 +69,14 @@ class Query:
     period: Period
 
 
-def items_of(s: Session, me: Me, status: str, names: dict[int, str]) -> list[Item]:
+def items_of(s: Session, me: Me, status: str, names: dict[int, str], t: Translator) -> list[Item]:
     """The commendations of the officer's units with that status (any: ""), newest first."""
     statuses = (status,) if status in STATUSES else ()
     found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
     found.reverse()
     nominator_ids = [c.nominated_by for c in found if c.nominated_by]
     nominators = {
-        m.id: m.full_name or ""
-        for m in s.exec(select(Member).where(col(Member.id).in_(nominator_ids)))
+        m.id: name_of(t, m) for m in s.exec(select(Member).where(col(Member.id).in_(nominator_ids)))
     }
     return [
         Item(
@@ -105,7 +105,7 @@ def candidates_of(s: Session, me: Me, unit_id: int, q: str) -> tuple[UnionUnit, 
 
 def load(s: Session, me: Me, t: Translator, query: Query) -> Page:
     units = in_scope_units(s, me)
-    items = items_of(s, me, query.status, {u.id: u.name for u in units})  # type: ignore[misc]
+    items = items_of(s, me, query.status, {u.id: u.name for u in units}, t)  # type: ignore[misc]
     chosen, candidates = None, []
     if query.unit_id is not None:
         chosen, candidates = candidates_of(s, me, query.unit_id, query.q)

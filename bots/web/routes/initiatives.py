@@ -23,6 +23,7 @@ from core.i18n import Translator
 from core.initiatives import texts as words
 from core.initiatives.models import Initiative, InitiativeEvent
 from core.initiatives.rules import OPEN, Status
+from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
 
 router = APIRouter()
@@ -108,9 +109,9 @@ def detail(s: Session, me: Me, initiative_id: int, today: date, t: Translator) -
         )
     )
     officers = service.officers_for_assignment(s, item=item)
-    names = {m.id: m.full_name or "" for _a, m in service.authors_of(s, initiative_id=item.id)}
-    names.update({m.id: m.full_name or "" for m in officers})
-    authors = service.author_names(s, initiative_id=item.id)
+    names = {m.id: name_of(t, m) for _a, m in service.authors_of(s, initiative_id=item.id)}
+    names.update({m.id: name_of(t, m) for m in officers})
+    authors = service.author_names(s, initiative_id=item.id, t=t)
     return Detail(item, unit, authors, reward, why, officers, events, names)  # type: ignore[arg-type]
 
 

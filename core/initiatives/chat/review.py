@@ -108,6 +108,8 @@ def _ask_words(ctx: Context, item: Initiative, *, rejecting: bool) -> list[Outgo
 
 def _assignees(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
+    if Status(item.status) not in rules.OPEN:  # an old button of a decided initiative
+        return refusal(ctx, "wrong_status")
     others = [
         m for m in people.officers_for_assignment(ctx.session, item=item) if m.id != member(ctx).id
     ]

@@ -9,8 +9,10 @@ from core.dispatch import Context, Router, button, reply
 from core.leaderboards import service
 from core.leaderboards.buttons import Board, Period, Ranking
 from core.leaderboards.rules import UnitMeasure
+from core.members import consents
 from core.members import service as members
 from core.members.buttons import Menu, MenuItem
+from core.members.labels import initials
 from core.members.menu import main_menu
 from core.members.models import UnionUnit
 from core.messages import Button, OutgoingMessage
@@ -99,18 +101,38 @@ def people_board(ctx: Context, scope: str, title: str) -> list[OutgoingMessage]:
     if not rows:
         lines.append(_("Nobody has points here yet. Take a quiz to be the first!"))
     units = service.unit_names(ctx.session, unit_ids={r.unit_id for r in rows})
+    named = _named(ctx, rows)
     for row in rows:
         lines.append(
             _(
                 "{rank}. {name} ({unit}) – {points} points",
                 rank=row.rank,
-                name=row.name or _("A former member"),  # their name erased by /forget
+                name=row.name if row.member_id in named else initials(row.name),
                 unit=units.get(row.unit_id, ""),
                 points=ctx.t.number(row.points),
             )
         )
     lines += ["", _my_rank_line(ctx, scope)]
     return [reply("\n".join(lines), *_board_buttons(ctx))]
+
+
+def _named(ctx: Context, rows: list[service.BoardRow]) -> set[int]:
+    """Whose full name the viewer may read, as the consent text promises: their own; that of
+    members who agreed to be named beyond their union (/showname); and, for an officer, that
+    of the members of the units they serve and the units below. Others show initials."""
+    assert ctx.member is not None
+    served = [
+        u.path
+        for u in members.officer_units(ctx.session, member_id=ctx.member.id)  # type: ignore[arg-type]
+    ]
+    named = {ctx.member.id} | consents.names_public(
+        ctx.session, member_ids={r.member_id for r in rows}
+    )
+    for row in rows:
+        unit = ctx.session.get(UnionUnit, row.unit_id)
+        if unit is not None and any(unit.path.startswith(path) for path in served):
+            named.add(row.member_id)
+    return named  # type: ignore[return-value]
 
 
 def _my_rank_line(ctx: Context, scope: str) -> str:
