@@ -15,13 +15,18 @@ class LiveChat:
         self.session = self.http.post("/chat/api/session").json()["session"]
         self.after = 0
 
-    def send(self, text: str = "", payload: str | None = None) -> list[dict[str, Any]]:
-        """Send and return the replies once the bot has answered (long poll, no sleeps)."""
+    def send(
+        self, text: str = "", payload: str | None = None, *, until_buttons: bool = False
+    ) -> list[dict[str, Any]]:
+        """Send and return the replies once the bot has answered (long poll, no sleeps); with
+        `until_buttons`, once a reply with buttons has come (an answer of several messages may
+        arrive in more than one poll)."""
         body: dict[str, Any] = {"session": self.session, "text": text, "id": uuid.uuid4().hex}
         if payload is not None:
             body["payload"] = payload
         assert self.http.post("/chat/api/messages", json=body).status_code == 202
         deadline = time.monotonic() + 20
+        seen: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
             got = self.http.get(
                 "/chat/api/messages",
@@ -29,7 +34,9 @@ class LiveChat:
             ).json()["messages"]
             if got:
                 self.after = got[-1]["id"]
-                return got
+                seen += got
+                if not until_buttons or any(m["buttons"] or m["quick_replies"] for m in got):
+                    return seen
         raise AssertionError(f"no answer to {text or payload!r}")
 
     def received(self) -> str:
@@ -55,7 +62,7 @@ class LiveChat:
             ("", "onb_group:direct_worker"),
             ("", "onb_lead:0"),
         ):
-            self.send(text, payload)
+            self.send(text, payload, until_buttons=text == name)
         self.send("", "onb_lang:vi")
 
     def close(self) -> None:

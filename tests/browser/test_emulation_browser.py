@@ -178,7 +178,7 @@ def test_registrations_and_reminding_the_rest(runtime: Runtime, served: str, pag
     page.get_by_label("Ngày cuối cùng nhận đăng ký").fill("2026-11-30")
     page.get_by_role("button", name="Lưu hạn đăng ký").click()
     expect(page.get_by_role("status")).to_have_text("Đã lưu hạn đăng ký.")
-    expect(page.locator("#summary")).to_contain_text("30 thg 11, 2026")
+    expect(page.locator("#summary")).to_contain_text("30/11/2026")
 
     page.get_by_role("button", name="Nhắc những người chưa đăng ký").click()
     expect(page.get_by_role("status")).to_contain_text("tới 1 đoàn viên chưa đăng ký")

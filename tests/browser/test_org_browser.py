@@ -52,7 +52,7 @@ def waiting_worker(base: str, name: str) -> LiveChat:
         ("", "onb_group:official"),
         ("", "onb_lead:1"),
     ):
-        worker.send(text, payload)
+        worker.send(text, payload, until_buttons=text == name)
     assert "đã được gửi tới cán bộ công đoàn" in worker.text_of("", "onb_lang:vi")
     return worker
 

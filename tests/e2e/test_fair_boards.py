@@ -93,7 +93,7 @@ def set_up(runtime: Runtime) -> int:
 async def board(web: httpx.AsyncClient, scope: str) -> dict[str, list[str]]:
     got = await web.get(f"/web/leaderboards/export?scope={scope}&kind=units&fmt=csv")
     assert got.status_code == 200, got.text
-    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig")), delimiter=";"))
     return {row[1]: row for row in rows[1:]}
 
 
@@ -110,8 +110,8 @@ async def test_boards_divide_by_the_roster_then_the_declared_count_then_who_join
         )
     rows = await board(web, "all")
     # members taking part / members in the union / participation rate (%)
-    assert rows[names[MINH_PHAT]][3:6] == ["2", "40", "5.0"]
-    assert rows[names[HUNG_THINH]][3:6] == ["2", "80", "2.5"]
+    assert rows[names[MINH_PHAT]][3:6] == ["2", "40", "5,0"]
+    assert rows[names[HUNG_THINH]][3:6] == ["2", "80", "2,5"]
     assert rows[names[STATE_AGENCY]][3:5] == ["1", str(agency_joined)]
     campaign = await board(web, f"campaign:{campaign_id}")
     assert campaign[names[MINH_PHAT]][3:5] == ["2", "30"]  # the roster's direct workers only

@@ -27,7 +27,7 @@ async def test_the_assign_button_of_an_accepted_initiative_refuses(
     await submit(worker, "Gá kẹp nhanh cho máy phay")
     card = await officer.replies()
     assign = next(p for p in officer.payloads(card) if p.startswith("ini_rv:asg:"))
-    await officer.tap("Chấp nhận")
+    await officer.tap("Công nhận")
     with Session(runtime.engine) as session:
         before = (
             session.exec(select(Initiative.status, Initiative.assignee_id)).one(),

@@ -224,6 +224,8 @@ async def test_the_name_step_refuses_a_reply_and_a_name_can_be_corrected(
     await user.say("/start")
     await user.say("CDCSTN33")
     await user.tap("onb_ok:1")
+    await user.tap("Có, gửi cho tôi")
+    await user.tap("Có, hiện tên tôi")
     refused = await user.say("Đồng ý")
     assert "chưa phải họ tên" in user.texts(refused)
     with Session(runtime.engine) as session:

@@ -4,3 +4,17 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A form with data-confirm asks before it is sent; "{points}" in the question is the value of
+// the form's points field as typed.
+document.addEventListener("submit", function (event) {
+  const form = event.target.closest("form[data-confirm]");
+  if (!form) {
+    return;
+  }
+  const points = form.elements.namedItem("points");
+  const question = form.dataset.confirm.replace("{points}", points ? points.value : "");
+  if (!window.confirm(question)) {
+    event.preventDefault();
+  }
+});
