@@ -157,14 +157,15 @@ def who_text(t: Translator, item: Commendation, people: list[Member]) -> str:
 
 
 def review_card(
-    t: Translator, item: Commendation, people: list[Member], nominator: str
+    t: Translator, item: Commendation, people: list[Member], nominator: Member | None
 ) -> list[OutgoingMessage]:
-    """What the unit's officers get for a nomination: who, why, and the decision buttons."""
+    """What the unit's officers get for a nomination: who, why, and the decision buttons. A
+    nominator who used /forget is "a former member"."""
     kind = t.gettext("Ad-hoc commendation") if item.adhoc else t.gettext("Commendation")
     text = t.gettext(
         "{kind} proposed by {nominator} for {who}:\n«{reason}»",
         kind=kind,
-        nominator=nominator,
+        nominator=name_of(t, nominator) if nominator else "?",
         who=who_text(t, item, people),
         reason=item.reason,
     )
@@ -180,8 +181,7 @@ def review_card(
 def _tell_nomination(
     session: Session, notifier: Notifier, item: Commendation, people: list[Member], now: datetime
 ) -> None:
-    nominator = session.get(Member, item.nominated_by) if item.nominated_by else None
-    by = (nominator.full_name if nominator else None) or "?"
+    by = session.get(Member, item.nominated_by) if item.nominated_by else None
     for officer in initiatives.reviewers(session, unit_id=item.unit_id):
         notifier.tell(
             session,
@@ -387,10 +387,11 @@ def in_scope(
     return list(session.exec(query.order_by(col(Commendation.id)).limit(limit)))
 
 
-def names_of(session: Session, *, member_ids: list[int]) -> str:
-    """The people's names, in the order given, for the chat's "proposed so far"."""
+def names_of(session: Session, t: Translator, *, member_ids: list[int]) -> str:
+    """The people's names, in the order given, for the chat's "proposed so far" (one who used
+    /forget meanwhile is "a former member")."""
     people = [session.get(Member, i) for i in member_ids]
-    return ", ".join(p.full_name or "?" for p in people if p is not None)
+    return ", ".join(name_of(t, p) for p in people if p is not None)
 
 
 def check_nominee(session: Session, *, by: Member, member_id: int) -> None:
@@ -441,5 +442,5 @@ def waiting_cards(
     for item in waiting:
         people = commended(session, commendation_id=item.id)  # type: ignore[arg-type]
         by = session.get(Member, item.nominated_by) if item.nominated_by else None
-        out += review_card(t, item, people, (by.full_name if by else None) or "?")
+        out += review_card(t, item, people, by)
     return out

@@ -186,6 +186,7 @@ class JoinRequestStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the person used /forget before an officer decided
 
 
 class JoinRequest(SQLModel, table=True):

@@ -6,10 +6,10 @@ direct workers without a leadership post). Everything that points at it (initiat
 author's share, commendations, the points ledger and the scores, quiz attempts, broadcast
 audiences) stays, so every report and unit total is what it was, shown as "a former member".
 What identifies the person goes in the same transaction: their other messengers, consents'
-link to a live person (withdrawn, dated), officer roles, sign-in and link codes, API tokens,
-the name preference, drafts (their files are swept once nothing refers to them), conversation
-states, message bodies in the outbox and the web chat history, and the name where the
-union's free text carries it.
+link to a live person (withdrawn, dated), a request to join still waiting (withdrawn),
+officer roles, sign-in and link codes, API tokens, the name preference, drafts (their files
+are swept once nothing refers to them), conversation states, message bodies in the outbox and
+the web chat history, and the name where the union's free text carries it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,15 @@ from core.initiatives.models import (
 )
 from core.initiatives.rules import Status
 from core.linking.models import OneTimeCode
-from core.members.models import Consent, Identity, Member, OfficerRole, RosterEntry
+from core.members.models import (
+    Consent,
+    Identity,
+    JoinRequest,
+    JoinRequestStatus,
+    Member,
+    OfficerRole,
+    RosterEntry,
+)
 from core.points import service as points
 from core.quizzes import takers
 from core.schema import metadata
@@ -141,6 +149,15 @@ def _erase_accounts(session: Session, *, member_id: int, now: datetime) -> None:
         session.execute(delete(model).where(col(model.member_id) == member_id))  # type: ignore[attr-defined]
     session.execute(
         update(RosterEntry).where(col(RosterEntry.member_id) == member_id).values(member_id=None)
+    )
+    # a request to join still waiting is withdrawn: no officer is asked about a former member
+    session.execute(
+        update(JoinRequest)
+        .where(
+            col(JoinRequest.member_id) == member_id,
+            col(JoinRequest.status) == JoinRequestStatus.PENDING,
+        )
+        .values(status=JoinRequestStatus.WITHDRAWN, decided_at=now)
     )
 
 

@@ -112,7 +112,7 @@ def on_pick(ctx: Context, data: Pick) -> list[OutgoingMessage]:
     ctx.conv.save_state(state)
     text = _(
         "Proposed so far: {names}. To commend a team, type another name; otherwise tap «Continue».",
-        names=service.names_of(ctx.session, member_ids=state.ids),
+        names=service.names_of(ctx.session, ctx.t, member_ids=state.ids),
     )
     return say(text, button(_("Continue"), Proceed()), cancel_button(ctx))
 
@@ -203,7 +203,7 @@ def on_adhoc(ctx: Context, data: AdHoc) -> list[OutgoingMessage]:
     if officer:
         text = _(
             "Your commendation of {who} is recorded. Approve it now?",
-            who=service.names_of(ctx.session, member_ids=state.ids),
+            who=service.names_of(ctx.session, ctx.t, member_ids=state.ids),
         )
         later = button(_("Later"), Menu(MenuItem.MAIN))
         return say(text, button(_("Approve"), Approve(item.id)), later)  # type: ignore[arg-type]
