@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
-from core.members import service
+from core.members import consents, service
 from core.members.models import (
+    ConsentPurpose,
     EnterpriseType,
     Member,
     OfficerRoleKind,
@@ -134,7 +135,22 @@ def load(session: Session, *, now: datetime, seed: int = 2026) -> dict[str, int]
         session.add(member)
         session.flush()
         counts["members"] += 1
+        _consent(member, public_name=counts["members"] % 3 != 0)
         return member
+
+    def _consent(member: Member, *, public_name: bool) -> None:
+        """As a real member answers the three questions: taking part and announcements; two
+        in three also let their name be shown beyond their union (the others: initials)."""
+        purposes = [ConsentPurpose.DATA_PROCESSING, ConsentPurpose.ANNOUNCEMENTS]
+        purposes += [ConsentPurpose.PUBLIC_NAME] if public_name else []
+        for purpose in purposes:
+            consents.set_consent(
+                session,
+                member_id=member.id,  # type: ignore[arg-type]
+                purpose=purpose,
+                granted=True,
+                now=now,
+            )
 
     def add_officer(unit: UnionUnit) -> None:
         officer = add_member(unit, WorkerGroup.OFFICIAL, leader=True)
