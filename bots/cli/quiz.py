@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bots.settings import load_settings
+from bots.spreadsheets import bank_bytes
 from core.clock import utcnow
 from core.errors import DomainError
 from core.members import service as members
@@ -75,7 +76,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    engine = make_engine(load_settings().database_url)
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
     try:
         with Session(engine) as session:
             service.get_quiz(session, quiz_id=args.quiz)
@@ -86,8 +88,8 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     out = Path(args.output or f"quiz-{args.quiz}.xlsx")
-    data = bank.write_csv(drafts) if out.suffix.lower() == ".csv" else bank.write_xlsx(drafts)
-    out.write_bytes(data)
+    fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    out.write_bytes(bank_bytes(drafts, fmt, args.lang or settings.default_locale)[0])
     print(f"{len(drafts)} questions written to {out}")
     return 0
 
@@ -111,4 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp = actions.add_parser("export", help="write a quiz's questions to .xlsx or .csv")
     exp.add_argument("quiz", type=int, help="the quiz id")
     exp.add_argument("-o", "--output", help="the file to write (.xlsx or .csv)")
+    exp.add_argument(
+        "--lang", choices=["vi", "en"], help="the columns' language (default THIDUA_DEFAULT_LOCALE)"
+    )
     exp.set_defaults(run=_export)

@@ -14,10 +14,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
+from bots.spreadsheets import bank_bytes
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
-from bots.web.downloads import XLSX, csv_style, table_file
+from bots.web.downloads import table_file
 from bots.web.quiz_texts import nothing_imported, row_problem_text, state_text
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
@@ -304,13 +305,7 @@ async def publish(quiz_id: int, visit: OfficerVisit, me: CurrentMe, _form: Poste
 def bank_file(quiz_id: int, drafts: list[QuestionDraft], fmt: str, locale: str) -> Response:
     """The quiz's questions as a bank to download (the import's own format, with the column
     names of the officer's language)."""
-    header = bank.header_for(locale)
-    if fmt == "csv":
-        delimiter = csv_style(locale)[0]
-        body, kind = bank.write_csv(drafts, header, delimiter), "csv"
-        media = "text/csv; charset=utf-8"
-    else:
-        body, kind, media = bank.write_xlsx(drafts, header), "xlsx", XLSX
+    body, kind, media = bank_bytes(drafts, fmt, locale)
     disposition = f'attachment; filename="quiz-{quiz_id}-bank.{kind}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
