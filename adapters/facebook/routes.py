@@ -14,6 +14,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from adapters.body import read_capped
 from adapters.facebook.inbound import (
     SIGNATURE_HEADER,
     BadPayload,
@@ -31,24 +32,6 @@ log = logging.getLogger(__name__)
 PATH = "/webhooks/facebook"
 MIN_BODY_LIMIT = 4_000_000  # a batch of 1000 emoji-escaped events is large; never cut one
 MAX_CHALLENGE = 256
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def make_router(
@@ -77,9 +60,8 @@ def make_router(
 
     @router.post(PATH, include_in_schema=False)
     async def receive(request: Request) -> Response:
-        try:
-            body = await _read_body(request, limit)
-        except _TooLarge:
+        body = await read_capped(request, limit)
+        if body is None:
             return JSONResponse({"error": f"the body is larger than {limit} bytes"}, 413)
         try:
             verify_signature(body, request.headers.get(SIGNATURE_HEADER), app_secret)

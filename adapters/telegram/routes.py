@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.body import read_capped
 from adapters.telegram.inbound import SECRET_HEADER, TelegramInbound, secret_matches
 from core.errors import StoreUnavailable
 
@@ -29,19 +30,6 @@ def _answer_callback(query_id: str) -> Response:
     return Response(body, media_type="application/json")
 
 
-async def _read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it grows past `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
 def make_route(inbound: TelegramInbound, *, secret: str | None, body_limit: int) -> Route:
     """`secret` is the `secret_token` given to setWebhook; without one every call is refused.
 
@@ -53,7 +41,7 @@ def make_route(inbound: TelegramInbound, *, secret: str | None, body_limit: int)
     async def webhook(request: Request) -> Response:
         if not secret_matches(request.headers.get(SECRET_HEADER), secret):
             return _answer(401, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
-        raw = await _read_capped(request, body_limit)
+        raw = await read_capped(request, body_limit)
         if raw is None:
             return _answer(413, f"the update is larger than {body_limit} bytes")
         try:

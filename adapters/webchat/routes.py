@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from adapters.body import read_capped
 from core.errors import StoreUnavailable
 from core.messages import IncomingMessage, OutgoingMessage
 from core.ports import InboundSink, Mailbox
@@ -64,22 +65,6 @@ def render_page(lang: str, texts: Mapping[str, str]) -> str:
         page = page.replace("{{" + key + "_js}}", json.dumps(texts[key], ensure_ascii=False))
         page = page.replace("{{" + key + "}}", html.escape(texts[key]))
     return page
-
-
-async def read_capped(request: Request, cap: int) -> bytes | None:
-    """The body, or None as soon as it is known to be over `cap` bytes: by its declared
-    length, or while it streams in (never read whole: a 1 GB body costs `cap` of memory)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def page_policy(page: str) -> str:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from adapters.body import read_capped
 from adapters.zalo import buttons
 from adapters.zalo.inbound import (
     SIGNATURE_HEADER,
@@ -54,11 +55,8 @@ def make_router(
 
     @router.post(PATH)
     async def webhook(request: Request) -> JSONResponse:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > config.body_limit:
-            return _answer(413, f"the body is larger than {config.body_limit} bytes")
-        raw = await request.body()
-        if len(raw) > config.body_limit:
+        raw = await read_capped(request, config.body_limit)
+        if raw is None:
             return _answer(413, f"the body is larger than {config.body_limit} bytes")
         mac = request.headers.get(SIGNATURE_HEADER)
         if not mac:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.body import read_capped
 from adapters.zalobot.inbound import PLATFORM, SECRET_HEADER, MalformedUpdate, load, parse_update
 from adapters.zalobot.inbound import secret_matches as matches
 from core.errors import StoreUnavailable
@@ -35,19 +36,6 @@ _OK = b'{"ok":true}'
 
 def _answer(status: int, error: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": error}, status_code=status)
-
-
-async def _read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it grows past `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def make_route(
@@ -67,7 +55,7 @@ def make_route(
         if not matches(request.headers.get(SECRET_HEADER), secret):
             log.warning("zalobot webhook with a missing or wrong secret refused")
             return _answer(401, f"missing or wrong {SECRET_HEADER}")
-        raw = await _read_capped(request, body_limit)
+        raw = await read_capped(request, body_limit)
         if raw is None:
             return _answer(413, f"the update is larger than {body_limit} bytes")
         try:
