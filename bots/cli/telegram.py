@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 
 from telegram import Bot
@@ -15,12 +13,10 @@ from adapters.telegram.inbound import ALLOWED_UPDATES, TelegramInbound
 from adapters.telegram.outbound import TelegramChannel
 from adapters.telegram.polling import Poller, WebhookActive
 from adapters.telegram.routes import PATH
-from bots.app import create_app
 from bots.bootstrap import build_runtime
+from bots.cli.polling import WEBHOOK_ACTIVE, serve_while_polling
 from bots.platforms.telegram import bot_from_settings
 from bots.settings import Settings, load_settings
-
-WEBHOOK_ACTIVE = 3
 
 
 def _settings() -> Settings:
@@ -124,22 +120,13 @@ async def _poll(settings: Settings, timeout: int) -> int:
             file=sys.stderr,
         )
         return WEBHOOK_ACTIVE
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    app = create_app(settings, runtime=runtime)  # its lifespan runs processing and delivery
-    print("Polling Telegram for updates (Ctrl+C to stop).", flush=True)
-    try:
-        async with app.router.lifespan_context(app):
-            await poller.run(stop, timeout=timeout)
-    except WebhookActive:
-        print("A webhook was set meanwhile; polling stopped.", file=sys.stderr)
-        return WEBHOOK_ACTIVE
-    finally:
-        runtime.dispose()
-    return 0
+    return await serve_while_polling(
+        settings,
+        runtime,
+        lambda stop: poller.run(stop, timeout=timeout),
+        webhook_active=WebhookActive,
+        banner="Polling Telegram for updates (Ctrl+C to stop).",
+    )
 
 
 def _poll_command(args: argparse.Namespace) -> int:

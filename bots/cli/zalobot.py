@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -13,12 +11,10 @@ from datetime import UTC, datetime
 from adapters.zalobot.client import ApiError, ZaloBotApi
 from adapters.zalobot.polling import Poller, WebhookActive
 from adapters.zalobot.routes import PATH
-from bots.app import create_app
 from bots.bootstrap import build_runtime
+from bots.cli.polling import WEBHOOK_ACTIVE, serve_while_polling
 from bots.platforms.zalobot import api_from_settings, new_client
 from bots.settings import Settings, load_settings
-
-WEBHOOK_ACTIVE = 3
 
 
 def _settings() -> Settings:
@@ -118,22 +114,13 @@ async def _poll(settings: Settings, timeout: int) -> int:
                 file=sys.stderr,
             )
             return WEBHOOK_ACTIVE
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        app = create_app(settings, runtime=runtime)  # its lifespan runs processing and delivery
-        print("Polling the Zalo Bot Platform for messages (Ctrl+C to stop).", flush=True)
-        try:
-            async with app.router.lifespan_context(app):
-                await poller.run(stop, timeout=timeout)
-        except WebhookActive:
-            print("A webhook was set meanwhile; polling stopped.", file=sys.stderr)
-            return WEBHOOK_ACTIVE
-        finally:
-            runtime.dispose()
-    return 0
+        return await serve_while_polling(
+            settings,
+            runtime,
+            lambda stop: poller.run(stop, timeout=timeout),
+            webhook_active=WebhookActive,
+            banner="Polling the Zalo Bot Platform for messages (Ctrl+C to stop).",
+        )
 
 
 def _poll_command(args: argparse.Namespace) -> int:
