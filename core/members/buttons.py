@@ -15,6 +15,7 @@ class MenuItem(StrEnum):
     QUIZ = "quiz"
     INITIATIVE = "initiative"
     LEADERBOARD = "leaderboard"
+    OFFICER = "officer"  # shown to officers only
     PROFILE = "profile"
     HELP = "help"
     MAIN = "main"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.dispatch import Context, Router, button, reply
 from core.members.buttons import Menu, MenuItem
+from core.members.models import UnionUnit
 from core.messages import Button, OutgoingMessage
 
 router = Router()
@@ -11,14 +12,25 @@ router = Router()
 
 def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     _ = ctx.t.gettext
+    officer = (button(_("Officer tasks"), Menu(MenuItem.OFFICER)),) if _units(ctx) else ()
     return (
         button(_("Campaigns"), Menu(MenuItem.CAMPAIGNS)),
         button(_("Quiz"), Menu(MenuItem.QUIZ)),
         button(_("Submit an initiative"), Menu(MenuItem.INITIATIVE)),
         button(_("Leaderboard"), Menu(MenuItem.LEADERBOARD)),
+        *officer,
         button(_("My profile"), Menu(MenuItem.PROFILE)),
         button(_("Help"), Menu(MenuItem.HELP)),
     )
+
+
+def _units(ctx: Context) -> list[UnionUnit]:
+    """The units the person is an officer of (none for a member or before joining)."""
+    from core.members.service import officer_units
+
+    if ctx.member is None or ctx.member.id is None:
+        return []
+    return officer_units(ctx.session, member_id=ctx.member.id)
 
 
 def main_menu(ctx: Context, text: str | None = None) -> OutgoingMessage:
@@ -50,13 +62,14 @@ def help_text(ctx: Context) -> str:
 
 
 def _officer_help(ctx: Context) -> list[str]:
-    from core.members.service import officer_units
-
-    if ctx.member is None or not officer_units(ctx.session, member_id=ctx.member.id):  # type: ignore[arg-type]
+    if not _units(ctx):
         return []
+    return ["", *_officer_commands(ctx)]
+
+
+def _officer_commands(ctx: Context) -> list[str]:
     _ = ctx.t.gettext
     return [
-        "",
         _("For union officers:"),
         _("/newcampaign – write a new campaign; /campaigns – your campaigns"),
         _("/launch, /close – launch or close a campaign; /broadcast – send an announcement"),
@@ -66,6 +79,45 @@ def _officer_help(ctx: Context) -> list[str]:
         _("/reward_table – the reward table of your union; /commendations – nominations"),
         _("/signin – a code to sign in to the officers' web pages"),
     ]
+
+
+def officer_guide(ctx: Context) -> str:
+    """What an officer can do, for the officer greeted after /link or /officer and the menu's
+    «Officer tasks»; empty for anyone who is not an officer."""
+    units = _units(ctx)
+    if not units:
+        return ""
+    _ = ctx.t.gettext
+    url = ctx.config.web_signin_url
+    desk = (
+        _(
+            "The officer desk in a browser: send /signin for a sign-in code, then open {url}",
+            url=url,
+        )
+        if url
+        else _("The officer desk in a browser: ask the server's operator to switch it on.")
+    )
+    return "\n".join(
+        [
+            _(
+                "You are an officer of {units}: you run its campaigns, quizzes, initiatives and "
+                "commendations, and those of the units below it.",
+                units=", ".join(u.name for u in units),
+            ),
+            "",
+            *_officer_commands(ctx),
+            "",
+            desk,
+        ]
+    )
+
+
+@router.button(Menu, members_only=True, item=MenuItem.OFFICER)
+def on_officer_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
+    guide = officer_guide(ctx)
+    if not guide:
+        return [main_menu(ctx, ctx.t.gettext("This part of the menu is for union officers."))]
+    return [main_menu(ctx, guide)]
 
 
 @router.command("help")

@@ -9,7 +9,7 @@ from core.linking import service
 from core.linking.models import CodePurpose
 from core.linking.texts import problem
 from core.members.labels import platform_name
-from core.members.menu import main_menu
+from core.members.menu import main_menu, officer_guide
 from core.messages import OutgoingMessage
 
 router = Router()
@@ -59,4 +59,5 @@ def _spend(ctx: Context, code: str) -> list[OutgoingMessage]:
         platform=platform_name(ctx.t, ctx.identity.platform),
         name=member.full_name or "",
     )
-    return [main_menu(ctx, text)]
+    guide = officer_guide(ctx)
+    return [main_menu(ctx, f"{text}\n\n{guide}" if guide else text)]

@@ -7,7 +7,7 @@ from core.errors import DomainError
 from core.linking import service
 from core.linking.chat.link import command_arg
 from core.linking.texts import problem
-from core.members.menu import main_menu
+from core.members.menu import main_menu, officer_guide
 from core.messages import OutgoingMessage
 
 router = Router()
@@ -31,4 +31,4 @@ def on_officer(ctx: Context) -> list[OutgoingMessage]:
         "campaigns.",
         unit=unit.name,
     )
-    return [main_menu(ctx, text)]
+    return [main_menu(ctx, f"{text}\n\n{officer_guide(ctx)}")]
