@@ -1,5 +1,7 @@
 """Emulation's due work: each running campaign's call to pledge and its reminder (see
-core/emulation/pledges.py), as personal messages that delivery holds through quiet hours."""
+core/emulation/pledges.py), and at each reporting period the call to report and the reminder
+of late reports (core/emulation/report_calls.py), as personal messages that delivery holds
+through quiet hours."""
 
 from __future__ import annotations
 
@@ -7,19 +9,32 @@ from sqlalchemy.engine import Engine
 
 from core.delivery_policy import DeliveryPolicy
 from core.dispatch import ChatConfig
-from core.emulation import calls
+from core.emulation import calls, report_calls
 from core.i18n import Catalogs
 from core.initiatives.notify import Notifier
 from core.ports import Clock
 from core.storage.uow import unit_of_work
 
 
-def pledge_calls(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
-    notifier = Notifier(
+def _notifier(policy: DeliveryPolicy, catalogs: Catalogs) -> Notifier:
+    return Notifier(
         catalogs,
         ChatConfig(
             default_locale=catalogs.default_locale, timezone=policy.timezone, delivery=policy
         ),
     )
+
+
+def pledge_calls(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
+    notifier = _notifier(policy, catalogs)
     with unit_of_work(engine) as session:
         return calls.send_due(session, teller=notifier, now=clock.now(), timezone=policy.timezone)
+
+
+def progress_calls(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
+    """The calls to report and the reminders of late reports due now."""
+    notifier = _notifier(policy, catalogs)
+    with unit_of_work(engine) as session:
+        return report_calls.send_due(
+            session, teller=notifier, now=clock.now(), timezone=policy.timezone
+        )

@@ -20,7 +20,7 @@ from core.ports import Clock
 from core.privacy import retention
 from core.storage import inbound
 from core.storage.uow import unit_of_work
-from scheduler.emulation import pledge_calls
+from scheduler.emulation import pledge_calls, progress_calls
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +100,17 @@ class Ticker:
             "reminders": campaign_reminders(self.engine, self.clock, self.policy, self.catalogs),
             "queued": fan_out(self.engine, self.clock, self.policy),
             "pledge_calls": pledge_calls(self.engine, self.clock, self.policy, self.catalogs),
+            "progress_calls": progress_calls(self.engine, self.clock, self.policy, self.catalogs),
         }
         counts["finished"] = finish_broadcasts(self.engine, self.clock)
         due = retry_due(self.engine, self.clock, self.platforms)
         counts["due"] = due
         if (
-            counts["queued"] or counts["reminders"] or counts["pledge_calls"] or due
+            counts["queued"]
+            or counts["reminders"]
+            or counts["pledge_calls"]
+            or counts["progress_calls"]
+            or due
         ) and self.on_outbox is not None:
             self.on_outbox()
         return counts

@@ -14,6 +14,7 @@ from core.emulation import pledges
 from core.emulation.buttons import CancelPledge, ConfirmPledge, KeepTarget, PledgeTitle, StartPledge
 from core.emulation.models import EmulationCriterion
 from core.emulation.numbers import parse_amount
+from core.emulation.report_chat import router as report_router
 from core.emulation.rules import TARGET_MAX
 from core.emulation.steps import PledgeState, Pledging
 from core.emulation.texts import chat_problem, pledge_summary, target_text
@@ -201,4 +202,4 @@ def on_cancel(ctx: Context, _data: CancelPledge) -> list[OutgoingMessage]:
     return [reply(ctx.t.gettext("Cancelled: nothing was saved."))]
 
 
-routers = (router,)
+routers = (router, report_router)

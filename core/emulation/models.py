@@ -102,3 +102,44 @@ class PledgeTarget(SQLModel, table=True):
     pledge_id: int = Field(foreign_key="emulation_pledge.id", primary_key=True, ondelete="CASCADE")
     criterion_id: int = Field(foreign_key="emulation_criterion.id", primary_key=True)
     value: Decimal = Field(sa_type=Fixed4)
+
+
+class ReportCall(SQLModel, table=True):
+    """A campaign's reporting period ending on `due_on`: when its call to report and its
+    reminder of late reports went out (each once)."""
+
+    __tablename__ = "emulation_report_call"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    due_on: date = Field(sa_type=Date, primary_key=True)
+    prompted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmulationReport(SQLModel, table=True):
+    """One figure reported for a period on one criterion (the version in force then): a
+    member's own (`member_id`) or their grassroots union's (`member_id` None), reported by
+    `reported_by`. A correction adds a row and marks this one superseded: history stays.
+    The evidence is the platform's reference to the photo, checked against the limits."""
+
+    __tablename__ = "emulation_report"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="emulation_criterion.id", index=True)
+    period: str = Field(sa_type=String(8))  # core.emulation.periods.Period.key: 2026-12, 2026-Q4
+    unit_id: int = Field(foreign_key="union_unit.id", index=True)
+    member_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="RESTRICT"
+    )
+    reported_by: int = Field(foreign_key="member.id", ondelete="RESTRICT")
+    value: Decimal = Field(sa_type=Fixed4)
+    late: bool = False
+    evidence_platform: str | None = Field(default=None, sa_type=String(16))
+    evidence_ref: str | None = Field(default=None, max_length=2000)
+    evidence_name: str | None = Field(default=None, max_length=200)
+    evidence_size: int | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_by: int | None = Field(default=None, foreign_key="emulation_report.id")

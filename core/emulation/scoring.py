@@ -99,6 +99,11 @@ def rank_block(
         unit_id: unit_total(criteria, results.get(unit_id, ()), count)
         for unit_id, count in members.items()
     }
+    return rank_totals(totals)
+
+
+def rank_totals(totals: Mapping[int, Decimal]) -> list[Standing]:
+    """Units by total, best first, equal totals sharing a rank (1, 2, 2, 4)."""
     ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     standings: list[Standing] = []
     for position, (unit_id, total) in enumerate(ordered, start=1):
@@ -116,6 +121,11 @@ def most_points(criteria: Sequence[Criterion]) -> Decimal:
         ),
         Decimal(0),
     )
+
+
+def quantize(value: Decimal) -> Decimal:
+    """A total as shown and ranked: two decimal places."""
+    return _round(value)
 
 
 def _round(value: Decimal) -> Decimal:

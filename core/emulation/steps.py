@@ -19,3 +19,18 @@ class PledgeState(FlowState):
     title: str = ""
     index: int = 0  # the criterion asked, among those that take a member's target
     targets: dict[str, str] = field(default_factory=dict)  # criterion id -> decimal text
+
+
+class Reporting(Steps, flow="emu_report"):
+    figure = Step()  # a figure typed
+    yes_no = Step()  # yes or no; a number typed here is answered in words of its own
+    unusual = Step(choices=True)
+    evidence = Step()  # a photo
+
+
+@dataclass
+class ReportState(FlowState):
+    campaign_id: int = 0
+    due: str = ""  # the periods' last day, ISO
+    index: int = 0
+    pending: str = ""  # a figure waiting to be confirmed

@@ -1,0 +1,158 @@
+"""Who has reported for a campaign's period and who has not (the officers' roll), and whom
+the call and the reminder go to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from core.campaigns import service as campaigns
+from core.campaigns.models import Campaign
+from core.campaigns.scope import Actor
+from core.emulation import periods as timing
+from core.emulation.criteria import active
+from core.emulation.models import EmulationReport
+from core.emulation.pledges import audience_members
+from core.emulation.reporting import Item, grassroots_units, lineage
+from core.emulation.templates import Frequency, Reporter
+from core.members.models import Member, OfficerRole, UnionUnit
+
+
+@dataclass
+class Line:
+    """One reporter of the period: a member (their own figures) or a grassroots union."""
+
+    member: Member | None
+    unit: UnionUnit
+    items: list[Item]
+    done: int = 0
+    late: bool = False
+    last_at: datetime | None = None
+    officers: list[int] = field(default_factory=list)  # who reports a union's figures
+    values: dict[str, Decimal] = field(default_factory=dict)  # Item.key -> figure in force
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= len(self.items)
+
+    @property
+    def reporters(self) -> list[int]:
+        return [self.member.id] if self.member is not None else self.officers  # type: ignore[list-item]
+
+
+@dataclass(frozen=True)
+class Roll:
+    campaign: Campaign
+    due_on: date
+    lines: list[Line]
+
+    @property
+    def reported(self) -> list[Line]:
+        return [line for line in self.lines if line.complete]
+
+    @property
+    def missing(self) -> list[Line]:
+        return [line for line in self.lines if not line.complete]
+
+
+def _due_items(session: Session, campaign: Campaign, due_on: date):  # type: ignore[no-untyped-def]
+    member_items, unit_items = [], []
+    for criterion in active(session, campaign_id=campaign.id):  # type: ignore[arg-type]
+        period = timing.ending_on(
+            Frequency(criterion.frequency), campaign.starts_on, campaign.ends_on, due_on
+        )
+        if period is None:
+            continue
+        if criterion.reporter == Reporter.MEMBER:
+            member_items.append((criterion, period))
+        elif criterion.reporter == Reporter.GRASSROOTS:
+            unit_items.append((criterion, period))
+    return member_items, unit_items
+
+
+def _lines(session: Session, campaign: Campaign, due_on: date) -> list[Line]:
+    member_items, unit_items = _due_items(session, campaign, due_on)
+    units = {u.id: u for u in session.exec(select(UnionUnit))} if member_items else {}
+    lines: list[Line] = []
+    if member_items:
+        for m in audience_members(session, campaign):
+            items = [Item(c, p, m.unit_id, m.id) for c, p in member_items]
+            lines.append(Line(m, units[m.unit_id], items))
+    for unit in grassroots_units(session, campaign) if unit_items else []:
+        officers = session.exec(
+            select(OfficerRole.member_id).where(OfficerRole.unit_id == unit.id)
+        ).all()
+        items = [Item(c, p, unit.id, None) for c, p in unit_items]  # type: ignore[arg-type]
+        lines.append(Line(None, unit, items, officers=sorted(set(officers))))
+    return lines
+
+
+def _tally(session: Session, campaign: Campaign, lines: Iterable[Line]) -> None:
+    rows = session.exec(
+        select(EmulationReport).where(
+            EmulationReport.campaign_id == campaign.id,
+            col(EmulationReport.superseded_at).is_(None),
+        )
+    ).all()
+    chains: dict[int, set[int]] = {}
+    found: dict[tuple[str, int, int, int], EmulationReport] = {}
+    for r in rows:
+        found[(r.period, r.unit_id, r.member_id or 0, r.criterion_id)] = r
+    for line in lines:
+        for item in line.items:
+            cid = item.criterion.id
+            if cid not in chains:
+                chains[cid] = set(lineage(session, item.criterion))  # type: ignore[index]
+            hit = next(
+                (
+                    found[k]
+                    for k in (
+                        (item.period.key, item.unit_id, item.member_id or 0, c)
+                        for c in chains[cid]  # type: ignore[index]
+                    )
+                    if k in found
+                ),
+                None,
+            )
+            if hit is not None:
+                line.values[item.key] = hit.value
+                line.done += 1
+                line.late = line.late or hit.late
+                line.last_at = max(filter(None, (line.last_at, hit.created_at)))
+
+
+def roll_of(session: Session, campaign: Campaign, due_on: date) -> Roll:
+    lines = _lines(session, campaign, due_on)
+    _tally(session, campaign, lines)
+    return Roll(campaign, due_on, lines)
+
+
+def roll(session: Session, *, actor: Actor, campaign_id: int, due_on: date) -> Roll:
+    campaign = campaigns.get(session, actor=actor, campaign_id=campaign_id)
+    return roll_of(session, campaign, due_on)
+
+
+def due_dates(campaign: Campaign, session: Session) -> list[date]:
+    """Every period end of the campaign's reported criteria, in order."""
+    frequencies = {
+        Frequency(c.frequency)
+        for c in active(session, campaign_id=campaign.id)  # type: ignore[arg-type]
+        if c.reporter != Reporter.EVALUATOR
+    }
+    return sorted(
+        {
+            p.end
+            for f in frequencies
+            for p in timing.periods(f, campaign.starts_on, campaign.ends_on)
+        }
+    )
+
+
+def to_tell(found: Roll, *, missing_only: bool) -> list[int]:
+    """The people to write to: every reporter, or those with figures missing."""
+    lines = found.missing if missing_only else found.lines
+    return sorted({m for line in lines for m in line.reporters})
