@@ -7,20 +7,18 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
-from bots.app import create_app
-from bots.bootstrap import Runtime, build_runtime
-from bots.settings import load_settings
+from bots.bootstrap import Runtime
 from core import demo, outbox
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage, Recipient
 from core.storage.models import ChannelCredential, InboundUpdate, OutboxMessage, OutboxStatus
+from tests.apps import count, open_app
 from tests.conftest import FakeClock
 from tests.fakes.server import serve_in_thread
 from tests.fakes.zalo_oa import FakeZaloOA, ZaloUser
@@ -61,14 +59,7 @@ async def build(
                 "THIDUA_ZALO_OAUTH_BASE": fake.url,
                 **{f"THIDUA_ZALO_{k.upper()}": v for k, v in extra.items()},
             }
-            runtime = build_runtime(load_settings(environ=env), engine=engine, clock=clock)
-            stack.push_async_callback(runtime.aclose)
-            app = create_app(runtime.settings, runtime=runtime, background=False)
-            client = httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            )
-            await stack.enter_async_context(client)
-            return runtime, client
+            return await open_app(stack, env, engine=engine, clock=clock)
 
         yield make
 
@@ -82,11 +73,6 @@ async def zalo(build: Build) -> tuple[Runtime, httpx.AsyncClient]:
 def user(zalo: tuple[Runtime, httpx.AsyncClient], fake: FakeZaloOA) -> ZaloUser:
     runtime, client = zalo
     return ZaloUser(client, runtime, fake, USER)
-
-
-def count(engine: Engine, model: Any) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
 
 
 def load_demo(runtime: Runtime) -> None:

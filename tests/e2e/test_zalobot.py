@@ -7,12 +7,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from adapters.zalobot.client import ApiError, ZaloBotApi, mask
 from bots.app import create_app
@@ -22,6 +21,7 @@ from core import demo
 from core.errors import DeliveryErrorKind, DeliveryFailure, Sent
 from core.messages import Button, IncomingMessage, OutgoingMessage, Recipient
 from core.storage.models import ChannelCredential, InboundUpdate, OutboxMessage, OutboxStatus
+from tests.apps import count, open_app
 from tests.conftest import FakeClock
 from tests.fakes.server import serve_in_thread
 from tests.fakes.zalo_bot import FakeZaloBot, ZaloBotUser
@@ -60,15 +60,7 @@ async def build(
             env: dict[str, str] | None = None, **extra: str
         ) -> tuple[Runtime, httpx.AsyncClient]:
             environ = {**zalobot_env(database_url, fake, **extra), **(env or {})}
-            settings = load_settings(environ=environ)
-            runtime = build_runtime(settings, engine=engine, clock=clock)
-            stack.push_async_callback(runtime.aclose)
-            app = create_app(runtime.settings, runtime=runtime, background=False)
-            client = httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            )
-            await stack.enter_async_context(client)
-            return runtime, client
+            return await open_app(stack, environ, engine=engine, clock=clock)
 
         yield make
 
@@ -82,11 +74,6 @@ async def zalobot(build: Build) -> tuple[Runtime, httpx.AsyncClient]:
 def user(zalobot: tuple[Runtime, httpx.AsyncClient], fake: FakeZaloBot) -> ZaloBotUser:
     runtime, client = zalobot
     return ZaloBotUser(client, runtime, fake, CHAT)
-
-
-def count(engine: Engine, model: Any) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
 
 
 def inbound(runtime: Runtime) -> int:
