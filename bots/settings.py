@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
@@ -126,6 +127,9 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None  # signs the session cookies; 32+ characters
     web_session_hours: int = Field(default=12, ge=1, le=168)  # a sign-in lasts this long
     web_secure_cookies: bool = False  # set on HTTPS deployments: cookies only over TLS
+    # Addresses or networks (comma-separated, e.g. "127.0.0.1, 10.0.0.0/8") of the reverse
+    # proxies whose X-Forwarded-For is believed; empty: the socket's peer is the client
+    trusted_proxies: str = ""
 
     # Privacy (issue 15): the key of the keyed hashes kept after /forget (one quiz attempt per
     # person); unset: a key generated once and kept in the database (docs/privacy.md)
@@ -150,6 +154,22 @@ class Settings(BaseSettings):
         if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
             raise ValueError("the Zalo Bot webhook secret must have 8-256 characters")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError as err:
+                    raise ValueError(f"not an address or network: {part.strip()!r}") from err
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        parts = (p.strip() for p in self.trusted_proxies.split(","))
+        return tuple(ipaddress.ip_network(p, strict=False) for p in parts if p)
 
     @field_validator("quiet_hours")
     @classmethod

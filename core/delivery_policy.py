@@ -94,5 +94,3 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
         return time.fromisoformat(first), time.fromisoformat(second)
     except ValueError as exc:
         raise ValueError(f"quiet hours must look like 21:00-07:00, not {text!r}") from exc
-
-

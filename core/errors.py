@@ -30,6 +30,10 @@ class InvalidInput(DomainError):
     pass
 
 
+class TooManyAttempts(DomainError):
+    """Refused for a while after too many failures (the desk's sign-in throttle)."""
+
+
 class ConcurrencyConflict(ThiduaError):
     """Another transaction changed the same row first; the whole update is retried."""
 

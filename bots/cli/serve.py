@@ -40,8 +40,17 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"thidua is running. Web chat: http://{host}:{port}/chat  (Ctrl+C to stop)", flush=True)
     signal.signal(signal.SIGTERM, _stopped)
     # uvicorn shuts down gracefully (the children too), then raises again the signal it caught
+    # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1 by default;
+    # the app reads it itself, from THIDUA_TRUSTED_PROXIES only (bots/web/clients.py)
     with contextlib.suppress(KeyboardInterrupt, _Stopped):
-        uvicorn.run(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            access_log=False,
+            proxy_headers=False,
+        )
     print("thidua stopped.", flush=True)
     return 0
 

@@ -24,7 +24,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
 
     async def sign_in_first(request: Request, _exc: Exception) -> Response:
         visit = Visit(web, request)
-        if visit.session.member_id is not None:  # no longer an officer: forget the sign-in
+        if visit.session.token is not None:  # signed out, ended or no longer an officer
             visit.replace_session(visit.session.signed_out())
         return visit.redirect(f"{PREFIX}/signin")
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,15 +18,18 @@ from starlette.datastructures import FormData
 
 from bots.bootstrap import Runtime
 from bots.web import problems
+from bots.web.clients import client_address
 from bots.web.labels import platform_name
 from bots.web.session import COOKIE, SessionCodec, WebSession
+from bots.web.throttle import SigninThrottle
 from core.campaigns.scope import Actor
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, NotFound, TooManyAttempts
 from core.i18n import Translator
 from core.initiatives.notify import Notifier
 from core.members import service as members
 from core.members.models import Member, UnionUnit
 from core.storage.uow import run_unit_in_thread
+from core.websignin import sessions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,26 +60,9 @@ def status_of(err: DomainError) -> int:
         return 404
     if isinstance(err, Forbidden):
         return 403
+    if isinstance(err, TooManyAttempts):
+        return 429
     return 422
-
-
-@dataclass
-class SigninThrottle:
-    """Wrong sign-in codes per client address: a few a quarter of an hour."""
-
-    limit: int = 10
-    window: float = 15 * 60
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-
-    def blocked(self, client: str) -> bool:
-        seen = self._failures.get(client)
-        now = time.monotonic()
-        while seen and now - seen[0] > self.window:
-            seen.popleft()
-        return bool(seen) and len(seen) >= self.limit
-
-    def failed(self, client: str) -> None:
-        self._failures.setdefault(client, deque()).append(time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -111,6 +95,8 @@ class WebApp:
             lstrip_blocks=True,
         )
         self.throttle = SigninThrottle()
+        self.proxies = settings.trusted_proxy_networks
+        self.lifetime = timedelta(hours=settings.web_session_hours)
         self.policy = runtime.processor.config.delivery
         self.notifier = Notifier(catalogs=runtime.catalogs, config=runtime.processor.config)
 
@@ -173,16 +159,27 @@ class Visit:
                 raise
             return Refused(problem.status, self.problem(problem.err))
 
+    @property
+    def client(self) -> str:
+        """The client's address, through the proxies the operator named only."""
+        return client_address(self.request, self.web.proxies)
+
     async def officer(self) -> Me:
-        """The signed-in officer, checked against the database on every request."""
-        member_id = self.session.member_id
-        if member_id is None:
+        """The signed-in officer: the cookie's session must be live on the server (not signed
+        out, ended or expired) and its officer still hold a role; checked on every request."""
+        token = self.session.token
+        if token is None:
             raise SignInRequired
+        now = self.now
 
         def load(session: Session) -> Me | None:
+            member_id = sessions.resolve(session, token=token, now=now)
+            if member_id is None:
+                return None
             member = session.get(Member, member_id)
             units = members.officer_units(session, member_id=member_id)
             if member is None or not units:
+                sessions.end(session, token=token, now=now)
                 return None
             return Me(member_id, member.full_name or "", tuple(units))
 
@@ -190,6 +187,7 @@ class Visit:
         if me is None:
             self.replace_session(self.session.signed_out())
             raise SignInRequired
+        self.session.member_id = me.member_id
         self.me = me
         return me
 

@@ -19,7 +19,14 @@ WEB_TEXTS: dict[str, str] = {
     ),
     "signin_code_used": N_("This sign-in code has already been used. Send /signin for a new one."),
     "signin_code_expired": N_("This sign-in code has expired. Send /signin for a new one."),
-    "signin_throttled": N_("Too many wrong codes from this browser. Please wait 15 minutes."),
+    "signin_throttled": N_(
+        "Too many wrong codes were typed here. Send /signin to the bot for a new code and "
+        "type it here: a new code works at once. Otherwise, please wait 15 minutes."
+    ),
+    "signin_officer_throttled": N_(
+        "This officer's older sign-in codes were tried too many times, so they no longer "
+        "work. Send /signin to the bot for a new code."
+    ),
     "csrf": N_("This form has expired. Please reload the page and try again."),
     "not_found": N_("This page does not exist, or it belongs to a union outside your units."),
     "file_missing": N_("Please choose a CSV or XLSX file."),

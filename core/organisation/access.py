@@ -4,7 +4,8 @@ used, a role on every chat action and web page, a token on every API call).
 
 An officer withdraws the roles of officers of units below their own units, not their own (so
 that nobody locks a union out by mistake; the operator can), and their own tokens; the
-operator withdraws anything. A person whose last role goes loses their tokens with it. Every
+operator withdraws anything. A person whose last role goes loses their tokens and their desk
+sessions with it. Every
 role withdrawn is recorded in `unit_change` with who and when."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.errors import Forbidden, NotFound
 from core.members.models import InviteCode, Member, OfficerRole, UnionUnit
 from core.members.rules import normalise_invite_code
 from core.organisation.models import UnitChange
+from core.websignin import sessions
 
 CODE_TTL = timedelta(days=30)
 
@@ -100,6 +102,7 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int, now: datetime) 
             .where(col(OfficerToken.member_id) == member.id, col(OfficerToken.revoked_at).is_(None))
             .values(revoked_at=now)
         )
+        sessions.end_all(session, member_id=member.id, now=now)  # type: ignore[arg-type]
     return found
 
 

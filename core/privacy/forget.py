@@ -52,7 +52,7 @@ from core.storage.models import (
     OutboxStatus,
     WebchatMessage,
 )
-from core.websignin.models import WebSigninCode
+from core.websignin.models import WebSession, WebSigninCode
 
 WEBCHAT = "webchat"
 FORMER = "[…]"  # what replaces the name in stored text
@@ -145,7 +145,14 @@ def _erase_accounts(session: Session, *, member_id: int, now: datetime) -> None:
         .where(col(Consent.member_id) == member_id, col(Consent.withdrawn_at).is_(None))
         .values(withdrawn_at=now)
     )
-    for model in (OfficerRole, OneTimeCode, WebSigninCode, OfficerToken, NamePreference):
+    for model in (
+        OfficerRole,
+        OneTimeCode,
+        WebSigninCode,
+        WebSession,
+        OfficerToken,
+        NamePreference,
+    ):
         session.execute(delete(model).where(col(model.member_id) == member_id))  # type: ignore[attr-defined]
     session.execute(
         update(RosterEntry).where(col(RosterEntry.member_id) == member_id).values(member_id=None)

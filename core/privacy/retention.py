@@ -21,7 +21,7 @@ from core.initiatives.rules import Status
 from core.linking.models import OneTimeCode
 from core.quizzes import takers
 from core.storage.models import OutboxMessage, OutboxStatus, WebchatMessage
-from core.websignin.models import WebSigninCode
+from core.websignin.models import WebSession, WebSigninCode
 
 _DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
 
@@ -47,6 +47,7 @@ def purge(session: Session, *, policy: Retention, now: datetime) -> dict[str, in
         "message_texts": _blank_sent(session, _before(now, policy.sent_message_days)),
         "webchat": _delete_webchat(session, _before(now, policy.webchat_days)),
         "codes": _delete_codes(session, _before(now, policy.code_days)),
+        "desk_sessions": _delete_sessions(session, _before(now, policy.code_days)),
         "drafts": _delete_drafts(session, _before(now, policy.draft_days)),
         "held_of_closed_campaigns": cancel_held_of_closed_campaigns(session),
         "quiz_takers": takers.purge_closed(session, now=now),
@@ -104,6 +105,23 @@ def _delete_codes(session: Session, before: datetime | None) -> int:
             )
         )
     return total
+
+
+def _delete_sessions(session: Session, before: datetime | None) -> int:
+    """Desk sessions ended (signed out, revoked) or expired before `before`: nothing is left to
+    answer for them (a cookie of an unknown session is simply not signed in)."""
+    if before is None:
+        return 0
+    return _rows(
+        session.execute(
+            delete(WebSession)
+            .where(
+                (col(WebSession.expires_at) < before)
+                | (col(WebSession.ended_at).is_not(None) & (col(WebSession.ended_at) < before))
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _delete_drafts(session: Session, before: datetime | None) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, NotFound, TooManyAttempts
 from core.members import service as members
 from core.websignin import rules
 from core.websignin.models import WebSigninCode
@@ -41,14 +42,33 @@ def issue(session: Session, *, member_id: int, now: datetime) -> str:
     return rules.display(code)
 
 
-def redeem(session: Session, *, code: str, now: datetime) -> int:
+Blocked = Callable[[int], datetime | None]
+
+
+def never_blocked(_member_id: int) -> datetime | None:
+    return None
+
+
+def redeem(
+    session: Session,
+    *,
+    code: str,
+    now: datetime,
+    client_blocked_since: datetime | None = None,
+    officer_blocked_since: Blocked = never_blocked,
+) -> int:
     """Spend a code: the officer's member id. Refused when malformed, unknown, used, expired,
-    or when its holder is no longer an officer."""
-    if not rules.well_formed(code):
-        raise NotFound("signin_code_unknown")
-    row = session.get(WebSigninCode, rules.code_hash(code))
+    or when its holder is no longer an officer. While the client is blocked by the throttle
+    (since the given time), or the code's officer is, only a code asked for after the block
+    began is checked: any other is refused as "throttled", known or not."""
+    row = session.get(WebSigninCode, rules.code_hash(code)) if rules.well_formed(code) else None
+    if client_blocked_since is not None and (row is None or row.created_at <= client_blocked_since):
+        raise TooManyAttempts("signin_throttled")
     if row is None:
         raise NotFound("signin_code_unknown")
+    officer_since = officer_blocked_since(row.member_id)
+    if officer_since is not None and row.created_at <= officer_since:
+        raise TooManyAttempts("signin_officer_throttled")
     why = rules.problem(expires_at=row.expires_at, used_at=row.used_at, now=now)
     if why:
         raise DomainError(why)
@@ -66,3 +86,11 @@ def redeem(session: Session, *, code: str, now: datetime) -> int:
     if not members.officer_units(session, member_id=row.member_id):
         raise Forbidden("not_an_officer")
     return row.member_id
+
+
+def holder(session: Session, *, code: str) -> int | None:
+    """The officer a code was given to (used or expired too), or None for a code never given."""
+    if not rules.well_formed(code):
+        return None
+    row = session.get(WebSigninCode, rules.code_hash(code))
+    return row.member_id if row is not None else None
