@@ -1,7 +1,7 @@
 """desk sessions stored on the server: sign-out and revocation end them (issue 15)
 
-Revision ID: 0013_web_sessions
-Revises: 0012_consent_wording
+Revision ID: 0014_web_sessions
+Revises: 0013_emulation_reports
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import core.storage.types
 
-revision: str = "0013_web_sessions"
-down_revision: str | Sequence[str] | None = "0012_consent_wording"
+revision: str = "0014_web_sessions"
+down_revision: str | Sequence[str] | None = "0013_emulation_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
