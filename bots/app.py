@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from bots.api import install as install_admin_api
+from bots.api.reference import router as api_reference
 from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import Runtime, build_runtime
 from bots.scheduling import make_ticker
@@ -62,7 +63,8 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             await runtime.aclose()
 
-    app = FastAPI(title="thidua", version="0.1.0", lifespan=lifespan)
+    # FastAPI's /docs and /redoc load their scripts from a CDN: bots/api/reference.py instead
+    app = FastAPI(title="thidua", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
 
     @app.exception_handler(RequestValidationError)
@@ -85,6 +87,7 @@ def create_app(
     for route in (r for r in routes if isinstance(r, Route)):
         app.add_route(route.path, route.endpoint, methods=route.methods, include_in_schema=False)
     install_admin_api(app, runtime)
+    app.include_router(api_reference)
     for router in (r for r in routes if not isinstance(r, Route)):
         app.include_router(router)
     if settings.web_ui:

@@ -1,5 +1,6 @@
 """Issue #15, the desk hardened: the quiz bank's CSV export is formula-safe and imports back
-to the same questions; every page carries the security headers."""
+to the same questions; every page carries the security headers; the API's reference page needs
+nothing from another site."""
 
 from __future__ import annotations
 
@@ -91,6 +92,21 @@ async def test_every_page_carries_the_security_headers(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
         answer = await other.get("/healthz")
         assert answer.headers["strict-transport-security"] == "max-age=31536000"
+
+
+async def test_the_api_reference_works_on_a_closed_network(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert script_policy(page).strip() == "script-src 'self'"  # the strict policy, no CDN
+    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from elsewhere
+    assert 'lang="vi"' in page.text and "API quản trị của thidua" in page.text
+    assert "<code>/api/v1/campaigns</code>" in page.text and "Bearer TOKEN" in page.text
+    assert '<a href="#schema-CampaignOut">CampaignOut</a>' in page.text
+    assert 'id="schema-CampaignOut"' in page.text  # the link's target is on the page
+    assert '<a href="/openapi.json">' in page.text
+    assert (await client.get("/openapi.json")).json()["paths"]["/api/v1/campaigns"]
+    assert (await client.get("/redoc")).status_code == 404
 
 
 async def test_an_oversized_chat_message_is_refused_without_being_read(
