@@ -14,6 +14,7 @@ from bots.api import (
     emulation,
     initiatives,
     join_requests,
+    members,
     org,
     quizzes,
     reports,
@@ -35,6 +36,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     join_requests.router,
     access.router,
+    members.router,
     org.router,
     units.router,
 )

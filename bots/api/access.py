@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bots.api.deps import ApiDep, Caller
 from core.campaigns.models import OfficerToken
+from core.members.models import OfficerRoleKind
 from core.organisation import access
 
 router = APIRouter(prefix="/api/v1", tags=["members"])
@@ -24,6 +25,10 @@ class OfficerRoleOut(BaseModel):
     unit_name: str
     role: str
     granted_at: datetime
+
+
+class RoleChangeIn(BaseModel):
+    role: OfficerRoleKind  # chair (chủ tịch) or officer
 
 
 class TokenOut(BaseModel):
@@ -69,6 +74,19 @@ async def revoke_officer(role_id: int, api: ApiDep, who: Caller) -> OfficerRoleO
     now = api.now()
     return await api.run(
         lambda s: _role_out(access.revoke_role(s, actor=who, role_id=role_id, now=now))
+    )
+
+
+@router.patch("/officers/{role_id}", response_model=OfficerRoleOut)
+async def change_officer(
+    role_id: int, body: RoleChangeIn, api: ApiDep, who: Caller
+) -> OfficerRoleOut:
+    """The role's kind (chair or officer) changes; not one's own."""
+    now = api.now()
+    return await api.run(
+        lambda s: _role_out(
+            access.change_role(s, actor=who, role_id=role_id, kind=body.role, now=now)
+        )
     )
 
 

@@ -11,6 +11,7 @@ from core.errors import DomainError
 from core.i18n import N_, Translator
 from core.initiatives.problems import TEXTS as INITIATIVE_TEXTS
 from core.initiatives.problems import problem_text as initiative_problem
+from core.memberadmin.texts import problem as member_problem
 from core.quizzes.texts import problem as quiz_problem
 
 WEB_TEXTS: dict[str, str] = {
@@ -59,7 +60,7 @@ def text(t: Translator, err: DomainError | str) -> str:
         return t.gettext(WEB_TEXTS[code])
     if code in INITIATIVE_TEXTS:
         return initiative_problem(t, err)
-    worded = emulation_problem(t, code)
+    worded = member_problem(t, code) or emulation_problem(t, code)
     if worded:
         return worded
     like_ctx = SimpleNamespace(t=t)

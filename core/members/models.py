@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -211,3 +211,22 @@ class JoinRequest(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+
+
+class MemberChange(SQLModel, table=True):
+    """Who changed a member of their units, when, and what it was before and after (JSON):
+    `edit` (name, group, post, phone), `move` (unit), `remove`. The member's /forget (or their
+    removal) blanks `before` and `after`, which may hold a name or a phone."""
+
+    __tablename__ = "member_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    unit_id: int = Field(foreign_key="union_unit.id")  # the member's unit before the change
+    action: str = Field(max_length=16)
+    by_member_id: int | None = Field(
+        default=None, foreign_key="member.id", ondelete="SET NULL"
+    )  # None: the operator
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
+    at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)

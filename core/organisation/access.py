@@ -2,11 +2,11 @@
 officer's scope and effective at once (every check reads the database: an invite when it is
 used, a role on every chat action and web page, a token on every API call).
 
-An officer withdraws the roles of officers of units below their own units, not their own (so
-that nobody locks a union out by mistake; the operator can), and their own tokens; the
-operator withdraws anything. A person whose last role goes loses their tokens and their desk
-sessions with it. Every
-role withdrawn is recorded in `unit_change` with who and when."""
+An officer withdraws (or changes, chair or officer) the roles of officers of their units and
+the units below, not their own (so that nobody locks a union out by mistake; the operator
+can), and their own tokens; the operator withdraws anything. A person whose last role goes
+loses their tokens and their desk sessions with it. Every role withdrawn or changed is
+recorded in `unit_change` with who and when."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from core.campaigns.models import OfficerToken
 from core.campaigns.scope import Actor
 from core.errors import Forbidden, NotFound
-from core.members.models import InviteCode, Member, OfficerRole, UnionUnit
+from core.members.models import InviteCode, Member, OfficerRole, OfficerRoleKind, UnionUnit
 from core.members.rules import normalise_invite_code
 from core.organisation.models import UnitChange
 from core.websignin import sessions
@@ -104,6 +104,35 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int, now: datetime) 
         )
         sessions.end_all(session, member_id=member.id, now=now)  # type: ignore[arg-type]
     return found
+
+
+def change_role(
+    session: Session, *, actor: Actor, role_id: int, kind: OfficerRoleKind, now: datetime
+) -> RoleRow:
+    """A chair (chủ tịch) becomes an officer (ủy viên, cán bộ) or the other way round; what
+    they may do does not change (that is their units). Recorded like a withdrawal."""
+    role = session.get(OfficerRole, role_id)
+    if role is None:
+        raise NotFound("role_unknown")
+    unit = actor.require_unit(session, role.unit_id)
+    if not actor.operator and role.member_id == actor.member_id:
+        raise Forbidden("own_role")
+    member = session.get(Member, role.member_id)
+    assert member is not None
+    if role.role != kind:
+        session.add(
+            UnitChange(
+                unit_id=unit.id,  # type: ignore[arg-type]
+                action="officer_changed",
+                by_member_id=actor.member_id,
+                before=json.dumps({"officer": member.id, "role": role.role}),
+                after=json.dumps({"officer": member.id, "role": kind}),
+                at=now,
+            )
+        )
+        role.role = kind
+        session.flush()
+    return RoleRow(role, member, unit)
 
 
 def tokens_of(session: Session, *, actor: Actor) -> list[OfficerToken]:

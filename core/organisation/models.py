@@ -18,7 +18,7 @@ class UnitChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id", index=True)
-    action: str = Field(max_length=16)  # create, update, move, merge, close, join_mode
+    action: str = Field(max_length=16)  # create, update, move, merge, close, join_mode, officer_…
     by_member_id: int | None = Field(
         default=None, foreign_key="member.id", ondelete="SET NULL"
     )  # None: the operator (CLI)

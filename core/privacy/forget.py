@@ -39,6 +39,7 @@ from core.members.models import (
     JoinRequest,
     JoinRequestStatus,
     Member,
+    MemberChange,
     OfficerRole,
     RosterEntry,
 )
@@ -75,28 +76,31 @@ _OPEN = (Status.RECEIVED, Status.UNDER_REVIEW, Status.NEEDS_INFO)
 
 
 def forget_member(
-    session: Session, *, member: Member, keep_identity: Identity, now: datetime, key: bytes
+    session: Session, *, member: Member, keep_identity: Identity | None, now: datetime, key: bytes
 ) -> None:
     """Erase a person. `keep_identity`, the messenger they wrote from, stays unlinked with
     its platform id only (as for anyone who writes to the bot) so that the confirmation
-    reaches them; its conversation state is the caller's to end. `key`: the privacy key of
-    the hashes that keep a quiz at one attempt per person until it closes."""
+    reaches them; its conversation state is the caller's to end (None: an officer removes a
+    person who has no messenger). `key`: the privacy key of the hashes that keep a quiz at one
+    attempt per person until it closes."""
     member_id = member.id
     assert member_id is not None
     names = _name_forms(member.full_name)
     identities = list(session.exec(select(Identity).where(Identity.member_id == member_id)))
-    if keep_identity not in identities:
+    if keep_identity is not None and keep_identity not in identities:
         identities.append(keep_identity)
     takers.remember(session, key=key, member_id=member_id, identities=identities, now=now)
     points.unrank(session, member_id=member_id)
     _erase_messages(session, identities=identities)
-    others = [i.id for i in identities if i.id != keep_identity.id]
+    kept = keep_identity.id if keep_identity is not None else None
+    others = [i.id for i in identities if i.id != kept]
     if others:
         session.execute(
             delete(ConversationState).where(col(ConversationState.identity_id).in_(others))
         )
         session.execute(delete(Identity).where(col(Identity.id).in_(others)))
-    keep_identity.member_id = None
+    if keep_identity is not None:
+        keep_identity.member_id = None
     _erase_accounts(session, member_id=member_id, now=now)
     _erase_drafts(session, member_id=member_id)
     # open initiatives assigned to them (an officer) go back to their unit's reviewers
@@ -111,7 +115,7 @@ def forget_member(
         session,
         texts=[n for n in names if len(n.split()) >= 2] + ([phone] if len(phone) >= 8 else []),
     )
-    _erase_inbound(session, identities=[i for i in identities if i.id != keep_identity.id])
+    _erase_inbound(session, identities=[i for i in identities if i.id != kept])
     member.full_name = None
     member.phone = None
     member.preferred_platform = None
@@ -165,6 +169,12 @@ def _erase_accounts(session: Session, *, member_id: int, now: datetime) -> None:
             col(JoinRequest.status) == JoinRequestStatus.PENDING,
         )
         .values(status=JoinRequestStatus.WITHDRAWN, decided_at=now)
+    )
+    # officers' changes to them stay (who, when, what kind) without the names and phones
+    session.execute(
+        update(MemberChange)
+        .where(col(MemberChange.member_id) == member_id)
+        .values(before=None, after=None)
     )
 
 

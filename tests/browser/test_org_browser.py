@@ -112,7 +112,7 @@ def test_an_officer_withdraws_a_role_and_an_invite_code_on_the_desk(
     fits(page, width)
     company = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
     expect(page.get_by_role("heading", name="Đơn vị chưa có cán bộ: 0")).to_be_visible()
-    page.locator("#roles tr", has_text=company).get_by_role("button").click()
+    page.locator("#roles tr", has_text=company).locator("button.danger").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã thu hồi quyền")
     expect(page.locator("#vacant")).to_contain_text(company)
     fits(page, width)

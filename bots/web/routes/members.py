@@ -113,6 +113,7 @@ async def members_page(
         page=data,
         q=q,
         error=None,
+        done=visit.request.query_params.get("done"),
         group=lambda v: labels.worker_group(t, v),
         yes_no=lambda v: labels.yes_no(t, v),
         invite_state=lambda v: invite_state(t, v),

@@ -12,13 +12,16 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp
+from bots.web import forms
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
 from core.campaigns.models import OfficerToken
-from core.members.models import UnionUnit
+from core.i18n import N_
+from core.members.models import OfficerRoleKind, UnionUnit
 from core.organisation import access
 
 router = APIRouter()
+KINDS = {OfficerRoleKind.CHAIR: N_("Chair"), OfficerRoleKind.OFFICER: N_("Committee member")}
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response
         status=refused.status if refused else 200,
         page=data,
         me_id=me.member_id,
+        kinds=KINDS,
         now=visit.now,
         error=refused.message if refused else None,
         done=visit.request.query_params.get("done"),
@@ -83,6 +87,22 @@ async def revoke_role(
     now = visit.now
     work = lambda s: access.revoke_role(s, actor=me.actor, role_id=role_id, now=now)  # noqa: E731
     return await withdrawn(visit, web, me, work, "role")
+
+
+@router.post("/officers/{role_id}/role")
+async def change_role(
+    role_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    """Chair or committee member: what the officer may do stays the same."""
+    raw, now = forms.text(form, "role"), visit.now
+    if raw not in set(OfficerRoleKind):
+        raise WebProblem(422, "bad_role")
+    kind = OfficerRoleKind(raw)
+
+    def work(s: Session) -> object:
+        return access.change_role(s, actor=me.actor, role_id=role_id, kind=kind, now=now)
+
+    return await withdrawn(visit, web, me, work, "kind")
 
 
 @router.post("/tokens/{token_id}/revoke")

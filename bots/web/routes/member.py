@@ -1,0 +1,153 @@
+"""One member of the officer's units: what the union knows of them and the record of changes;
+their name, group, post and phone corrected; moved to another of the officer's units; removed
+(erased as by /forget, the union's records kept, the person told). The list is members.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from bots.web import forms
+from bots.web.context import PREFIX, Me, Refused, Visit, in_scope_units
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from core.i18n import N_, Translator
+from core.memberadmin import service as member_admin
+from core.members import labels
+from core.members.models import MemberChange, UnionUnit, WorkerGroup
+
+router = APIRouter()
+FIELDS = {
+    "full_name": N_("Full name"),
+    "worker_group": N_("Group"),
+    "holds_leadership_post": N_("Leadership post"),
+    "phone": N_("Phone"),
+}
+
+
+def shown(t: Translator, name: str, value: object) -> str:
+    if name == "worker_group":
+        return labels.worker_group(t, value)  # type: ignore[arg-type]
+    if name == "holds_leadership_post":
+        return labels.yes_no(t, value)  # type: ignore[arg-type]
+    return str(value) if value else t.gettext("not given")
+
+
+def moved(t: Translator, before: dict, after: dict, units: dict[int, str]) -> str:  # type: ignore[type-arg]
+    return t.gettext(
+        "moved from {old} to {new}",
+        old=units.get(before.get("unit_id", 0), "?"),
+        new=units.get(after.get("unit_id", 0), "?"),
+    )
+
+
+def corrected(t: Translator, before: dict, after: dict, units: dict[int, str]) -> str:  # type: ignore[type-arg]
+    parts = [
+        f"{t.gettext(FIELDS[name])}: {shown(t, name, before.get(name))} → {shown(t, name, value)}"
+        for name, value in after.items()
+        if name in FIELDS
+    ]
+    return " · ".join([t.gettext("details corrected"), *parts])
+
+
+WORDED = {"move": moved, "edit": corrected}
+
+
+def line(t: Translator, change: MemberChange, units: dict[int, str]) -> str:
+    """One change of the record, in words: what it was and what it became."""
+    before = json.loads(change.before) if change.before else {}
+    after = json.loads(change.after) if change.after else {}
+    return WORDED.get(change.action, corrected)(t, before, after, units)
+
+
+def load(s: Session, me: Me, member_id: int) -> tuple[member_admin.MemberView, list[UnionUnit]]:
+    view = member_admin.read(s, actor=me.actor, member_id=member_id)
+    return view, [u for u in in_scope_units(s, me) if u.closed_at is None]
+
+
+async def show(visit: Visit, me: Me, member_id: int, refused: Refused | None = None) -> Response:
+    view, units = await visit.db(lambda s: load(s, me, member_id))
+    t = visit.t
+    names: dict[int, str] = {u.id: u.name for u in units} | {view.unit.id: view.unit.name}  # type: ignore[misc]
+    history = [(c.at, line(t, c, names), c.by_member_id == me.member_id) for c in view.history]
+    return visit.render(
+        "member.html",
+        status=refused.status if refused else 200,
+        view=view,
+        units=units,
+        history=history,
+        groups=labels.WORKER_GROUP_LABELS,
+        group=lambda v: labels.worker_group(t, v),
+        yes_no=lambda v: labels.yes_no(t, v),
+        me_id=me.member_id,
+        error=refused.message if refused else None,
+        done=visit.request.query_params.get("done"),
+    )
+
+
+def edit_of(form: FormData) -> member_admin.MemberEdit:
+    """The fields as posted: every field of the form is sent, so each is the new value."""
+    group = forms.text(form, "group")
+    post = forms.text(form, "post")
+    return member_admin.MemberEdit(
+        full_name=forms.text(form, "full_name", limit=200),
+        worker_group=WorkerGroup(group) if group in set(WorkerGroup) else None,
+        holds_leadership_post={"yes": True, "no": False}.get(post),
+        phone=forms.text(form, "phone", limit=40),
+    )
+
+
+async def changed(
+    visit: Visit, me: Me, member_id: int, work: Callable[[Session], object], done: str
+) -> Response:
+    outcome = await visit.attempt(work, or_404=False)
+    if isinstance(outcome, Refused):
+        return await show(visit, me, member_id, outcome)
+    return visit.redirect(f"{PREFIX}/members/{member_id}?done={done}")
+
+
+@router.get("/members/{member_id}")
+async def member_page(member_id: int, visit: OfficerVisit, me: CurrentMe) -> Response:
+    return await show(visit, me, member_id)
+
+
+@router.post("/members/{member_id}/edit")
+async def edit(member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    change, now = edit_of(form), visit.now
+
+    def work(s: Session) -> object:
+        return member_admin.edit(s, actor=me.actor, member_id=member_id, change=change, now=now)
+
+    return await changed(visit, me, member_id, work, "edited")
+
+
+@router.post("/members/{member_id}/move")
+async def move(member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    unit_id, now = forms.integer(form, "unit_id"), visit.now
+
+    def work(s: Session) -> object:
+        return member_admin.move(s, actor=me.actor, member_id=member_id, unit_id=unit_id, now=now)
+
+    return await changed(visit, me, member_id, work, "moved")
+
+
+@router.post("/members/{member_id}/remove")
+async def remove(
+    member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    now = visit.now
+
+    def work(s: Session) -> object:
+        return member_admin.remove(
+            s, actor=me.actor, member_id=member_id, notifier=web.notifier, now=now
+        )
+
+    outcome = await visit.attempt(work, or_404=False)
+    if isinstance(outcome, Refused):
+        return await show(visit, me, member_id, outcome)
+    web.runtime.outbox_ready.set()
+    return visit.redirect(f"{PREFIX}/members?done=removed")

@@ -1,0 +1,29 @@
+"""Words for the refusals of the changes to members and officer roles (web desk)."""
+
+from __future__ import annotations
+
+from core.i18n import N_, Translator
+
+TEXTS: dict[str, str] = {
+    "member_unknown": N_("This member is not in your units, or has left the union."),
+    "own_member": N_(
+        "You cannot remove yourself here. To leave, send /forget to the bot; an officer of "
+        "a unit above yours can also do it."
+    ),
+    "unit_closed": N_("That unit is closed: choose an open unit."),
+    "bad_phone": N_("That is not a Vietnamese phone number (for example 0912 345 678)."),
+    "name_empty": N_("Please write the name in letters."),
+    "name_too_long": N_("A name here is 100 characters at most."),
+    "name_too_short": N_("That is too short for a full name."),
+    "name_characters": N_("A name can have letters, spaces, dots, dashes and apostrophes only."),
+    "name_is_a_reply": N_("That looks like an answer rather than a name."),
+    "role_unknown": N_("That officer role no longer exists."),
+    "bad_role": N_("Please choose chair or committee member."),
+    "own_role": N_("You cannot change your own role: ask an officer of a unit above yours."),
+}
+
+
+def problem(t: Translator, code: str) -> str | None:
+    """The words for `code`, or None when it is not one of these refusals."""
+    found = TEXTS.get(code)
+    return t.gettext(found) if found else None
