@@ -16,6 +16,7 @@ from bots.api import (
     join_requests,
     members,
     org,
+    progress,
     quizzes,
     reports,
     reward_tables,
@@ -28,6 +29,7 @@ from bots.services import Services
 ROUTERS: tuple[APIRouter, ...] = (
     campaigns.router,
     emulation.router,
+    progress.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,

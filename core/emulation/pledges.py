@@ -20,6 +20,7 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.campaigns.scope import Actor
+from core.emulation import offers
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall, PledgeTarget
 from core.emulation.rules import TARGET_MAX
@@ -184,9 +185,13 @@ Compose = Callable[[Translator], list[OutgoingMessage]]
 
 
 class Teller(Protocol):
+    """Queues a personal message (core.initiatives.notify.Notifier) in the member's language."""
+
     def tell(
         self, session: Session, *, member_id: int, compose: Compose, key: str, now: datetime
     ) -> bool: ...
+
+    def translator(self, locale: str | None) -> Translator: ...
 
 
 def _calls_due(session: Session, limit: int) -> list[Campaign]:
@@ -251,7 +256,10 @@ def _tell_all(
         if member.id in skip:
             continue
         key = f"pledge_{kind}:{campaign.id}:{member.id}:{now:%Y%m%d}"
-        told += teller.tell(session, member_id=member.id, compose=compose, key=key, now=now)  # type: ignore[arg-type]
+        if teller.tell(session, member_id=member.id, compose=compose, key=key, now=now):  # type: ignore[arg-type]
+            told += 1
+            call = compose(teller.translator(member.locale))[-1]
+            offers.offer(session, member_id=member.id, message=call)  # type: ignore[arg-type]
     return told
 
 

@@ -13,9 +13,9 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
 from core.dispatch import button, reply
+from core.emulation import offers, reporting
 from core.emulation import periods as timing
 from core.emulation import report_texts as words
-from core.emulation import reporting
 from core.emulation.buttons import StartReport
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, ReportCall
@@ -56,25 +56,29 @@ def _tell(
     due_on: date,
     *,
     kind: str,
+    text: Message,
     now: datetime,
-    everyone: bool,
 ) -> int:
+    """Tell each reporter with figures missing which ones (`kind` names the decision in the
+    outbox's dedupe key: once a day each)."""
     found = roll_of(session, campaign, due_on)
     consented = {m.id for m in audience_members(session, campaign, announcements_only=True)}
     officers = {m for line in found.lines if line.member is None for m in line.officers}
-    text = _call_text if kind == "call" else _late_text
     told = 0
     for member_id in to_tell(found, missing_only=True):
         member = session.get(Member, member_id)
         if member is None or (member_id not in consented and member_id not in officers):
             continue
         items = reporting.items_for(session, campaign, member, due_on)
-        missing = [i for i in items if everyone or reporting.current(session, i) is None]
+        missing = [i for i in items if reporting.current(session, i) is None]
         if not missing:
             continue
         key = f"report_{kind}:{campaign.id}:{due_on:%Y%m%d}:{member_id}:{now:%Y%m%d}"
         compose = _compose(campaign, missing, due_on, text)
-        told += teller.tell(session, member_id=member_id, compose=compose, key=key, now=now)
+        if teller.tell(session, member_id=member_id, compose=compose, key=key, now=now):
+            told += 1
+            call = compose(teller.translator(member.locale))[-1]
+            offers.offer(session, member_id=member_id, message=call)
     return told
 
 
@@ -119,12 +123,12 @@ def send_due(
             if call.prompted_at is None:
                 call.prompted_at = now
                 sent += _tell(
-                    session, teller, campaign, due_on, kind="call", now=now, everyone=False
+                    session, teller, campaign, due_on, kind="call", text=_call_text, now=now
                 )
             elif call.reminded_at is None and today >= due_on + timedelta(timing.REMIND_AFTER_DAYS):
                 call.reminded_at = now
                 sent += _tell(
-                    session, teller, campaign, due_on, kind="late", now=now, everyone=False
+                    session, teller, campaign, due_on, kind="late", text=_late_text, now=now
                 )
     session.flush()
     return sent
@@ -143,8 +147,10 @@ def remind_now(
     """An officer reminds the reporters of a period who have figures missing (at most once a
     day each); refused when the period is not open."""
     campaign = campaigns.get(session, actor=actor, campaign_id=campaign_id)
-    reporting.campaign_for_report(session, campaign_id)
+    if campaign.status != CampaignStatus.RUNNING:
+        raise DomainError("roll_not_running")
     criteria = active(session, campaign_id=campaign_id)
     if due_on not in reporting.open_due_dates(campaign, criteria, local_today(now, timezone)):
-        raise DomainError("period_closed")
-    return _tell(session, teller, campaign, due_on, kind="late", now=now, everyone=False)
+        raise DomainError("roll_period_closed")
+    text = _late_text if local_today(now, timezone) > due_on else _call_text
+    return _tell(session, teller, campaign, due_on, kind="remind", text=text, now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -74,12 +74,24 @@ def _due_items(session: Session, campaign: Campaign, due_on: date):  # type: ign
     return member_items, unit_items
 
 
+def _former(session: Session, campaign: Campaign) -> list[Member]:
+    """Members who reported in the campaign and used /forget since: their figures stay."""
+    reported = select(EmulationReport.member_id).where(EmulationReport.campaign_id == campaign.id)
+    return list(
+        session.exec(
+            select(Member)
+            .where(col(Member.id).in_(reported), col(Member.forgotten_at).is_not(None))
+            .order_by(col(Member.id))
+        )
+    )
+
+
 def _lines(session: Session, campaign: Campaign, due_on: date) -> list[Line]:
     member_items, unit_items = _due_items(session, campaign, due_on)
     units = {u.id: u for u in session.exec(select(UnionUnit))} if member_items else {}
     lines: list[Line] = []
     if member_items:
-        for m in audience_members(session, campaign):
+        for m in [*audience_members(session, campaign), *_former(session, campaign)]:
             items = [Item(c, p, m.unit_id, m.id) for c, p in member_items]
             lines.append(Line(m, units[m.unit_id], items))
     for unit in grassroots_units(session, campaign) if unit_items else []:
@@ -156,3 +168,15 @@ def to_tell(found: Roll, *, missing_only: bool) -> list[int]:
     """The people to write to: every reporter, or those with figures missing."""
     lines = found.missing if missing_only else found.lines
     return sorted({m for line in lines for m in line.reporters})
+
+
+def chosen_due(
+    campaign: Campaign, session: Session, today: date, asked: date | None
+) -> date | None:
+    """The period the officers' page shows: the one asked for if it is the campaign's, else
+    the latest that has opened (the first one before any has)."""
+    every = due_dates(campaign, session)
+    if asked in every:
+        return asked
+    opened = [d for d in every if d - timedelta(timing.OPEN_DAYS) <= today]
+    return opened[-1] if opened else (every[0] if every else None)

@@ -57,6 +57,10 @@ PROBLEMS = {
         "The registration deadline must fall within the campaign's dates."
     ),
     "campaign_unknown": N_("I could not find that campaign."),
+    "roll_period_closed": N_(
+        "This reporting period is not open: its reporters can no longer be reminded."
+    ),
+    "roll_not_running": N_("Only a running campaign's reporters can be reminded."),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.commendations.models import CommendationStatus
 from core.dispatch import Context, Router, button, reply
+from core.emulation import personal
 from core.i18n import N_
 from core.initiatives import people
 from core.initiatives import texts as initiative_texts
@@ -129,6 +130,8 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
         _attempt_lines(ctx, kept),
         _initiative_lines(ctx, kept),
         _commendation_lines(ctx, kept),
+        personal.pledge_lines(ctx.session, ctx.t, ctx.member.id),  # type: ignore[arg-type]
+        personal.report_lines(ctx.session, ctx.t, ctx.member.id),  # type: ignore[arg-type]
     ):
         if section:
             parts.append(section[1:])  # without the blank line that separated it

@@ -22,6 +22,7 @@ from bots.web.routes import (
     officers,
     org,
     pledges,
+    progress,
     quizzes,
     reward_tables,
 )
@@ -33,6 +34,7 @@ for area in (
     campaigns,
     emulation,
     pledges,
+    progress,
     broadcasts,
     initiatives,
     reward_tables,
