@@ -2,8 +2,9 @@
 THIDUA_ATTACHMENTS_DIR (issue 8).
 
 Each platform that can give a file's bytes has an `AttachmentFetcher` in `runtime.fetchers`
-(bots/bootstrap.py): Telegram through getFile (its channel), Zalo, Messenger and the web chat
-through the file's URL (their webhooks carry a CDN URL as the attachment's ref). The work is
+(bots/bootstrap.py): Telegram through getFile (its channel), Zalo and Messenger through the
+file's URL (their webhooks carry a CDN URL as the attachment's ref), the web chat from the folder
+where its page's picked files wait (adapters/webchat/uploads.py). The work is
 done outside any transaction; `core.initiatives.attachments.finish` checks the bytes and
 records the outcome.
 """
@@ -23,7 +24,7 @@ from core.initiatives import attachments
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import AttachmentProblem
 from core.messages import Attachment
-from core.ports import AttachmentTooLarge, AttachmentUnavailable
+from core.ports import AttachmentFetcher, AttachmentTooLarge, AttachmentUnavailable
 
 log = logging.getLogger(__name__)
 URL_PLATFORMS = ("zalo", "zalobot", "facebook", "webchat")
@@ -65,6 +66,20 @@ class UrlFetcher:
                     raise AttachmentTooLarge(str(total))
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+class EitherFetcher:
+    """A platform's own files (the web chat's picked files) and files behind a URL on the same
+    platform: a URL goes to `by_url`, any other reference to `own`."""
+
+    def __init__(self, own: AttachmentFetcher, by_url: AttachmentFetcher) -> None:
+        self.platform = own.platform
+        self.own = own
+        self.by_url = by_url
+
+    async def fetch(self, attachment: Attachment, *, max_bytes: int) -> bytes:
+        is_url = attachment.ref.startswith(("https://", "http://"))
+        return await (self.by_url if is_url else self.own).fetch(attachment, max_bytes=max_bytes)
 
 
 async def store_pending(runtime: Services, limit: int = BATCH) -> int:

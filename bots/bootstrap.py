@@ -10,7 +10,13 @@ from collections.abc import Sequence
 import httpx
 from sqlalchemy.engine import Engine
 
-from bots.attachments import URL_PLATFORMS, UrlFetcher, attachment_limits, store_pending
+from bots.attachments import (
+    URL_PLATFORMS,
+    EitherFetcher,
+    UrlFetcher,
+    attachment_limits,
+    store_pending,
+)
 from bots.inbox import Inbox
 from bots.platforms import MESSENGERS, Deps, Messenger, Platform, Webchat
 from bots.scheduling import channel_traits, delivery_policy
@@ -145,7 +151,10 @@ def build_runtime(
     processor.decoders.update({p.name: p.decoder for p in platforms if p.decoder is not None})
     url_client = httpx.AsyncClient(timeout=URL_FETCH_TIMEOUT, follow_redirects=True)
     fetchers: dict[str, AttachmentFetcher] = {p: UrlFetcher(p, url_client) for p in URL_PLATFORMS}
-    fetchers.update({p.name: p.fetcher for p in platforms if p.fetcher is not None})
+    for p in platforms:
+        if p.fetcher is not None:
+            by_url = fetchers.get(p.name)
+            fetchers[p.name] = p.fetcher if by_url is None else EitherFetcher(p.fetcher, by_url)
     return Runtime(
         settings=settings,
         engine=engine,

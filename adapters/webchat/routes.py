@@ -3,6 +3,7 @@ is the person's platform id on the `webchat` platform."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from adapters.body import read_capped
+from adapters.webchat.uploads import Uploads
 from core.errors import StoreUnavailable
 from core.messages import IncomingMessage, OutgoingMessage
 from core.ports import InboundSink, Mailbox
@@ -54,6 +56,11 @@ PAGE_TEXTS = (
     "send",
     "not_sent",
     "reconnecting",
+    "attach",
+    "attach_hint",
+    "too_large",
+    "accept",
+    "max_bytes",
 )
 
 
@@ -76,17 +83,41 @@ def page_policy(page: str) -> str:
     )
     return (
         f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
+        "img-src 'self' data: blob: https:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def _incoming(session: str, client_id: str, **content: Any) -> IncomingMessage:
+    return IncomingMessage(
+        platform="webchat",
+        external_id=f"{session}:{client_id}",
+        sender_id=session,
+        received_at=datetime.now(UTC),
+        **content,
     )
 
 
 def make_router(
-    sink: InboundSink, mailbox: Mailbox, lang: str, texts: Mapping[str, str]
+    sink: InboundSink,
+    mailbox: Mailbox,
+    lang: str,
+    texts: Mapping[str, str],
+    uploads: Uploads | None = None,
+    max_file_bytes: int = 0,
 ) -> APIRouter:
+    """`uploads`: where picked files wait (None: the chat takes no files), each at most
+    `max_file_bytes`."""
     router = APIRouter()
     rendered = render_page(lang, texts)
     headers = {"Content-Security-Policy": page_policy(rendered)}
+
+    async def accept(message: IncomingMessage) -> JSONResponse:
+        try:
+            new = await sink.accept([message])
+        except StoreUnavailable:
+            return _error(503, "the chat is busy; please send again")
+        return JSONResponse({"accepted": bool(new), "duplicate": not new}, status_code=202)
 
     @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> HTMLResponse:
@@ -121,19 +152,32 @@ def make_router(
         client_id = data.get("id") or uuid.uuid4().hex
         if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
             return _error(400, "'id' must be 1 to 64 letters, digits, '-' or '_'")
-        message = IncomingMessage(
-            platform="webchat",
-            external_id=f"{session}:{client_id}",
-            sender_id=session,
-            received_at=datetime.now(UTC),
-            text=text,
-            payload=payload,
+        return await accept(_incoming(session, client_id, text=text, payload=payload))
+
+    @router.post("/chat/api/files", status_code=202)
+    async def post_file(
+        request: Request,
+        session: Annotated[str, Query(max_length=64)],
+        id: Annotated[str, Query(max_length=64)],
+        name: Annotated[str, Query(max_length=1000)] = "",
+    ) -> JSONResponse:
+        """A picked file as the raw body (its type in Content-Type, its name in `name`)."""
+        if uploads is None:
+            return _error(404, "this chat takes no files")
+        if not SESSION_RE.match(session):
+            return _error(400, "'session' must be the id given by POST /chat/api/session")
+        if not CLIENT_ID_RE.match(id):
+            return _error(400, "'id' must be 1 to 64 letters, digits, '-' or '_'")
+        data = await read_capped(request, max_file_bytes)
+        if data is None:
+            return _error(413, f"the file is larger than {max_file_bytes} bytes")
+        if not data:
+            return _error(400, "the file is empty")
+        mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kept = await asyncio.to_thread(
+            uploads.keep, data, name=name, mime=mime or "application/octet-stream"
         )
-        try:
-            new = await sink.accept([message])
-        except StoreUnavailable:
-            return _error(503, "the chat is busy; please send again")
-        return JSONResponse({"accepted": bool(new), "duplicate": not new}, status_code=202)
+        return await accept(_incoming(session, id, attachments=(kept,)))
 
     @router.get("/chat/api/messages")
     async def get_messages(

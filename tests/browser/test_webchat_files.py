@@ -1,0 +1,112 @@
+"""The web chat's photo picker in a real browser: a worker at the initiative's files step picks a
+photo on the page (360 px), sees it in the conversation, the bot says it was received, and the
+attachments loop stores the very bytes; a file over THIDUA_ATTACHMENT_MAX_MB is refused on the
+page before anything is sent."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from bots.app import create_app
+from bots.bootstrap import Runtime
+from bots.settings import Settings, load_settings
+from core.initiatives.buttons import Benefit
+from core.initiatives.models import InitiativeAttachment
+from core.initiatives.rules import BenefitKind
+from tests.browser.live import LiveChat
+from tests.browser.support import SECRET
+from tests.e2e.campaign_support import load_demo
+from tests.fakes.server import serve_in_thread
+
+PHOTO = b"\xff\xd8\xff\xe0" + b"JFIF photo of the jig " * 3000  # a JPEG's first bytes, 66 kB
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "attachments"
+
+
+@pytest.fixture
+def settings(database_url: str, store: Path) -> Settings:
+    return load_settings(
+        environ={
+            "THIDUA_DATABASE_URL": database_url,
+            "THIDUA_WEB_UI": "true",
+            "THIDUA_WEB_SECRET": SECRET,
+            "THIDUA_ATTACHMENTS_DIR": str(store),
+            "THIDUA_ATTACHMENT_MAX_MB": "1",
+        }
+    )
+
+
+@pytest.fixture
+def served(runtime: Runtime, settings: Settings) -> Iterator[str]:
+    app = create_app(settings, runtime=runtime, background=True)
+    with serve_in_thread(app, lifespan="on") as base:
+        yield base
+
+
+def at_files_step(base: str) -> LiveChat:
+    worker = LiveChat(base)
+    worker.join("CDCSTN33", "Nguyễn Thị Lan")
+    worker.send("", "menu:initiative")
+    for answer in ("Gá kẹp nhanh cho máy phay", "Thay dao mất 20 phút", "Dùng gá kẹp cam"):
+        worker.send(answer)
+    worker.send("", Benefit(BenefitKind.MONEY).pack())
+    assert "Bước 5" in "\n".join(m["text"] for m in worker.send("24 triệu"))
+    return worker
+
+
+def stored(runtime: Runtime) -> list[InitiativeAttachment]:
+    """The attachment rows once the loop has finished with them (within 15 s)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with Session(runtime.engine) as session:
+            rows = list(session.exec(select(InitiativeAttachment)))
+        if rows and all(r.status != "pending" for r in rows):
+            return rows
+        time.sleep(0.1)
+    raise AssertionError(f"the attachments were not stored: {rows}")
+
+
+def test_a_photo_picked_in_the_web_chat_is_received_and_stored(
+    runtime: Runtime, served: str, store: Path, pages
+):  # type: ignore[no-untyped-def]
+    load_demo(runtime)
+    worker = at_files_step(served)
+    page = pages(360, 740)
+    page.add_init_script(f"localStorage.setItem('thidua.session', '{worker.session}')")
+    page.goto(f"{served}/chat")
+    expect(page.locator(".msg.bot").last).to_contain_text("Bước 5")
+    attach = page.get_by_role("button", name="Gửi kèm ảnh hoặc tệp")
+    expect(attach).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    with page.expect_file_chooser() as chosen:
+        attach.click()
+    chosen.value.set_files([{"name": "ga-kep.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
+    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.jpg")
+    expect(page.locator(".msg.me img.thumb")).to_have_count(1)  # the photo, as picked
+    expect(page.locator(".msg.bot").last).to_contain_text("Đã nhận: ga-kep.jpg")
+    (row,) = stored(runtime)
+    assert (row.name, row.status, row.size) == ("ga-kep.jpg", "stored", len(PHOTO))
+    assert row.sha256 == hashlib.sha256(PHOTO).hexdigest()
+    assert (store / str(row.stored_path)).read_bytes() == PHOTO
+
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.locator("#file").set_input_files(
+        [{"name": "video.mp4", "mimeType": "video/mp4", "buffer": b"\x00" * (1024 * 1024 + 1)}]
+    )
+    expect(page.locator("#status")).to_contain_text("lớn hơn 1 MB")
+    assert not [url for url in sent if "/chat/api/files" in url]  # refused before sending
+    page.reload()
+    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.jpg")  # kept on reload
+    worker.close()

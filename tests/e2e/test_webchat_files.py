@@ -1,0 +1,86 @@
+"""The web chat's file endpoint: a picked file is kept under THIDUA_ATTACHMENTS_DIR and reaches
+the bot as the person's attachment; a file over THIDUA_ATTACHMENT_MAX_MB, an empty one or a bad
+session is refused with a clear error, nothing kept; a program is refused by the initiative's
+checks whatever it is called."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from bots.attachments import store_pending
+from bots.bootstrap import Runtime
+from bots.settings import Settings, load_settings
+from core.initiatives.buttons import Benefit
+from core.initiatives.models import InitiativeAttachment
+from core.initiatives.rules import BenefitKind
+from tests.e2e.campaign_support import load_demo, member
+
+pytestmark = pytest.mark.anyio
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "attachments"
+
+
+@pytest.fixture
+def settings(database_url: str, store: Path) -> Settings:
+    return load_settings(
+        environ={
+            "THIDUA_DATABASE_URL": database_url,
+            "THIDUA_ATTACHMENTS_DIR": str(store),
+            "THIDUA_ATTACHMENT_MAX_MB": "1",
+        }
+    )
+
+
+def upload(client: httpx.AsyncClient, session: str, name: str, body: bytes, mime: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/chat/api/files",
+        params={"session": session, "id": f"f{len(body)}{len(name)}", "name": name},
+        content=body,
+        headers={"Content-Type": mime},
+    )
+
+
+async def test_files_picked_in_the_web_chat(
+    client: httpx.AsyncClient, runtime: Runtime, store: Path
+):
+    load_demo(runtime)
+    worker = await member(client, runtime, name="Nguyễn Thị Lan")
+    uploads = store / "webchat-uploads"
+
+    outside = await upload(client, worker.session, "anh.png", b"\x89PNG photo", "image/png")
+    assert outside.status_code == 202
+    told = worker.texts(await worker.replies())
+    assert "đã nhận được tệp của bạn" in told  # a file outside any step: said, not lost
+
+    await worker.tap("menu:initiative")
+    for answer in ("Gá kẹp nhanh", "Thay dao lâu", "Dùng gá kẹp cam"):
+        await worker.say(answer)
+    await worker.tap(Benefit(BenefitKind.MONEY).pack())
+    await worker.say("24 triệu")
+    too_big = await upload(client, worker.session, "video.mp4", b"\x00" * (MB + 1), "video/mp4")
+    assert too_big.status_code == 413 and "larger than" in too_big.json()["error"]
+    empty = await upload(client, worker.session, "rong.jpg", b"", "image/jpeg")
+    assert empty.status_code == 400
+    forged = await upload(client, "../../etc", "x.jpg", b"\xff\xd8", "image/jpeg")
+    assert forged.status_code == 400
+    program = await upload(client, worker.session, "C:\\Users\\lan\\setup.exe", b"MZ", "")
+    assert program.status_code == 202
+    assert "chương trình" in worker.texts(await worker.replies()).lower()
+    photo = b"\xff\xd8\xff\xe0" + b"jig " * 1000
+    assert (await upload(client, worker.session, "ga.jpg", photo, "image/jpeg")).status_code == 202
+    assert "Đã nhận: ga.jpg" in worker.texts(await worker.replies())
+
+    await store_pending(runtime)  # Runtime.drain has stored it already: nothing left
+    with Session(runtime.engine) as session:
+        (row,) = session.exec(select(InitiativeAttachment)).all()
+    assert (row.name, row.status, row.size, row.mime) == ("ga.jpg", "stored", 4004, "image/jpeg")
+    assert (store / str(row.stored_path)).read_bytes() == photo
+    assert len([p for p in uploads.iterdir() if not p.name.startswith(".")]) == 3
