@@ -16,6 +16,7 @@ from bots.api import install as install_admin_api
 from bots.api.reference import router as api_reference
 from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import Runtime, build_runtime
+from bots.personal_data import router as personal_data
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
@@ -88,6 +89,7 @@ def create_app(
         app.add_route(route.path, route.endpoint, methods=route.methods, include_in_schema=False)
     install_admin_api(app, runtime)
     app.include_router(api_reference)
+    app.include_router(personal_data)
     for router in (r for r in routes if not isinstance(r, Route)):
         app.include_router(router)
     if settings.web_ui:

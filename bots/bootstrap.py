@@ -96,6 +96,7 @@ def build_processor(
         delivery=delivery_policy(settings, traits),
         attachments=attachment_limits(settings),
         traits=traits,
+        public_url=str(settings.public_url).rstrip("/"),
         web_signin_url=(
             f"{str(settings.public_url).rstrip('/')}/web/signin" if settings.web_ui else None
         ),

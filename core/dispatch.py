@@ -51,6 +51,7 @@ class ChatConfig:
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)  # initiative files
     traits: Mapping[str, ChannelTraits] = field(default_factory=dict, hash=False)  # by platform
     web_signin_url: str | None = None  # the officer desk's sign-in page; None: the desk is off
+    public_url: str = "http://127.0.0.1:8000"  # THIDUA_PUBLIC_URL, for links such as /mydata's
     # the key of the privacy hashes (THIDUA_PRIVACY_KEY); empty: the database's own
     privacy_key: bytes = field(default=b"", repr=False)
 

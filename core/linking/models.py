@@ -16,6 +16,7 @@ class CodePurpose(StrEnum):
     LINK = "link"  # attach another messenger to the member who asked (/link)
     CLAIM = "claim"  # attach this messenger to an existing member (demo officers, by the CLI)
     OFFICER = "officer"  # grant the officer role for `unit_id` to the member who uses it
+    MYDATA = "mydata"  # one download of the member's data as a file (core/privacy/download.py)
 
 
 class OneTimeCode(SQLModel, table=True):

@@ -80,6 +80,7 @@ class SetLanguage(CallbackData, prefix="lang"):
 
 class PrivacyAction(StrEnum):
     MYDATA = "mydata"
+    FILE = "file"  # /mydata as a file, through a one-time link
     MENU = "menu"
     FORGET = "forget_yes"
     KEEP = "forget_no"

@@ -16,7 +16,7 @@ from core.members.privacy import back, profile_lines
 from core.members.steps import Forgetting
 from core.messages import OutgoingMessage
 from core.points.models import PointsSource
-from core.privacy import mydata
+from core.privacy import download, mydata
 from core.privacy.forget import forget_member
 from core.storage.secrets import privacy_key
 
@@ -157,7 +157,29 @@ def _mydata(ctx: Context) -> list[OutgoingMessage]:
         )
     )
     parts.append(lines)
-    return [reply("\n".join(part)) for part in parts]
+    last = reply(
+        "\n".join(parts.pop()),
+        button(_("Get my data as a file"), Privacy(PrivacyAction.FILE)),
+        button(_("Main menu"), Privacy(PrivacyAction.MENU)),
+    )
+    return [*(reply("\n".join(part)) for part in parts), last]
+
+
+@router.button(Privacy, action=PrivacyAction.FILE)
+def on_mydata_file(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
+    """A one-time link to everything kept, as a spreadsheet or JSON: every messenger carries
+    a link, and a browser downloads the file from it."""
+    if ctx.member is None:
+        return _mydata(ctx)
+    token = download.issue(ctx.session, member_id=ctx.member.id, now=ctx.now)  # type: ignore[arg-type]
+    link = f"{ctx.config.public_url}{download.PATH}{token}"
+    text = ctx.t.gettext(
+        "Your data as a file (a spreadsheet, or JSON for another service): open this link "
+        "within an hour and download it once.\n{link}\nAnyone who has the link can open "
+        "your data, so do not forward it. Send /mydata again for a new link.",
+        link=link,
+    )
+    return [reply(text)]
 
 
 def _section(ctx: Context, title: str, items: list[str]) -> list[str]:
