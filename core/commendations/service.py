@@ -274,6 +274,46 @@ def announcement(t: Translator, item: Commendation, names: list[str]) -> str:
     return t.gettext("{kind} for {who}: {reason}", kind=kind, who=who, reason=item.reason)
 
 
+def named(session: Session, people: list[Member]) -> list[str]:
+    """The names an announcement may say: only of people with a standing "show my name"
+    (/showname); anyone who has not said so, or said /hidename, stays unnamed."""
+    return [
+        p.full_name or ""
+        for p in people
+        if initiatives.name_shown(session, member_id=p.id) is True  # type: ignore[arg-type]
+    ]
+
+
+def preview(session: Session, t: Translator, item: Commendation) -> str:
+    """The announcement the union would get if the commendation were approved now."""
+    people = commended(session, commendation_id=item.id)  # type: ignore[arg-type]
+    return announcement(t, item, named(session, people))
+
+
+def _announce(
+    session: Session,
+    item: Commendation,
+    people: list[Member],
+    notifier: Notifier,
+    actor: Actor,
+    now: datetime,
+    text: str | None,
+) -> None:
+    unit = session.get(UnionUnit, item.unit_id)
+    assert unit is not None
+    t = notifier.translator(None)
+    broadcasts.create(
+        session,
+        key=f"commendation:{item.id}",
+        kind=BroadcastKind.MESSAGE,
+        audience=broadcasts.Audience(unit, include_subtree=True),
+        text=text.strip() if text is not None else announcement(t, item, named(session, people)),
+        now=now,
+        policy=notifier.config.delivery,
+        created_by=actor.member_id,
+    )
+
+
 def approve(
     session: Session,
     *,
@@ -282,8 +322,13 @@ def approve(
     notifier: Notifier,
     now: datetime,
     award_points: int = DEFAULT_POINTS,
+    announcement_text: str | None = None,
 ) -> Commendation:
+    """`announcement_text`: the announcement as the officer edited it after its preview
+    (`preview`); None: as `preview` writes it."""
     item = _decidable(session, actor, commendation_id)
+    if announcement_text is not None:
+        broadcasts.check_text(announcement_text.strip())
     if award_points < 0:
         raise InvalidInput("table_negative")
     item.status = CommendationStatus.APPROVED
@@ -315,26 +360,7 @@ def approve(
             key=f"commend:{commendation_id}:{person.id}",
             now=now,
         )
-    # Named only with consent: a standing "show my name" (/showname); anyone who has not said
-    # so, or said /hidename, stays unnamed.
-    names = [
-        p.full_name or ""
-        for p in people
-        if initiatives.name_shown(session, member_id=p.id) is True  # type: ignore[arg-type]
-    ]
-    unit = session.get(UnionUnit, item.unit_id)
-    assert unit is not None
-    t = notifier.translator(None)
-    broadcasts.create(
-        session,
-        key=f"commendation:{commendation_id}",
-        kind=BroadcastKind.MESSAGE,
-        audience=broadcasts.Audience(unit, include_subtree=True),
-        text=announcement(t, item, names),
-        now=now,
-        policy=notifier.config.delivery,
-        created_by=actor.member_id,
-    )
+    _announce(session, item, people, notifier, actor, now, announcement_text)
     item.announced_at = now
     session.flush()
     _tell_nominator(session, notifier, item, now)

@@ -37,6 +37,7 @@ class Item:
     unit: str
     people: list[Member]
     nominator: str
+    announcement: str  # what the union would read if approved now (nominated ones only)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Typed:
     team_name: str = ""
     reason: str = ""
     adhoc: bool = False
+    # an announcement edited before approving, refused: (commendation id, the text as typed)
+    announcement: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,11 @@ class Query:
     period: Period
 
 
-def items_of(s: Session, me: Me, status: str, names: dict[int, str], t: Translator) -> list[Item]:
-    """The commendations of the officer's units with that status (any: ""), newest first."""
+def items_of(
+    s: Session, me: Me, status: str, names: dict[int, str], t: Translator, announce: Translator
+) -> list[Item]:
+    """The commendations of the officer's units with that status (any: ""), newest first, the
+    waiting ones with the preview of their announcement (in the members' language)."""
     statuses = (status,) if status in STATUSES else ()
     found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
     found.reverse()
@@ -84,6 +90,7 @@ def items_of(s: Session, me: Me, status: str, names: dict[int, str], t: Translat
             names.get(c.unit_id, ""),
             service.commended(s, commendation_id=c.id),  # type: ignore[arg-type]
             nominators.get(c.nominated_by, "") if c.nominated_by else "",
+            service.preview(s, announce, c) if c.status == CommendationStatus.NOMINATED else "",
         )
         for c in found
     ]
@@ -103,9 +110,10 @@ def candidates_of(s: Session, me: Me, unit_id: int, q: str) -> tuple[UnionUnit, 
     return chosen, found[:CANDIDATES]
 
 
-def load(s: Session, me: Me, t: Translator, query: Query) -> Page:
+def load(s: Session, me: Me, t: Translator, announce: Translator, query: Query) -> Page:
     units = in_scope_units(s, me)
-    items = items_of(s, me, query.status, {u.id: u.name for u in units}, t)  # type: ignore[misc]
+    names = {u.id: u.name for u in units}
+    items = items_of(s, me, query.status, names, t, announce)  # type: ignore[arg-type]
     chosen, candidates = None, []
     if query.unit_id is not None:
         chosen, candidates = candidates_of(s, me, query.unit_id, query.q)
@@ -131,8 +139,8 @@ async def show(
     typed = typed or Typed()
     if typed.unit_id is not None:
         query = replace(query, unit_id=typed.unit_id)
-    t = visit.t
-    data = await visit.db(lambda s: load(s, me, t, query))
+    t, announce = visit.t, visit.web.notifier.translator(None)
+    data = await visit.db(lambda s: load(s, me, t, announce, query))
     return visit.render(
         "commendations.html",
         status=refused.status if refused else 200,
@@ -208,6 +216,7 @@ async def approve(
     commendation_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
 ) -> Response:
     points, now = points_of(form), visit.now
+    text = forms.text(form, "announcement") if "announcement" in form else None
 
     def work(s: Session) -> object:
         return service.approve(
@@ -217,9 +226,11 @@ async def approve(
             notifier=web.notifier,
             now=now,
             award_points=points,
+            announcement_text=text,
         )
 
-    return await act(visit, web, me, work, "approved")
+    typed = Typed(announcement=(commendation_id, text)) if text is not None else None
+    return await act(visit, web, me, work, "approved", typed)
 
 
 @router.post("/commendations/{commendation_id}/reject")
