@@ -121,8 +121,9 @@ def _load(args: argparse.Namespace) -> int:
                     "CDCSTN33, try the membership card MP-0001 or the phone 0912 300 001)"
                 )
                 print(
-                    f"{emulation['campaigns']} running emulation campaign with "
-                    f"{emulation['criteria']} criteria and {emulation['pledges']} pledges"
+                    f"{emulation['campaigns']} running emulation campaigns with "
+                    f"{emulation['criteria']} criteria, {emulation['pledges']} pledges and "
+                    f"{emulation['reports']} progress reports"
                 )
         with Session(engine) as session, session.begin():  # the demo is committed already
             _print_welcome(settings, session, now)

@@ -1,20 +1,37 @@
-"""The demo's emulation: a running campaign of the private mechanical company's union with the
-individual titles' criteria, and the pledges of half its members (after core/demo.py)."""
+"""The demo's emulation (after core/demo.py): a running campaign of the private mechanical
+company's union with the individual titles' criteria and the pledges of half its members; and
+the industrial-zone union's campaign tied to production, started three months ago, in which
+its two enterprise unions have reported every period already past (so the desk's progress page
+and the standings have something to show)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
-from core.emulation import criteria, pledges
+from core.emulation import criteria, pledges, reporting
+from core.emulation.periods import periods
+from core.emulation.templates import Frequency
 from core.emulation.titles import Title
 from core.i18n import Translator
 from core.members.models import Member, OfficerRole, UnionUnit
 
 UNIT = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+ZONE = "Công đoàn các Khu công nghiệp Bình Dương"
+# what each enterprise union reports, by criterion position (1: output % ... 5: income %),
+# around its target, varying by month
+FIGURES = {
+    1: (Decimal(104), Decimal(97), Decimal(3)),
+    2: (Decimal("1.8"), Decimal("2.4"), Decimal("-0.2")),
+    3: (Decimal(0), Decimal(1), Decimal(0)),
+    4: (Decimal(4), Decimal(2), Decimal(1)),
+    5: (Decimal(101), Decimal(98), Decimal(1)),
+}
 
 
 def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> dict[str, int]:
@@ -24,7 +41,7 @@ def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> di
         select(OfficerRole).where(OfficerRole.unit_id == (unit.id if unit else 0))
     ).first()
     if unit is None or role is None:
-        return {"campaigns": 0, "criteria": 0, "pledges": 0}
+        return {"campaigns": 0, "criteria": 0, "pledges": 0, "reports": 0}
     today = pledges.local_today(now, timezone)
     campaign = Campaign(
         unit_id=unit.id,  # type: ignore[arg-type]
@@ -67,4 +84,85 @@ def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> di
             timezone=timezone,
         )
         count += 1
-    return {"campaigns": 1, "criteria": len(made), "pledges": count}
+    production = production_campaign(session, now=now, t=t, timezone=timezone)
+    return {
+        "campaigns": 1 + production["campaigns"],
+        "criteria": len(made) + production["criteria"],
+        "pledges": count,
+        "reports": production["reports"],
+    }
+
+
+def _months_back(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def production_campaign(
+    session: Session, *, now: datetime, t: Translator, timezone: str
+) -> dict[str, int]:
+    """The zone's campaign from the production template, three months in, with the reports of
+    its grassroots unions for every period already over (made on each period's last day)."""
+    zone = session.exec(select(UnionUnit).where(UnionUnit.name == ZONE)).first()
+    role = session.exec(
+        select(OfficerRole).where(OfficerRole.unit_id == (zone.id if zone else 0))
+    ).first()
+    if zone is None or role is None:
+        return {"campaigns": 0, "criteria": 0, "reports": 0}
+    today = pledges.local_today(now, timezone)
+    starts = _months_back(today, 3)
+    campaign = Campaign(
+        unit_id=zone.id,  # type: ignore[arg-type]
+        title=t.gettext("Productivity and quality in the industrial zones"),
+        description=t.gettext(
+            "Each enterprise union reports its output, quality, safety, initiatives and "
+            "workers' income every month or quarter."
+        ),
+        starts_on=starts,
+        ends_on=date(starts.year + 1, starts.month, 1) - timedelta(days=1),
+        include_subtree=True,
+        status=CampaignStatus.RUNNING,
+        created_by=role.member_id,
+        created_at=now,
+        updated_at=now,
+        launched_at=now,
+    )
+    session.add(campaign)
+    session.flush()
+    made = criteria.from_template(
+        session,
+        actor=Actor.officer(role.member_id),
+        campaign_id=campaign.id,  # type: ignore[arg-type]
+        key="production",
+        t=t,
+        now=now,
+    )
+    return {
+        "campaigns": 1,
+        "criteria": len(made),
+        "reports": _past_reports(session, campaign, today, timezone),
+    }
+
+
+def _past_reports(session: Session, campaign: Campaign, today: date, timezone: str) -> int:
+    count = 0
+    made = criteria.active(session, campaign_id=campaign.id)  # type: ignore[arg-type]
+    for n, unit in enumerate(reporting.grassroots_units(session, campaign)):
+        officer = session.exec(select(OfficerRole).where(OfficerRole.unit_id == unit.id)).first()
+        reporter = session.get(Member, officer.member_id) if officer else None
+        if reporter is None or (reporter.onboarded_at is None and officer is None):
+            continue
+        for c in made:
+            frequency = Frequency(c.frequency)
+            for m, period in enumerate(periods(frequency, campaign.starts_on, campaign.ends_on)):
+                if period.end >= today:
+                    break
+                base, other, step = FIGURES[c.position]
+                value = max(Decimal(0), (base if n == 0 else other) + step * (m % 2))
+                item = reporting.Item(c, period, unit.id, None)  # type: ignore[arg-type]
+                moment = datetime.combine(period.end, time(16), ZoneInfo(timezone))
+                reporting.record(
+                    session, item=item, value=value, by=reporter, today=period.end, now=moment
+                )
+                count += 1
+    return count
