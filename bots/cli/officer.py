@@ -1,5 +1,5 @@
 """`thidua officer ...`: officer invitations and roles, account claims, admin API tokens, and
-withdrawing roles, tokens and invite codes (effective at once)."""
+withdrawing roles, tokens, invite codes and desk sessions (effective at once)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from core.members import service as members
 from core.members.models import Member, OfficerRole
 from core.organisation import access
 from core.storage.engine import make_engine
+from core.websignin import sessions
 
 
 def find_member(session: Session, ref: str) -> Member:
@@ -129,6 +130,11 @@ def _list(args: argparse.Namespace) -> int:
             )
             for k in tokens
         ]
+        lines += [
+            f"desk session: member #{s.member_id}, signed in {s.created_at:%Y-%m-%d %H:%M}, "
+            f"last seen {s.last_seen_at:%Y-%m-%d %H:%M}, until {s.expires_at:%Y-%m-%d %H:%M} UTC"
+            for s in sessions.live(session, now=utcnow())
+        ]
         return "\n".join(lines) or "no officer roles and no tokens"
 
     return _in_transaction(work)
@@ -147,6 +153,15 @@ def _revoke(args: argparse.Namespace) -> int:
             raise DomainError("role_unknown", f"{member.full_name} is no officer of {unit.name}")
         access.revoke_role(session, actor=Actor.admin(), role_id=role.id, now=utcnow())  # type: ignore[arg-type]
         return f"{member.full_name} (#{member.id}) is no longer an officer of {unit.name}"
+
+    return _in_transaction(work)
+
+
+def _sign_out(args: argparse.Namespace) -> int:
+    def work(session: Session) -> str:
+        member = find_member(session, args.member)
+        ended = sessions.end_all(session, member_id=member.id, now=utcnow())  # type: ignore[arg-type]
+        return f"{member.full_name} (#{member.id}) signed out of the desk: {ended} session(s) ended"
 
     return _in_transaction(work)
 
@@ -193,6 +208,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     revoke.add_argument("member", help="the member's id or exact full name")
     revoke.add_argument("unit", help="the unit's id or exact name")
     revoke.set_defaults(run=_revoke)
+    sign_out = actions.add_parser(
+        "sign-out", help="end every desk session of a member (a lost phone), roles kept"
+    )
+    sign_out.add_argument("member", help="the member's id or exact full name")
+    sign_out.set_defaults(run=_sign_out)
     revoke_token = actions.add_parser("revoke-token", help="withdraw an admin API token")
     revoke_token.add_argument("token", type=int, help="the token's id (thidua officer list)")
     revoke_token.set_defaults(run=_revoke_token)

@@ -89,11 +89,10 @@ def end(session: Session, *, token: str, now: datetime) -> None:
 
 
 def end_all(session: Session, *, member_id: int, now: datetime, keep: str | None = None) -> int:
-    """Every live session of the officer ends (but the one of `keep`'s token): how many."""
+    """Every session of the officer not ended yet ends (but the one of `keep`'s token): how
+    many."""
     query = update(WebSession).where(
-        col(WebSession.member_id) == member_id,
-        col(WebSession.ended_at).is_(None),
-        col(WebSession.expires_at) > now,
+        col(WebSession.member_id) == member_id, col(WebSession.ended_at).is_(None)
     )
     if keep is not None:
         query = query.where(col(WebSession.token_hash) != token_hash(keep))
@@ -123,6 +122,17 @@ def listed(session: Session, *, member_id: int, now: datetime) -> list[WebSessio
                 col(WebSession.expires_at) > now,
             )
             .order_by(col(WebSession.created_at).desc())
+        )
+    )
+
+
+def live(session: Session, *, now: datetime) -> list[WebSession]:
+    """Every officer's live sessions (for the operator's `thidua officer list`)."""
+    return list(
+        session.exec(
+            select(WebSession)
+            .where(col(WebSession.ended_at).is_(None), col(WebSession.expires_at) > now)
+            .order_by(col(WebSession.member_id), col(WebSession.created_at))
         )
     )
 

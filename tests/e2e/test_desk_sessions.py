@@ -7,13 +7,14 @@ the bot's codes through the web chat, rows checked, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from bots.cli import main
 from bots.scheduling import retention_policy
 from bots.web.session import SessionCodec
 from core.websignin.models import WebSession
@@ -29,7 +30,7 @@ from tests.browser.support import (  # noqa: F401
 )
 from tests.e2e.campaign_support import MINH_PHAT, ZONE, load_demo, officer
 from tests.e2e.test_api_campaigns import bearer, token_for
-from tests.e2e.test_revocation import role_of
+from tests.e2e.test_revocation import cli_env, role_of  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 WRONG = "AAAA-BBBB-CCCC"
@@ -224,3 +225,20 @@ async def test_x_forwarded_for_is_ignored_without_named_proxies(
         assert (await sign_in_with(web, WRONG, forged)).status_code == 401
     again = await sign_in_with(web, WRONG, {"X-Forwarded-For": "198.51.100.77"})
     assert again.status_code == 429
+
+
+async def test_the_operator_lists_desk_sessions_and_signs_an_officer_out(
+    cli_env: None, client: httpx.AsyncClient, runtime: Runtime, clock, capsys
+):
+    clock.current = datetime.now(UTC)  # the command reads the machine's clock
+    data = load_demo(runtime)
+    chair = data.officer_of[MINH_PHAT]
+    web, _user = await signed_in_officer(client, runtime, data, MINH_PHAT)
+    assert main(["officer", "list"]) == 0
+    assert f"desk session: member #{chair}, signed in" in capsys.readouterr().out
+    assert main(["officer", "sign-out", str(chair)]) == 0
+    assert "1 session(s) ended" in capsys.readouterr().out
+    assert not await signed_in(web)
+    assert main(["officer", "list"]) == 0
+    assert "desk session" not in capsys.readouterr().out
+    assert role_of(runtime, chair, MINH_PHAT) is not None  # the role stays
