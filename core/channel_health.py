@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from core import outbox
 from core.i18n import Catalogs
+from core.members.labels import platform_name
 from core.members.models import Identity, Member, OfficerRole, UnionUnit
 from core.messages import OutgoingMessage
 from core.ports import Clock
@@ -45,7 +46,7 @@ class DbChannelHealth:
                 text = t.gettext(
                     "The {platform} channel of thidua has stopped working ({reason}). Members "
                     "on {platform} get no messages until an operator renews its access.",
-                    platform=platform.capitalize(),
+                    platform=platform_name(t, platform),
                     reason=reason,
                 )
                 identities = session.exec(

@@ -29,7 +29,7 @@ from core.members.labels import WORKER_GROUP_LABELS
 from core.members.models import UnionUnit
 
 router = APIRouter()
-PLATFORMS = ("zalo", "facebook", "telegram")
+PLATFORMS = ("zalo", "zalobot", "facebook", "telegram")
 
 
 @dataclass(frozen=True)
