@@ -25,10 +25,12 @@ from bots.settings import Settings
 from bots.worker import DeliveryWorker
 from core.campaigns import routers as campaign_routers
 from core.channel_health import DbChannelHealth
+from core.chat.links import GroupLinks
 from core.clock import SystemClock
 from core.commendations.chat import routers as commendations_routers
 from core.dispatch import ChatConfig, Dispatcher
 from core.emulation.chat import routers as emulation_routers
+from core.groups.chat import router as groups_router
 from core.i18n import Catalogs
 from core.initiatives import routers as initiatives_routers
 from core.joinrequests import routers as joinrequests_routers
@@ -66,6 +68,7 @@ def build_dispatcher() -> Dispatcher:
             reports_router,
             *commendations_routers,
             *joinrequests_routers,
+            groups_router,
         ],
         fallbacks.FALLBACKS,
     )
@@ -86,6 +89,22 @@ class Runtime(Services):
         raise RuntimeError("drain did not settle")
 
 
+def group_links(settings: Settings) -> dict[str, GroupLinks]:
+    """The messengers whose group chats are served: Telegram, once its bot's username is
+    known (THIDUA_TELEGRAM_BOT_USERNAME), since a group addresses the bot by it."""
+    name = settings.telegram_bot_username
+    if settings.telegram_token is None or not name:
+        return {}
+    return {
+        "telegram": GroupLinks(
+            mention=f"@{name}",
+            private=f"https://t.me/{name}?start={{payload}}",
+            add=f"https://t.me/{name}?startgroup={{payload}}",
+            command=f"/linkgroup@{name}",
+        )
+    }
+
+
 def build_processor(
     settings: Settings, engine: Engine, clock: Clock, catalogs: Catalogs
 ) -> Processor:
@@ -103,6 +122,7 @@ def build_processor(
         privacy_key=(
             settings.privacy_key.get_secret_value().encode() if settings.privacy_key else b""
         ),
+        group_links=group_links(settings),
     )
     spool_path = settings.inbound_spool or spool_path_for(engine)
     return Processor(

@@ -384,11 +384,7 @@ def _apply_failure(
     row.last_error = failure.detail[:500]
     kind = failure.kind
     if failure.migrate_to:
-        session.execute(
-            update(Identity)
-            .where(col(Identity.id) == row.identity_id)
-            .values(platform_user_id=failure.migrate_to)
-        )
+        _follow_migration(session, row, failure.migrate_to)
         row.status, row.next_attempt_at = OutboxStatus.PENDING, now
         return
     if kind == DeliveryErrorKind.BLOCKED:
@@ -421,6 +417,22 @@ def _apply_failure(
         row.status = OutboxStatus.FAILED
     if row.proactive and kind in delivery_fallback.KINDS:
         delivery_fallback.reroute(session, row, kind, now)
+
+
+def _follow_migration(session: Session, row: OutboxMessage, new_id: str) -> None:
+    """The chat moved (a Telegram group became a supergroup): the identity takes the new id,
+    unless the new id is known already (it wrote first), whose identity then takes the row."""
+    known = session.exec(
+        select(Identity.id).where(
+            Identity.platform == row.platform, Identity.platform_user_id == new_id
+        )
+    ).first()
+    if known is not None:
+        row.identity_id = known
+        return
+    session.execute(
+        update(Identity).where(col(Identity.id) == row.identity_id).values(platform_user_id=new_id)
+    )
 
 
 def release(engine: Engine, jobs: list[Job], *, now: datetime) -> None:

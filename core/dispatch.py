@@ -22,6 +22,7 @@ from sqlmodel import Session
 from core.chat import choices
 from core.chat.attachments import AttachmentLimits
 from core.chat.buttons import BadPayload, CallbackData, prefix_of
+from core.chat.links import GroupLinks
 from core.chat.render import choices_of, render
 from core.chat.steps import Step, step_of
 from core.chat.traits import ChannelTraits
@@ -54,6 +55,8 @@ class ChatConfig:
     public_url: str = "http://127.0.0.1:8000"  # THIDUA_PUBLIC_URL, for links such as /mydata's
     # the key of the privacy hashes (THIDUA_PRIVACY_KEY); empty: the database's own
     privacy_key: bytes = field(default=b"", repr=False)
+    # messengers whose group chats are served, and how to name and link their bot there
+    group_links: Mapping[str, GroupLinks] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not self.traits:

@@ -31,6 +31,11 @@ class InboundKind(StrEnum):
     UNFOLLOW = "unfollow"  # unfollowed or blocked the bot: nothing can be sent any more
     UNBLOCKED = "unblocked"  # allowed the bot to write again (Telegram my_chat_member)
     CONTACT = "contact"  # shared contact details (Zalo user_submit_info)
+    # Group chats (`group_id` set; core/groups): the bot was added to a group, removed from it
+    # (left or kicked), or the group moved to a new id (`moved_to`: a Telegram supergroup).
+    GROUP_JOINED = "group_joined"
+    GROUP_LEFT = "group_left"
+    GROUP_MOVED = "group_moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,13 @@ class IncomingMessage:
     locale_hint: str | None = None  # the person's app language, if the platform tells it
     phone: str | None = None  # only with InboundKind.CONTACT
     button_key: str | None = None  # an opaque button id whose payload the core looks up
+    # In a group chat: the group's id (then `sender_id` is the group too, so that nothing of
+    # the person is kept once processed), who wrote (`author_id`, read only while processing),
+    # the group's title, and the id it moved to (GROUP_MOVED). None in a private chat.
+    group_id: str | None = None
+    author_id: str | None = None
+    group_title: str | None = None
+    moved_to: str | None = None
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -59,8 +59,18 @@ class InboundDecoder(Protocol):
     """Reads one platform's `RawUpdate` bodies into what they mean, inside processing.
 
     `decode` returns None for an update that is acknowledged and ignored (another update
-    type, a group chat, a bot). It raises `ValueError` for a body it cannot read: the update
-    is then marked failed, kept for inspection and never retried.
+    type, a bot, a group message not addressed to the bot). It raises `ValueError` for a body
+    it cannot read: the update is then marked failed, kept for inspection and never retried.
+
+    Group chats (the port core/groups serves, whichever the messenger): an update from a
+    group carries `group_id` (the group's chat id, which is also its `sender_id`, so that
+    nothing of the person is kept), `group_title`, and one of: InboundKind.GROUP_JOINED (the
+    bot was added), GROUP_LEFT (removed, or it left), GROUP_MOVED (`moved_to`: the group's new
+    id), or a MESSAGE addressed to the bot with `author_id` (who wrote, read only to check
+    an officer's link code). Anything else said in a group is never passed on, and its
+    webhook should not store it. Posts in a group go through the same `Channel.send`, to the
+    group's chat id; the channel keeps to the platform's per-group rate. How a group names
+    the bot and links to it is given to the core as `core.chat.links.GroupLinks`.
     """
 
     platform: str

@@ -15,6 +15,7 @@ from sqlmodel import select as sql_select
 from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
 from core.errors import ConcurrencyConflict
+from core.groups import inbound as group_inbound
 from core.i18n import Catalogs
 from core.members import contact, touch
 from core.members import service as members
@@ -57,7 +58,7 @@ class _Batch:
         one statement each; a person's later updates in the batch reuse what was read (the
         identity and member objects, and the conversation as the earlier update saved it)."""
         self.writers = touch.find_writers(
-            self.session, {(m.platform, m.sender_id) for m in messages}
+            self.session, {(m.platform, m.sender_id) for m in messages if m.group_id is None}
         )
         keys = {m.button_key for m in messages if m.button_key is not None}
         if keys:
@@ -183,6 +184,9 @@ class Processor:
         if message is None:  # no body, or a raw update of a kind acknowledged and ignored
             work.done.append((update.id, update.sender_id))
             return
+        if message.group_id is not None:  # a group chat: nobody in it is stored
+            self._handle_group(work, update, message, now)
+            return
         if message.button_key is not None:  # a stale button's unknown key: empty payload
             payload = work.payloads.get(message.button_key, "")
             message = replace(message, payload=payload, button_key=None)
@@ -215,6 +219,28 @@ class Processor:
         if not unfollow and (writer.holds_messages or linked):
             outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
         work.done.append((update.id, sender))
+
+    def _handle_group(
+        self, work: _Batch, update: inbound.Claimed, message: IncomingMessage, now: datetime
+    ) -> None:
+        config = self.config
+        answer = group_inbound.handle(
+            work.session,
+            message,
+            t=self.catalogs.translator(config.default_locale, config.timezone),
+            links=config.group_links.get(message.platform),
+            now=now,
+        )
+        if answer.identity is not None:
+            outbox.enqueue_replies(
+                work.connection,
+                identity_id=answer.identity.id,  # type: ignore[arg-type]
+                platform=answer.identity.platform,
+                messages=answer.replies,
+                dedupe_prefix=f"reply:{update.id}",
+                now=now,
+            )
+        work.done.append((update.id, message.sender_id))
 
     def _decode(self, platform: str, body: str) -> IncomingMessage | None:
         decoder = self.decoders.get(platform)

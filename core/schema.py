@@ -6,6 +6,7 @@ import core.broadcasts.models
 import core.campaigns.models
 import core.commendations.models
 import core.emulation.models
+import core.groups.models
 import core.initiatives.models
 import core.linking.models
 import core.members.models

@@ -4,11 +4,13 @@ The webhook only checks, stores and answers (`TelegramInbound`); PTB's `Update.d
 which costs more than the rest of the webhook together, runs in processing
 (`TelegramDecoder`, the core's `InboundDecoder` for Telegram).
 
-Served: private chats only. Group and channel traffic, messages from bots (the bot never
-answers itself or another bot), service messages and update types the core has no use for
-are acknowledged and ignored. Nothing here sends a reply: the core does, through the outbox.
-The one call made from here is `answerCallbackQuery`, which only stops the button's spinner
-(the webhook answers it in its response instead, which costs no request).
+Served: private chats, and in group chats only what concerns the bot (added, removed, moved,
+addressed: adapters/telegram/groups.py). Other group and channel traffic, messages from bots
+(the bot never answers itself or another bot), service messages and update types the core
+has no use for are acknowledged and ignored. Nothing here sends a reply: the core does,
+through the outbox. The one call made from here is `answerCallbackQuery`, which only stops
+the button's spinner (the webhook answers it in its response instead, which costs no
+request).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from telegram import Bot, CallbackQuery, ChatMemberUpdated, Message, PollAnswer,
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from adapters.telegram.groups import concerns_bot, parse_group
 from core.group_commit import GroupCommit
 from core.messages import Attachment, InboundKind, IncomingMessage, RawUpdate
 from core.ports import InboundSink
@@ -239,8 +242,16 @@ class TelegramInbound:
     read later, in processing (`TelegramDecoder`): here it is only stored, so that the
     webhook answers Telegram at once."""
 
-    def __init__(self, sink: InboundSink, bot: Bot) -> None:
+    def __init__(
+        self,
+        sink: InboundSink,
+        bot: Bot,
+        *,
+        username: str | None = None,
+        bot_id: int | None = None,
+    ) -> None:
         self.bot = bot
+        self.username, self.bot_id = username, bot_id
         self._group: GroupCommit[RawUpdate] = GroupCommit(sink.accept_raw)
 
     async def receive(self, data: dict[str, Any], body: str) -> Outcome:
@@ -251,6 +262,8 @@ class TelegramInbound:
         if not any(kind in data for kind in ALLOWED_UPDATES):
             log.debug("telegram update %s ignored: update type not used", data["update_id"])
             return Outcome("update type not used", query_id)
+        if concerns_bot(data, self.username, self.bot_id) is False:  # never stored
+            return Outcome("group message not addressed to the bot", query_id)
         await self._group.add(RawUpdate(PLATFORM, str(data["update_id"]), body))
         return Outcome("", query_id)
 
@@ -400,13 +413,19 @@ class TelegramDecoder:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot | None, *, bot_id: int | None = None) -> None:
+    def __init__(
+        self, bot: Bot | None, *, bot_id: int | None = None, username: str | None = None
+    ) -> None:
         self.bot = bot
         self.bot_id = bot_id
+        self.username = username
 
     def decode(self, body: str) -> IncomingMessage | None:
         try:
             data = json.loads(body)
+            from_group, message = parse_group(data, self.username, self.bot_id)
+            if from_group:
+                return message
             parsed = fast_parse(data, self.bot_id)
             if parsed is None:
                 parsed = parse_update(Update.de_json(data, self.bot), bot_id=self.bot_id)

@@ -12,6 +12,7 @@ from bots.api import (
     campaigns,
     commendations,
     emulation,
+    groups,
     initiatives,
     join_requests,
     members,
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     members.router,
     org.router,
     units.router,
+    groups.router,
 )
 
 

@@ -15,7 +15,7 @@ from adapters.telegram.polling import Poller, WebhookActive
 from adapters.telegram.routes import PATH
 from bots.bootstrap import build_runtime
 from bots.cli.polling import WEBHOOK_ACTIVE, serve_while_polling
-from bots.platforms.telegram import bot_from_settings
+from bots.platforms.telegram import bot_from_settings, bot_id_of
 from bots.settings import Settings, load_settings
 
 
@@ -106,7 +106,14 @@ async def _poll(settings: Settings, timeout: int) -> int:
     runtime = build_runtime(settings)
     channel = runtime.channels["telegram"]
     assert isinstance(channel, TelegramChannel)
-    inbound = TelegramInbound(runtime, channel.bot)
+    inbound = TelegramInbound(
+        runtime,
+        channel.bot,
+        username=settings.telegram_bot_username,
+        bot_id=bot_id_of(settings.telegram_token.get_secret_value())
+        if settings.telegram_token
+        else None,
+    )
     poller = Poller(inbound)
     try:
         await poller.poll_once(0)  # fails at once, and clearly, when a webhook is set

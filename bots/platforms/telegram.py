@@ -64,17 +64,18 @@ class Telegram:
             traits=deps.traits[self.name],
         )
         secret = settings.telegram_webhook_secret
+        token = settings.telegram_token.get_secret_value()
+        username = settings.telegram_bot_username
         route = make_route(
-            TelegramInbound(deps.sink, bot),
+            TelegramInbound(deps.sink, bot, username=username, bot_id=bot_id_of(token)),
             secret=secret.get_secret_value() if secret else None,
             body_limit=settings.webhook_body_limit,
         )
-        token = settings.telegram_token.get_secret_value()
         return Platform(
             name=channel.platform,
             channel=channel,
             routes=(route,),
-            decoder=TelegramDecoder(bot, bot_id=bot_id_of(token)),
+            decoder=TelegramDecoder(bot, bot_id=bot_id_of(token), username=username),
             fetcher=channel,
             closers=(bot.shutdown,),
         )

@@ -29,6 +29,8 @@ from core.broadcasts.rules import (
 )
 from core.delivery_policy import DeliveryPolicy
 from core.errors import ConcurrencyConflict, DomainError, InvalidInput
+from core.groups import posts as group_posts
+from core.groups.models import BroadcastGroup
 from core.members.models import Consent, ConsentPurpose, Identity, Member, UnionUnit
 from core.messages import OutgoingMessage
 from core.storage.models import OutboxMessage, OutboxStatus
@@ -46,6 +48,8 @@ class Plan:
     counts: PlanCounts
     finish: datetime
     quiet_until: datetime | None  # proactive sends wait for the end of the quiet hours
+    # linked group chats it is also posted in, per messenger (core/groups/posts.py)
+    groups: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -135,6 +139,12 @@ def plan(session: Session, *, audience: Audience, policy: DeliveryPolicy, now: d
         counts=counts,
         finish=estimated_finish(counts.sendable(), policy, now),
         quiet_until=quiet if quiet != now else None,
+        groups=group_posts.planned(
+            session,
+            unit=audience.unit,
+            include_subtree=audience.include_subtree,
+            targeted=bool(audience.groups),
+        ),
     )
 
 
@@ -223,6 +233,7 @@ def fanout(
         if not rows:
             broadcast.status = BroadcastStatus.QUEUED
             broadcast.queued_at = now
+            group_posts.post(session, broadcast=broadcast, body=body, now=now)
             break
         recipients: list[dict[str, object]] = []
         messages: list[dict[str, object]] = []
@@ -353,6 +364,9 @@ class Report:
     # Delivered on another messenger of the member after the planned one failed for good
     # (core/delivery_fallback.py), by the messenger it fell back from.
     by_fallback: dict[str, int] = field(default_factory=dict)
+    # its posts in linked group chats, per messenger: a line of their own, not in the totals
+    # (a group is not a member of the audience)
+    groups: dict[str, dict[str, int]] = field(default_factory=dict)
     finished_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -368,6 +382,7 @@ class Report:
             "failed_why": self.failed_why,
             "skipped_why": self.skipped_why,
             "by_platform": self.by_platform,
+            "groups": self.groups,
             "by_unit": {
                 str(unit_id): {"name": self.unit_names.get(unit_id, ""), **counts}
                 for unit_id, counts in self.by_unit.items()
@@ -416,6 +431,7 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
         for table, key in ((result.by_platform, platform or "none"), (result.by_unit, unit_id)):
             row = table.setdefault(key, dict.fromkeys(CATEGORIES, 0))  # type: ignore[attr-defined]
             row[category] += n
+    result.groups = _group_lines(session, broadcast.id)  # type: ignore[arg-type]
     if result.by_unit:
         result.unit_names = {
             u.id: u.name  # type: ignore[misc]
@@ -424,3 +440,18 @@ def report(session: Session, *, broadcast: Broadcast) -> Report:
             )
         }
     return result
+
+
+def _group_lines(session: Session, broadcast_id: int) -> dict[str, dict[str, int]]:
+    """The broadcast's posts in group chats, per messenger and category."""
+    lines: dict[str, dict[str, int]] = {}
+    for platform, status, n in session.exec(
+        select(BroadcastGroup.platform, OutboxMessage.status, func.count())
+        .select_from(BroadcastGroup)
+        .outerjoin(OutboxMessage, col(OutboxMessage.dedupe_key) == BroadcastGroup.dedupe_key)
+        .where(BroadcastGroup.broadcast_id == broadcast_id)
+        .group_by(BroadcastGroup.platform, OutboxMessage.status)
+    ).all():
+        row = lines.setdefault(platform, dict.fromkeys(CATEGORIES, 0))
+        row[_category(None, status)] += n
+    return lines

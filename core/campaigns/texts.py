@@ -123,6 +123,15 @@ def plan_text(ctx: Context, plan: Plan, text: str) -> str:
         if row.get(Reach.NEXT_MESSAGE):
             parts.append(_("{n} at their next message", n=n(row[Reach.NEXT_MESSAGE])))
         lines.append(f"• {platform_name(ctx.t, platform)}: " + ", ".join(parts))
+    for platform, groups in sorted(plan.groups.items()):
+        lines.append(
+            "• "
+            + _(
+                "Group chats on {platform}: {n} (posted there too)",
+                platform=platform_name(ctx.t, platform),
+                n=n(groups),
+            )
+        )
     skipped = counts.skipped
     if skipped:
         lines.append(
@@ -216,6 +225,9 @@ def report_text(ctx: Context, report: Report) -> str:
         for platform, row in sorted(report.by_platform.items()):
             name = platform_name(ctx.t, platform) if platform != "none" else _("no messenger")
             lines.append(f"• {name}: {_counts(ctx, row)}")
+    for platform, row in sorted(report.groups.items()):
+        name = _("Group chats on {platform}", platform=platform_name(ctx.t, platform))
+        lines.append(f"• {name}: {_counts(ctx, row)}")
     if report.by_unit:
         lines.append("")
         lines.append(_("By union unit:"))

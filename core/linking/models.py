@@ -17,6 +17,7 @@ class CodePurpose(StrEnum):
     CLAIM = "claim"  # attach this messenger to an existing member (demo officers, by the CLI)
     OFFICER = "officer"  # grant the officer role for `unit_id` to the member who uses it
     MYDATA = "mydata"  # one download of the member's data as a file (core/privacy/download.py)
+    GROUP = "group"  # link the group chat it is sent in to `unit_id` (core/groups)
 
 
 class OneTimeCode(SQLModel, table=True):

@@ -66,6 +66,13 @@ def issue(
     return display(code)
 
 
+def find(session: Session, *, text: str) -> OneTimeCode | None:
+    """The code's row, used or not, without spending it (to check what it is for first)."""
+    if len(normalise(text)) != LENGTH:
+        return None
+    return session.get(OneTimeCode, _hash(text))
+
+
 def _fail(session: Session, identity: Identity, now: datetime, code: str) -> DomainError:
     session.add(CodeFailure(identity_id=identity.id, at=now))  # type: ignore[arg-type]
     session.flush()

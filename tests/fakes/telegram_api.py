@@ -14,6 +14,15 @@ a chat still under a flood penalty is refused again and recorded in `early`.
 Switches: `users[id].blocked` / `.deactivated`, `fail_next` (5xx), `hang_next` (no answer
 until the client gives up: a timeout, with or without the message delivered), `flood_next`
 (429 bursts), `migrate` (a group upgraded to a supergroup). Everything received is in `calls`.
+
+Group chats (platforms.md §1.3, §1.7-1.9): `group` makes one (a supergroup when its id is
+below -10^12, as Telegram numbers them); `bot_joined` / `bot_removed` are the `my_chat_member`
+updates of the bot added to or removed from it (a send there then gets 403 "bot was kicked");
+`group_message_update` is a member writing in it (a `/cmd` gets its `bot_command` entity, an
+`@name` its `mention` entity, `reply_to` quotes a message); `upgrade` is a group becoming a
+supergroup: the two service messages (`migrate_to_chat_id` in the old group,
+`migrate_from_chat_id` in the new one), and sends to the old id answered 400 with
+`parameters.migrate_to_chat_id`.
 """
 
 from __future__ import annotations
@@ -146,6 +155,7 @@ class FakeTelegram:
     users: dict[int, FakeUser] = field(default_factory=dict)
     groups: dict[int, str] = field(default_factory=dict)
     migrated: dict[int, int] = field(default_factory=dict)
+    kicked: set[int] = field(default_factory=set)  # groups the bot is no longer in
     calls: list[Call] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
     answered: list[dict[str, Any]] = field(default_factory=list)
@@ -199,6 +209,103 @@ class FakeTelegram:
     def flood_next(self, count: int, retry_after: int) -> None:
         """The next `count` sends are refused with 429 and this `retry_after`."""
         self._flood = _Switch(count, 429, retry_after)
+
+    def _group_chat(self, chat_id: int) -> dict[str, Any]:
+        kind = "supergroup" if chat_id < -1_000_000_000_000 else "group"
+        return {"id": chat_id, "type": kind, "title": self.groups[chat_id]}
+
+    def _bot_change(self, chat_id: int, by: FakeUser, old: str, new: str) -> dict[str, Any]:
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Thi đua", "username": "thidua_bot"}
+        return {
+            "update_id": next(self._update_ids),
+            "my_chat_member": {
+                "chat": self._group_chat(chat_id),
+                "from": by.as_json(),
+                "date": int(self._now_ts()),
+                "old_chat_member": {"status": old, "user": bot}
+                | ({"until_date": 0} if old == "kicked" else {}),
+                "new_chat_member": {"status": new, "user": bot}
+                | ({"until_date": 0} if new == "kicked" else {}),
+            },
+        }
+
+    def bot_joined(self, chat_id: int, by: FakeUser) -> dict[str, Any]:
+        """`my_chat_member`: `by` added the bot to the group."""
+        self.kicked.discard(chat_id)
+        return self._bot_change(chat_id, by, "left", "member")
+
+    def bot_removed(self, chat_id: int, by: FakeUser, status: str = "kicked") -> dict[str, Any]:
+        """`my_chat_member`: `by` removed the bot ("kicked"), or it left ("left")."""
+        self.kicked.add(chat_id)
+        return self._bot_change(chat_id, by, "member", status)
+
+    def group_message_update(
+        self,
+        person: FakeUser,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: SentMessage | None = None,
+        edited: bool = False,
+    ) -> dict[str, Any]:
+        """`person` writes `text` in the group (an edit of an earlier message, `edited`)."""
+        self.users.setdefault(person.id, person)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids[chat_id]),
+            "from": person.as_json(),
+            "chat": self._group_chat(chat_id),
+            "date": int(self._now_ts()),
+            "text": text,
+        }
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        for found in re.finditer(r"@\w+", text):
+            if found.start() > 0 and text[found.start() - 1] != " ":
+                continue
+            entities.append(
+                {
+                    "type": "mention",
+                    "offset": self._utf16(text[: found.start()]),
+                    "length": self._utf16(found.group(0)),
+                }
+            )
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = self._message_json(reply_to)
+        if edited:
+            message["edit_date"] = int(self._now_ts())
+        key = "edited_message" if edited else "message"
+        return {"update_id": next(self._update_ids), key: message}
+
+    def upgrade(self, group_id: int, supergroup_id: int, by: FakeUser) -> list[dict[str, Any]]:
+        """The group becomes a supergroup: Telegram's two service messages."""
+        self.migrate(group_id, supergroup_id)
+        moved_out = {
+            "message_id": next(self._message_ids[group_id]),
+            "from": by.as_json(),
+            "chat": {"id": group_id, "type": "group", "title": self.groups[group_id]},
+            "date": int(self._now_ts()),
+            "migrate_to_chat_id": supergroup_id,
+        }
+        moved_in = {
+            "message_id": next(self._message_ids[supergroup_id]),
+            "from": {
+                "id": 1087968824,
+                "is_bot": True,
+                "first_name": "Group",
+                "username": "GroupAnonymousBot",
+            },
+            "sender_chat": self._group_chat(supergroup_id),
+            "chat": self._group_chat(supergroup_id),
+            "date": int(self._now_ts()),
+            "migrate_from_chat_id": group_id,
+        }
+        return [
+            {"update_id": next(self._update_ids), "message": moved_out},
+            {"update_id": next(self._update_ids), "message": moved_in},
+        ]
 
     def migrate(self, group_id: int, supergroup_id: int) -> None:
         self.migrated[group_id] = supergroup_id
@@ -459,9 +566,11 @@ class FakeTelegram:
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": self.migrated[chat_id]},
             )
-        if chat_id in self.groups:
+        if chat_id in self.kicked:
             kind = "supergroup" if chat_id < -1_000_000_000_000 else "group"
-            return {"id": chat_id, "type": kind, "title": self.groups[chat_id]}
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
+        if chat_id in self.groups:
+            return self._group_chat(chat_id)
         person = self.users.get(chat_id)
         if person is None:
             raise ApiError(400, "Bad Request: chat not found")
@@ -510,7 +619,7 @@ class FakeTelegram:
     def _message_json(self, message: SentMessage) -> dict[str, Any]:
         chat_id = message.chat_id
         if chat_id in self.groups:
-            chat = {"id": chat_id, "type": "group", "title": self.groups[chat_id]}
+            chat = self._group_chat(chat_id)
         else:
             chat = self._private_chat(self.users[chat_id])
         data: dict[str, Any] = {

@@ -13,6 +13,7 @@ from bots.web.routes import (
     dashboard,
     emulation,
     exports,
+    groups,
     initiatives,
     invites,
     joins,
@@ -47,6 +48,7 @@ for area in (
     officers,
     org,
     invites,
+    groups,
     exports,
 ):
     router.include_router(area.router)
