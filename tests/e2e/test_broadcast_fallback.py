@@ -10,155 +10,70 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bots.app import create_app
-from bots.bootstrap import build_runtime
-from bots.platforms import Facebook, Telegram, Zalo, ZaloBot
-from bots.settings import load_settings
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.members.models import Identity, Member
+from tests.e2e.broadcast_support import START, Spec, messenger_world, numbers, populate
 from tests.e2e.campaign_support import (
     HUNG_THINH,
     MINH_PHAT,
     ZONE,
-    bulk_members,
     create_campaign,
     load_demo,
     officer,
     platform_user_id,
 )
 from tests.e2e.test_zalobot_typed import join, number
-from tests.fakes.facebook_graph import FakeGraph
-from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import FakeTelegram, FakeTimer, running
-from tests.fakes.telegram_fixtures import TelegramChat, telegram_env
-from tests.fakes.zalo_bot import FakeZaloBot, ZaloBotUser
-from tests.fakes.zalo_oa import FakeZaloOA
+from tests.fakes.telegram_fixtures import TelegramChat
+from tests.fakes.zalo_bot import ZaloBotUser
 
 pytestmark = pytest.mark.anyio
-
-PAGE_TOKEN = "EAAGm0PX4ZCpsBAFakePageToken"
-APP_SECRET = "3f1c2a9b8e7d6c5b4a39281706f5e4d3"
-START = "Công đoàn các Khu công nghiệp Bình Dương launches the emulation campaign"
 
 
 @pytest.fixture
 async def world(database_url: str, engine: Engine, clock: Any) -> AsyncIterator[dict[str, Any]]:
-    tg = FakeTelegram(clock=clock)
-    graph = FakeGraph(page_token=PAGE_TOKEN, app_secret=APP_SECRET, clock=clock)
-    oa = FakeZaloOA(clock=clock)
-    bot = FakeZaloBot(clock=clock)
-    with (
-        running(tg) as tg_url,
-        serve_in_thread(graph.app) as fb_url,
-        serve_in_thread(oa.build_app()) as zl_url,
-        serve_in_thread(bot.build_app()) as zb_url,
-    ):
-        graph.base_url, oa.url, bot.url = fb_url, zl_url, zb_url
-        env = {
-            **telegram_env(database_url, tg_url),
-            "THIDUA_FACEBOOK_PAGE_TOKEN": PAGE_TOKEN,
-            "THIDUA_FACEBOOK_APP_SECRET": APP_SECRET,
-            "THIDUA_FACEBOOK_VERIFY_TOKEN": "verify-me-123",
-            "THIDUA_FACEBOOK_GRAPH_BASE": f"{fb_url}/v23.0",
-            "THIDUA_ZALO_APP_ID": oa.app_id,
-            "THIDUA_ZALO_APP_SECRET": oa.app_secret,
-            "THIDUA_ZALO_WEBHOOK_SECRET": oa.webhook_secret,
-            "THIDUA_ZALO_ACCESS_TOKEN": oa.access_token,
-            "THIDUA_ZALO_REFRESH_TOKEN": oa.refresh_token,
-            "THIDUA_ZALO_API_BASE": zl_url,
-            "THIDUA_ZALO_OAUTH_BASE": zl_url,
-            "THIDUA_ZALOBOT_TOKEN": bot.token,
-            "THIDUA_ZALOBOT_WEBHOOK_SECRET": bot.webhook_secret,
-            "THIDUA_ZALOBOT_API_BASE": zb_url,
-            "THIDUA_ZALOBOT_SEND_RATE": "200",
-        }
-        runtime = build_runtime(
-            load_settings(environ=env),
-            engine=engine,
-            clock=clock,
-            messengers=(Telegram(timer=FakeTimer(clock)), Facebook(), Zalo(), ZaloBot()),
-        )
-        app = create_app(runtime.settings, runtime=runtime, background=False)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client:
-            yield {
-                "runtime": runtime,
-                "client": client,
-                "tg": tg,
-                "fb": graph,
-                "zl": oa,
-                "zb": bot,
-                "clock": clock,
-            }
-        await runtime.aclose()
-
-
-def numbers(text: str, label: str) -> dict[str, int]:
-    line = next(line for line in text.splitlines() if line.startswith(f"• {label}:"))
-    return {
-        kind: int(n.replace(",", ""))
-        for n, kind in re.findall(r"([\d,]+) (now|only by template|at their next message)", line)
-    }
+    async with messenger_world(database_url, engine, clock, zalo_bot=True) as world:
+        yield world
 
 
 def population(world: dict[str, Any]) -> dict[str, list[str]]:
     """Members of the zone's two companies by messenger; `both` are on Telegram (preferred)
     and on Zalo Bot, and have blocked the Telegram bot without our knowing."""
     runtime, now = world["runtime"], world["clock"].now()
-    specs = [  # name, unit, platform, last wrote, count
-        ("tg", MINH_PHAT, "telegram", timedelta(days=2), 30),
-        ("fb", HUNG_THINH, "facebook", timedelta(hours=3), 20),
-        ("zl", HUNG_THINH, "zalo", timedelta(hours=20), 20),
-        ("zb", MINH_PHAT, "zalobot", timedelta(days=10), 25),  # no window on the Bot Platform
-        ("both", MINH_PHAT, "telegram", timedelta(days=1), 5),
-    ]
-    groups: dict[str, list[str]] = {}
-    for name, unit, platform, ago, count in specs:
-        ids = bulk_members(
-            runtime.engine,
-            unit_id=unit,
-            count=count,
-            platform=platform,
-            seen=now - ago,
-            now=now,
-            prefix=name,
+    days, hours = timedelta(days=1), timedelta(hours=1)
+    groups = populate(
+        world,
+        [
+            Spec("tg", MINH_PHAT, "telegram", 2 * days, 30),
+            Spec("fb", HUNG_THINH, "facebook", 3 * hours, 20),
+            Spec("zl", HUNG_THINH, "zalo", 20 * hours, 20),
+            Spec("zb", MINH_PHAT, "zalobot", 10 * days, 25),  # no window on the Bot Platform
+            Spec("both", MINH_PHAT, "telegram", days, 5, unknown_block=True),
+        ],
+    )
+    ids = [int(user) - 1_000_000_000 for user in groups["both"]]  # platform_user_id's rule
+    groups["both_zb"] = [platform_user_id("zalobot", "both", i) for i in ids]
+    with runtime.engine.begin() as conn:
+        conn.execute(
+            insert(Identity),
+            [
+                {
+                    "platform": "zalobot",
+                    "platform_user_id": platform_user_id("zalobot", "both", i),
+                    "member_id": i,
+                    "first_seen_at": now - 5 * days,
+                    "last_inbound_at": now - 5 * days,
+                }
+                for i in ids
+            ],
         )
-        groups[name] = [platform_user_id(platform, name, i) for i in ids]
-        for user in groups[name]:
-            if platform == "telegram":
-                world["tg"].user(int(user), blocked=name == "both")
-            elif platform == "facebook":
-                world["fb"].last_action[user] = now - ago
-            elif platform == "zalo":
-                world["zl"].interact(user, now - ago)
-            else:
-                world["zb"].known.add(user)
-        if name == "both":
-            groups["both_zb"] = [platform_user_id("zalobot", "both", i) for i in ids]
-            with runtime.engine.begin() as conn:
-                conn.execute(
-                    insert(Identity),
-                    [
-                        {
-                            "platform": "zalobot",
-                            "platform_user_id": platform_user_id("zalobot", "both", i),
-                            "member_id": i,
-                            "first_seen_at": now - timedelta(days=5),
-                            "last_inbound_at": now - timedelta(days=5),
-                        }
-                        for i in ids
-                    ],
-                )
-            world["zb"].known.update(groups["both_zb"])
+    world["zb"].known.update(groups["both_zb"])
     return groups
 
 

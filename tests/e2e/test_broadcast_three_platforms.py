@@ -5,138 +5,56 @@ what then happens, the held ones arrive at their next message, and the report ad
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bots.app import create_app
-from bots.bootstrap import Runtime, build_runtime
-from bots.platforms import Facebook, Telegram, Zalo
-from bots.settings import load_settings
+from bots.bootstrap import Runtime
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.storage.models import OutboxMessage, OutboxStatus
+from tests.e2e.broadcast_support import TEMPLATE_ID, Spec, messenger_world, numbers, populate
 from tests.e2e.campaign_support import (
     HUNG_THINH,
     MINH_PHAT,
     ZONE,
-    bulk_members,
     create_campaign,
     load_demo,
     officer,
-    platform_user_id,
 )
-from tests.fakes.facebook_graph import FakeGraph, MessengerUser
-from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import FakeTelegram, FakeTimer, running
-from tests.fakes.telegram_fixtures import telegram_env
-from tests.fakes.zalo_oa import FakeZaloOA
+from tests.fakes.facebook_graph import MessengerUser
 
 pytestmark = pytest.mark.anyio
-
-PAGE_TOKEN = "EAAGm0PX4ZCpsBAFakePageToken"
-APP_SECRET = "3f1c2a9b8e7d6c5b4a39281706f5e4d3"
-TEMPLATE_ID = "310521"
 
 
 @pytest.fixture
 async def world(database_url: str, engine: Engine, clock: Any) -> AsyncIterator[dict[str, Any]]:
-    tg = FakeTelegram(clock=clock)
-    graph = FakeGraph(page_token=PAGE_TOKEN, app_secret=APP_SECRET, clock=clock)
-    oa = FakeZaloOA(clock=clock)
-    with (
-        running(tg) as tg_url,
-        serve_in_thread(graph.app) as fb_url,
-        serve_in_thread(oa.build_app()) as zl_url,
-    ):
-        graph.base_url, oa.url = fb_url, zl_url
-        env = {
-            **telegram_env(database_url, tg_url),
-            "THIDUA_FACEBOOK_PAGE_TOKEN": PAGE_TOKEN,
-            "THIDUA_FACEBOOK_APP_SECRET": APP_SECRET,
-            "THIDUA_FACEBOOK_VERIFY_TOKEN": "verify-me-123",
-            "THIDUA_FACEBOOK_GRAPH_BASE": f"{fb_url}/v23.0",
-            "THIDUA_ZALO_APP_ID": oa.app_id,
-            "THIDUA_ZALO_APP_SECRET": oa.app_secret,
-            "THIDUA_ZALO_WEBHOOK_SECRET": oa.webhook_secret,
-            "THIDUA_ZALO_ACCESS_TOKEN": oa.access_token,
-            "THIDUA_ZALO_REFRESH_TOKEN": oa.refresh_token,
-            "THIDUA_ZALO_API_BASE": zl_url,
-            "THIDUA_ZALO_OAUTH_BASE": zl_url,
-            "THIDUA_ZALO_ANNOUNCEMENT_TEMPLATE_ID": TEMPLATE_ID,
-            "THIDUA_QUIET_HOURS": "21:00-07:00",
-        }
-        runtime = build_runtime(
-            load_settings(environ=env),
-            engine=engine,
-            clock=clock,
-            messengers=(Telegram(timer=FakeTimer(clock)), Facebook(), Zalo()),
-        )
-        app = create_app(runtime.settings, runtime=runtime, background=False)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client:
-            yield {
-                "runtime": runtime,
-                "client": client,
-                "tg": tg,
-                "fb": graph,
-                "zl": oa,
-                "clock": clock,
-            }
-        await runtime.aclose()
+    env = {"THIDUA_ZALO_ANNOUNCEMENT_TEMPLATE_ID": TEMPLATE_ID, "THIDUA_QUIET_HOURS": "21:00-07:00"}
+    async with messenger_world(database_url, engine, clock, env=env) as world:
+        yield world
 
 
 def population(runtime: Runtime, world: dict[str, Any], now: datetime) -> dict[str, list[str]]:
     """About 1,000 members in the zone's two companies, by how they can be reached."""
-    specs = [  # name, unit, platform, how long ago they last wrote, count, blocked, consent
-        ("tg_now", MINH_PHAT, "telegram", timedelta(days=40), 380, False, True),
-        ("tg_blocked", MINH_PHAT, "telegram", timedelta(days=3), 20, True, True),
-        ("tg_stopped", HUNG_THINH, "telegram", timedelta(days=1), 10, False, False),
-        ("fb_now", HUNG_THINH, "facebook", timedelta(hours=3), 200, False, True),
-        ("fb_late", MINH_PHAT, "facebook", timedelta(hours=30), 100, False, True),
-        ("zl_now", HUNG_THINH, "zalo", timedelta(hours=20), 150, False, True),
-        ("zl_billed", MINH_PHAT, "zalo", timedelta(days=4), 40, False, True),
-        ("zl_old", HUNG_THINH, "zalo", timedelta(days=9), 100, False, True),
-    ]
-    groups: dict[str, list[str]] = {}
-    for name, unit, platform, ago, count, blocked, consent in specs:
-        ids = bulk_members(
-            runtime.engine,
-            unit_id=unit,
-            count=count,
-            platform=platform,
-            seen=now - ago,
-            now=now,
-            prefix=name,
-            consent=consent,
-            blocked=blocked,
-        )
-        users = [platform_user_id(platform, name, i) for i in ids]
-        groups[name] = users
-        for user in users:  # the platforms remember the same last interaction
-            if platform == "telegram":
-                world["tg"].user(int(user), blocked=blocked)
-            elif platform == "facebook":
-                world["fb"].last_action[user] = now - ago
-            else:
-                world["zl"].interact(user, now - ago)
-    return groups
-
-
-def numbers(text: str, label: str) -> dict[str, int]:
-    line = next(line for line in text.splitlines() if line.startswith(f"• {label}:"))
-    return {
-        kind: int(n.replace(",", ""))
-        for n, kind in re.findall(r"([\d,]+) (now|only by template|at their next message)", line)
-    }
+    days, hours = timedelta(days=1), timedelta(hours=1)
+    return populate(
+        world,
+        [
+            Spec("tg_now", MINH_PHAT, "telegram", 40 * days, 380),
+            Spec("tg_blocked", MINH_PHAT, "telegram", 3 * days, 20, blocked=True),
+            Spec("tg_stopped", HUNG_THINH, "telegram", days, 10, consent=False),
+            Spec("fb_now", HUNG_THINH, "facebook", 3 * hours, 200),
+            Spec("fb_late", MINH_PHAT, "facebook", 30 * hours, 100),
+            Spec("zl_now", HUNG_THINH, "zalo", 20 * hours, 150),
+            Spec("zl_billed", MINH_PHAT, "zalo", 4 * days, 40),
+            Spec("zl_old", HUNG_THINH, "zalo", 9 * days, 100),
+        ],
+    )
 
 
 async def test_launch_to_a_thousand_members_on_three_platforms(world: dict[str, Any]):

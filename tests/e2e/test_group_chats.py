@@ -30,6 +30,7 @@ from core.groups.models import GroupChat, Unlinked
 from core.members.models import Identity
 from core.storage.models import InboundUpdate
 from tests.browser.support import SECRET, csrf_of, signed_in_officer
+from tests.e2e.broadcast_support import START, group_code, in_group
 from tests.e2e.campaign_support import (
     HUNG_THINH,
     MINH_PHAT,
@@ -46,7 +47,6 @@ pytestmark = pytest.mark.anyio
 ADMIN = "admin-token-for-the-group-tests-0123456789"
 GROUP = -4_001_234
 SUPERGROUP = -1_001_004_001_234
-START = "Công đoàn các Khu công nghiệp Bình Dương launches the emulation campaign"
 
 
 @pytest.fixture
@@ -78,29 +78,9 @@ def chat(world: dict[str, Any], user_id: int, name: str) -> TelegramChat:
     return TelegramChat(tg, world["client"], world["runtime"], tg.user(user_id, name))
 
 
-async def in_group(world: dict[str, Any], update: dict[str, Any]) -> list[str]:
-    """Deliver an update from the group; the texts the bot then posted in the group."""
-    tg: FakeTelegram = world["tg"]
-    before = {id(m) for m in tg.sent}
-    response = await world["client"].post(
-        "/webhooks/telegram",
-        json=update,
-        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cr3t-Webhook_token"},
-    )
-    assert response.status_code == 200, response.text
-    await world["runtime"].drain()
-    return [m.text or "" for m in tg.sent if id(m) not in before and m.chat_id < 0]
-
-
 def inbound_rows(runtime: Runtime) -> int:
     with Session(runtime.engine) as session:
         return session.exec(select(func.count()).select_from(InboundUpdate)).one()
-
-
-def group_code(text: str) -> str:
-    found = re.search(r"/linkgroup@thidua_bot ([A-Z0-9]{5}-[A-Z0-9]{5})", text)
-    assert found, text
-    return found.group(1)
 
 
 def the_group(runtime: Runtime) -> GroupChat:
