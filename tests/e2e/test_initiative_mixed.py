@@ -270,6 +270,6 @@ async def test_zalo_photo_telegram_review_messenger_answer(
 
     with Session(runtime.engine) as session:
         _header, rows = report_rows(
-            session, "initiatives", UNIT, Period(date(2026, 11, 1), date(2026, 11, 30))
+            session, "initiatives", UNIT, Period(date(2026, 11, 1), date(2026, 11, 30)), t
         )
-    assert [UNIT, "accepted", 1, 24_000_000, 2_000_000] in rows
+    assert [UNIT, _("accepted"), 1, 24_000_000, 2_000_000] in rows, rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from bots.cli.invite import invite_links
@@ -52,7 +52,10 @@ async def test_join_by_deep_link(
     asked_announcements = await chat.tap("Tôi đồng ý")
     assert chat.labels(asked_announcements) == ["Có, gửi cho tôi", "Không nhận thông báo"]
     with Session(tg_runtime.engine) as session:
-        given = session.exec(select(Consent.purpose)).all()
+        person_id = select(Identity.member_id).where(Identity.platform_user_id == "301")
+        given = session.exec(
+            select(Consent.purpose).where(col(Consent.member_id).in_(person_id.scalar_subquery()))
+        ).all()
         assert given == ["data_processing"]  # the first tap granted taking part only
     asked_public = await chat.tap("Có, gửi cho tôi")
     assert "chữ cái đầu" in chat.texts(asked_public)

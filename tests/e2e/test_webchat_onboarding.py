@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core import demo
@@ -155,6 +155,9 @@ async def test_forget_then_start_again(
 ):
     user = await ChatUser(client, runtime).open()
     await join(user)
+    with Session(runtime.engine) as session:
+        member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
+        theirs = [c.id for c in session.exec(select(Consent).where(Consent.member_id == member.id))]
     confirm = await user.say("/forget")
     assert "privacy:forget_yes" in user.payloads(confirm)
     gone = await user.tap("privacy:forget_yes")
@@ -164,7 +167,9 @@ async def test_forget_then_start_again(
             session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).first() is None
         )
         # the consents stay as dated records, withdrawn when the person left
-        assert all(c.withdrawn_at is not None for c in session.exec(select(Consent)))
+        kept = session.exec(select(Consent).where(col(Consent.id).in_(theirs))).all()
+        assert len(kept) == len(theirs) > 0
+        assert all(c.withdrawn_at is not None for c in kept)
     nothing = await user.say("/mydata")
     assert "không lưu gì về bạn" in user.texts(nothing)
     await join(user, name="Nguyễn Thị Lan")
@@ -182,7 +187,10 @@ async def test_mydata_stop_and_resume(client: httpx.AsyncClient, runtime: Runtim
     stopped = await user.say("/stop")
     assert "không nhận thông báo nữa" in user.texts(stopped)
     with Session(runtime.engine) as session:
-        active = session.exec(select(Consent).where(Consent.withdrawn_at == None)).all()  # noqa: E711
+        member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
+        active = session.exec(
+            select(Consent).where(Consent.member_id == member.id, Consent.withdrawn_at == None)  # noqa: E711
+        ).all()
         assert {c.purpose for c in active} == {"data_processing", "public_name"}
     resumed = await user.say("/resume")
     assert "nhận lại thông báo" in user.texts(resumed)
