@@ -74,7 +74,7 @@ def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
     expect(page).to_have_url(f"{served}/web/broadcasts/1")
     expect(page.locator('#progress td[data-k="sent"]').first).to_have_text(
         "2", timeout=15000
-    )  # and the demo member on the web chat
+    )  # Lan and the signed-in officer (on the web chat too)
     expect(page.locator("#progress")).to_contain_text("Đã gửi xong")
     assert "Phát động tháng năng suất xanh!" in worker.received()
 
