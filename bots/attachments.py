@@ -1,5 +1,5 @@
-"""Fetching the files of initiatives from the platforms and keeping them in
-THIDUA_ATTACHMENTS_DIR (issue 8).
+"""Fetching the files of initiatives and the evidence photos of progress reports from the
+platforms and keeping them in THIDUA_ATTACHMENTS_DIR (issues 8 and 17).
 
 Each platform that can give a file's bytes has an `AttachmentFetcher` in `runtime.fetchers`
 (bots/bootstrap.py): Telegram through getFile (its channel), Zalo and Messenger through the
@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from bots.services import Services
 from bots.settings import Settings
+from core.emulation import evidence
 from core.initiatives import attachments
 from core.initiatives.notify import Notifier
 from core.initiatives.rules import AttachmentProblem
@@ -82,12 +83,34 @@ class EitherFetcher:
         return await (self.by_url if is_url else self.own).fetch(attachment, max_bytes=max_bytes)
 
 
+async def _fetch(runtime: Services, item: attachments.Pending) -> tuple[bytes | None, str | None]:
+    """The bytes of a waiting file, or why not; raises when the platform could not be reached
+    (the file stays waiting)."""
+    fetcher = runtime.fetchers[item.platform]
+    try:
+        limit_bytes = runtime.processor.config.attachments.max_bytes
+        return await fetcher.fetch(item.attachment, max_bytes=limit_bytes), None
+    except AttachmentTooLarge:
+        return None, AttachmentProblem.TOO_LARGE
+    except AttachmentUnavailable as exc:
+        log.info("attachment %s unavailable on %s: %s", item.id, item.platform, exc)
+        return None, AttachmentProblem.UNAVAILABLE
+
+
 async def store_pending(runtime: Services, limit: int = BATCH) -> int:
-    """Fetch, check and store the files waiting; returns how many were finished (stored or
-    refused). A file whose platform could not be reached stays waiting for the next run."""
+    """Fetch, check and store the files waiting (initiatives' files, then progress reports'
+    evidence photos); returns how many were finished (stored or refused). A file whose
+    platform could not be reached stays waiting for the next run."""
+    finished = await _store_initiative_files(runtime, limit)
+    finished += await _store_evidence(runtime, limit)
+    if finished:
+        runtime.outbox_ready.set()
+    return finished
+
+
+async def _store_initiative_files(runtime: Services, limit: int) -> int:
     settings = runtime.settings
     limits = runtime.processor.config.attachments
-    limit_bytes = limits.max_bytes
     notifier = Notifier(runtime.catalogs, runtime.processor.config)
 
     def claim() -> list[attachments.Pending]:
@@ -96,16 +119,8 @@ async def store_pending(runtime: Services, limit: int = BATCH) -> int:
 
     finished = 0
     for item in await asyncio.to_thread(claim):
-        fetcher = runtime.fetchers[item.platform]
-        data: bytes | None = None
-        problem: str | None = None
         try:
-            data = await fetcher.fetch(item.attachment, max_bytes=limit_bytes)
-        except AttachmentTooLarge:
-            problem = AttachmentProblem.TOO_LARGE
-        except AttachmentUnavailable as exc:
-            log.info("attachment %s unavailable on %s: %s", item.id, item.platform, exc)
-            problem = AttachmentProblem.UNAVAILABLE
+            data, problem = await _fetch(runtime, item)
         except Exception as exc:  # network trouble: the row stays pending
             log.warning("attachment %s not fetched from %s: %r", item.id, item.platform, exc)
             continue
@@ -127,8 +142,43 @@ async def store_pending(runtime: Services, limit: int = BATCH) -> int:
 
         await asyncio.to_thread(record)
         finished += 1
-    if finished:
-        runtime.outbox_ready.set()
+    return finished
+
+
+async def _store_evidence(runtime: Services, limit: int) -> int:
+    settings = runtime.settings
+    limits = runtime.processor.config.attachments
+    notifier = Notifier(runtime.catalogs, runtime.processor.config)
+
+    def claim() -> list[attachments.Pending]:
+        with Session(runtime.engine) as session:
+            return evidence.pending(session, platforms=sorted(runtime.fetchers), limit=limit)
+
+    finished = 0
+    for item in await asyncio.to_thread(claim):
+        try:
+            data, problem = await _fetch(runtime, item)
+        except Exception as exc:  # network trouble: the row stays pending
+            log.warning("evidence %s not fetched from %s: %r", item.id, item.platform, exc)
+            continue
+
+        def record(
+            report_id: int = item.id, data: bytes | None = data, problem: str | None = problem
+        ) -> str:
+            with Session(runtime.engine) as session, session.begin():
+                return evidence.finish(
+                    session,
+                    report_id=report_id,
+                    data=data,
+                    problem=problem,
+                    root=settings.attachments_dir,
+                    teller=notifier,
+                    now=runtime.clock.now(),
+                    limits=limits,
+                )
+
+        await asyncio.to_thread(record)
+        finished += 1
     return finished
 
 
@@ -143,7 +193,7 @@ async def store_forever(runtime: Services, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await asyncio.to_thread(sweep_files, runtime)
-            while await store_pending(runtime) == BATCH:
+            while await store_pending(runtime) >= BATCH:
                 pass
         except Exception:
             log.exception("storing attachments failed; trying again later")

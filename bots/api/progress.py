@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from bots.api.deps import ApiDep, Caller
+from bots.api.errors import ApiError
 from core.campaigns import service as campaigns
-from core.emulation import report_calls, roll
+from core.emulation import evidence, report_calls, roll
+from core.emulation.models import EmulationReport
 from core.emulation.pledges import local_today
 from core.errors import NotFound
 from core.members.labels import name_of
@@ -30,6 +32,10 @@ class ReporterOut(BaseModel):
     late: bool = Field(description="a figure was reported after the period's end")
     last_at: datetime | None
     figures: dict[int, Decimal] = Field(description="criterion id (version) -> figure in force")
+    evidence: dict[int, int] = Field(
+        default_factory=dict,
+        description="criterion id -> report id whose photo GET /reports/{id}/evidence gives",
+    )
 
 
 class RollOut(BaseModel):
@@ -49,6 +55,7 @@ class RemindOut(BaseModel):
 
 def _line(t, line: roll.Line) -> ReporterOut:  # type: ignore[no-untyped-def]
     figures = {i.criterion.id: line.values[i.key] for i in line.items if i.key in line.values}
+    photos = {i.criterion.id: line.photos[i.key] for i in line.items if i.key in line.photos}
     return ReporterOut(
         member_id=line.member.id if line.member else None,
         name=name_of(t, line.member) if line.member else line.unit.name,
@@ -58,6 +65,7 @@ def _line(t, line: roll.Line) -> ReporterOut:  # type: ignore[no-untyped-def]
         late=line.late,
         last_at=line.last_at,
         figures=figures,  # type: ignore[arg-type]
+        evidence=photos,  # type: ignore[arg-type]
     )
 
 
@@ -102,3 +110,27 @@ async def remind_reports(campaign_id: int, body: RemindIn, api: ApiDep, who: Cal
     )
     api.wake_delivery()
     return RemindOut(reminded=told)
+
+
+@router.get(
+    "/reports/{report_id}/evidence",
+    responses={200: {"content": {"image/*": {}}}},
+)
+async def download_evidence(report_id: int, api: ApiDep, who: Caller) -> Response:
+    """The evidence photo of a progress report, to officers whose units cover its campaign
+    (403 for anyone else). Not fetched yet, refused or none: 404."""
+    root = api.settings.attachments_dir
+
+    def work(s: Session) -> tuple[bytes, str]:
+        row = s.get(EmulationReport, report_id)
+        if row is None:
+            raise ApiError(404, "report_unknown")
+        campaigns.get(s, actor=who, campaign_id=row.campaign_id)
+        path = evidence.stored_file(root, row)
+        if path is None:
+            raise ApiError(404, "evidence_not_stored")
+        return path.read_bytes(), path.suffix.lstrip(".")
+
+    data, extension = await api.run(work)
+    mime = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+    return Response(content=data, media_type=mime.get(extension, "image/heic"))

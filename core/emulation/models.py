@@ -120,7 +120,8 @@ class EmulationReport(SQLModel, table=True):
     """One figure reported for a period on one criterion (the version in force then): a
     member's own (`member_id`) or their grassroots union's (`member_id` None), reported by
     `reported_by`. A correction adds a row and marks this one superseded: history stays.
-    The evidence is the platform's reference to the photo, checked against the limits."""
+    The evidence is the platform's reference to the photo; its bytes are fetched, checked
+    against the attachment limits and kept in the attachments folder (core.emulation.evidence)."""
 
     __tablename__ = "emulation_report"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -140,6 +141,11 @@ class EmulationReport(SQLModel, table=True):
     evidence_ref: str | None = Field(default=None, max_length=2000)
     evidence_name: str | None = Field(default=None, max_length=200)
     evidence_size: int | None = None
+    # core.emulation.evidence: pending (to fetch), stored (checked, kept), refused
+    evidence_status: str | None = Field(default=None, sa_type=String(12))
+    evidence_path: str | None = Field(default=None, max_length=300)  # under the attachments dir
+    evidence_sha256: str | None = Field(default=None, max_length=64)
+    evidence_problem: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     superseded_by: int | None = Field(default=None, foreign_key="emulation_report.id")

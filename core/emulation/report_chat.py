@@ -305,6 +305,21 @@ def on_skip(ctx: Context, _data: ReportSkip | None = None) -> list[OutgoingMessa
 
 @router.button(ReportSame, members_only=True)
 def on_same(ctx: Context, _data: ReportSame | None = None) -> list[OutgoingMessage]:
+    """The figure kept; where its evidence photo is missing or was refused, asked again."""
+    if not _in_flow(ctx) or not ctx.conv.at(Reporting.figure, Reporting.yes_no):
+        return on_skip(ctx)
+    state = ctx.conv.state(ReportState)
+    try:
+        items = _items(ctx, state)
+    except DomainError as err:
+        ctx.conv.end()
+        return [reply(refusal(ctx, err))]
+    item = items[state.index] if state.index < len(items) else None
+    row = reporting.current(ctx.session, item) if item else None
+    missing = row is not None and row.evidence_status in (None, "refused")
+    if item and row and item.criterion.evidence and row.value > 0 and missing:
+        ctx.conv.move_to(Reporting.evidence, state)
+        return [ask_photo(ctx, item)]
     return on_skip(ctx)
 
 

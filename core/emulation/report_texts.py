@@ -28,6 +28,10 @@ PROBLEMS = {
     ),
     "yes_no_not_number": N_("This criterion is answered yes or no, not with a number."),
     "evidence_not_a_photo": N_("The evidence must be a photo (an image), not another file."),
+    "attachment_executable": N_("The evidence must be a photo (an image), not another file."),
+    "attachment_unavailable": N_(
+        "I could not fetch the photo from the messenger. Please send it again."
+    ),
     "attachment_too_large": N_("This photo is too large. Photos up to {limit} MB are accepted."),
     "photo_expected": N_("Please send a photo as evidence."),
     "report_first": N_("Please report the figure first."),

@@ -32,6 +32,16 @@ from core.errors import DomainError, InvalidInput, NotFound
 from core.members.models import Member, OfficerRole, UnionUnit, UnitKind
 from core.messages import Attachment
 
+EVIDENCE_FIELDS = (
+    "evidence_platform",
+    "evidence_ref",
+    "evidence_name",
+    "evidence_size",
+    "evidence_status",
+    "evidence_path",
+    "evidence_sha256",
+    "evidence_problem",
+)
 UNUSUAL_TIMES = Decimal(10)  # a figure over ten times its target is asked again to confirm
 
 
@@ -223,9 +233,10 @@ def record(
         platform, photo = evidence
         row.evidence_platform, row.evidence_ref = platform, photo.ref
         row.evidence_name, row.evidence_size = photo.name, photo.size
-    elif earlier is not None and earlier.evidence_ref:
-        row.evidence_platform, row.evidence_ref = earlier.evidence_platform, earlier.evidence_ref
-        row.evidence_name, row.evidence_size = earlier.evidence_name, earlier.evidence_size
+        row.evidence_status = "pending"
+    elif earlier is not None and earlier.evidence_ref:  # the photo stays with the correction
+        for name in EVIDENCE_FIELDS:
+            setattr(row, name, getattr(earlier, name))
     session.add(row)
     session.flush()
     if earlier is not None:
@@ -263,6 +274,7 @@ def attach_evidence(
         raise DomainError("report_first")
     row.evidence_platform, row.evidence_ref = platform, photo.ref[:2000]
     row.evidence_name, row.evidence_size = (photo.name or "")[:200] or None, photo.size
+    row.evidence_status, row.evidence_path, row.evidence_problem = "pending", None, None
     session.flush()
     return row
 

@@ -34,6 +34,7 @@ class Line:
     last_at: datetime | None = None
     officers: list[int] = field(default_factory=list)  # who reports a union's figures
     values: dict[str, Decimal] = field(default_factory=dict)  # Item.key -> figure in force
+    photos: dict[str, int] = field(default_factory=dict)  # Item.key -> report with its photo kept
 
     @property
     def complete(self) -> bool:
@@ -132,6 +133,8 @@ def _tally(session: Session, campaign: Campaign, lines: Iterable[Line]) -> None:
             )
             if hit is not None:
                 line.values[item.key] = hit.value
+                if hit.evidence_status == "stored":
+                    line.photos[item.key] = hit.id  # type: ignore[assignment]
                 line.done += 1
                 line.late = line.late or hit.late
                 line.last_at = max(filter(None, (line.last_at, hit.created_at)))

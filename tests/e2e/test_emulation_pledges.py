@@ -87,7 +87,16 @@ async def test_pledges_by_telegram_and_the_web_chat(
     runtime = tg_runtime
     data = load_demo(runtime)
     lan = TelegramChat(fake, tg_client, runtime, fake.user(401, "Lan", language_code="vi"))
-    for typed in ("/start CDCSTN33", "dong y", "co, gui cho toi", "co, hien ten toi", "Nguyễn Thị Lan", "4", "khong", "1"):
+    for typed in (
+        "/start CDCSTN33",
+        "dong y",
+        "co, gui cho toi",
+        "co, hien ten toi",
+        "Nguyễn Thị Lan",
+        "4",
+        "khong",
+        "1",
+    ):
         await lan.say(typed)
     binh = await member(tg_client, runtime, code="CDCSTN33", name="Trần Văn Bình")
     hoa = await member(tg_client, runtime, code="CDCSTN33", name="Lê Thị Hoa")

@@ -19,6 +19,7 @@ import pytest
 from sqlmodel import Session
 
 from bots.bootstrap import Runtime
+from bots.settings import Settings, load_settings
 from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.emulation import criteria, pledges
@@ -31,17 +32,25 @@ from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
     TelegramChat,
     fake,
     fake_url,
+    telegram_env,
     tg_client,
     tg_runtime,
-    tg_settings,
 )
 
 pytestmark = pytest.mark.anyio
 NOV, DEC = "2026-11", "2026-12"
+PHOTO = b"\xff\xd8\xff\xe0" + b"JFIF the new jig at work " * 500
 
 
-def photo(fake: FakeTelegram, person, size: int):  # type: ignore[no-untyped-def]
-    item = {"file_id": f"AgAC{size}", "file_unique_id": f"u{size}", "width": 800, "height": 600}
+@pytest.fixture
+def tg_settings(database_url: str, fake_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    environ = {**telegram_env(database_url, fake_url), "THIDUA_ATTACHMENTS_DIR": str(tmp_path)}
+    return load_settings(environ=environ)
+
+
+def photo(fake: FakeTelegram, person, size: int, file_id: str = ""):  # type: ignore[no-untyped-def]
+    file_id = file_id or f"AgAC{size}"
+    item = {"file_id": file_id, "file_unique_id": f"u{size}", "width": 800, "height": 600}
     return fake.message_update(person, None, photo=[{**item, "file_size": size}])
 
 
@@ -71,13 +80,14 @@ async def lan_reports_november(lan: TelegramChat, fake: FakeTelegram) -> str:
     assert "Minh chứng phải là một ảnh chụp" in lan.texts(pdf)
     large = await lan.send(photo(fake, lan.person, 30 * 1024 * 1024))
     assert "Ảnh này quá lớn. Chỉ nhận ảnh tối đa 20 MB." in lan.texts(large)
-    done = await lan.send(photo(fake, lan.person, 200_000))
+    kept = fake.add_file(PHOTO, "photos/file_9.jpg")
+    done = await lan.send(photo(fake, lan.person, len(PHOTO), kept))
     assert "Đã nhận ảnh minh chứng." in lan.texts(done)
     return lan.texts(done)
 
 
 async def test_two_periods_by_telegram_and_the_web_chat(
-    fake: FakeTelegram, tg_client: httpx.AsyncClient, tg_runtime: Runtime
+    fake: FakeTelegram, tg_client: httpx.AsyncClient, tg_runtime: Runtime, tg_settings: Settings
 ) -> None:
     runtime = tg_runtime
     data = load_demo(runtime)
@@ -125,7 +135,8 @@ async def test_two_periods_by_telegram_and_the_web_chat(
         (initiatives, NOV): Decimal(1),
     }
     evidence = next(r for r in lan_rows if r.criterion_id == initiatives)
-    assert (evidence.evidence_platform, evidence.evidence_ref) == ("telegram", "AgAC200000")
+    assert (evidence.evidence_platform, evidence.evidence_status) == ("telegram", "stored")
+    assert (tg_settings.attachments_dir / str(evidence.evidence_path)).read_bytes() == PHOTO
     assert not any(r.late for r in lan_rows)
 
     # the web chat, tapping: "1 triệu" is a million (asked to confirm), "1,5" one and a half

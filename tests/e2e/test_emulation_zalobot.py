@@ -10,12 +10,14 @@ correction by typed words that keeps the history."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from scheduler.emulation import pledge_calls
-from tests.e2e.campaign_support import MINH_PHAT, load_demo
+from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo
 from tests.e2e.progress_support import calls, current, report_rows, running_campaign
+from tests.e2e.test_api_campaigns import bearer, token_for
 from tests.e2e.test_emulation_pledges import pledge_rows
 from tests.e2e.test_zalobot import Build, build, fake  # noqa: F401  (fixtures)
 from tests.e2e.test_zalobot_typed import PHOTO, join, number
@@ -25,8 +27,10 @@ pytestmark = pytest.mark.anyio
 NOV = "2026-11"
 
 
-async def test_a_pledge_and_its_reports_by_typed_numbers(build: Build, fake: FakeZaloBot):
-    runtime, client = await build()
+async def test_a_pledge_and_its_reports_by_typed_numbers(
+    build: Build, fake: FakeZaloBot, tmp_path: Path
+):
+    runtime, client = await build(env={"THIDUA_ATTACHMENTS_DIR": str(tmp_path)})
     data = load_demo(runtime)
     user = ZaloBotUser(client, runtime, fake, "9a8b7c6d5e4f30211203")
     await join(user, "Đỗ Văn Nam")
@@ -72,10 +76,14 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(build: Build, fake: Fak
     assert "cần một con số" in user.texts(await user.say("có"))
     photo = await user.say("2")
     assert "cần minh chứng" in user.texts(photo)
-    url = fake.host_photo(PHOTO, "sang-kien.jpg")
-    shown = await user.photo(url)
+    not_a_photo = fake.host_photo(b"%PDF-1.4 the plan of the jig", "sang-kien.jpg")
+    shown = await user.photo(not_a_photo)
     assert "Đã nhận ảnh minh chứng." in user.texts(shown)
     assert "• Sáng kiến (tháng 11/2026): 2 sáng kiến / chỉ tiêu 2 sáng kiến (100%)" in (
+        user.texts(shown)
+    )
+    # the bytes fetched from Zalo are no image: refused, and the member is told
+    assert "Ảnh minh chứng cho “Sáng kiến” không được lưu. Minh chứng phải là một ảnh chụp" in (
         user.texts(shown)
     )
     rows = report_rows(runtime, "Đỗ Văn Nam")
@@ -85,7 +93,11 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(build: Build, fake: Fak
         (initiatives, NOV): Decimal(2),
     }
     evidence = next(r for r in rows if r.criterion_id == initiatives)
-    assert (evidence.evidence_platform, evidence.evidence_ref) == ("zalobot", url)
+    assert (evidence.evidence_platform, evidence.evidence_ref) == ("zalobot", not_a_photo)
+    assert (evidence.evidence_status, evidence.evidence_problem) == (
+        "refused",
+        "evidence_not_a_photo",
+    )
 
     # a correction by typed words and numbers: the old figure stays, superseded
     offered = await user.say("/progress")
@@ -94,10 +106,28 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(build: Build, fake: Fak
     assert "Gõ «giữ nguyên» để giữ số đã báo cáo" in user.texts(corrected)
     kept = await user.say("14")
     await user.say(number(kept, "Giữ nguyên"))
-    end = await user.say("giữ nguyên")
+    asked_again = await user.say("giữ nguyên")  # the figure kept, its photo asked again
+    assert "cần minh chứng" in user.texts(asked_again)
+    url = fake.host_photo(PHOTO, "sang-kien-2.jpg")
+    end = await user.photo(url)
     assert "Cảm ơn bạn, báo cáo đã được ghi nhận." in user.texts(end)
+    assert "không được lưu" not in user.texts(end)
     hours_rows = [r for r in report_rows(runtime, "Đỗ Văn Nam") if r.criterion_id == hours]
     assert [r.value for r in hours_rows] == [Decimal("12.5"), Decimal(14)]
     assert hours_rows[0].superseded_by == hours_rows[1].id
-    assert campaign_id and fake.methods("sendPhoto") == []
+    (photo_row,) = [r for r in report_rows(runtime, "Đỗ Văn Nam") if r.criterion_id == initiatives]
+    assert (photo_row.evidence_ref, photo_row.evidence_status) == (url, "stored")
+
+    # the officers see it: the roll names the report whose photo the API gives
+    headers = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
+    listed = await client.get(f"/api/v1/campaigns/{campaign_id}/reports", headers=headers)
+    (nam,) = [r for r in listed.json()["reported"] if r["name"] == "Đỗ Văn Nam"]
+    assert nam["evidence"] == {str(initiatives): photo_row.id}
+    image = await client.get(f"/api/v1/reports/{photo_row.id}/evidence", headers=headers)
+    assert image.status_code == 200 and image.content == PHOTO
+    assert image.headers["content-type"] == "image/jpeg"
+    other = bearer(token_for(runtime, data.officer_of[HUNG_THINH]))
+    refused = await client.get(f"/api/v1/reports/{photo_row.id}/evidence", headers=other)
+    assert refused.status_code == 403
+    assert fake.methods("sendPhoto") == []
     assert all(set(p) == {"chat_id", "text"} for p in fake.methods("sendMessage"))
