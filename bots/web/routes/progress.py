@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -15,7 +16,8 @@ from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web, WebSettings
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
-from core.emulation import report_calls, roll
+from core.emulation import evidence, report_calls, roll
+from core.emulation.models import EmulationReport
 from core.emulation.pledges import local_today
 from core.emulation.report_texts import shown
 
@@ -98,3 +100,27 @@ async def remind(
     web.runtime.outbox_ready.set()
     told, due = done
     return visit.redirect(f"{PREFIX}/campaigns/{campaign_id}/reports?due={due}&n={told}")
+
+
+MIME = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+def evidence_of(s: Session, me: Me, report_id: int, root: Path) -> tuple[bytes, str]:
+    row = s.get(EmulationReport, report_id)
+    if row is None:
+        raise WebProblem(404, "report_unknown")
+    campaigns.get(s, actor=me.actor, campaign_id=row.campaign_id)
+    path = evidence.stored_file(root, row)
+    if path is None:
+        raise WebProblem(404, "report_unknown")
+    return path.read_bytes(), MIME.get(path.suffix.lstrip("."), "image/heic")
+
+
+@router.get("/reports/{report_id}/evidence")
+async def photo(
+    report_id: int, visit: OfficerVisit, me: CurrentMe, settings: WebSettings
+) -> Response:
+    """A progress report's evidence photo, to officers whose units cover its campaign."""
+    root = settings.attachments_dir
+    data, media = await visit.db(lambda s: evidence_of(s, me, report_id, root))
+    return visit.finish(Response(data, media_type=media))
