@@ -16,6 +16,7 @@ class BroadcastKind(StrEnum):
     LAUNCH = "launch"
     MESSAGE = "message"
     REMINDER = "reminder"
+    QUIZ = "quiz"  # a quiz opened to its audience, with the button that starts it
 
 
 class BroadcastStatus(StrEnum):
@@ -55,6 +56,8 @@ class Broadcast(SQLModel, table=True):
     include_subtree: bool = True
     target_groups: str = Field(default="", max_length=200)
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # the buttons under the text, as JSON [{"label", "payload"}] ("": none)
+    buttons: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: BroadcastStatus = Field(sa_type=String(16), index=True)
     scheduled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     fanout_cursor: int = 0  # the last member id fanned out

@@ -32,7 +32,7 @@ from core.errors import ConcurrencyConflict, DomainError, InvalidInput
 from core.groups import posts as group_posts
 from core.groups.models import BroadcastGroup
 from core.members.models import Consent, ConsentPurpose, Identity, Member, UnionUnit
-from core.messages import OutgoingMessage
+from core.messages import Button, OutgoingMessage
 from core.storage.models import OutboxMessage, OutboxStatus
 
 
@@ -173,9 +173,12 @@ def create(
     campaign_id: int | None = None,
     created_by: int | None = None,
     scheduled_at: datetime | None = None,
+    buttons: tuple[Button, ...] = (),
 ) -> tuple[Broadcast, bool]:
     """The broadcast with this key, created if new (False when it already existed: a second
-    confirm writes nothing twice). Small audiences are queued in this same transaction."""
+    confirm writes nothing twice). Small audiences are queued in this same transaction.
+    `buttons` go under the text to everyone (a feature's own buttons, labelled in the
+    announcement's language)."""
     existing = session.exec(select(Broadcast).where(Broadcast.key == key)).first()
     if existing is not None:
         return existing, False
@@ -190,6 +193,7 @@ def create(
         include_subtree=audience.include_subtree,
         target_groups=",".join(audience.groups),
         text=text,
+        buttons=OutgoingMessage("", buttons).to_json() if buttons else "",
         status=BroadcastStatus.SCHEDULED if scheduled_at else BroadcastStatus.QUEUING,
         scheduled_at=scheduled_at,
         created_by=created_by,
@@ -213,6 +217,12 @@ def audience_of(session: Session, broadcast: Broadcast) -> Audience:
     return Audience(unit, broadcast.include_subtree, groups)
 
 
+def body_of(broadcast: Broadcast) -> str:
+    """The outbox body of each recipient's message: the text and its buttons."""
+    buttons = OutgoingMessage.from_json(broadcast.buttons).buttons if broadcast.buttons else ()
+    return OutgoingMessage(text=broadcast.text, buttons=buttons).to_json()
+
+
 def fanout(
     session: Session, *, broadcast: Broadcast, policy: DeliveryPolicy, now: datetime, limit: int
 ) -> int:
@@ -221,7 +231,7 @@ def fanout(
     if broadcast.status != BroadcastStatus.QUEUING:
         return 0
     audience = audience_of(session, broadcast)
-    body = OutgoingMessage(text=broadcast.text).to_json()
+    body = body_of(broadcast)
     done = 0
     while done < limit:
         rows = _members_after(

@@ -45,6 +45,7 @@ def help_text(ctx: Context) -> str:
             "",
             _("Tap a button in the menu, or send one of these commands:"),
             _("/menu – the main menu"),
+            _("/quiz – the quizzes open now"),
             _("/profile – your profile"),
             _("/language – change the language"),
             _("/name – correct your name"),

@@ -62,3 +62,12 @@ class Publish(CallbackData, prefix="qz_pub"):
 @dataclass(frozen=True, slots=True)
 class StopDraft(CallbackData, prefix="qz_stop"):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class AnnounceQuiz(CallbackData, prefix="qz_ann"):
+    """An officer tells the quiz's audience that it is open: first the announcement and its
+    reach to read (`send` False), then sending it (`send` True)."""
+
+    quiz: int
+    send: bool

@@ -17,8 +17,9 @@ from starlette.datastructures import FormData, UploadFile
 from bots.spreadsheets import bank_bytes
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
-from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web, WebSettings, Words
 from bots.web.downloads import table_file
+from bots.web.quiz_announce import Announcement, card
 from bots.web.quiz_texts import nothing_imported, row_problem_text, state_text
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
@@ -27,7 +28,7 @@ from core.leaderboards import service as boards
 from core.leaderboards.rules import RankedUnit
 from core.members.models import UnionUnit
 from core.points.rules import quiz_scope
-from core.quizzes import bank, rules
+from core.quizzes import announce, bank, rules
 from core.quizzes import service as quizzes
 from core.quizzes.bank import BankRejected, QuestionDraft, RowError
 from core.quizzes.models import Quiz, QuizAttempt, QuizQuestion
@@ -177,13 +178,22 @@ async def list_page(
     )
 
 
-async def show(visit: Visit, me: Me, quiz_id: int, refused: Refused | None = None) -> Response:
-    now = visit.now
-    data = await visit.db(lambda s: page_data(s, me, quiz_id, now))
+async def show(
+    visit: Visit, me: Me, quiz_id: int, refused: Refused | None = None, typed: str | None = None
+) -> Response:
+    """The quiz's page (again, with the refusal and the announcement as typed)."""
+    now, policy, members_t = visit.now, visit.web.policy, visit.web.notifier.translator(None)
+
+    def load(s: Session) -> tuple[QuizPage, Announcement]:
+        data = page_data(s, me, quiz_id, now)
+        return data, card(s, data.quiz, data.state, members_t, policy, now, typed)
+
+    data, told = await visit.db(load)
     return visit.render(
         "quiz.html",
         status=refused.status if refused else 200,
         page=data,
+        announcement=told,
         error=refused.message if refused else None,
         done=visit.request.query_params.get("done"),
         state=state_text(visit.t, data.state),
@@ -300,6 +310,28 @@ async def publish(quiz_id: int, visit: OfficerVisit, me: CurrentMe, _form: Poste
     if isinstance(published, Refused):
         return await show(visit, me, quiz_id, published)
     return visit.redirect(f"{PREFIX}/quizzes/{quiz_id}?done=published")
+
+
+@router.post("/quizzes/{quiz_id}/announce")
+async def announce_quiz(
+    quiz_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
+) -> Response:
+    """Announce the quiz to its audience, with the text as the officer read and edited it."""
+    text, now, policy = forms.text(form, "text"), visit.now, visit.web.policy
+    members_t = visit.web.notifier.translator(None)
+
+    def work(s: Session) -> int:
+        quiz = own_quiz(s, me, quiz_id)
+        sent = announce.announce(
+            s, actor=me.actor, quiz=quiz, text=text, t=members_t, policy=policy, now=now
+        )
+        return sent.id  # type: ignore[return-value]
+
+    sent = await visit.attempt(work)
+    if isinstance(sent, Refused):
+        return await show(visit, me, quiz_id, sent, typed=text)
+    web.runtime.outbox_ready.set()
+    return visit.redirect(f"{PREFIX}/broadcasts/{sent}")
 
 
 def bank_file(quiz_id: int, drafts: list[QuestionDraft], fmt: str, locale: str) -> Response:

@@ -17,7 +17,7 @@ from core.members.menu import main_menu
 from core.messages import Button, OutgoingMessage
 from core.quizzes import service
 from core.quizzes.bank import QuestionDraft, validate_question
-from core.quizzes.buttons import AddQuestion, Create, Publish, Start, StopDraft
+from core.quizzes.buttons import AddQuestion, AnnounceQuiz, Create, Publish, Start, StopDraft
 from core.quizzes.chat.take import refusal
 from core.quizzes.steps import Authoring, AuthoringState
 from core.quizzes.texts import draft_problem
@@ -188,5 +188,8 @@ def on_publish(ctx: Context, data: Publish) -> list[OutgoingMessage]:
         time=ctx.t.datetime(quiz.closes_at),
     )
     return _say(
-        text, button(_("Try it"), Start(quiz.id)), button(_("Main menu"), Menu(MenuItem.MAIN))
-    )  # type: ignore[arg-type]
+        text,
+        button(_("Tell the members"), AnnounceQuiz(quiz.id, send=False)),  # type: ignore[arg-type]
+        button(_("Try it"), Start(quiz.id)),  # type: ignore[arg-type]
+        button(_("Main menu"), Menu(MenuItem.MAIN)),
+    )
