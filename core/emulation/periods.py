@@ -2,10 +2,12 @@
 
 A criterion reported monthly has one period per calendar month the campaign covers, quarterly
 one per quarter, once one for the whole campaign; the first and last are cut to the
-campaign's dates. A period is reported from `OPEN_DAYS` before its last day; from the day
-after it, a missing report is late and is reminded `REMIND_AFTER_DAYS` later; `GRACE_DAYS`
-after its last day the period closes (and with the campaign, whichever comes first). The
-target of a number criterion is a target for each period."""
+campaign's dates. A period is reported from `OPEN_DAYS` before its last day (`ONCE_OPEN_DAYS`
+for the whole campaign's); from the day after it, a missing report is late and is reminded
+`REMIND_AFTER_DAYS` later; `GRACE_DAYS` after its last day the period closes (and with the
+campaign, whichever comes first). The campaign's last period has no days after it (a campaign
+closes once its last day is over), so its reminder goes on its last day but one. The target
+of a number criterion is a target for each period."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import date, timedelta
 from core.emulation.templates import Frequency
 
 OPEN_DAYS = 2  # the period's last three days
+ONCE_OPEN_DAYS = 13  # a once-only criterion: the campaign's last two weeks
 REMIND_AFTER_DAYS = 3
 GRACE_DAYS = 10
 
@@ -24,13 +27,17 @@ class Period:
     key: str  # "2026-12", "2026-Q4", "all"
     start: date
     end: date
+    last: bool = False  # the campaign's last period: it ends with the campaign
 
     @property
     def opens(self) -> date:
-        return max(self.start, self.end - timedelta(OPEN_DAYS))
+        days = ONCE_OPEN_DAYS if self.key == "all" else OPEN_DAYS
+        return max(self.start, self.end - timedelta(days))
 
     @property
     def remind_on(self) -> date:
+        if self.last:
+            return max(self.opens, self.end - timedelta(1))
         return self.end + timedelta(REMIND_AFTER_DAYS)
 
     @property
@@ -58,7 +65,7 @@ def _quarter_end(day: date) -> date:
 def periods(frequency: Frequency, starts_on: date, ends_on: date) -> list[Period]:
     """The periods of a criterion in a campaign from `starts_on` to `ends_on`, in order."""
     if frequency is Frequency.ONCE or ends_on < starts_on:
-        return [Period("all", starts_on, max(starts_on, ends_on))]
+        return [Period("all", starts_on, max(starts_on, ends_on), last=True)]
     found: list[Period] = []
     day = starts_on
     while day <= ends_on:
@@ -66,7 +73,7 @@ def periods(frequency: Frequency, starts_on: date, ends_on: date) -> list[Period
             end, key = _month_end(day), f"{day.year}-{day.month:02d}"
         else:
             end, key = _quarter_end(day), f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-        found.append(Period(key, day, min(end, ends_on)))
+        found.append(Period(key, day, min(end, ends_on), last=end >= ends_on))
         day = end + timedelta(1)
     return found
 

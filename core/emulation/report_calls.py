@@ -96,6 +96,14 @@ def _running_with_criteria(session: Session, limit: int) -> list[Campaign]:
     )
 
 
+def _remind_on(campaign: Campaign, due_on: date) -> date:
+    """When the reporters still missing are reminded: three days after the period's end, or
+    the day before the end of the campaign's last period."""
+    if due_on >= campaign.ends_on:
+        return due_on - timedelta(1)
+    return due_on + timedelta(timing.REMIND_AFTER_DAYS)
+
+
 def _claim(session: Session, campaign_id: int, due_on: date) -> ReportCall | None:
     if session.get(ReportCall, (campaign_id, due_on)) is None:
         session.add(ReportCall(campaign_id=campaign_id, due_on=due_on))
@@ -125,11 +133,14 @@ def send_due(
                 sent += _tell(
                     session, teller, campaign, due_on, kind="call", text=_call_text, now=now
                 )
-            elif call.reminded_at is None and today >= due_on + timedelta(timing.REMIND_AFTER_DAYS):
+            elif (
+                call.reminded_at is None
+                and today >= _remind_on(campaign, due_on)
+                and local_today(call.prompted_at, timezone) < today  # not twice in one day
+            ):
                 call.reminded_at = now
-                sent += _tell(
-                    session, teller, campaign, due_on, kind="late", text=_late_text, now=now
-                )
+                text = _late_text if today > due_on else _call_text
+                sent += _tell(session, teller, campaign, due_on, kind="late", text=text, now=now)
     session.flush()
     return sent
 

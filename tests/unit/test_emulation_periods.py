@@ -22,7 +22,8 @@ def test_months_are_cut_to_the_campaign() -> None:
     ]
     assert found[0] == Period("2026-11", START, date(2026, 11, 30))
     assert found[2].end == date(2027, 1, 31) and found[3].end == date(2027, 2, 28)
-    assert found[-1] == Period("2027-04", date(2027, 4, 1), END)
+    assert found[-1] == Period("2027-04", date(2027, 4, 1), END, last=True)
+    assert not any(p.last for p in found[:-1])
 
 
 def test_quarters_and_once() -> None:
@@ -31,7 +32,15 @@ def test_quarters_and_once() -> None:
         ("2027-Q1", date(2027, 3, 31)),
         ("2027-Q2", END),
     ]
-    assert periods(Frequency.ONCE, START, END) == [Period("all", START, END)]
+    assert periods(Frequency.ONCE, START, END) == [Period("all", START, END, last=True)]
+
+
+def test_the_campaigns_last_period_is_reminded_before_it_ends() -> None:
+    (once,) = periods(Frequency.ONCE, START, END)
+    assert once.opens == date(2027, 3, 28)  # the last two weeks
+    assert once.remind_on == date(2027, 4, 9)
+    april = periods(Frequency.MONTHLY, START, END)[-1]
+    assert (april.opens, april.remind_on) == (date(2027, 4, 8), date(2027, 4, 9))
 
 
 def test_a_period_opens_three_days_before_its_end_and_closes_ten_days_after() -> None:
