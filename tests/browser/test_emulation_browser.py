@@ -17,15 +17,17 @@ from bots.app import create_app
 from bots.bootstrap import Runtime
 from bots.settings import Settings
 from core.campaigns import service as campaigns
+from core.campaigns.models import Campaign
 from core.campaigns.scope import Actor
 from core.emulation import criteria, pledges
+from core.emulation import demo as emulation_demo
 from core.emulation.models import EmulationCriterion
 from core.emulation.titles import Title
 from core.members.models import Member
 from tests.browser.live import LiveChat
 from tests.browser.support import settings  # noqa: F401
 from tests.browser.test_web_browser import fits, sign_in
-from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo
+from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, ZONE, load_demo
 from tests.fakes.server import serve_in_thread
 
 
@@ -188,3 +190,29 @@ def test_registrations_and_reminding_the_rest(runtime: Runtime, served: str, pag
     fits(page, width)
     lan.close()
     binh.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_progress_reports_page(runtime: Runtime, served: str, pages, width: int):  # type: ignore[no-untyped-def]
+    """The demo's production campaign of the industrial zones: its enterprise unions' reports
+    for the last month opened, another period by its date, on a phone's width too."""
+    data = load_demo(runtime)
+    with Session(runtime.engine) as session, session.begin():
+        t = runtime.catalogs.translator("vi")
+        emulation_demo.load(session, now=runtime.clock.now(), t=t, timezone="Asia/Ho_Chi_Minh")
+        (campaign_id,) = session.exec(select(Campaign.id).where(Campaign.unit_id == ZONE)).all()
+    page = pages(width, 900)
+    sign_in(page, served, data.claim[ZONE])
+    page.goto(f"{served}/web/campaigns/{campaign_id}")
+    page.get_by_role("link", name="Báo cáo kết quả thi đua").click()
+    expect(page.get_by_role("heading", name="Báo cáo kết quả thi đua")).to_be_visible()
+    table = page.locator("#reports")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table).to_contain_text("Công đoàn Công ty TNHH Cơ khí Minh Phát")
+    expect(table).to_contain_text("Sản lượng so với kế hoạch sản xuất: 104 % kế hoạch")
+    expect(page.locator("#summary")).to_contain_text("2 đã báo cáo đủ, 0 chưa báo cáo đủ")
+    expect(page.get_by_role("navigation", name="Các kỳ báo cáo")).to_contain_text("31/10/2026")
+    fits(page, width)
+    page.get_by_role("link", name="30/09/2026").click()
+    expect(table).to_contain_text("Sáng kiến, cải tiến kỹ thuật: 4 sáng kiến")
+    fits(page, width)
