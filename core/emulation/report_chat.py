@@ -217,7 +217,11 @@ def on_figure(ctx: Context) -> list[OutgoingMessage]:
     if problem:
         return again(ctx, problem)
     state = ctx.conv.state(ReportState)
-    items = _items(ctx, state)
+    try:
+        items = _items(ctx, state)
+    except DomainError as err:  # the campaign closed meanwhile
+        ctx.conv.end()
+        return [reply(refusal(ctx, err))]
     if state.index >= len(items):
         return again(ctx, "bad_amount")
     item = items[state.index]
@@ -345,7 +349,11 @@ def on_unusual(ctx: Context, data: ReportUnusual) -> list[OutgoingMessage]:
     if data.keep and state.pending:
         return keep(ctx, state, Decimal(state.pending))
     state.pending = ""
-    return ask(ctx, state, _items(ctx, state))
+    try:
+        return ask(ctx, state, _items(ctx, state))
+    except DomainError as err:
+        ctx.conv.end()
+        return [reply(refusal(ctx, err))]
 
 
 WORD_ACTIONS = {"skip": on_skip, "same": on_same, "stop": on_stop}

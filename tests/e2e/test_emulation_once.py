@@ -91,11 +91,15 @@ async def test_once_criteria_are_reported_before_the_campaign_ends(
     assert "Đến kỳ báo cáo kết quả thi đua trong phong trào “Danh hiệu năm 2026”" in reminded
     assert "quá hạn" not in reminded
     assert await lan.replies() == []
+    await hoa.tap("Báo cáo ngay")
+    await hoa.tap("Có")  # kept at once; the next question waits while the campaign ends
 
     runtime.clock.advance(days=2)  # 11 December: the campaign has ended
     policy = runtime.processor.config.delivery
     campaign_reminders(runtime.engine, runtime.clock, policy, runtime.catalogs)
     await hoa.replies()
+    halfway = await hoa.say("2")
+    assert "Phong trào này đã kết thúc, không nhận báo cáo nữa." in hoa.texts(halfway)
     late = await hoa.say("", payload=f"emu_rep:{campaign_id}:20261210")
     assert "Phong trào này đã kết thúc, không nhận báo cáo nữa." in hoa.texts(late)
-    assert report_rows(runtime, "Lê Thị Hoa") == []
+    assert current(report_rows(runtime, "Lê Thị Hoa")) == {(tasks, "all"): 1}
