@@ -79,6 +79,11 @@ def _officer_commands(ctx: Context) -> list[str]:
         _("/report_initiatives – the month's report of initiatives and commendations"),
         _("/reward_table – the reward table of your union; /commendations – nominations"),
         _("/signin – a code to sign in to the officers' web pages"),
+        *(
+            [_("/linkgroup – post your union's announcements in its group chat too")]
+            if ctx.config.group_links
+            else []
+        ),
     ]
 
 

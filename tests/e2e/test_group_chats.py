@@ -109,7 +109,8 @@ async def test_an_officer_links_a_group_and_the_launch_is_posted_there(world: di
     assert await in_group(world, tg.group_message_update(stranger, GROUP, "/help@other_bot")) == []
     assert inbound_rows(runtime) == rows
 
-    # the officer's code, from a private chat
+    # the officer's code, from a private chat (their help names the command)
+    assert "/linkgroup – đăng thông báo" in boss.texts(await boss.say("/help"))
     given = boss.texts(await boss.say("/linkgroup"))
     code = group_code(given)
     assert "https://t.me/thidua_bot?startgroup=" in given and "30 phút" in given
