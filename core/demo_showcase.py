@@ -24,6 +24,7 @@ from core.initiatives.rules import Band, BenefitKind
 from core.members.models import Member, OfficerRole, UnionUnit, UnitKind
 from core.points import service as points
 from core.points.models import PointsSource
+from core.quizzes import announce as quiz_announce
 from core.quizzes import service as quizzes
 from core.quizzes.bank import QuestionDraft
 
@@ -123,8 +124,12 @@ def _campaign(
     return campaign.id  # type: ignore[return-value]
 
 
-def _quiz(session: Session, zone: UnionUnit, campaign_id: int, now: datetime) -> None:
-    quizzes.create_quiz(
+def _quiz(
+    session: Session, zone: UnionUnit, campaign_id: int, now: datetime, notifier: Notifier
+) -> None:
+    """The open quiz, announced to the campaign's members when it opened (a day ago)."""
+    opened = now - timedelta(days=1)
+    quiz = quizzes.create_quiz(
         session,
         unit_id=zone.id,  # type: ignore[arg-type]
         settings=quizzes.QuizSettings(
@@ -135,8 +140,18 @@ def _quiz(session: Session, zone: UnionUnit, campaign_id: int, now: datetime) ->
             campaign_id=campaign_id,
         ),
         questions=QUESTIONS,
-        now=now - timedelta(days=1),
+        now=opened,
         created_by=_officer(session, zone).member_id,
+    )
+    t = notifier.translator(None)
+    quiz_announce.announce(
+        session,
+        actor=_officer(session, zone),
+        quiz=quiz,
+        text=quiz_announce.default_text(t, quiz, opened),
+        t=t,
+        policy=notifier.config.delivery,
+        now=opened,
     )
 
 
@@ -249,7 +264,7 @@ def load(
             now=now,
         )
     campaign_id = _campaign(session, zone, now, today, policy)
-    _quiz(session, zone, campaign_id, now)
+    _quiz(session, zone, campaign_id, now, notifier)
     workers = [m for unit in grassroots for m in _members(session, unit)]
     counts = {
         "scores": _scores(session, workers, now, tz),

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, or_, select
 
 from bots.scheduling import channel_traits, delivery_policy
 from bots.settings import Settings, load_settings
-from core import demo, demo_showcase
+from core import demo, demo_chats, demo_showcase
 from core.clock import utcnow
 from core.dispatch import ChatConfig
 from core.emulation import demo as emulation_demo
@@ -81,6 +81,11 @@ def _print_welcome(settings: Settings, session: Session, now: datetime) -> None:
             print(f"  {code}  {officer_name}, {unit_name}")
     else:
         print("every demo officer has claimed their account already")
+    doors = demo_chats.doors(session)
+    if doors:
+        print("be a demo member (open in a private window: the chat keeps one person per browser):")
+        for name, unit_name, chat in doors:
+            print(f"  {base}/chat#as={chat}  {name}, {unit_name}")
     print(_quiet_hours(settings, now))
 
 
@@ -97,10 +102,12 @@ def _load(args: argparse.Namespace) -> int:
                 print("the database already has data: demo not loaded again")
             else:
                 counts = demo.load(session, now=now)
+                chats = demo_chats.open_web_chats(session, now=now)
                 notifier = _notifier(settings)
                 shown = demo_showcase.load(
                     session, now=now, notifier=notifier, policy=notifier.config.delivery
                 )
+                delivered = demo_chats.deliver_past(session, before=now)
                 organisation = demo.load_organisation(session, now=now)
                 emulation = emulation_demo.load(
                     session,
@@ -113,6 +120,11 @@ def _load(args: argparse.Namespace) -> int:
                     f"({counts['officers']} officers), a running campaign, an open quiz, "
                     f"reward tables, {shown['initiatives']} initiatives, "
                     f"{shown['commendations']} commendations, four weeks of scores"
+                )
+                print(
+                    f"{chats} demo members have a web chat session; {delivered} messages of "
+                    "the showcase's past (the launch, the quiz's announcement, commendations) "
+                    "are delivered to them"
                 )
                 print(
                     f"the union's tree and roster files imported: {organisation['created']} "

@@ -133,6 +133,10 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     assert "CDCSTN33" in again.stdout and "http://127.0.0.1:8000/web/signin" in again.stdout
     claims = [line for line in loaded.stdout.splitlines() if ", Công đoàn" in line]
     claims_again = [line for line in again.stdout.splitlines() if ", Công đoàn" in line]
+    doors = [line for line in claims if "/chat#as=" in line]
+    assert len(doors) == 3 and doors == [line for line in claims_again if "/chat#as=" in line]
+    claims = [line for line in claims if line not in doors]
+    claims_again = [line for line in claims_again if line not in doors]
     assert len(claims_again) == len(claims) == 4 and claims_again != claims
     invite = thidua("invite", "3", "--qr", str(tmp_path / "qr.png"), env=env)
     assert invite.returncode == 0, invite.stderr
