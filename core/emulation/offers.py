@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core import conversation
+from core.errors import ConcurrencyConflict
 from core.members.models import Identity
 from core.messages import OutgoingMessage
 
@@ -23,6 +24,11 @@ def offer(session: Session, *, member_id: int, message: OutgoingMessage) -> None
     )
     for identity_id in identities:
         conv = conversation.load(session, identity_id)  # type: ignore[arg-type]
-        if conv.flow is None:
-            conv.offer(message)
-            conversation.save(session, conv)
+        if conv.flow is not None:
+            continue
+        conv.offer(message)
+        try:
+            with session.begin_nested():  # a savepoint: a conflict leaves the call queued
+                conversation.save(session, conv)
+        except ConcurrencyConflict:
+            continue  # they are writing right now: the reply they get offers its own choices
