@@ -227,7 +227,9 @@ class Processor:
         answer = group_inbound.handle(
             work.session,
             message,
-            t=self.catalogs.translator(config.default_locale, config.timezone),
+            catalogs=self.catalogs,
+            locale=config.default_locale,
+            timezone=config.timezone,
             links=config.group_links.get(message.platform),
             now=now,
         )

@@ -15,10 +15,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core import outbox
 from core.chat.links import GroupLinks
 from core.errors import DomainError, Forbidden
 from core.groups import service
-from core.i18n import N_, Translator
+from core.groups.models import GroupChat
+from core.i18n import N_, Catalogs, Translator
 from core.linking.service import LENGTH, normalise
 from core.linking.texts import problem
 from core.members import service as members
@@ -66,14 +68,20 @@ def handle(
     session: Session,
     message: IncomingMessage,
     *,
-    t: Translator,
+    catalogs: Catalogs,
+    locale: str,
+    timezone: str,
     links: GroupLinks | None,
     now: datetime,
 ) -> Answer:
+    """`locale`: the language the bot speaks in groups (the union's default)."""
     assert message.group_id is not None
+    t = catalogs.translator(locale, timezone)
     platform, chat_id = message.platform, message.group_id
     if message.kind == InboundKind.GROUP_LEFT:
-        service.removed(session, platform=platform, chat_id=chat_id, now=now)
+        chat = service.removed(session, platform=platform, chat_id=chat_id, now=now)
+        if chat is not None:
+            _tell_linker(session, chat, catalogs, timezone, now)
         return Answer(None, [])
     if message.kind == InboundKind.GROUP_MOVED:
         if message.moved_to:
@@ -92,6 +100,32 @@ def handle(
     if code is None:
         return Answer(group, [OutgoingMessage(_pointer(session, t, links, group))])
     return Answer(group, [OutgoingMessage(_link(session, message, t, links, group, code, now))])
+
+
+def _tell_linker(
+    session: Session, chat: GroupChat, catalogs: Catalogs, timezone: str, now: datetime
+) -> None:
+    """The officer who linked the group learns that its posts stopped, and how to resume."""
+    found = service.linker_contact(session, chat)
+    unit = session.get(UnionUnit, chat.unit_id)
+    if found is None or unit is None:
+        return
+    identity, member = found
+    t = catalogs.translator(member.locale, timezone)
+    text = t.gettext(
+        "The bot was removed from the group “{title}”: the announcements of {unit} are no "
+        "longer posted there. To post them again, add the bot back and send /linkgroup.",
+        title=chat.title,
+        unit=unit.name,
+    )
+    outbox.enqueue(
+        session,
+        identity=identity,
+        messages=[OutgoingMessage(text)],
+        dedupe_prefix=f"group-removed:{chat.id}:{now.isoformat()}",
+        now=now,
+        proactive=True,
+    )
 
 
 def _link(

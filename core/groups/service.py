@@ -126,17 +126,36 @@ def link(
 
 
 def removed(session: Session, *, platform: str, chat_id: str, now: datetime) -> GroupChat | None:
-    """The bot left or was removed: the group is unlinked and nothing more is posted there."""
+    """The bot left or was removed: the group is unlinked and nothing more is posted there.
+    Returns the group when it was linked until now (its officer is then told)."""
     identity = find_identity(session, platform=platform, chat_id=chat_id)
     if identity is None:
         return None
     identity.blocked_at = now
     _cancel_unsent(session, identity.id, "the bot was removed from the group")  # type: ignore[arg-type]
     chat = group_of(session, identity)
-    if chat is not None and chat.unlinked_at is None:
-        chat.unlinked_at, chat.unlink_reason = now, Unlinked.REMOVED
+    if chat is None or chat.unlinked_at is not None:
+        session.flush()
+        return None
+    chat.unlinked_at, chat.unlink_reason = now, Unlinked.REMOVED
     session.flush()
     return chat
+
+
+def linker_contact(session: Session, chat: GroupChat) -> tuple[Identity, Member] | None:
+    """The officer who linked the group, on the group's messenger (where they sent the code),
+    unless they left or blocked the bot there."""
+    member = session.get(Member, chat.linked_by) if chat.linked_by else None
+    if member is None or member.forgotten_at is not None:
+        return None
+    identity = session.exec(
+        select(Identity).where(
+            Identity.member_id == member.id,
+            Identity.platform == chat.platform,
+            col(Identity.blocked_at).is_(None),
+        )
+    ).first()
+    return (identity, member) if identity is not None else None
 
 
 def moved(session: Session, *, platform: str, old_id: str, new_id: str, title: str) -> None:

@@ -249,6 +249,14 @@ async def test_the_bot_removed_unlinks_the_group(world: dict[str, Any]):
     boss = await linked_group(world)
     tg = world["tg"]
     assert await in_group(world, tg.bot_removed(GROUP, boss.person)) == []
+    told = boss.texts(await boss.replies())
+    assert told == (
+        "Bot đã bị mời ra khỏi nhóm “Tổ cơ khí 1 - Minh Phát”: thông báo của Công đoàn Công ty "
+        "TNHH Cơ khí Minh Phát không còn được đăng vào nhóm đó. Muốn đăng lại, bạn hãy thêm bot "
+        "vào nhóm rồi gửi /linkgroup."
+    )
+    assert await in_group(world, tg.bot_removed(GROUP, boss.person, status="left")) == []
+    assert boss.texts(await boss.replies()) == ""  # told once
     group = the_group(world["runtime"])
     assert group.unlinked_at is not None and group.unlink_reason == Unlinked.REMOVED
     listed = await world["client"].get(
