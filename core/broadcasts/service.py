@@ -243,7 +243,9 @@ def fanout(
         if not rows:
             broadcast.status = BroadcastStatus.QUEUED
             broadcast.queued_at = now
-            group_posts.post(session, broadcast=broadcast, body=body, now=now)
+            # the text only: a button tapped in a group chat would answer nobody
+            group_body = OutgoingMessage(text=broadcast.text).to_json()
+            group_posts.post(session, broadcast=broadcast, body=group_body, now=now)
             break
         recipients: list[dict[str, object]] = []
         messages: list[dict[str, object]] = []

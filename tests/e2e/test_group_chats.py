@@ -27,7 +27,8 @@ from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
 from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.groups.models import GroupChat, Unlinked
-from core.members.models import Identity
+from core.members.models import Identity, UnionUnit
+from core.messages import Button
 from core.storage.models import InboundUpdate
 from tests.browser.support import SECRET, csrf_of, signed_in_officer
 from tests.e2e.broadcast_support import START, group_code, in_group
@@ -360,3 +361,24 @@ async def test_the_desk_lists_links_and_unlinks_the_groups_of_the_units(world: d
     page = await web.get(gone.headers["location"])
     assert "Đã gỡ liên kết nhóm" in page.text and "đã gỡ liên kết ngày" in page.text
     assert the_group(runtime).unlink_reason == Unlinked.OFFICER
+
+
+async def test_a_group_gets_an_announcement_without_its_buttons(world: dict[str, Any]):
+    await linked_group(world)
+    runtime = world["runtime"]
+    with Session(runtime.engine) as session, session.begin():
+        unit = session.get(UnionUnit, MINH_PHAT)
+        assert unit is not None
+        broadcasts.create(
+            session,
+            key="quiz-announcement:test",
+            kind=BroadcastKind.MESSAGE,
+            audience=broadcasts.Audience(unit, include_subtree=True),
+            text="Cuộc thi «Hiểu luật, giữ quyền» đã mở",
+            now=world["clock"].now(),
+            policy=runtime.processor.config.delivery,
+            buttons=(Button("Vào thi", "quiz_start:1"),),
+        )
+    await runtime.drain()
+    (posted,) = [m for m in world["tg"].sent_to(GROUP) if (m.text or "").startswith("Cuộc thi")]
+    assert posted.buttons == []  # a tap in a group would answer nobody
