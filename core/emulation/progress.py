@@ -15,7 +15,7 @@ from core.campaigns.models import Campaign
 from core.emulation import scoring
 from core.emulation.models import EmulationCriterion
 from core.emulation.reporting import Item, current, target_of
-from core.emulation.roll import Line, roll_of
+from core.emulation.roll import Line, Roll, roll_of
 from core.members.models import UnionUnit
 
 
@@ -74,10 +74,13 @@ def unit_members(session: Session, unit: UnionUnit, lines: Sequence[Line]) -> in
     return unit.declared_members or counted or None
 
 
-def standing(session: Session, campaign: Campaign, due_on: date, unit_id: int) -> Standing | None:
+def standing(
+    session: Session, campaign: Campaign, due_on: date, unit_id: int, found: Roll | None = None
+) -> Standing | None:
     """The unit's rank for the period among the campaign's units that reported: the average
-    points of its members who reported, plus the union's own figures' points."""
-    found = roll_of(session, campaign, due_on)
+    points of its members who reported, plus the union's own figures' points. `found`: the
+    period's roll, when the caller has it already."""
+    found = found or roll_of(session, campaign, due_on)
     by_unit: dict[int, list[Line]] = {}
     for line in found.lines:
         by_unit.setdefault(line.unit.id, []).append(line)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from core.emulation.buttons import StartReport
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, ReportCall
 from core.emulation.pledges import Compose, Teller, audience_members, local_today
-from core.emulation.roll import roll_of, to_tell
+from core.emulation.roll import missing_by_reporter, roll_of
 from core.errors import DomainError
 from core.i18n import Translator
 from core.members.models import Member
@@ -65,13 +65,9 @@ def _tell(
     consented = {m.id for m in audience_members(session, campaign, announcements_only=True)}
     officers = {m for line in found.lines if line.member is None for m in line.officers}
     told = 0
-    for member_id in to_tell(found, missing_only=True):
+    for member_id, missing in missing_by_reporter(found).items():
         member = session.get(Member, member_id)
         if member is None or (member_id not in consented and member_id not in officers):
-            continue
-        items = reporting.items_for(session, campaign, member, due_on)
-        missing = [i for i in items if reporting.current(session, i) is None]
-        if not missing:
             continue
         key = f"report_{kind}:{campaign.id}:{due_on:%Y%m%d}:{member_id}:{now:%Y%m%d}"
         compose = _compose(campaign, missing, due_on, text)

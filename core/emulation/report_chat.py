@@ -142,7 +142,7 @@ def finish(
     found = roll_of(ctx.session, campaign, due)
     unit = ctx.session.get(UnionUnit, items[0].unit_id) if items else None
     size = unit_members(ctx.session, unit, found.lines) if unit else None
-    place = standing(ctx.session, campaign, due, items[0].unit_id) if items else None
+    place = standing(ctx.session, campaign, due, items[0].unit_id, found) if items else None
     text = words.progress(ctx.t, campaign.title, figures(ctx.session, items, size), place)
     thanks = ctx.t.gettext("Thank you, your report is kept.")
     return [reply("\n\n".join(x for x in (said, thanks, text) if x))]

@@ -167,10 +167,15 @@ def due_dates(campaign: Campaign, session: Session) -> list[date]:
     )
 
 
-def to_tell(found: Roll, *, missing_only: bool) -> list[int]:
-    """The people to write to: every reporter, or those with figures missing."""
-    lines = found.missing if missing_only else found.lines
-    return sorted({m for line in lines for m in line.reporters})
+def missing_by_reporter(found: Roll) -> dict[int, list[Item]]:
+    """Who is to be told what: each reporter with the figures still missing (a member their
+    own; a grassroots union's officers the union's), from the roll, in one pass."""
+    missing: dict[int, list[Item]] = {}
+    for line in found.missing:
+        items = [i for i in line.items if i.key not in line.values]
+        for reporter in line.reporters:
+            missing.setdefault(reporter, []).extend(items)
+    return missing
 
 
 def chosen_due(
