@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 import core.broadcasts.models
 import core.campaigns.models
 import core.commendations.models
+import core.emulation.block_models
 import core.emulation.models
 import core.groups.models
 import core.initiatives.models

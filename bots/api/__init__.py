@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 
 from bots.api import (
     access,
+    blocks,
     broadcasts,
     campaigns,
     commendations,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     campaigns.router,
     emulation.router,
     progress.router,
+    blocks.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,
