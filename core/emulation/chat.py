@@ -14,6 +14,7 @@ from core.emulation import pledges
 from core.emulation.buttons import CancelPledge, ConfirmPledge, KeepTarget, PledgeTitle, StartPledge
 from core.emulation.models import EmulationCriterion
 from core.emulation.numbers import parse_amount
+from core.emulation.report_chat import has_buttons
 from core.emulation.report_chat import router as report_router
 from core.emulation.rules import TARGET_MAX
 from core.emulation.steps import PledgeState, Pledging
@@ -21,6 +22,7 @@ from core.emulation.texts import chat_problem, pledge_summary, target_text
 from core.emulation.titles import TITLE_LABELS, Title
 from core.errors import DomainError
 from core.messages import Button, OutgoingMessage
+from core.text import fold
 
 router = Router()
 SHOWN = 8
@@ -110,6 +112,9 @@ def next_question(ctx: Context, state: PledgeState) -> list[OutgoingMessage]:
             total=len(criteria),
             target=target_text(ctx.t, c),
         )
+        if not has_buttons(ctx):  # a typed number here is the target, never a choice's
+            hint = ctx.t.gettext("Type «keep» to keep the campaign's target, or «cancel» to stop.")
+            return [reply(f"{text}\n{hint}")]
         keep = button(ctx.t.gettext("Keep the campaign's target"), KeepTarget())
         return [reply(text, keep, cancel_button(ctx))]
     ctx.conv.move_to(Pledging.confirm, state)
@@ -141,8 +146,17 @@ def _amount_problem(value: Decimal | None) -> str:
     return "negative_amount" if value < 0 else "amount_too_large"
 
 
+KEEP_WORDS = {"giu", "keep", "theo chi tieu chung", "giu nguyen"}
+CANCEL_WORDS = {"huy", "cancel", "dung", "huy bo"}
+
+
 @router.step(Pledging.target)
 def on_target(ctx: Context) -> list[OutgoingMessage]:
+    typed = fold(ctx.text).strip()
+    if typed in KEEP_WORDS:
+        return on_keep(ctx, KeepTarget())
+    if typed in CANCEL_WORDS:
+        return on_cancel(ctx, CancelPledge())
     state = ctx.conv.state(PledgeState)
     criteria = _criteria(ctx, state)
     value = parse_amount(ctx.text)

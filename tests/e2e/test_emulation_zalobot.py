@@ -44,13 +44,17 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(
     titles = await user.say(number(invited, "Đăng ký thi đua"))
     first = await user.say(number(titles, "Lao động giỏi"))
     assert "Chỉ tiêu của bạn cho “Giờ học tập” (1/2)" in user.texts(first)
-    await user.say("12")
-    summary = await user.say("2")
+    # a typed number is the target here: no numbered choices, the words to keep or stop
+    assert "Gõ «theo chỉ tiêu chung» để giữ chỉ tiêu của phong trào" in user.texts(first)
+    assert "1. " not in user.texts(first)
+    second = await user.say("12")
+    assert "(2/2)" in user.texts(second)
+    summary = await user.say("theo chi tieu chung")
     done = await user.say(number(summary, "Xác nhận đăng ký"))
     assert "Bạn đã đăng ký thi đua thành công" in user.texts(done)
     assert pledge_rows(runtime)["Đỗ Văn Nam"] == (
         "good_worker",
-        {hours: Decimal(12), initiatives: Decimal(2)},
+        {hours: Decimal(12), initiatives: Decimal(1)},
     )
 
     # the report at the end of November, typed
@@ -79,7 +83,7 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(
     not_a_photo = fake.host_photo(b"%PDF-1.4 the plan of the jig", "sang-kien.jpg")
     shown = await user.photo(not_a_photo)
     assert "Đã nhận ảnh minh chứng." in user.texts(shown)
-    assert "• Sáng kiến (tháng 11/2026): 2 sáng kiến / chỉ tiêu 2 sáng kiến (100%)" in (
+    assert "• Sáng kiến (tháng 11/2026): 2 sáng kiến / chỉ tiêu 1 sáng kiến (200%)" in (
         user.texts(shown)
     )
     # the bytes fetched from Zalo are no image: refused, and the member is told
