@@ -40,6 +40,10 @@ REFUSED = {
         "This code is for a union unit you are not an officer of, so it cannot link this "
         "group. Ask an officer of that unit to send it."
     ),
+    "group_linked_elsewhere": N_(
+        "This group is linked to {unit}, and you are not an officer of it. An officer of that "
+        "unit can unlink it on the desk (Group chats) before it is linked to another unit."
+    ),
 }
 
 
@@ -148,7 +152,13 @@ def _link(
         )
     except Forbidden as err:
         private = links.private_chat(None) if links else ""
-        return t.gettext(REFUSED.get(err.code, REFUSED["group_not_officer"]), link=private)
+        linked = service.group_of(session, group)
+        served = session.get(UnionUnit, linked.unit_id) if linked is not None else None
+        return t.gettext(
+            REFUSED.get(err.code, REFUSED["group_not_officer"]),
+            link=private,
+            unit=served.name if served is not None else "",
+        )
     except DomainError as err:
         return problem(t, err.code)
     return _linked(t, unit)

@@ -97,9 +97,10 @@ def link(
 ) -> tuple[GroupChat, UnionUnit]:
     """Link the group `group` (its identity) with a code sent in it by `author_id`.
 
-    Refused (Forbidden) when the author is not an officer, or the code is for a unit outside
-    their scope (the code is then not spent); DomainError for a code unknown, used, expired,
-    or after too many wrong codes from the author."""
+    Refused (Forbidden) when the author is not an officer, the code is for a unit outside
+    their scope, or the group is linked to a unit outside it (the code is then not spent);
+    DomainError for a code unknown, used, expired, or after too many wrong codes from the
+    author."""
     author, member = _officer(session, platform=group.platform, author_id=author_id)
     found = codes.find(session, text=code)
     if found is not None and found.purpose == CodePurpose.GROUP and found.unit_id is not None:
@@ -107,11 +108,16 @@ def link(
             members.require_scope(session, member_id=member.id, unit_id=found.unit_id)  # type: ignore[arg-type]
         except (Forbidden, NotFound) as exc:
             raise Forbidden("group_other_unit") from exc
+    chat = group_of(session, group)
+    if chat is not None and chat.unlinked_at is None:
+        try:  # a linked group moves only in the hands of an officer of the unit it serves
+            members.require_scope(session, member_id=member.id, unit_id=chat.unit_id)  # type: ignore[arg-type]
+        except (Forbidden, NotFound) as exc:
+            raise Forbidden("group_linked_elsewhere") from exc
     row = codes.spend(session, identity=author, text=code, purposes=(CodePurpose.GROUP,), now=now)
     unit = session.get(UnionUnit, row.unit_id)
     if unit is None:
         raise DomainError("code_unknown")
-    chat = group_of(session, group)
     if chat is None:
         chat = GroupChat(platform=group.platform, identity_id=group.id, unit_id=unit.id)  # type: ignore[arg-type]
         session.add(chat)

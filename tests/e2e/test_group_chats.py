@@ -382,3 +382,27 @@ async def test_a_group_gets_an_announcement_without_its_buttons(world: dict[str,
     await runtime.drain()
     (posted,) = [m for m in world["tg"].sent_to(GROUP) if (m.text or "").startswith("Cuộc thi")]
     assert posted.buttons == []  # a tap in a group would answer nobody
+
+
+async def test_an_officer_of_another_unit_cannot_move_a_linked_group(world: dict[str, Any]):
+    await linked_group(world)
+    other = chat(world, 5102, "Mai")
+    await other.say(f"/link {world['data'].claim[HUNG_THINH]}")
+    code = group_code(other.texts(await other.say("/linkgroup")))
+    refused = await in_group(
+        world,
+        world["tg"].group_message_update(other.person, GROUP, f"/linkgroup@thidua_bot {code}"),
+    )
+    assert refused == [
+        "Nhóm này đang liên kết với Công đoàn Công ty TNHH Cơ khí Minh Phát, mà bạn không phải "
+        "là cán bộ của đơn vị đó. Cán bộ của đơn vị đó cần hủy liên kết nhóm trên trang cán bộ "
+        "(mục Nhóm trò chuyện) trước khi nhóm được liên kết với đơn vị khác."
+    ]
+    assert the_group(world["runtime"]).unit_id == MINH_PHAT
+    # the code was not spent: it links another group of Hưng Thịnh
+    world["tg"].group(GROUP - 1, "Tổ may 2 - Hưng Thịnh")
+    linked = await in_group(
+        world,
+        world["tg"].group_message_update(other.person, GROUP - 1, f"/linkgroup@thidua_bot {code}"),
+    )
+    assert linked[0].startswith("Xong"), linked
