@@ -22,6 +22,7 @@ from core.emulation.pledges import local_today
 from core.emulation.report_texts import shown
 
 router = APIRouter()
+SHOWN = 500  # reporters listed on the page, those missing first; the admin API lists all
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ async def show(
         status=refused.status if refused else 200,
         page=data,
         shown=shown,
+        shown_max=SHOWN,
         error=refused.message if refused else None,
         reminded=visit.request.query_params.get("n"),
     )
