@@ -6,7 +6,10 @@ page before anything is sent."""
 from __future__ import annotations
 
 import hashlib
+import os
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +28,30 @@ from tests.browser.support import SECRET
 from tests.e2e.campaign_support import load_demo
 from tests.fakes.server import serve_in_thread
 
-PHOTO = b"\xff\xd8\xff\xe0" + b"JFIF photo of the jig " * 3000  # a JPEG's first bytes, 66 kB
+SHOTS = os.environ.get("THIDUA_TEST_SCREENSHOTS")
+
+
+def png(width: int, height: int) -> bytes:
+    """A real picture (a gradient), so that the page shows it as the person picked it."""
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(width) for v in (40 + x % 200, 90 + y % 150, 160))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PHOTO = png(240, 160)
 
 
 @pytest.fixture
@@ -91,12 +117,14 @@ def test_a_photo_picked_in_the_web_chat_is_received_and_stored(
 
     with page.expect_file_chooser() as chosen:
         attach.click()
-    chosen.value.set_files([{"name": "ga-kep.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
-    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.jpg")
+    chosen.value.set_files([{"name": "ga-kep.png", "mimeType": "image/png", "buffer": PHOTO}])
+    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.png")
     expect(page.locator(".msg.me img.thumb")).to_have_count(1)  # the photo, as picked
-    expect(page.locator(".msg.bot").last).to_contain_text("Đã nhận: ga-kep.jpg")
+    expect(page.locator(".msg.bot").last).to_contain_text("Đã nhận: ga-kep.png")
+    if SHOTS:  # `THIDUA_TEST_SCREENSHOTS=docs/img` refreshes the documentation's picture
+        page.screenshot(path=str(Path(SHOTS) / "webchat-photo-360.png"))
     (row,) = stored(runtime)
-    assert (row.name, row.status, row.size) == ("ga-kep.jpg", "stored", len(PHOTO))
+    assert (row.name, row.status, row.size) == ("ga-kep.png", "stored", len(PHOTO))
     assert row.sha256 == hashlib.sha256(PHOTO).hexdigest()
     assert (store / str(row.stored_path)).read_bytes() == PHOTO
 
@@ -108,5 +136,5 @@ def test_a_photo_picked_in_the_web_chat_is_received_and_stored(
     expect(page.locator("#status")).to_contain_text("lớn hơn 1 MB")
     assert not [url for url in sent if "/chat/api/files" in url]  # refused before sending
     page.reload()
-    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.jpg")  # kept on reload
+    expect(page.locator(".msg.me").last).to_contain_text("ga-kep.png")  # kept on reload
     worker.close()
