@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -15,6 +16,8 @@ from core.members.models import Identity, Member, OfficerRole, UnionUnit
 from core.messages import OutgoingMessage
 from core.ports import Clock
 from core.storage.models import ChannelCredential
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,6 +37,7 @@ class DbChannelHealth:
             if row.flagged_at is not None:
                 return False  # already flagged: the officers were told once
             row.flagged_at, row.flag_reason, row.updated_at = now, reason[:500], now
+            log.error("the %s channel is flagged as broken: %s", platform, reason[:500])
             session.flush()
             top_officers = session.exec(
                 select(Member)
@@ -44,10 +48,10 @@ class DbChannelHealth:
             for member in {m.id: m for m in top_officers}.values():
                 t = self.catalogs.translator(member.locale, self.timezone)
                 text = t.gettext(
-                    "The {platform} channel of thidua has stopped working ({reason}). Members "
-                    "on {platform} get no messages until an operator renews its access.",
+                    "The {platform} channel of thidua has stopped working: {platform} no longer "
+                    "accepts its access key. Members on {platform} get no messages until an "
+                    "operator renews it (the technical detail is in the server log).",
                     platform=platform_name(t, platform),
-                    reason=reason,
                 )
                 identities = session.exec(
                     select(Identity).where(
