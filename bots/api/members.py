@@ -128,8 +128,8 @@ async def list_members(
         if unit_id is None and not roots:
             raise NotFound("unit_unknown")
         unit = who.require_unit(s, unit_id) if unit_id is not None else roots[0]
-        found = membership.page_of(s, unit=unit, q=q, page=page, per_page=per_page)
         counts = membership.counts(s, unit=unit)
+        found = membership.page_of(s, unit=unit, q=q, page=page, per_page=per_page, counted=counts)
         return MembersPage(
             unit_id=unit.id,  # type: ignore[arg-type]
             total=found.total,

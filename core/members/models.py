@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.members.rules import key_of
 from core.storage.types import UTCDateTime
 
 
@@ -70,14 +71,40 @@ class UnionUnit(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+CURRENT = "onboarded_at IS NOT NULL AND forgotten_at IS NULL"
+
+
 class Member(SQLModel, table=True):
     """A person who consented. Nothing but the platform id exists before consent."""
 
     __tablename__ = "member"
+    __table_args__ = (
+        # the members page: current members of a subtree counted, and listed by name
+        Index(  # covers the counts and a search's count
+            "ix_member_current_unit",
+            "unit_id",
+            "verified_at",
+            "name_key",
+            sqlite_where=text(CURRENT),
+            postgresql_where=text(CURRENT),
+        ),
+        Index(  # covers a large subtree's page and search read in the order of names
+            "ix_member_current_name",
+            "full_name",
+            "id",
+            "unit_id",
+            "name_key",
+            sqlite_where=text(CURRENT),
+            postgresql_where=text(CURRENT),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="union_unit.id", index=True)
     full_name: str | None = Field(default=None, max_length=100)
+    # the name folded (no case, no diacritics) for the members page's search; set from
+    # `full_name` on every ORM insert and update (below)
+    name_key: str | None = Field(default=None, max_length=100)
     worker_group: WorkerGroup | None = Field(default=None, sa_type=String(32))
     holds_leadership_post: bool | None = None
     locale: str = Field(default="vi", max_length=8)
@@ -89,6 +116,12 @@ class Member(SQLModel, table=True):
     # /forget: the name and contacts are erased; the row stays so that the union's records
     # (initiatives, commendations, points, quiz attempts) keep "a former member" of the unit
     forgotten_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+@event.listens_for(Member, "before_insert")
+@event.listens_for(Member, "before_update")
+def _fold_name(_mapper: object, _connection: object, member: Member) -> None:
+    member.name_key = key_of(member.full_name)[:100] if member.full_name else None
 
 
 class Identity(SQLModel, table=True):
@@ -163,6 +196,8 @@ class RosterEntry(SQLModel, table=True):
         Index("ix_roster_entry_unit_name", "unit_id", "name_key"),
         Index("ix_roster_entry_card", "card"),
         Index("ix_roster_entry_phone", "phone"),
+        # the members page's count of the people on the list not on the bot yet
+        Index("ix_roster_entry_waiting", "member_id", "removed_at", "unit_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -63,6 +63,7 @@ FORMER = "[…]"  # what replaces the name in stored text
 _NOT_SCRUBBED = {
     ("member", "full_name"),
     ("member", "phone"),
+    ("member", "name_key"),
     ("roster_entry", "full_name"),
     ("roster_entry", "name_key"),
     ("roster_entry", "phone"),

@@ -261,3 +261,43 @@ async def test_the_desk_changes_an_officers_role(client: httpx.AsyncClient, runt
     mp_web, _ = await signed_in_officer(client, runtime, data, MINH_PHAT)
     own = await post_form(mp_web, "/web/officers", f"/web/officers/{role}/role", {"role": "chair"})
     assert own.status_code == 404  # one's own role is not theirs to change: no such form
+
+
+async def test_a_zone_of_many_unions_pages_and_searches_its_members_in_the_order_of_names(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """Over 30 units, the page is read along the index in the order of names
+    (core/organisation/membership.py::_wide): the same members, in the same order, as a
+    single union's, found without diacritics, a name corrected found by its new form."""
+    from core.members import service as members_service
+    from core.members.models import UnitKind
+
+    data = load_demo(runtime)
+    zone = bearer(token_for(runtime, data.officer_of[ZONE]))
+    now = runtime.clock.now()
+    with Session(runtime.engine) as session, session.begin():
+        parent = session.get(UnionUnit, ZONE)
+        for n in range(35):
+            unit = members_service.create_unit(
+                session, name=f"CĐCS số {n}", kind=UnitKind.GRASSROOTS_UNION, parent=parent
+            )
+            session.add(Member(unit_id=unit.id, full_name=f"Đỗ Văn Tùng {n:02d}", onboarded_at=now))
+    url = f"/api/v1/members?unit_id={ZONE}&q=DO%20VAN%20TUNG&per_page=10"
+    first = (await client.get(url, headers=zone)).json()
+    assert first["total"] == 35 and first["pages"] == 4
+    assert [m["full_name"] for m in first["members"]] == [f"Đỗ Văn Tùng {n:02d}" for n in range(10)]
+    last = (await client.get(f"{url}&page=4", headers=zone)).json()
+    assert [m["full_name"] for m in last["members"]] == [
+        f"Đỗ Văn Tùng {n:02d}" for n in range(30, 35)
+    ]
+    everyone = (
+        await client.get(f"/api/v1/members?unit_id={ZONE}&per_page=500", headers=zone)
+    ).json()
+    names = [m["full_name"] for m in everyone["members"]]
+    assert names == sorted(names) and len(names) == everyone["total"] >= 35
+    tung = first["members"][0]["id"]
+    await client.patch(f"/api/v1/members/{tung}", json={"full_name": "Đỗ Văn Tâm"}, headers=zone)
+    found = (
+        await client.get(f"/api/v1/members?unit_id={ZONE}&q=do%20van%20tam", headers=zone)
+    ).json()
+    assert [m["id"] for m in found["members"]] == [tung]

@@ -90,13 +90,13 @@ def load(s: Session, me: Me, unit_id: int | None, q: str, page: int, now: dateti
     unit = me.actor.require_unit(s, unit_id) if unit_id else me.units[0]
     units = in_scope_units(s, me)
     names: dict[int, str] = {u.id: u.name for u in units}  # type: ignore[misc]
-    found = membership.page_of(s, unit=unit, q=q, page=page, per_page=PER_PAGE)
+    counts = membership.counts(s, unit=unit)
+    found = membership.page_of(s, unit=unit, q=q, page=page, per_page=PER_PAGE, counted=counts)
     platforms = platforms_of(s, found.members)
     rows = [
         MemberRow(m, names.get(m.unit_id, ""), platforms.get(m.id, []))  # type: ignore[arg-type]
         for m in found.members
     ]
-    counts = membership.counts(s, unit=unit)
     return MembersPage(unit, units, rows, found, counts, invites_of(s, unit, names, now))
 
 
