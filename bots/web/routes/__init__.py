@@ -7,11 +7,13 @@ from fastapi import APIRouter
 from bots.web.context import PREFIX
 from bots.web.routes import (
     auth,
+    blocks,
     broadcasts,
     campaigns,
     commendations,
     dashboard,
     emulation,
+    evaluation,
     exports,
     groups,
     initiatives,
@@ -36,6 +38,8 @@ for area in (
     emulation,
     pledges,
     progress,
+    blocks,
+    evaluation,
     broadcasts,
     initiatives,
     reward_tables,
