@@ -19,7 +19,7 @@ from core.emulation.blocks import units_of
 from core.emulation.criteria import active, for_scoring
 from core.emulation.models import EmulationCriterion, EmulationReport
 from core.emulation.periods import Period, ending_on, periods
-from core.emulation.reporting import Item, current, lineage
+from core.emulation.reporting import Item, current, grassroots_units, lineage
 from core.emulation.templates import Frequency, Reporter
 from core.errors import NotFound
 from core.members.models import Member, UnionUnit
@@ -165,6 +165,9 @@ def ranking(session: Session, block: EmulationBlock, campaign: Campaign, due_on:
     found = dues(session, campaign, due_on)
     rules = for_scoring([d.criterion for d in found])
     units = units_of(session, block)
+    if block.year is not None:  # a year's block ranks the units this campaign covers
+        covered = {u.id for u in grassroots_units(session, campaign)}
+        units = [u for u in units if u.id in covered]
     counted = sizes(session, units)
     rows: dict[int, Row] = {}
     results: dict[int, list[scoring.Result]] = {}

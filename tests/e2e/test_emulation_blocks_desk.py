@@ -119,3 +119,23 @@ async def test_the_evaluation_page(client: httpx.AsyncClient, runtime: Runtime):
     assert (await minh_phat.get(page_url)).status_code == 404
     with Session(runtime.engine) as session:
         assert len(session.exec(select(Evaluation)).all()) == 1
+
+    # the block's unions changed on the same page: one taken out, added back, not twice
+    units_url = f"{blocks_url}/{block.id}/units"
+    out = await post_form(zone, page_url, f"{units_url}/{HUNG_THINH}/remove", {})
+    assert out.status_code == 303
+    assert ranked_units(runtime, block.id) == [MINH_PHAT]
+    alone = (await zone.get(page_url)).text.split('id="ranking"', 1)[1].split("</table>", 1)[0]
+    assert MP_NAME in alone and HT_NAME not in alone
+    back = await post_form(zone, page_url, units_url, {"unit": HUNG_THINH})
+    assert back.status_code == 303 and ranked_units(runtime, block.id) == [MINH_PHAT, HUNG_THINH]
+    twice = await post_form(zone, page_url, units_url, {"unit": HUNG_THINH})
+    assert twice.status_code == 422 and "đã ở trong cụm, khối này rồi" in twice.text
+    # its evaluation was kept, and counts again
+    assert ranked(twice.text) == [HT_NAME, MP_NAME]
+
+
+def ranked_units(runtime: Runtime, block_id: int) -> list[int]:
+    with Session(runtime.engine) as session:
+        rows = session.exec(select(BlockUnit.unit_id).where(BlockUnit.block_id == block_id))
+        return sorted(rows)

@@ -12,8 +12,9 @@ from starlette.datastructures import FormData
 
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
-from bots.web.deps import CurrentMe, OfficerVisit, PostedForm
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings
 from bots.web.routes.emulation import choice
+from bots.web.routes.evaluation import show as show_evaluation
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.emulation import block_texts, blocks
@@ -101,3 +102,40 @@ async def remove(
     if isinstance(gone, Refused):
         raise WebProblem(gone.status, "not_found")
     return visit.redirect(f"{PREFIX}/campaigns/{campaign_id}/blocks?done=removed")
+
+
+@router.post("/campaigns/{campaign_id}/blocks/{block_id}/units")
+async def add_unit(
+    campaign_id: int,
+    block_id: int,
+    visit: OfficerVisit,
+    me: CurrentMe,
+    form: PostedForm,
+    settings: WebSettings,
+) -> Response:
+    def work(s: Session) -> None:
+        unit_id = forms.integer(form, "unit")
+        blocks.add_unit(s, actor=me.actor, block_id=block_id, unit_id=unit_id)
+
+    done = await visit.attempt(work)
+    if isinstance(done, Refused):
+        return await show_evaluation(
+            visit, me, (campaign_id, block_id), settings.timezone, None, done
+        )
+    return visit.redirect(f"{PREFIX}/campaigns/{campaign_id}/blocks/{block_id}?done=unit_added")
+
+
+@router.post("/campaigns/{campaign_id}/blocks/{block_id}/units/{unit_id}/remove")
+async def remove_unit(
+    campaign_id: int,
+    block_id: int,
+    unit_id: int,
+    visit: OfficerVisit,
+    me: CurrentMe,
+    _form: PostedForm,
+) -> Response:
+    await visit.db(
+        lambda s: blocks.remove_unit(s, actor=me.actor, block_id=block_id, unit_id=unit_id)
+    )
+    where = f"{PREFIX}/campaigns/{campaign_id}/blocks/{block_id}"
+    return visit.redirect(f"{where}?done=unit_removed")

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
 from bots.web.downloads import table_file
 from bots.web.routes.emulation import amount
@@ -23,6 +23,7 @@ from core.emulation import block_ranking, block_texts, blocks, evaluation
 from core.emulation.numbers import plain
 from core.emulation.pledges import local_today
 from core.emulation.report_texts import period_label
+from core.emulation.reporting import grassroots_units
 from core.errors import Forbidden
 from core.i18n import Translator
 from core.members.labels import name_of
@@ -38,6 +39,8 @@ class EvaluationPage:
     periods: list[date]
     evaluator: bool
     names: dict[int, str]  # evaluator member id -> name
+    members: list[UnionUnit]  # the block's units
+    addable: list[UnionUnit]  # the campaign's grassroots unions in scope not in it yet
 
 
 def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> EvaluationPage:
@@ -47,12 +50,16 @@ def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> 
     found = block_ranking.ranking(s, block, campaign, day)
     who = {e.evaluated_by for row in found.rows for c in row.cells for e in c.history}
     people = s.exec(select(Member).where(col(Member.id).in_(who))).all()
+    held = blocks.units_of(s, block)
+    mine = {u.id for u in in_scope_units(s, me)} - {u.id for u in held}
     return EvaluationPage(
         found,
         s.get(UnionUnit, block.owner_unit_id),  # type: ignore[arg-type]
         block_ranking.due_dates(s, campaign),
         evaluation.is_evaluator(s, me.actor, block),
         {p.id: name_of(t, p) for p in people},  # type: ignore[misc]
+        held,
+        [u for u in grassroots_units(s, campaign) if u.id in mine],
     )
 
 
