@@ -2,7 +2,10 @@
 roster of 10^5 members, from XLSX files, each as a dry run and then the import.
 
 Goal (issue #16): dry run and import each under 60 s on this 2-core machine, peak memory under
-300 MB. Run it as a child per database so the peak is the import's own (VmHWM):
+300 MB. Run it as a child per database so the peak is the import's own (VmHWM). Each roster
+step has a **reference**: the SQL statements it issued (captured with SQLAlchemy's cursor
+events) replayed on a raw DBAPI connection, every row fetched, in one transaction (the
+import's replay is rolled back: its rows are already there), i.e. the database work alone:
 
     .venv/bin/python -m bench.org_import [--members 100000] [--postgres URL]
 """
@@ -21,7 +24,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench.common import print_provenance
@@ -116,6 +120,45 @@ def peak_mib() -> float:
     return 0.0
 
 
+class Capture:
+    """The statements the engine runs while `on` (with their parameters and executemany)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.on, self.statements = False, []  # type: ignore[var-annotated]
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if self.on:
+            self.statements.append((statement, parameters, executemany))
+
+    def start(self) -> None:
+        self.statements, self.on = [], True
+
+    def stop(self) -> list:  # type: ignore[type-arg]
+        self.on = False
+        return self.statements
+
+
+def replay(engine: Engine, statements: list) -> float:  # type: ignore[type-arg]
+    """The statements on a raw DBAPI connection, rows fetched, rolled back: seconds taken."""
+    raw = engine.raw_connection()
+    try:
+        started = time.perf_counter()
+        cursor = raw.cursor()
+        for statement, parameters, many in statements:
+            if many:
+                cursor.executemany(statement, parameters)
+            else:
+                cursor.execute(statement, parameters)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        taken = time.perf_counter() - started
+        raw.rollback()
+        return taken
+    finally:
+        raw.close()
+
+
 def run_one(url: str, members_count: int) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -125,6 +168,8 @@ def run_one(url: str, members_count: int) -> None:
         root_id = root.id
     tree_bytes, roster_bytes = tree_file(), roster_file(members_count)
     timings = {}
+    references = {}
+    capture = Capture(engine)
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
         started = time.perf_counter()
@@ -146,29 +191,37 @@ def run_one(url: str, members_count: int) -> None:
     timings["tree import"] = time.perf_counter() - started
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
+        capture.start()
         started = time.perf_counter()
         roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
         plan = roster_import.dry_run(session, root=root, file=roster)
         timings["roster dry run"] = time.perf_counter() - started
         assert not plan.problems and len(plan.create) == members_count, plan.problems[:3]
+    references["roster dry run"] = replay(engine, capture.stop())
     with Session(engine) as session, session.begin():
         root = session.get(UnionUnit, root_id)
+        capture.start()
         started = time.perf_counter()
         roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
         result = roster_import.apply(session, root=root, file=roster, now=now)
     timings["roster import"] = time.perf_counter() - started
+    references["roster import"] = replay(engine, capture.stop())
     assert result.created == members_count
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
+        capture.start()
         started = time.perf_counter()
         again = roster_import.dry_run(
             session, root=root, file=read_roster(roster_bytes, "r.xlsx", today=TODAY)
         )
         timings["roster dry run, same file again"] = time.perf_counter() - started
         assert again.unchanged == members_count and not again.create and not again.update
+    references["roster dry run, same file again"] = replay(engine, capture.stop())
     engine.dispose()
     for name, seconds in timings.items():
-        print(f"  {name}: {seconds:.1f} s")
+        ref = references.get(name)
+        shown = f" (reference {ref:.2f} s, ratio {seconds / ref:.1f})" if ref else ""
+        print(f"  {name}: {seconds:.1f} s{shown}")
     print(f"  peak memory (VmHWM): {peak_mib():.0f} MiB")
 
 
