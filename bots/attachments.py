@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 import httpx
 from sqlmodel import Session
@@ -97,87 +98,74 @@ async def _fetch(runtime: Services, item: attachments.Pending) -> tuple[bytes | 
         return None, AttachmentProblem.UNAVAILABLE
 
 
+Fetched = tuple[bytes | None, str | None]  # the bytes, or why there are none
+
+
 async def store_pending(runtime: Services, limit: int = BATCH) -> int:
     """Fetch, check and store the files waiting (initiatives' files, then progress reports'
     evidence photos); returns how many were finished (stored or refused). A file whose
     platform could not be reached stays waiting for the next run."""
-    finished = await _store_initiative_files(runtime, limit)
-    finished += await _store_evidence(runtime, limit)
+    notifier = Notifier(runtime.catalogs, runtime.processor.config)
+    limits = runtime.processor.config.attachments
+    root, now = runtime.settings.attachments_dir, runtime.clock.now
+
+    def initiative_file(session: Session, item: attachments.Pending, data: Fetched) -> None:
+        attachments.finish(
+            session,
+            attachment_id=item.id,
+            data=data[0],
+            problem=data[1],
+            root=root,
+            notifier=notifier,
+            now=now(),
+            limits=limits,
+        )
+
+    def evidence_photo(session: Session, item: attachments.Pending, data: Fetched) -> None:
+        evidence.finish(
+            session,
+            report_id=item.id,
+            data=data[0],
+            problem=data[1],
+            root=root,
+            teller=notifier,
+            now=now(),
+            limits=limits,
+        )
+
+    finished = await _store(runtime, limit, attachments.pending, initiative_file, "attachment")
+    finished += await _store(runtime, limit, evidence.pending, evidence_photo, "evidence")
     if finished:
         runtime.outbox_ready.set()
     return finished
 
 
-async def _store_initiative_files(runtime: Services, limit: int) -> int:
-    settings = runtime.settings
-    limits = runtime.processor.config.attachments
-    notifier = Notifier(runtime.catalogs, runtime.processor.config)
+async def _store(
+    runtime: Services,
+    limit: int,
+    pending: Callable[..., list[attachments.Pending]],
+    finish: Callable[[Session, attachments.Pending, Fetched], None],
+    what: str,
+) -> int:
+    """One kind of waiting file: claim a batch, fetch each outside any transaction, record each
+    outcome in its own."""
 
     def claim() -> list[attachments.Pending]:
         with Session(runtime.engine) as session:
-            return attachments.pending(session, platforms=sorted(runtime.fetchers), limit=limit)
+            return pending(session, platforms=sorted(runtime.fetchers), limit=limit)
+
+    def record(item: attachments.Pending, fetched: Fetched) -> None:
+        with Session(runtime.engine) as session, session.begin():
+            finish(session, item, fetched)
 
     finished = 0
     for item in await asyncio.to_thread(claim):
         try:
-            data, problem = await _fetch(runtime, item)
+            fetched = await _fetch(runtime, item)
         except Exception as exc:  # network trouble: the row stays pending
-            log.warning("attachment %s not fetched from %s: %r", item.id, item.platform, exc)
+            log.warning("%s %s not fetched from %s: %r", what, item.id, item.platform, exc)
             continue
-
-        def record(
-            attachment_id: int = item.id, data: bytes | None = data, problem: str | None = problem
-        ) -> str:
-            with Session(runtime.engine) as session, session.begin():
-                return attachments.finish(
-                    session,
-                    attachment_id=attachment_id,
-                    data=data,
-                    problem=problem,
-                    root=settings.attachments_dir,
-                    notifier=notifier,
-                    now=runtime.clock.now(),
-                    limits=limits,
-                )
-
-        await asyncio.to_thread(record)
-        finished += 1
-    return finished
-
-
-async def _store_evidence(runtime: Services, limit: int) -> int:
-    settings = runtime.settings
-    limits = runtime.processor.config.attachments
-    notifier = Notifier(runtime.catalogs, runtime.processor.config)
-
-    def claim() -> list[attachments.Pending]:
-        with Session(runtime.engine) as session:
-            return evidence.pending(session, platforms=sorted(runtime.fetchers), limit=limit)
-
-    finished = 0
-    for item in await asyncio.to_thread(claim):
-        try:
-            data, problem = await _fetch(runtime, item)
-        except Exception as exc:  # network trouble: the row stays pending
-            log.warning("evidence %s not fetched from %s: %r", item.id, item.platform, exc)
-            continue
-
-        def record(
-            report_id: int = item.id, data: bytes | None = data, problem: str | None = problem
-        ) -> str:
-            with Session(runtime.engine) as session, session.begin():
-                return evidence.finish(
-                    session,
-                    report_id=report_id,
-                    data=data,
-                    problem=problem,
-                    root=settings.attachments_dir,
-                    teller=notifier,
-                    now=runtime.clock.now(),
-                    limits=limits,
-                )
-
-        await asyncio.to_thread(record)
+        await asyncio.to_thread(record, item, fetched)
         finished += 1
     return finished
 
