@@ -19,6 +19,7 @@ from collections.abc import Callable
 import httpx
 from sqlmodel import Session
 
+from adapters.webchat.uploads import Uploads
 from bots.services import Services
 from bots.settings import Settings
 from core.emulation import evidence
@@ -171,9 +172,12 @@ async def _store(
 
 
 def sweep_files(runtime: Services) -> int:
-    """Remove the files of initiatives deleted since (drafts discarded or erased by /forget)."""
+    """Remove the files of initiatives deleted since (drafts discarded or erased by /forget),
+    and the files picked in the web chat more than a day ago."""
+    root = runtime.settings.attachments_dir
     with Session(runtime.engine) as session:
-        return attachments.sweep_unreferenced(session, runtime.settings.attachments_dir)
+        removed = attachments.sweep_unreferenced(session, root)
+    return removed + Uploads.beside(root).sweep()
 
 
 async def store_forever(runtime: Services, stop: asyncio.Event) -> None:

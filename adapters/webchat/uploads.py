@@ -16,6 +16,7 @@ from core.messages import Attachment
 from core.ports import AttachmentTooLarge, AttachmentUnavailable
 
 PREFIX = "upload:"
+FOLDER = "webchat-uploads"  # beside the initiatives' files, in THIDUA_ATTACHMENTS_DIR
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEEP_SECONDS = 24 * 3600
 MAX_NAME = 120
@@ -38,6 +39,10 @@ class Uploads:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    @classmethod
+    def beside(cls, attachments_dir: Path) -> Uploads:
+        return cls(attachments_dir / FOLDER)
+
     def keep(self, data: bytes, *, name: str, mime: str) -> Attachment:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.sweep()
@@ -59,6 +64,8 @@ class Uploads:
         """Remove the files older than a day (taken long ago, or sent outside any step)."""
         limit = (now or time.time()) - KEEP_SECONDS
         removed = 0
+        if not self.folder.is_dir():
+            return 0
         for path in self.folder.iterdir():
             if path.is_file() and path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)

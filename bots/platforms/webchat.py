@@ -34,7 +34,7 @@ class Webchat:
         settings = deps.settings
         t = deps.catalogs.translator(settings.default_locale, settings.timezone)
         texts = webchat_page_texts(t.gettext, settings.attachment_max_mb) | file_picker(settings)
-        uploads = Uploads(settings.attachments_dir / "webchat-uploads")
+        uploads = Uploads.beside(settings.attachments_dir)
         router = make_router(
             deps.sink,
             deps.mailbox,

@@ -5,13 +5,15 @@ checks whatever it is called."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
-from bots.attachments import store_pending
+from bots.attachments import store_pending, sweep_files
 from bots.bootstrap import Runtime
 from bots.settings import Settings, load_settings
 from core.initiatives.buttons import Benefit
@@ -84,3 +86,21 @@ async def test_files_picked_in_the_web_chat(
     assert (row.name, row.status, row.size, row.mime) == ("ga.jpg", "stored", 4004, "image/jpeg")
     assert (store / str(row.stored_path)).read_bytes() == photo
     assert len([p for p in uploads.iterdir() if not p.name.startswith(".")]) == 3
+
+
+async def test_picked_files_go_a_day_later_even_when_nobody_picks_another(
+    client: httpx.AsyncClient, runtime: Runtime, store: Path
+):
+    load_demo(runtime)
+    worker = await member(client, runtime, name="Nguyễn Thị Lan")
+    for name in ("cu.jpg", "moi.jpg"):
+        answer = await upload(
+            client, worker.session, name, b"\xff\xd8" + name.encode(), "image/jpeg"
+        )
+        assert answer.status_code == 202
+    kept = sorted((store / "webchat-uploads").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert len(kept) == 2
+    a_day_ago = time.time() - 24 * 3600 - 60
+    os.utime(kept[0], (a_day_ago, a_day_ago))
+    assert sweep_files(runtime) == 1  # the attachments loop's sweep, not only the next upload
+    assert [p.name for p in (store / "webchat-uploads").iterdir()] == [kept[1].name]
