@@ -24,6 +24,7 @@ from core.campaigns.buttons import (
 from core.chat.buttons import kind_for
 from core.members.buttons import Menu, MenuItem
 from core.members.models import Member, OfficerRole, UnionUnit, WorkerGroup
+from core.members.rules import key_of
 from tests.webchat import ChatUser
 
 PROVINCE, ZONE, STATE_AGENCY, MINH_PHAT, HUNG_THINH = 1, 2, 3, 4, 5
@@ -142,6 +143,7 @@ def bulk_members(
                     {
                         "unit_id": unit_id,
                         "full_name": f"{prefix} {i}",
+                        "name_key": key_of(f"{prefix} {i}"),  # as the ORM sets it
                         "worker_group": "direct_worker",
                         "holds_leadership_post": False,
                         "locale": "vi",
