@@ -60,7 +60,8 @@ class Answer(CallbackData, prefix="ini_ans"):
 
 class Decision(StrEnum):
     VIEW = "view"
-    ACCEPT = "acc"
+    ACCEPT = "acc"  # shows what accepting pays, to confirm
+    ACCEPT_CONFIRMED = "acy"
     REJECT = "rej"
     ASK = "ask"
     ASSIGN = "asg"

@@ -167,7 +167,9 @@ async def test_submit_review_accept_over_web_chat(
     back = await officer.replies()
     assert "Máy phay CNC số 3 và 4" in officer.texts(back)
 
-    accepted = await officer.tap("Công nhận")
+    confirm = await officer.tap("Công nhận")
+    assert "theo bảng mức thưởng đang áp dụng" in officer.texts(confirm)
+    accepted = await officer.tap("Đồng ý, công nhận và trả thưởng")
     text = officer.texts(accepted)
     assert "2.000.000" in text and "₫" in text
     again = await officer.say("", payload=officer.payloads(back)[0])

@@ -216,6 +216,8 @@ async def test_zalo_photo_telegram_review_messenger_answer(
     assert "Máy phay CNC số 3 và 4" in back
 
     await reviewer.tap(_("Accept"))
+    assert "2.000.000" in await step(runtime, reviewer)  # what accepting pays, to confirm
+    await reviewer.tap(_("Yes, accept and pay"))
     accepted = await step(runtime, reviewer)
     assert "2.000.000" in accepted and "31" in accepted
     tap_again = reviewer.posted[-1]

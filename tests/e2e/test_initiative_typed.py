@@ -130,7 +130,9 @@ async def test_the_wizard_and_the_review_typed_on_the_web_chat(
     await worker.say("Máy phay CNC số 3 và 4")
     await officer.say("/initiatives")
     await officer.say("1")
-    accepted = await officer.say("cong nhan")
+    asked = await officer.say("cong nhan")
+    assert "theo bảng mức thưởng đang áp dụng" in officer.texts(asked)
+    accepted = await officer.say("dong y")  # «Đồng ý, công nhận và trả thưởng»
     assert "2.000.000" in officer.texts(accepted)
     applied = await officer.say("a")  # the only choice left: «Ghi nhận đã áp dụng»
     assert code.group(0) in officer.texts(applied)
@@ -260,7 +262,8 @@ async def test_the_wizard_and_the_review_typed_on_telegram(
 
     await officer.say("/initiatives")
     await officer.say("1")
-    accepted = await officer.say("công nhận")
+    await officer.say("công nhận")
+    accepted = await officer.say("1")  # «Đồng ý, công nhận và trả thưởng»
     assert code.group(0) in officer.texts(accepted)
     assert _item(tg_runtime, code.group(0)).status == "accepted"
     with Session(tg_runtime.engine) as session:

@@ -67,6 +67,7 @@ async def test_mydata_lists_everything_kept(
     tracking = await submit(worker, "Gá kẹp nhanh cho máy phay", coauthor="Trần Văn Hùng")
     await officer.replies()
     await officer.tap("Công nhận")
+    await officer.tap("Đồng ý, công nhận và trả thưởng")
     with Session(runtime.engine) as session:
         member_id = session.exec(select(Member.id).where(Member.full_name == "Trần Văn Hùng")).one()
     seed_quiz_and_commendation(runtime, member_id)  # type: ignore[arg-type]

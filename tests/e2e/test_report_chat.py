@@ -38,6 +38,7 @@ async def test_announcements_and_report(client: httpx.AsyncClient, runtime: Runt
         await reviewer.say("/initiatives")
         await reviewer.tap(code)
         await reviewer.tap("Công nhận")
+        await reviewer.tap("Đồng ý, công nhận và trả thưởng")
 
     heard = hung.texts(await hung.replies())
     assert f"Tin vui: sáng kiến {named_code}" in heard and "Nguyễn Thị Lan" in heard

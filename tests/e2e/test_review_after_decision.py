@@ -28,6 +28,7 @@ async def test_the_assign_button_of_an_accepted_initiative_refuses(
     card = await officer.replies()
     assign = next(p for p in officer.payloads(card) if p.startswith("ini_rv:asg:"))
     await officer.tap("Công nhận")
+    await officer.tap("Đồng ý, công nhận và trả thưởng")
     with Session(runtime.engine) as session:
         before = (
             session.exec(select(Initiative.status, Initiative.assignee_id)).one(),

@@ -12,6 +12,7 @@ from core.initiatives.buttons import AssignTo, Decision, MonthReport, Review
 from core.initiatives.chat.common import actor, member, refusal, say
 from core.initiatives.models import Initiative
 from core.initiatives.notify import notifier
+from core.initiatives.reward_bands import compute_reward
 from core.initiatives.rules import Status
 from core.initiatives.steps import Decide, InitiativeState
 from core.messages import OutgoingMessage
@@ -61,6 +62,30 @@ def _id(item: Initiative) -> int:
 def _card(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
     names = people.author_names(ctx.session, initiative_id=item.id, t=ctx.t)  # type: ignore[arg-type]
     return texts.review_card(ctx.t, item, names)
+
+
+def _confirm_accept(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
+    """What accepting pays (the reward table in force today), before anything is paid."""
+    if item.status in (Status.ACCEPTED, Status.APPLIED):
+        return refusal(ctx, "already_accepted")
+    if not rules.may_move(item.status, Status.ACCEPTED):
+        return refusal(ctx, "wrong_status")
+    reward = compute_reward(ctx.session, item=item, on=ctx.now.astimezone(ctx.t.tz).date())
+    _ = ctx.t.gettext
+    text = _(
+        "Accept {code}? Benefit {benefit}: the reward table in force today pays {money} and "
+        "{points} points, shared by {n} author(s).",
+        code=item.code,
+        benefit=ctx.t.money(reward.benefit_vnd),
+        money=ctx.t.money(reward.reward_vnd),
+        points=ctx.t.number(reward.points),
+        n=len(reward.shares),
+    )
+    return say(
+        text,
+        button(_("Yes, accept and pay"), Review(Decision.ACCEPT_CONFIRMED, _id(item))),
+        button(_("Back"), Review(Decision.VIEW, _id(item))),
+    )
 
 
 def _accept(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
@@ -123,7 +148,8 @@ def _assignees(ctx: Context, item: Initiative) -> list[OutgoingMessage]:
 
 _DECISIONS: dict[Decision, Decider] = {
     Decision.VIEW: _card,
-    Decision.ACCEPT: _accept,
+    Decision.ACCEPT: _confirm_accept,
+    Decision.ACCEPT_CONFIRMED: _accept,
     Decision.APPLIED: _applied,
     Decision.REJECT: lambda ctx, item: _ask_words(ctx, item, rejecting=True),
     Decision.ASK: lambda ctx, item: _ask_words(ctx, item, rejecting=False),
