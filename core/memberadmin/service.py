@@ -26,6 +26,7 @@ from core.members.models import (
     Identity,
     Member,
     MemberChange,
+    OfficerRole,
     RosterEntry,
     UnionUnit,
     WorkerGroup,
@@ -110,10 +111,23 @@ def edit(
     return member
 
 
+def _no_officer_beyond(session: Session, actor: Actor, member_id: int) -> None:
+    """An officer of a unit outside the actor's scope (one above them, say) is moved or removed
+    only by an officer over that unit, even when their own member unit is in the actor's."""
+    for unit_id in session.exec(
+        select(OfficerRole.unit_id).where(OfficerRole.member_id == member_id)
+    ):
+        try:
+            actor.require_unit(session, unit_id)
+        except (Forbidden, NotFound) as exc:
+            raise Forbidden("officer_beyond") from exc
+
+
 def move(session: Session, *, actor: Actor, member_id: int, unit_id: int, now: datetime) -> Member:
     """The member (and their roster entry) to another unit of the actor's scope; their past
     points, initiatives and commendations keep the unit they were made in."""
     member, unit = find(session, actor=actor, member_id=member_id)
+    _no_officer_beyond(session, actor, member_id)
     target = actor.require_unit(session, unit_id)
     if target.closed_at is not None:
         raise DomainError("unit_closed")
@@ -138,6 +152,7 @@ def remove(
     member, unit = find(session, actor=actor, member_id=member_id)
     if not actor.operator and member.id == actor.member_id:
         raise Forbidden("own_member")
+    _no_officer_beyond(session, actor, member_id)
     session.execute(
         update(RosterEntry)
         .where(col(RosterEntry.member_id) == member_id, col(RosterEntry.removed_at).is_(None))

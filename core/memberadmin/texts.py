@@ -10,6 +10,10 @@ TEXTS: dict[str, str] = {
         "You cannot remove yourself here. To leave, send /forget to the bot; an officer of "
         "a unit above yours can also do it."
     ),
+    "officer_beyond": N_(
+        "This member is an officer of a union unit outside yours: only an officer over that "
+        "unit can move or remove them."
+    ),
     "unit_closed": N_("That unit is closed: choose an open unit."),
     "bad_phone": N_("That is not a Vietnamese phone number (for example 0912 345 678)."),
     "name_empty": N_("Please write the name in letters."),

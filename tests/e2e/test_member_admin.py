@@ -301,3 +301,25 @@ async def test_a_zone_of_many_unions_pages_and_searches_its_members_in_the_order
         await client.get(f"/api/v1/members?unit_id={ZONE}&q=do%20van%20tam", headers=zone)
     ).json()
     assert [m["id"] for m in found["members"]] == [tung]
+
+
+async def test_an_officer_of_a_unit_above_is_neither_moved_nor_removed_from_below(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    data = load_demo(runtime)
+    zone_officer = data.officer_of[ZONE]
+    with Session(runtime.engine) as session, session.begin():
+        person = session.get(Member, zone_officer)
+        assert person is not None
+        person.unit_id = MINH_PHAT  # a member of the enterprise union, officer of the zone
+    own = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
+    removed = await client.delete(f"/api/v1/members/{zone_officer}", headers=own)
+    assert (removed.status_code, removed.json()["error"]) == (403, "officer_beyond")
+    moved = await client.post(
+        f"/api/v1/members/{zone_officer}/move", json={"unit_id": MINH_PHAT}, headers=own
+    )
+    assert (moved.status_code, moved.json()["error"]) == (403, "officer_beyond")
+    assert (await client.get(f"/api/v1/members/{zone_officer}", headers=own)).status_code == 200
+    with Session(runtime.engine) as session:
+        kept = session.get(Member, zone_officer)
+        assert kept is not None and kept.forgotten_at is None and kept.unit_id == MINH_PHAT
