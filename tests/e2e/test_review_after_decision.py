@@ -35,7 +35,8 @@ async def test_the_assign_button_of_an_accepted_initiative_refuses(
             session.exec(select(func.count()).select_from(InitiativeEvent)).one(),
         )
     answer = await officer.say("", payload=assign)
-    assert "Không thể làm việc này ở giai đoạn hiện tại" in officer.texts(answer), officer.texts(answer)
+    refused = officer.texts(answer)
+    assert "Không thể làm việc này ở giai đoạn hiện tại" in refused, refused
     assert not [p for p in officer.payloads(answer) if p.startswith("ini_asg:")]
     with Session(runtime.engine) as session:
         after = (
