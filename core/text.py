@@ -106,3 +106,15 @@ def _fitting_prefix(text: str, limit: int, length: Callable[[str], int]) -> int:
         else:
             high = middle - 1
     return low
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut at the last space that fits, with "…" to say
+    something was left out (a button's label, a list's line)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if not text[limit - 1].isspace() and space > limit // 2:
+        head = head[:space]  # not in the middle of a word
+    return head.rstrip(" ,.;:-–") + "…"

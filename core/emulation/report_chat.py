@@ -31,7 +31,7 @@ from core.emulation.steps import Reporting, ReportState
 from core.errors import DomainError
 from core.members.models import UnionUnit
 from core.messages import Button, OutgoingMessage
-from core.text import fold
+from core.text import clip, fold
 
 router = Router()
 YES_WORDS = {"co", "yes", "dung", "roi", "da"}
@@ -89,7 +89,7 @@ def on_progress(ctx: Context) -> list[OutgoingMessage]:
             items = reporting.items_for(ctx.session, campaign, ctx.member, due)
             if items:
                 label = f"{campaign.title} ({words.period_label(ctx.t, items[0].period.key)})"
-                offered.append(Button(label[:60], start_button(ctx, campaign.id, due).payload))  # type: ignore[arg-type]
+                offered.append(Button(clip(label, 60), start_button(ctx, campaign.id, due).payload))  # type: ignore[arg-type]
     if not offered:
         return [reply(ctx.t.gettext("There is nothing to report now."))]
     return [reply(ctx.t.gettext("Which report do you send?"), *offered[:8])]

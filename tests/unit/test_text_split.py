@@ -12,7 +12,7 @@ from adapters.telegram.traits import TRAITS as TELEGRAM
 from adapters.webchat.traits import TRAITS as WEBCHAT
 from adapters.zalo.traits import TRAITS as ZALO
 from core.chat.traits import ChannelTraits, TextUnit, utf16_length
-from core.text import split_text
+from core.text import clip, split_text
 
 ALL = [TELEGRAM, FACEBOOK, ZALO, WEBCHAT]
 # Vietnamese letters, astral emoji (two UTF-16 units each), a BMP emoji, spaces and breaks,
@@ -72,3 +72,16 @@ def test_paragraphs_are_cut_before_sentences_and_words() -> None:
     text = "Một hai ba. Bốn năm!\n\nSáu bảy tám chín mười"
     assert split_text(text, 30) == ["Một hai ba. Bốn năm!", "Sáu bảy tám chín mười"]
     assert split_text("Một hai ba. Bốn năm sáu", 15) == ["Một hai ba.", "Bốn năm sáu"]
+
+
+@given(st.text(min_size=0, max_size=200), st.integers(min_value=4, max_value=80))
+def test_clip_fits_and_says_when_it_cut(text: str, limit: int) -> None:
+    clipped = clip(text, limit)
+    assert len(clipped) <= limit
+    assert clipped == text or clipped.endswith("…")
+
+
+def test_clip_cuts_a_campaign_title_between_words() -> None:
+    title = "Thi đua năng suất, chất lượng trong các doanh nghiệp khu công nghiệp"
+    assert clip(title, 40) == "Thi đua năng suất, chất lượng trong các…"
+    assert clip("Tháng công nhân", 40) == "Tháng công nhân"

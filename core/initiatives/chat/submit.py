@@ -18,6 +18,7 @@ from core.initiatives.steps import Submit, SubmitState
 from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
 from core.messages import Button, OutgoingMessage
+from core.text import clip
 
 router = Router()
 Ask = Callable[[Context, Initiative], list[OutgoingMessage]]
@@ -146,7 +147,7 @@ def _ask_campaign(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
         return question(ctx, draft)
     return say(
         ctx.t.gettext("Step {n} of {total}. Is it part of one of these campaigns?", n=8, total=9),
-        *(button(c.title[:40], Campaign(c.id)) for c in running),
+        *(button(clip(c.title, 40), Campaign(c.id)) for c in running),
         button(ctx.t.gettext("No campaign"), Campaign(None)),
     )
 
