@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bots.settings import SettingsError, load_settings
+from bots.settings import Settings, SettingsError, load_settings
 
 
 def test_defaults():
@@ -52,3 +54,9 @@ def test_secrets_are_not_shown_in_repr():
     assert "s3cret-value" not in repr(settings)
     assert settings.admin_token is not None
     assert settings.admin_token.get_secret_value() == "s3cret-value"
+
+
+def test_readme_lists_every_setting() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    names = [f"THIDUA_{name.upper()}" for name in Settings.model_fields]
+    assert [env for env in names if env not in readme] == []
