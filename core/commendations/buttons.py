@@ -31,6 +31,13 @@ class Cancel(CallbackData, prefix="cm_cancel"):
 
 @dataclass(frozen=True, slots=True)
 class Approve(CallbackData, prefix="cm_ok"):
+    """Shows what approving gives (points, the union's announcement), to confirm."""
+
+    commendation: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveConfirmed(CallbackData, prefix="cm_oky"):
     commendation: int
 
 

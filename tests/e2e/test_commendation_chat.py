@@ -54,7 +54,9 @@ async def test_peer_proposal_consent_approval(client: httpx.AsyncClient, runtime
     outside = await stranger.say("", payload=approve)
     assert "ngoài các đơn vị" in stranger.texts(outside)
 
-    approved = await reviewer.tap("Duyệt")
+    asked = await reviewer.tap("Duyệt")
+    assert "mỗi người 20 điểm" in reviewer.texts(asked)  # what approving gives, to confirm
+    approved = await reviewer.tap("Đồng ý, duyệt và thông báo")
     assert "Đã duyệt" in reviewer.texts(approved)
     again = await reviewer.say("", payload=approve)
     assert "đã được xét" in reviewer.texts(again)
@@ -107,6 +109,7 @@ async def test_officer_commends_directly_and_name_kept_out(
     assert "nêu tên" in lan.texts(consent)
     await lan.tap("Không nêu tên tôi")
     await reviewer.tap("Duyệt")
+    await reviewer.tap("Đồng ý, duyệt và thông báo")
     told = lan.texts(await lan.replies())
     assert "Bạn được khen thưởng" in told
     assert "Nguyễn Thị Lan" not in told  # the announcement does not name her

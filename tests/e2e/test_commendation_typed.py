@@ -72,7 +72,8 @@ async def test_a_nomination_by_typing_survives_co(client: httpx.AsyncClient, run
 
     cards = await reviewer.say("/commendations")
     assert "Trần Văn Hùng" in reviewer.texts(cards)
-    approved = await reviewer.say("duyet")  # «Duyệt» on the last card
+    await reviewer.say("duyet")  # «Duyệt» on the last card
+    approved = await reviewer.say("dong y")  # «Đồng ý, duyệt và thông báo»
     assert "Đã duyệt" in reviewer.texts(approved)
     assert commendations(runtime)[0][1] == "approved"
 

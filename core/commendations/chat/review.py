@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from core.campaigns.scope import Actor
 from core.commendations import service
-from core.commendations.buttons import Approve, Reject
+from core.commendations.buttons import Approve, ApproveConfirmed, Reject
 from core.commendations.chat.propose import cancel_button, member_of, say
 from core.commendations.models import CommendationStatus
 from core.commendations.steps import Rejecting, RejectingState
-from core.dispatch import Context, Router
+from core.dispatch import Context, Router, button
 from core.errors import DomainError
 from core.initiatives import notifier
 from core.initiatives.problems import problem_text
@@ -33,6 +33,31 @@ def on_pending(ctx: Context) -> list[OutgoingMessage]:
 
 @router.button(Approve, members_only=True)
 def on_approve(ctx: Context, data: Approve) -> list[OutgoingMessage]:
+    """What approving gives, before anything is given: the points and the announcement."""
+    try:
+        item = service.get(ctx.session, actor=_actor(ctx), commendation_id=data.commendation)
+    except DomainError as err:
+        return say(problem_text(ctx.t, err))
+    if item.status != CommendationStatus.NOMINATED:
+        return say(problem_text(ctx.t, "already_decided"))
+    people = service.commended(ctx.session, commendation_id=data.commendation)
+    _ = ctx.t.gettext
+    text = _(
+        "Approve? {who}: {points} points each, and the union is told:\n«{announcement}»\nTo "
+        "change the announcement's words, approve it on the officer desk instead.",
+        who=service.who_text(ctx.t, item, people),
+        points=ctx.t.number(service.DEFAULT_POINTS),
+        announcement=service.preview(ctx.session, ctx.t, item),
+    )
+    return say(
+        text,
+        button(_("Yes, approve and announce"), ApproveConfirmed(data.commendation)),
+        button(_("Do not approve"), Reject(data.commendation)),
+    )
+
+
+@router.button(ApproveConfirmed, members_only=True)
+def on_approve_confirmed(ctx: Context, data: ApproveConfirmed) -> list[OutgoingMessage]:
     try:
         item = service.approve(
             ctx.session,
