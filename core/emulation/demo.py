@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
 from core.emulation import criteria, pledges, reporting
+from core.emulation.models import EmulationCriterion
 from core.emulation.periods import periods
 from core.emulation.templates import Frequency
 from core.emulation.titles import Title
@@ -36,34 +37,21 @@ FIGURES = {
 
 def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> dict[str, int]:
     """The campaign, its criteria and pledges; nothing when the demo's unit is not there."""
-    unit = session.exec(select(UnionUnit).where(UnionUnit.name == UNIT)).first()
-    role = session.exec(
-        select(OfficerRole).where(OfficerRole.unit_id == (unit.id if unit else 0))
-    ).first()
-    if unit is None or role is None:
+    found = _unit_and_officer(session, UNIT)
+    if found is None:
         return {"campaigns": 0, "criteria": 0, "pledges": 0, "reports": 0}
+    unit, role = found
     today = pledges.local_today(now, timezone)
-    campaign = Campaign(
-        unit_id=unit.id,  # type: ignore[arg-type]
+    campaign, made = _running_campaign(
+        session,
+        unit=unit,
+        role=role,
         title=t.gettext("Good workers, safe production 2027"),
         description=t.gettext(
             "Each member registers the title they aim for and their targets for the year."
         ),
-        starts_on=today,
-        ends_on=today + timedelta(days=365),
-        status=CampaignStatus.RUNNING,
-        created_by=role.member_id,
-        created_at=now,
-        updated_at=now,
-        launched_at=now,
-    )
-    session.add(campaign)
-    session.flush()
-    made = criteria.from_template(
-        session,
-        actor=Actor.officer(role.member_id),
-        campaign_id=campaign.id,  # type: ignore[arg-type]
-        key="individual_titles",
+        dates=(today, today + timedelta(days=365)),
+        template="individual_titles",
         t=t,
         now=now,
     )
@@ -93,33 +81,36 @@ def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> di
     }
 
 
-def _months_back(today: date, months: int) -> date:
-    index = today.year * 12 + today.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
+def _unit_and_officer(session: Session, name: str) -> tuple[UnionUnit, OfficerRole] | None:
+    """The demo's unit of that name and one of its officers; None when either is missing."""
+    unit = session.exec(select(UnionUnit).where(UnionUnit.name == name)).first()
+    if unit is None:
+        return None
+    role = session.exec(select(OfficerRole).where(OfficerRole.unit_id == unit.id)).first()
+    return None if role is None else (unit, role)
 
 
-def production_campaign(
-    session: Session, *, now: datetime, t: Translator, timezone: str
-) -> dict[str, int]:
-    """The zone's campaign from the production template, three months in, with the reports of
-    its grassroots unions for every period already over (made on each period's last day)."""
-    zone = session.exec(select(UnionUnit).where(UnionUnit.name == ZONE)).first()
-    role = session.exec(
-        select(OfficerRole).where(OfficerRole.unit_id == (zone.id if zone else 0))
-    ).first()
-    if zone is None or role is None:
-        return {"campaigns": 0, "criteria": 0, "reports": 0}
-    today = pledges.local_today(now, timezone)
-    starts = _months_back(today, 3)
+def _running_campaign(
+    session: Session,
+    *,
+    unit: UnionUnit,
+    role: OfficerRole,
+    title: str,
+    description: str,
+    dates: tuple[date, date],
+    template: str,
+    t: Translator,
+    now: datetime,
+) -> tuple[Campaign, list[EmulationCriterion]]:
+    """A campaign of the unit, running since now (launched by its officer), with the criteria
+    of an emulation template: the one way every demo campaign of emulation is made."""
+    starts_on, ends_on = dates
     campaign = Campaign(
-        unit_id=zone.id,  # type: ignore[arg-type]
-        title=t.gettext("Productivity and quality in the industrial zones"),
-        description=t.gettext(
-            "Each enterprise union reports its output, quality, safety, initiatives and "
-            "workers' income every month or quarter."
-        ),
-        starts_on=starts,
-        ends_on=date(starts.year + 1, starts.month, 1) - timedelta(days=1),
+        unit_id=unit.id,  # type: ignore[arg-type]
+        title=title,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
         include_subtree=True,
         status=CampaignStatus.RUNNING,
         created_by=role.member_id,
@@ -133,7 +124,40 @@ def production_campaign(
         session,
         actor=Actor.officer(role.member_id),
         campaign_id=campaign.id,  # type: ignore[arg-type]
-        key="production",
+        key=template,
+        t=t,
+        now=now,
+    )
+    return campaign, made
+
+
+def _months_back(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def production_campaign(
+    session: Session, *, now: datetime, t: Translator, timezone: str
+) -> dict[str, int]:
+    """The zone's campaign from the production template, three months in, with the reports of
+    its grassroots unions for every period already over (made on each period's last day)."""
+    found = _unit_and_officer(session, ZONE)
+    if found is None:
+        return {"campaigns": 0, "criteria": 0, "reports": 0}
+    zone, role = found
+    today = pledges.local_today(now, timezone)
+    starts = _months_back(today, 3)
+    campaign, made = _running_campaign(
+        session,
+        unit=zone,
+        role=role,
+        title=t.gettext("Productivity and quality in the industrial zones"),
+        description=t.gettext(
+            "Each enterprise union reports its output, quality, safety, initiatives and "
+            "workers' income every month or quarter."
+        ),
+        dates=(starts, date(starts.year + 1, starts.month, 1) - timedelta(days=1)),
+        template="production",
         t=t,
         now=now,
     )
