@@ -45,7 +45,27 @@ class ChatUser:
             for button in message["buttons"] + message["quick_replies"]:
                 if label_or_payload in (button["label"], button["payload"]):
                     return await self.say(button["label"], payload=button["payload"])
-        raise AssertionError(f"no button {label_or_payload!r} in {self.last}")
+        raise AssertionError(f"no button {label_or_payload!r} in {self.last}\n{self.diagnosis()}")
+
+    def diagnosis(self) -> str:
+        """The newest inbound and outbox rows, to tell a lost update from a lost reply."""
+        from sqlalchemy import text
+
+        with self.runtime.engine.connect() as conn:
+            inbound = conn.execute(
+                text(
+                    "SELECT id, platform, status, attempts, error, received_at, lease_until"
+                    " FROM inbound_update ORDER BY id DESC LIMIT 6"
+                )
+            ).all()
+            outbox = conn.execute(
+                text(
+                    "SELECT id, identity_id, platform, status, attempts, dedupe_key, proactive,"
+                    " next_attempt_at, lease_until, last_error FROM outbox_message"
+                    " ORDER BY id DESC LIMIT 8"
+                )
+            ).all()
+        return f"inbound: {inbound}\noutbox: {outbox}\nafter={self.after}"
 
     async def replies(self) -> list[dict[str, Any]]:
         await self.runtime.drain()
