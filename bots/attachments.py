@@ -5,8 +5,8 @@ Each platform that can give a file's bytes has an `AttachmentFetcher` in `runtim
 (bots/bootstrap.py): Telegram through getFile (its channel), Zalo and Messenger through the
 file's URL (their webhooks carry a CDN URL as the attachment's ref), the web chat from the folder
 where its page's picked files wait (adapters/webchat/uploads.py). The work is
-done outside any transaction; `core.initiatives.attachments.finish` checks the bytes and
-records the outcome.
+done outside any transaction; `finish` (core.initiatives.attachments and
+core.emulation.evidence, with the same arguments) checks the bytes and records the outcome.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
 
 import httpx
 from sqlmodel import Session
@@ -22,9 +24,10 @@ from sqlmodel import Session
 from adapters.webchat.uploads import Uploads
 from bots.services import Services
 from bots.settings import Settings
+from core.chat.attachments import AttachmentLimits
 from core.emulation import evidence
 from core.initiatives import attachments
-from core.initiatives.notify import Notifier
+from core.initiatives.notify import Notifier, Teller
 from core.initiatives.rules import AttachmentProblem
 from core.messages import Attachment
 from core.ports import AttachmentFetcher, AttachmentTooLarge, AttachmentUnavailable
@@ -102,54 +105,56 @@ async def _fetch(runtime: Services, item: attachments.Pending) -> tuple[bytes | 
 Fetched = tuple[bytes | None, str | None]  # the bytes, or why there are none
 
 
+class Pending(Protocol):
+    """Claims a batch of waiting files: core.initiatives.attachments.pending and
+    core.emulation.evidence.pending."""
+
+    def __call__(
+        self, session: Session, *, platforms: list[str], limit: int = BATCH
+    ) -> list[attachments.Pending]: ...
+
+
+class Finish(Protocol):
+    """Records one fetch's outcome: core.initiatives.attachments.finish and
+    core.emulation.evidence.finish, which take the same arguments."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        pending_id: int,
+        data: bytes | None,
+        problem: str | None,
+        root: Path,
+        teller: Teller,
+        now: datetime,
+        limits: AttachmentLimits,
+    ) -> str: ...
+
+
+# initiatives' files, then progress reports' evidence photos
+KINDS: tuple[tuple[Pending, Finish, str], ...] = (
+    (attachments.pending, attachments.finish, "attachment"),
+    (evidence.pending, evidence.finish, "evidence"),
+)
+
+
 async def store_pending(runtime: Services, limit: int = BATCH) -> int:
     """Fetch, check and store the files waiting (initiatives' files, then progress reports'
     evidence photos); returns how many were finished (stored or refused). A file whose
     platform could not be reached stays waiting for the next run."""
-    notifier = Notifier(runtime.catalogs, runtime.processor.config)
-    limits = runtime.processor.config.attachments
-    root, now = runtime.settings.attachments_dir, runtime.clock.now
-
-    def initiative_file(session: Session, item: attachments.Pending, data: Fetched) -> None:
-        attachments.finish(
-            session,
-            attachment_id=item.id,
-            data=data[0],
-            problem=data[1],
-            root=root,
-            notifier=notifier,
-            now=now(),
-            limits=limits,
-        )
-
-    def evidence_photo(session: Session, item: attachments.Pending, data: Fetched) -> None:
-        evidence.finish(
-            session,
-            report_id=item.id,
-            data=data[0],
-            problem=data[1],
-            root=root,
-            teller=notifier,
-            now=now(),
-            limits=limits,
-        )
-
-    finished = await _store(runtime, limit, attachments.pending, initiative_file, "attachment")
-    finished += await _store(runtime, limit, evidence.pending, evidence_photo, "evidence")
+    finished = 0
+    for pending, finish, what in KINDS:
+        finished += await _store(runtime, limit, pending, finish, what)
     if finished:
         runtime.outbox_ready.set()
     return finished
 
 
-async def _store(
-    runtime: Services,
-    limit: int,
-    pending: Callable[..., list[attachments.Pending]],
-    finish: Callable[[Session, attachments.Pending, Fetched], None],
-    what: str,
-) -> int:
+async def _store(runtime: Services, limit: int, pending: Pending, finish: Finish, what: str) -> int:
     """One kind of waiting file: claim a batch, fetch each outside any transaction, record each
     outcome in its own."""
+    teller = Notifier(runtime.catalogs, runtime.processor.config)
 
     def claim() -> list[attachments.Pending]:
         with Session(runtime.engine) as session:
@@ -157,7 +162,16 @@ async def _store(
 
     def record(item: attachments.Pending, fetched: Fetched) -> None:
         with Session(runtime.engine) as session, session.begin():
-            finish(session, item, fetched)
+            finish(
+                session,
+                pending_id=item.id,
+                data=fetched[0],
+                problem=fetched[1],
+                root=runtime.settings.attachments_dir,
+                teller=teller,
+                now=runtime.clock.now(),
+                limits=runtime.processor.config.attachments,
+            )
 
     finished = 0
     for item in await asyncio.to_thread(claim):

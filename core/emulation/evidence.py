@@ -16,9 +16,9 @@ from core.chat.attachments import AttachmentLimits
 from core.dispatch import reply
 from core.emulation import report_texts
 from core.emulation.models import EmulationCriterion, EmulationReport
-from core.emulation.pledges import Teller
 from core.i18n import Translator
 from core.initiatives.attachments import Pending, write_file
+from core.initiatives.notify import Teller
 from core.initiatives.rules import content_problem
 from core.messages import Attachment, OutgoingMessage
 
@@ -61,7 +61,7 @@ def pending(session: Session, *, platforms: list[str], limit: int = 20) -> list[
 def finish(
     session: Session,
     *,
-    report_id: int,
+    pending_id: int,
     data: bytes | None,
     problem: str | None,
     root: Path,
@@ -69,10 +69,12 @@ def finish(
     now: datetime,
     limits: AttachmentLimits,
 ) -> str:
-    """Record one fetch: the photo checked and kept, or refused and its reporter told why."""
+    """Record one fetch of a photo `pending` gave (its report's id): the photo checked and
+    kept, or refused and its reporter told why. The arguments are those of
+    core.initiatives.attachments.finish."""
     row = session.exec(
         select(EmulationReport)
-        .where(EmulationReport.id == report_id)
+        .where(EmulationReport.id == pending_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -28,9 +27,8 @@ from core.emulation.scoring import Kind
 from core.emulation.templates import Reporter
 from core.emulation.titles import Title
 from core.errors import DomainError, InvalidInput
-from core.i18n import Translator
+from core.initiatives.notify import Compose, Teller
 from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
-from core.messages import OutgoingMessage
 
 DEFAULT_DAYS = 14  # a call without a deadline set closes two weeks after the launch
 REMIND_DAYS_BEFORE = 2
@@ -180,18 +178,6 @@ def registration(session: Session, *, actor: Actor, campaign_id: int) -> Registr
 
 
 # --- the call and its reminder, sent by the scheduler ----------------------------------------
-
-Compose = Callable[[Translator], list[OutgoingMessage]]
-
-
-class Teller(Protocol):
-    """Queues a personal message (core.initiatives.notify.Notifier) in the member's language."""
-
-    def tell(
-        self, session: Session, *, member_id: int, compose: Compose, key: str, now: datetime
-    ) -> bool: ...
-
-    def translator(self, locale: str | None) -> Translator: ...
 
 
 def _calls_due(session: Session, limit: int) -> list[Campaign]:

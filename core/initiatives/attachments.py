@@ -24,7 +24,7 @@ from core.dispatch import reply
 from core.i18n import Translator
 from core.initiatives import rules
 from core.initiatives.models import AttachmentStatus, Initiative, InitiativeAttachment
-from core.initiatives.notify import Notifier
+from core.initiatives.notify import Teller
 from core.initiatives.problems import problem_text
 from core.messages import Attachment, OutgoingMessage
 
@@ -85,19 +85,21 @@ def write_file(root: Path, initiative_id: int, data: bytes, extension: str) -> t
 def finish(
     session: Session,
     *,
-    attachment_id: int,
+    pending_id: int,
     data: bytes | None,
     problem: str | None,
     root: Path,
-    notifier: Notifier,
+    teller: Teller,
     now: datetime,
     limits: Limits,
 ) -> str:
-    """Record the outcome of one fetch: the bytes checked and stored, or the refusal (the
-    author is told why). A row another instance finished already is left alone."""
+    """Record the outcome of one fetch of a file `pending` gave: the bytes checked and stored,
+    or the refusal (the author is told why). A row another instance finished already is left
+    alone. core.emulation.evidence.finish takes the same arguments, so that one caller
+    (bots/attachments.py) serves both kinds of waiting file."""
     row = session.exec(
         select(InitiativeAttachment)
-        .where(InitiativeAttachment.id == attachment_id)
+        .where(InitiativeAttachment.id == pending_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
@@ -110,7 +112,7 @@ def finish(
     if problem is not None or data is None:
         row.status = AttachmentStatus.REFUSED
         row.problem = problem or rules.AttachmentProblem.UNAVAILABLE
-        _tell_refused(session, notifier, row, now, limits)
+        _tell_refused(session, teller, row, now, limits)
         session.flush()
         return row.status
     row.stored_path, row.sha256 = write_file(root, row.initiative_id, data, _extension(row))
@@ -122,7 +124,7 @@ def finish(
 
 def _tell_refused(
     session: Session,
-    notifier: Notifier,
+    teller: Teller,
     row: InitiativeAttachment,
     now: datetime,
     limits: Limits,
@@ -143,7 +145,7 @@ def _tell_refused(
             )
         ]
 
-    notifier.tell(
+    teller.tell(
         session,
         member_id=item.submitter_id,
         compose=compose,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +22,17 @@ if TYPE_CHECKING:
     from core.dispatch import ChatConfig, Context
 
 Compose = Callable[[Translator], list[OutgoingMessage]]
+
+
+class Teller(Protocol):
+    """What a service needs to tell one member something personal (Notifier below): queue the
+    composed message in their language, and a translator for a locale."""
+
+    def tell(
+        self, session: Session, *, member_id: int, compose: Compose, key: str, now: datetime
+    ) -> bool: ...
+
+    def translator(self, locale: str | None) -> Translator: ...
 
 
 @dataclass(frozen=True)
