@@ -10,6 +10,15 @@ from typing import Any
 
 import uvicorn
 
+# A browser's long poll holds its request up to 25 s after the page is gone; uvicorn waits for
+# open requests before the app's shutdown stops its background workers. Unbounded, a server
+# outlived its test (the join gave up after 10 s and left it running), and on PostgreSQL, one
+# database for the whole run, its processing loop could claim the next test's updates: that
+# test's drain then found nothing to process and its chat no reply (CI: test_bad_input's join,
+# the second file after the browser tests).
+GRACE = 2  # seconds given to open requests before they are cancelled
+STOP_WAIT = 30  # seconds for the app's shutdown; a server still running then fails the test
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -35,6 +44,7 @@ def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "off")
         log_level="warning",
         lifespan=lifespan,
         timeout_keep_alive=600,
+        timeout_graceful_shutdown=GRACE,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,4 +62,9 @@ def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "off")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=STOP_WAIT)
+        if thread.is_alive():  # pragma: no cover - a server that will not stop
+            server.force_exit = True
+            thread.join(timeout=STOP_WAIT)
+        if thread.is_alive():
+            raise RuntimeError(f"the server on port {port} did not stop")
