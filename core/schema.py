@@ -7,6 +7,7 @@ import core.campaigns.models
 import core.commendations.models
 import core.emulation.block_models
 import core.emulation.models
+import core.emulation.review_models
 import core.groups.models
 import core.initiatives.models
 import core.linking.models

@@ -1,7 +1,8 @@
 """Emulation's due work: each running campaign's call to pledge and its reminder (see
 core/emulation/pledges.py), and at each reporting period the call to report and the reminder
 of late reports (core/emulation/report_calls.py), as personal messages that delivery holds
-through quiet hours."""
+through quiet hours; the final review of a campaign closed without one and the reviews'
+announcements (core/emulation/review_announce.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from core.delivery_policy import DeliveryPolicy
 from core.dispatch import ChatConfig
-from core.emulation import calls, report_calls
+from core.emulation import calls, report_calls, review_announce
 from core.i18n import Catalogs
 from core.initiatives.notify import Notifier
 from core.ports import Clock
@@ -38,3 +39,13 @@ def progress_calls(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalog
         return report_calls.send_due(
             session, teller=notifier, now=clock.now(), timezone=policy.timezone
         )
+
+
+def review_announcements(
+    engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs
+) -> int:
+    """The final review of each campaign closed without one, and the reviews' announcements
+    still to send (in the default language, like the campaign's reminders)."""
+    t = catalogs.translator(catalogs.default_locale, policy.timezone)
+    with unit_of_work(engine) as session:
+        return review_announce.run_due(session, now=clock.now(), policy=policy, t=t)

@@ -21,6 +21,7 @@ from core.campaigns import service
 from core.campaigns.models import Campaign
 from core.campaigns.rules import groups_of
 from core.campaigns.texts import default_announcement
+from core.emulation.review import run_final_review
 from core.members.models import UnionUnit
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
@@ -140,5 +141,11 @@ async def launch_campaign(
 @router.post("/campaigns/{campaign_id}/close", response_model=CampaignOut)
 async def close_campaign(campaign_id: int, api: ApiDep, who: Caller) -> CampaignOut:
     now = api.now()
-    closed = await api.run(lambda s: service.close(s, actor=who, campaign_id=campaign_id, now=now))
+
+    def work(s: Session) -> Campaign:
+        closed = service.close(s, actor=who, campaign_id=campaign_id, now=now)
+        run_final_review(s, campaign_id, now, by=who.member_id)  # stored with the closing
+        return closed
+
+    closed = await api.run(work)
     return campaign_out(closed)

@@ -24,6 +24,7 @@ from core.campaigns.rules import groups_of
 from core.campaigns.texts import default_announcement
 from core.chat.traits import ChannelTraits
 from core.delivery_policy import DeliveryPolicy
+from core.emulation.review import run_final_review
 from core.i18n import Translator
 from core.members.labels import WORKER_GROUP_LABELS
 from core.members.models import UnionUnit
@@ -229,9 +230,13 @@ async def close(
     campaign_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm
 ) -> Response:
     now = visit.now
-    closed = await visit.attempt(
-        lambda s: service.close(s, actor=me.actor, campaign_id=campaign_id, now=now)
-    )
+
+    def work(s: Session) -> Campaign:
+        closed = service.close(s, actor=me.actor, campaign_id=campaign_id, now=now)
+        run_final_review(s, campaign_id, now, by=me.actor.member_id)
+        return closed
+
+    closed = await visit.attempt(work)
     if isinstance(closed, Refused):
         return await show(visit, me, campaign_id, closed)
     return visit.redirect(f"{PREFIX}/campaigns/{campaign_id}?done=closed")
