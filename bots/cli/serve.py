@@ -27,6 +27,9 @@ def _stopped(_signum: int, _frame: FrameType | None) -> None:
     raise _Stopped
 
 
+STOP_GRACE_SECONDS = 3
+
+
 def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     host = args.host or settings.host
@@ -42,6 +45,8 @@ def _serve(args: argparse.Namespace) -> int:
     # uvicorn shuts down gracefully (the children too), then raises again the signal it caught
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1 by default;
     # the app reads it itself, from THIDUA_TRUSTED_PROXIES only (bots/web/clients.py)
+    # timeout_graceful_shutdown: an open web chat holds a long poll up to 25 s, which uvicorn
+    # would wait out before stopping; the page polls again on its own once the server is back
     with contextlib.suppress(KeyboardInterrupt, _Stopped):
         uvicorn.run(
             app,
@@ -50,6 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=settings.log_level,
             access_log=False,
             proxy_headers=False,
+            timeout_graceful_shutdown=STOP_GRACE_SECONDS,
         )
     print("thidua stopped.", flush=True)
     return 0
