@@ -262,7 +262,22 @@ async def measure(
         )
 
 
-async def run(engine: Engine, url: str, runs: int, grassroots: int) -> None:
+def deep_anchor(engine: Engine, page: int, per_page: int = 50) -> int:
+    """The id of the last member of page `page - 1` in the order of names: the desk reaches
+    page `page` from it (its "next page" link), as an officer paging that far would."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT id FROM member WHERE onboarded_at IS NOT NULL AND forgotten_at IS NULL"
+                    " ORDER BY full_name, id LIMIT 1 OFFSET :skip"
+                ),
+                {"skip": (page - 1) * per_page - 1},
+            ).scalar_one()
+        )
+
+
+async def run(engine: Engine, url: str, runs: int, grassroots: int, count: int) -> None:
     settings = load_settings(
         environ={
             "THIDUA_DATABASE_URL": url,
@@ -275,6 +290,8 @@ async def run(engine: Engine, url: str, runs: int, grassroots: int) -> None:
     runtime = build_runtime(settings, engine=engine)
     app = create_app(settings, runtime=runtime, background=False)
     transport = httpx.ASGITransport(app=app)
+    deep = min(1000, count // 100)  # page 1,000 at 10^5 members, half way down with fewer
+    anchor = deep_anchor(engine, deep)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         await sign_in(client, engine, 1)
         cases = [
@@ -287,10 +304,18 @@ async def run(engine: Engine, url: str, runs: int, grassroots: int) -> None:
             ),
             ("API, one grassroots union, page 1", f"/api/v1/members?unit_id={grassroots}"),
             ("desk, the federation, page 1", "/web/members?unit=1"),
-            ("desk, the federation, page 1,000", "/web/members?unit=1&page=1000"),
+            (
+                f"desk, the federation, page {deep:,} (its link from the page before)",
+                f"/web/members?unit=1&after={anchor}&page={deep}",
+            ),
             ("desk, search «nguyen van» (common)", "/web/members?unit=1&q=nguyen%20van"),
             ("desk, search «huynh xuan yen» (rare)", "/web/members?unit=1&q=huynh%20xuan%20yen"),
             ("desk, one grassroots union, search «lan»", f"/web/members?unit={grassroots}&q=lan"),
+            (
+                "desk, the federation, unit search «cong ty so 12»",
+                "/web/members?unit=1&unit_q=cong%20ty%20so%2012",
+            ),
+            ("desk, a member's page (where to move them)", f"/web/members/{anchor}"),
         ]
         await measure(client, engine, cases, runs)
 
@@ -316,7 +341,7 @@ def main() -> None:
             f"{engine.dialect.name}: {args.members} members, {GRASSROOTS} grassroots unions "
             f"generated in {time.perf_counter() - started:.1f} s"
         )
-        asyncio.run(run(engine, url, args.runs, grassroots[0]))
+        asyncio.run(run(engine, url, args.runs, grassroots[0], args.members))
         engine.dispose()
     print(f"load average after: {os.getloadavg()}")
     print_provenance("bench.members_page")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
 from core.members import service as members
@@ -41,7 +42,7 @@ class MemberPage:
 WIDE = 30  # units in a subtree above which its members are read along the whole indexes
 
 
-def _unit_ids(session: Session, unit: UnionUnit) -> list[int]:
+def subtree_ids(session: Session, unit: UnionUnit) -> list[int]:
     """The ids of the unit and every unit below it (given to the member queries as a list:
     with a subquery PostgreSQL guesses a handful of units and scans every member)."""
     return list(session.exec(select(UnionUnit.id).where(members.subtree_filter(unit))))  # type: ignore[arg-type]
@@ -60,8 +61,9 @@ def _joined(unit_ids: list[int]):  # type: ignore[no-untyped-def]
     )
 
 
-def counts(session: Session, *, unit: UnionUnit) -> Counts:
-    unit_ids = _unit_ids(session, unit)
+def counts(session: Session, *, unit: UnionUnit, unit_ids: list[int] | None = None) -> Counts:
+    """`unit_ids`: the subtree's ids (`subtree_ids`) when the caller has read them already."""
+    unit_ids = subtree_ids(session, unit) if unit_ids is None else unit_ids
     joined = _joined(unit_ids).with_only_columns(func.count(), func.count(col(Member.verified_at)))
     total, verified = session.execute(joined).one()
     waiting = session.exec(
@@ -88,7 +90,7 @@ def page_of(
     """One page of the unit's members by name; `q` is matched without case or diacritics
     (the folded name kept beside the name). `counted`: the unit's counts, read already."""
     wanted = key_of(q)
-    query = _joined(_unit_ids(session, unit))
+    query = _joined(subtree_ids(session, unit))
     if wanted:
         query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
     if counted is not None and not wanted:
@@ -101,6 +103,84 @@ def page_of(
         .limit(per_page)
     ).all()
     return MemberPage(list(rows), int(total), page, per_page)
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """A page read from a member's place in the order of names (not by counting rows from the
+    start, which a page deep in a federation's list would pay for): its links carry the id of
+    its last member (next) or first member (previous)."""
+
+    members: list[Member]
+    total: int  # how many match (all pages)
+    number: int  # the page's number, carried along by the links
+    per_page: int
+    has_prev: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_id(self) -> int | None:
+        return self.members[0].id if self.members else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.members[-1].id if self.members else None
+
+
+def keyset_page(
+    session: Session,
+    *,
+    unit: UnionUnit,
+    q: str = "",
+    after: int | None = None,
+    before: int | None = None,
+    number: int = 1,
+    per_page: int = 50,
+    counted: Counts | None = None,
+    unit_ids: list[int] | None = None,
+) -> KeysetPage:
+    """The members after the member `after` (or before the member `before`) in the order of
+    names and ids, matching `q` as `page_of` does; without either (or with a member who is no
+    longer listed), the first page. Each page is a range of `ix_member_current_name`."""
+    wanted = key_of(q)
+    query = _joined(subtree_ids(session, unit) if unit_ids is None else unit_ids)
+    if wanted:
+        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
+    if counted is not None and not wanted:
+        total = counted.joined
+    else:
+        total = session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
+    key = tuple_(col(Member.full_name), col(Member.id))
+    anchor_id = after if after is not None else before
+    anchor = (
+        session.execute(select(Member.full_name).where(col(Member.id) == anchor_id)).scalar()
+        if anchor_id is not None
+        else None
+    )
+    if anchor is None:
+        rows = session.exec(
+            query.order_by(col(Member.full_name), col(Member.id)).limit(per_page + 1)
+        ).all()
+        found = list(rows[:per_page])
+        return KeysetPage(found, int(total), 1, per_page, False, len(rows) > per_page)
+    at = tuple_(anchor, anchor_id)
+    by_name = (col(Member.full_name), col(Member.id))
+    if after is not None:
+        rows = session.exec(query.where(key > at).order_by(*by_name).limit(per_page + 1)).all()
+        found = list(rows[:per_page])
+        return KeysetPage(found, int(total), max(2, number), per_page, True, len(rows) > per_page)
+    rows = session.exec(
+        query.where(key < at)
+        .order_by(col(Member.full_name).desc(), col(Member.id).desc())
+        .limit(per_page + 1)
+    ).all()
+    found = list(reversed(rows[:per_page]))
+    more = len(rows) > per_page
+    return KeysetPage(found, int(total), max(2, number) if more else 1, per_page, more, True)
 
 
 class Basis(StrEnum):

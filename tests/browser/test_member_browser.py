@@ -15,7 +15,15 @@ from sqlmodel import Session, select
 from bots.app import create_app
 from bots.bootstrap import Runtime
 from bots.settings import Settings
-from core.members.models import Member, OfficerRole, OfficerRoleKind, WorkerGroup
+from core.members.models import (
+    Member,
+    OfficerRole,
+    OfficerRoleKind,
+    UnionUnit,
+    UnitKind,
+    WorkerGroup,
+)
+from core.organisation import units
 from tests.browser.live import LiveChat
 from tests.browser.support import settings  # noqa: F401
 from tests.browser.test_web_browser import fits, sign_in
@@ -86,3 +94,54 @@ def test_an_officers_role_changed_on_a_phone(runtime: Runtime, served: str, page
         role = session.exec(select(OfficerRole).where(OfficerRole.unit_id == MINH_PHAT)).one()
         assert role.role == OfficerRoleKind.OFFICER
     officer.close()
+
+
+def test_units_found_by_name_on_a_phone_not_listed_whole(runtime: Runtime, served: str, pages):  # type: ignore[no-untyped-def]
+    """The desk offers a unit through its way down, the units below it and a search by name
+    (typed without diacritics), never the whole tree: on the members page to choose whose
+    members are listed, on a member's page to choose where to move them."""
+    data = load_demo(runtime)
+    with Session(runtime.engine) as session, session.begin():
+        shoes = session.get(UnionUnit, HUNG_THINH)
+        assert shoes is not None
+        fields = units.UnitFields(name="Tổ công đoàn Đế giày", kind=UnitKind.UNION_GROUP)
+        units.create(session, parent=shoes, fields=fields, by=None, now=runtime.clock.now())
+    worker = LiveChat(served)
+    worker.join("CDCSTN33", "Phan Thị Lan")
+    page = pages(360, 800)
+    officer = sign_in(page, served, data.claim[ZONE])
+    page.goto(f"{served}/web/members")
+    picker = page.locator("form.unit-picker")
+    zone = "Công đoàn các Khu công nghiệp Bình Dương"
+    expect(picker.locator(".picked strong")).to_have_text(zone)
+    picker.get_by_label("Tìm đơn vị theo tên hoặc mã").fill("de giay")
+    picker.get_by_role("button", name="Tìm đơn vị").click()
+    picker.get_by_role("link", name="Tổ công đoàn Đế giày").click()
+    expect(picker.locator(".picked strong")).to_have_text("Tổ công đoàn Đế giày")
+    expect(page.locator("#members")).to_contain_text("Không có đoàn viên nào phù hợp")
+    fits(page, 360)
+    picker.get_by_role("link", name=zone).click()
+    picker.locator("summary").click()
+    picker.get_by_role("link", name="Công đoàn Công ty TNHH Cơ khí Minh Phát").click()
+    expect(page.locator("#members")).to_contain_text("Phan Thị Lan")
+    fits(page, 360)
+
+    page.get_by_role("link", name="Phan Thị Lan").click()
+    move_to = page.get_by_label("Đơn vị mới")
+    expect(move_to.locator("option:checked")).to_have_text(
+        "Công đoàn Công ty TNHH Cơ khí Minh Phát"
+    )
+    assert "Đế giày" not in move_to.inner_text()
+    picker = page.locator("form.unit-picker")
+    picker.get_by_label("Tìm đơn vị theo tên hoặc mã").fill("de giay")
+    picker.get_by_role("button", name="Tìm đơn vị").click()
+    move_to.select_option(label="Tổ công đoàn Đế giày")
+    fits(page, 360)
+    page.get_by_role("button", name="Chuyển đoàn viên").click()
+    expect(page.locator("[role=status]")).to_contain_text("Đã chuyển sang")
+    with Session(runtime.engine) as session:
+        lan = session.exec(select(Member).where(Member.full_name == "Phan Thị Lan")).one()
+        unit = session.get(UnionUnit, lan.unit_id)
+        assert unit is not None and unit.name == "Tổ công đoàn Đế giày"
+    for chat in (officer, worker):
+        chat.close()

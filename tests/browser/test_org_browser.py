@@ -159,9 +159,18 @@ def test_the_members_page_goes_page_by_page_and_finds_names_without_diacritics(
     fits(page)
     page.get_by_role("link", name="Trang sau").click()
     expect(page.locator("#member-pages")).to_contain_text("Trang 2 / 3")
+    second = page.locator("#members tbody td a").first.inner_text()
     page.get_by_role("link", name="Trang sau").click()
     expect(page.locator("#members tbody tr")).to_have_count(joined - 100)
+    expect(page.locator("#member-pages")).not_to_contain_text("Trang sau")
     fits(page)
+    page.get_by_role("link", name="Trang trước").click()  # back from the third page's first
+    expect(page.locator("#member-pages")).to_contain_text("Trang 2 / 3")
+    expect(page.locator("#members tbody tr")).to_have_count(50)
+    expect(page.locator("#members tbody td a").first).to_have_text(second)
+    page.get_by_role("link", name="Trang trước").click()
+    expect(page.locator("#member-pages")).to_contain_text("Trang 1 / 3")
+    expect(page.locator("#member-pages")).not_to_contain_text("Trang trước")
     page.get_by_label("Một phần họ tên đoàn viên").fill("nguyen van duc 11")
     expect(page.locator("#members tbody tr")).to_have_count(11)  # 11, 110 … 119
     expect(page.locator("#member-counts")).to_contain_text(f"tự khai: {joined}")

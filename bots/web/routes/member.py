@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -13,12 +14,14 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from bots.web.unitpicker import UnitPicker, picker
 from core.i18n import N_, Translator
 from core.memberadmin import service as member_admin
 from core.members import labels
-from core.members.models import MemberChange, UnionUnit, WorkerGroup
+from core.members.models import MemberChange, WorkerGroup
+from core.organisation import picking
 
 router = APIRouter()
 FIELDS = {
@@ -64,21 +67,55 @@ def line(t: Translator, change: MemberChange, units: dict[int, str]) -> str:
     return WORDED.get(change.action, corrected)(t, before, after, units)
 
 
-def load(s: Session, me: Me, member_id: int) -> tuple[member_admin.MemberView, list[UnionUnit]]:
+def units_named(history: list[MemberChange]) -> set[int]:
+    """The units the record of moves names."""
+    found: set[int] = set()
+    for change in history:
+        for side in (change.before, change.after):
+            unit_id = json.loads(side).get("unit_id") if side else None
+            if isinstance(unit_id, int):
+                found.add(unit_id)
+    return found
+
+
+@dataclass(frozen=True)
+class Loaded:
+    view: member_admin.MemberView
+    picker: UnitPicker  # where to move them: near their unit first, any unit found by name
+    names: dict[int, str]
+
+
+def load(s: Session, me: Me, member_id: int, to: str, to_q: str) -> Loaded:
     view = member_admin.read(s, actor=me.actor, member_id=member_id)
-    return view, [u for u in in_scope_units(s, me) if u.closed_at is None]
+    above = view.unit.parent_id
+    inside = any(view.unit.path.startswith(u.path) and u.id != view.unit.id for u in me.units)
+    if not to and above is not None and inside:  # its parent, when the officer's units have it
+        to = str(above)
+    chooser = picker(
+        s,
+        me,
+        action=f"{PREFIX}/members/{member_id}",
+        unit=to or str(view.unit.id),
+        q=to_q,
+        name="to",
+        open_only=True,
+    )
+    names = picking.names_of(s, units_named(view.history)) | {view.unit.id: view.unit.name}  # type: ignore[dict-item]
+    return Loaded(view, chooser, names)
 
 
 async def show(visit: Visit, me: Me, member_id: int, refused: Refused | None = None) -> Response:
-    view, units = await visit.db(lambda s: load(s, me, member_id))
-    t = visit.t
-    names: dict[int, str] = {u.id: u.name for u in units} | {view.unit.id: view.unit.name}  # type: ignore[misc]
+    params = visit.request.query_params
+    to, to_q = params.get("to", ""), params.get("to_q", "")
+    loaded = await visit.db(lambda s: load(s, me, member_id, to, to_q))
+    view, t = loaded.view, visit.t
+    names = loaded.names
     history = [(c.at, line(t, c, names), c.by_member_id == me.member_id) for c in view.history]
     return visit.render(
         "member.html",
         status=refused.status if refused else 200,
         view=view,
-        units=units,
+        picker=loaded.picker,
         history=history,
         groups=labels.WORKER_GROUP_LABELS,
         group=lambda v: labels.worker_group(t, v),

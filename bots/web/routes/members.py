@@ -12,14 +12,15 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from bots.web.context import Me, in_scope_units
+from bots.web.context import PREFIX, Me
 from bots.web.deps import CurrentMe, OfficerVisit
 from bots.web.labels import invite_state, platform_name
+from bots.web.unitpicker import UnitPicker, picker
 from core.members import labels
 from core.members import service as members
 from core.members.models import Identity, InviteCode, Member, UnionUnit
 from core.members.rules import invite_problem
-from core.organisation import membership
+from core.organisation import membership, picking
 
 router = APIRouter()
 PER_PAGE = 50
@@ -42,9 +43,9 @@ class InviteRow:
 @dataclass(frozen=True)
 class MembersPage:
     unit: UnionUnit
-    units: list[UnionUnit]
+    picker: UnitPicker
     rows: list[MemberRow]
-    found: membership.MemberPage
+    found: membership.KeysetPage
     counts: membership.Counts
     invites: list[InviteRow]
 
@@ -60,18 +61,17 @@ def problem_of(invite: InviteCode, now: datetime) -> str | None:
     )
 
 
-def invites_of(
-    s: Session, unit: UnionUnit, names: dict[int, str], now: datetime
-) -> list[InviteRow]:
+def invites_of(s: Session, unit: UnionUnit) -> list[InviteCode]:
     """The invite codes of the unit and the units below it, newest first."""
-    found = s.exec(
-        select(InviteCode)
-        .join(UnionUnit, col(UnionUnit.id) == InviteCode.unit_id)
-        .where(members.subtree_filter(unit))
-        .order_by(col(InviteCode.created_at).desc())
-        .limit(200)
+    return list(
+        s.exec(
+            select(InviteCode)
+            .join(UnionUnit, col(UnionUnit.id) == InviteCode.unit_id)
+            .where(members.subtree_filter(unit))
+            .order_by(col(InviteCode.created_at).desc())
+            .limit(200)
+        )
     )
-    return [InviteRow(i, names.get(i.unit_id, ""), problem_of(i, now)) for i in found]
 
 
 def platforms_of(s: Session, shown: list[Member]) -> dict[int, list[str]]:
@@ -86,28 +86,74 @@ def platforms_of(s: Session, shown: list[Member]) -> dict[int, list[str]]:
     return platforms
 
 
-def load(s: Session, me: Me, unit_id: int | None, q: str, page: int, now: datetime) -> MembersPage:
-    unit = me.actor.require_unit(s, unit_id) if unit_id else me.units[0]
-    units = in_scope_units(s, me)
-    names: dict[int, str] = {u.id: u.name for u in units}  # type: ignore[misc]
-    counts = membership.counts(s, unit=unit)
-    found = membership.page_of(s, unit=unit, q=q, page=page, per_page=PER_PAGE, counted=counts)
+@dataclass(frozen=True)
+class Wanted:
+    """What the page's address asks for."""
+
+    unit: str
+    unit_q: str
+    q: str
+    after: int | None
+    before: int | None
+    number: int
+
+
+def load(s: Session, me: Me, wanted: Wanted, now: datetime) -> MembersPage:
+    chooser = picker(
+        s,
+        me,
+        action=f"{PREFIX}/members",
+        unit=wanted.unit,
+        q=wanted.unit_q,
+        keep={"q": wanted.q},
+    )
+    unit = chooser.chosen
+    unit_ids = membership.subtree_ids(s, unit)
+    counts = membership.counts(s, unit=unit, unit_ids=unit_ids)
+    found = membership.keyset_page(
+        s,
+        unit=unit,
+        q=wanted.q,
+        after=wanted.after,
+        before=wanted.before,
+        number=wanted.number,
+        per_page=PER_PAGE,
+        counted=counts,
+        unit_ids=unit_ids,
+    )
+    invites = invites_of(s, unit)
+    names = picking.names_of(
+        s, {m.unit_id for m in found.members if m.unit_id} | {i.unit_id for i in invites}
+    )
     platforms = platforms_of(s, found.members)
     rows = [
         MemberRow(m, names.get(m.unit_id, ""), platforms.get(m.id, []))  # type: ignore[arg-type]
         for m in found.members
     ]
-    return MembersPage(unit, units, rows, found, counts, invites_of(s, unit, names, now))
+    shown = [InviteRow(i, names.get(i.unit_id, ""), problem_of(i, now)) for i in invites]
+    return MembersPage(unit, chooser, rows, found, counts, shown)
+
+
+def number_of(raw: str, limit: int = 1_000_000_000) -> int | None:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < limit else None
 
 
 @router.get("/members")
 async def members_page(
-    visit: OfficerVisit, me: CurrentMe, unit: str = "", q: str = "", page: str = "1"
+    visit: OfficerVisit,
+    me: CurrentMe,
+    unit: str = "",
+    unit_q: str = "",
+    q: str = "",
+    after: str = "",
+    before: str = "",
+    page: str = "1",
 ) -> Response:
-    unit_id = int(unit) if unit.isdigit() else None
-    number = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
     q, now, t = q[:100], visit.now, visit.t
-    data = await visit.db(lambda s: load(s, me, unit_id, q, number, now))
+    wanted = Wanted(
+        unit, unit_q, q, number_of(after), number_of(before), number_of(page, 1_000_000) or 1
+    )
+    data = await visit.db(lambda s: load(s, me, wanted, now))
     return visit.render(
         "members.html",
         page=data,
