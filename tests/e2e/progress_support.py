@@ -22,69 +22,104 @@ from core.members.models import Member
 from scheduler.emulation import progress_calls
 from tests.e2e.campaign_support import MINH_PHAT
 
-HOURS = CriterionInput(
-    name="Giờ học tập",
-    kind=Kind.NUMBER,
-    points=Decimal(40),
-    reporter=Reporter.MEMBER,
-    frequency=Frequency.MONTHLY,
-    measure="giờ",
-    target=Decimal(10),
+
+def monthly(
+    name: str,
+    points: int,
+    *,
+    kind: Kind = Kind.NUMBER,
+    reporter: Reporter = Reporter.MEMBER,
+    measure: str = "",
+    target: int | None = None,
+    evidence: bool = False,
+) -> CriterionInput:
+    """A criterion reported every month (by members unless said otherwise)."""
+    return CriterionInput(
+        name=name,
+        kind=kind,
+        points=Decimal(points),
+        reporter=reporter,
+        frequency=Frequency.MONTHLY,
+        measure=measure,
+        target=None if target is None else Decimal(target),
+        evidence=evidence,
+    )
+
+
+HOURS = monthly("Giờ học tập", 40, measure="giờ", target=10)
+RULES = monthly("Chấp hành nội quy", 30, kind=Kind.YES_NO)
+INITIATIVES = monthly("Sáng kiến", 30, measure="sáng kiến", target=1, evidence=True)
+OUTPUT = monthly(
+    "Sản lượng so với kế hoạch", 50, reporter=Reporter.GRASSROOTS, measure="%", target=100
 )
-RULES = CriterionInput(
-    name="Chấp hành nội quy",
-    kind=Kind.YES_NO,
-    points=Decimal(30),
-    reporter=Reporter.MEMBER,
-    frequency=Frequency.MONTHLY,
-)
-INITIATIVES = CriterionInput(
-    name="Sáng kiến",
-    kind=Kind.NUMBER,
-    points=Decimal(30),
-    reporter=Reporter.MEMBER,
-    frequency=Frequency.MONTHLY,
-    measure="sáng kiến",
-    target=Decimal(1),
-    evidence=True,
-)
-OUTPUT = CriterionInput(
-    name="Sản lượng so với kế hoạch",
-    kind=Kind.NUMBER,
-    points=Decimal(50),
-    reporter=Reporter.GRASSROOTS,
-    frequency=Frequency.MONTHLY,
-    measure="%",
-    target=Decimal(100),
-)
+
+
+def launched_campaign(
+    runtime: Runtime,
+    officer: int,
+    *,
+    title: str,
+    dates: tuple[date, date],
+    rows: tuple[CriterionInput, ...] | str,
+    text: str,
+) -> tuple[int, list[int]]:
+    """A campaign of the Minh Phát union, launched by its officer with these words, with its
+    criteria (given, or a template's by key); returns its id and its criteria's ids in order."""
+    with Session(runtime.engine) as session, session.begin():
+        return launch(session, runtime, officer, title=title, dates=dates, rows=rows, text=text)
+
+
+def launch(
+    session: Session,
+    runtime: Runtime,
+    officer: int,
+    *,
+    title: str,
+    dates: tuple[date, date],
+    rows: tuple[CriterionInput, ...] | str,
+    text: str,
+) -> tuple[int, list[int]]:
+    """launched_campaign in the caller's transaction (for a test that must add rows before a
+    background scheduler sees the campaign)."""
+    actor, now = Actor.officer(officer), runtime.clock.now()
+    data = campaigns.CampaignInput(
+        unit_id=MINH_PHAT, title=title, starts_on=dates[0], ends_on=dates[1]
+    )
+    campaign = campaigns.create(session, actor=actor, data=data, now=now)
+    campaign_id: int = campaign.id  # type: ignore[assignment]
+    if isinstance(rows, str):
+        t = runtime.catalogs.translator("vi")
+        made = criteria.from_template(
+            session, actor=actor, campaign_id=campaign_id, key=rows, t=t, now=now
+        )
+    else:
+        made = [
+            criteria.add(session, actor=actor, campaign_id=campaign_id, data=row, now=now)
+            for row in rows
+        ]
+    campaigns.launch(
+        session,
+        actor=actor,
+        campaign_id=campaign_id,
+        text=text,
+        now=now,
+        policy=runtime.processor.config.delivery,
+    )
+    return campaign_id, [c.id for c in made]  # type: ignore[misc]
 
 
 def running_campaign(
     runtime: Runtime, officer: int, rows: tuple[CriterionInput, ...] = (HOURS, RULES, INITIATIVES)
 ) -> tuple[int, list[int]]:
-    """The campaign, launched, with its criteria (their ids in order)."""
-    actor, now = Actor.officer(officer), runtime.clock.now()
-    with Session(runtime.engine) as session, session.begin():
-        data = campaigns.CampaignInput(
-            unit_id=MINH_PHAT,
-            title="Thi đua quý cuối năm",
-            starts_on=date(2026, 11, 1),
-            ends_on=date(2027, 1, 31),
-        )
-        campaign = campaigns.create(session, actor=actor, data=data, now=now)
-        made = [
-            criteria.add(session, actor=actor, campaign_id=campaign.id, data=row, now=now)  # type: ignore[arg-type]
-            for row in rows
-        ]
-        campaigns.launch(
-            session,
-            actor=actor,
-            campaign_id=campaign.id,  # type: ignore[arg-type]
-            text="Phát động thi đua quý cuối năm!",
-            now=now,
-            policy=runtime.processor.config.delivery,
-        )
-        return campaign.id, [c.id for c in made]  # type: ignore[return-value]
+    """The quarter's campaign, launched, with its criteria (their ids in order)."""
+    return launched_campaign(
+        runtime,
+        officer,
+        title="Thi đua quý cuối năm",
+        dates=(date(2026, 11, 1), date(2027, 1, 31)),
+        rows=rows,
+        text="Phát động thi đua quý cuối năm!",
+    )
 
 
 def calls(runtime: Runtime) -> int:

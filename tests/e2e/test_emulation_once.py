@@ -9,46 +9,24 @@ from datetime import date
 
 import httpx
 import pytest
-from sqlmodel import Session
 
 from bots.bootstrap import Runtime
-from core.campaigns import service as campaigns
-from core.campaigns.scope import Actor
-from core.emulation import criteria
 from scheduler.jobs import campaign_reminders
 from tests.e2e.campaign_support import MINH_PHAT, load_demo, member
-from tests.e2e.progress_support import calls, current, report_rows
+from tests.e2e.progress_support import calls, current, launched_campaign, report_rows
 
 pytestmark = pytest.mark.anyio
 
 
 def once_campaign(runtime: Runtime, officer: int) -> tuple[int, list[int]]:
-    actor, now = Actor.officer(officer), runtime.clock.now()
-    with Session(runtime.engine) as session, session.begin():
-        data = campaigns.CampaignInput(
-            unit_id=MINH_PHAT,
-            title="Danh hiệu năm 2026",
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 10),
-        )
-        campaign = campaigns.create(session, actor=actor, data=data, now=now)
-        made = criteria.from_template(
-            session,
-            actor=actor,
-            campaign_id=campaign.id,  # type: ignore[arg-type]
-            key="individual_titles",
-            t=runtime.catalogs.translator("vi"),
-            now=now,
-        )
-        campaigns.launch(
-            session,
-            actor=actor,
-            campaign_id=campaign.id,  # type: ignore[arg-type]
-            text="Bình xét danh hiệu năm 2026",
-            now=now,
-            policy=runtime.processor.config.delivery,
-        )
-        return campaign.id, [c.id for c in made]  # type: ignore[return-value]
+    return launched_campaign(
+        runtime,
+        officer,
+        title="Danh hiệu năm 2026",
+        dates=(date(2026, 1, 1), date(2026, 12, 10)),
+        rows="individual_titles",
+        text="Bình xét danh hiệu năm 2026",
+    )
 
 
 async def test_once_criteria_are_reported_before_the_campaign_ends(

@@ -17,13 +17,13 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
-from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.emulation import criteria, pledges
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall
 from core.members.models import Member
 from scheduler.emulation import pledge_calls
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo, member
+from tests.e2e.progress_support import launched_campaign
 from tests.e2e.test_api_campaigns import bearer, token_for
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_fixtures import (  # noqa: F401  (fixtures)
@@ -39,28 +39,14 @@ pytestmark = pytest.mark.anyio
 
 
 def launch_with_criteria(runtime: Runtime, officer: int) -> tuple[int, list[int]]:
-    actor, now = Actor.officer(officer), runtime.clock.now()
-    t = runtime.catalogs.translator("vi")
-    with Session(runtime.engine) as session, session.begin():
-        data = campaigns.CampaignInput(
-            unit_id=MINH_PHAT,
-            title="Thi đua lao động giỏi 2026",
-            starts_on=date(2026, 11, 25),
-            ends_on=date(2026, 12, 31),
-        )
-        campaign = campaigns.create(session, actor=actor, data=data, now=now)
-        made = criteria.from_template(
-            session, actor=actor, campaign_id=campaign.id, key="individual_titles", t=t, now=now
-        )
-        campaigns.launch(
-            session,
-            actor=actor,
-            campaign_id=campaign.id,  # type: ignore[arg-type]
-            text="Phát động phong trào thi đua lao động giỏi 2026!",
-            now=now,
-            policy=runtime.processor.config.delivery,
-        )
-        return campaign.id, [c.id for c in made]  # type: ignore[return-value]
+    return launched_campaign(
+        runtime,
+        officer,
+        title="Thi đua lao động giỏi 2026",
+        dates=(date(2026, 11, 25), date(2026, 12, 31)),
+        rows="individual_titles",
+        text="Phát động phong trào thi đua lao động giỏi 2026!",
+    )
 
 
 def calls(runtime: Runtime) -> int:
