@@ -22,6 +22,7 @@ from bots.api import (
     quizzes,
     reports,
     reward_tables,
+    titles,
     units,
 )
 from bots.api.deps import Api
@@ -33,6 +34,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     emulation.router,
     progress.router,
     blocks.router,
+    titles.router,
     broadcasts.router,
     quizzes.router,
     initiatives.router,

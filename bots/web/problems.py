@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from core.campaigns.texts import problem as campaign_problem
 from core.emulation.block_texts import problem as block_problem
 from core.emulation.texts import problem as emulation_problem
+from core.emulation.title_texts import problem as title_problem
 from core.errors import DomainError
 from core.i18n import N_, Translator
 from core.initiatives.problems import TEXTS as INITIATIVE_TEXTS
@@ -61,7 +62,12 @@ def text(t: Translator, err: DomainError | str) -> str:
         return t.gettext(WEB_TEXTS[code])
     if code in INITIATIVE_TEXTS:
         return initiative_problem(t, err)
-    worded = member_problem(t, code) or emulation_problem(t, code) or block_problem(t, code)
+    worded = (
+        member_problem(t, code)
+        or emulation_problem(t, code)
+        or block_problem(t, code)
+        or title_problem(t, code)
+    )
     if worded:
         return worded
     like_ctx = SimpleNamespace(t=t)

@@ -28,6 +28,7 @@ from bots.web.routes import (
     progress,
     quizzes,
     reward_tables,
+    titles,
 )
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -40,6 +41,7 @@ for area in (
     progress,
     blocks,
     evaluation,
+    titles,
     broadcasts,
     initiatives,
     reward_tables,
