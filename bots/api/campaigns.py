@@ -140,11 +140,11 @@ async def launch_campaign(
 
 @router.post("/campaigns/{campaign_id}/close", response_model=CampaignOut)
 async def close_campaign(campaign_id: int, api: ApiDep, who: Caller) -> CampaignOut:
-    now = api.now()
+    now, t = api.now(), api.translator()
 
     def work(s: Session) -> Campaign:
         closed = service.close(s, actor=who, campaign_id=campaign_id, now=now)
-        run_final_review(s, campaign_id, now, by=who.member_id)  # stored with the closing
+        run_final_review(s, campaign_id, now, by=who.member_id, t=t)  # with the titles
         return closed
 
     closed = await api.run(work)

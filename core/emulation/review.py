@@ -25,6 +25,7 @@ core/emulation/review_models.py; `run_final_review` is what closing a campaign r
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -43,7 +44,7 @@ from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.campaigns.scope import Actor
 from core.commendations.models import Commendation, CommendationStatus, CommendedMember
-from core.emulation import scoring
+from core.emulation import scoring, title_proposals
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from core.emulation.block_ranking import UNIT_REPORTERS, applies, sizes
 from core.emulation.models import (
@@ -57,6 +58,7 @@ from core.emulation.reporting import grassroots_units
 from core.emulation.review_models import EmulationReview, ReviewKind
 from core.emulation.templates import Frequency, Reporter
 from core.errors import DomainError, NotFound
+from core.i18n import Translator
 from core.initiatives.models import Initiative, NamePreference
 from core.initiatives.rules import Status
 from core.members.models import (
@@ -71,6 +73,7 @@ from core.members.models import (
 TOP_PEOPLE = 20
 RECENT = timedelta(days=2)  # a campaign closed longer ago gets its final review unannounced
 TIMEZONE = "Asia/Ho_Chi_Minh"
+log = logging.getLogger(__name__)
 
 
 # --- the review, as plain data ---------------------------------------------------------------
@@ -744,14 +747,21 @@ def run_mid_review(
 
 
 def run_final_review(
-    session: Session, campaign_id: int, now: datetime, *, by: int | None = None
+    session: Session,
+    campaign_id: int,
+    now: datetime,
+    *,
+    by: int | None = None,
+    t: Translator | None = None,
 ) -> EmulationReview:
     """The campaign's final review (tổng kết), stored once: a second call returns the first,
     unchanged. Closing a campaign on the desk or in the API runs it at once, the scheduler for
     a campaign closed otherwise (core/emulation/review_announce.py); its figures run to the
     campaign's last day, or the day it closed if earlier. Its announcement (a campaign
     launched, closed in the last two days) is sent by the scheduler. No scope check here: the
-    callers have made theirs (closing is checked against the officer's scope)."""
+    callers have made theirs (closing is checked against the officer's scope). With `t` (the
+    union's default language), storing it also runs thidua's title proposals
+    (core/emulation/title_proposals.py), for the officers to amend and confirm."""
     existing = final_of(session, campaign_id)
     if existing is not None:
         return existing
@@ -766,11 +776,29 @@ def run_final_review(
     announced = campaign.launched_at is not None and recent
     try:
         with session.begin_nested():
-            return _store(session, campaign, ReviewKind.FINAL, as_of, by, now, announced)
+            made = _store(session, campaign, ReviewKind.FINAL, as_of, by, now, announced)
     except IntegrityError:  # another transaction stored it just now
         found = final_of(session, campaign_id)
         assert found is not None
         return found
+    if t is not None:
+        _propose_titles(session, campaign_id, now, by, t)
+    return made
+
+
+def _propose_titles(
+    session: Session, campaign_id: int, now: datetime, by: int | None, t: Translator
+) -> None:
+    """The titles proposed with the final review; a refusal leaves the review stored (the
+    officers run the proposals from the desk)."""
+    actor = Actor.officer(by) if by is not None else None
+    try:
+        with session.begin_nested():
+            title_proposals.propose_titles(
+                session, campaign_id, now, t=t, timezone=TIMEZONE, actor=actor
+            )
+    except DomainError as err:
+        log.warning("titles not proposed with the final review of %s: %s", campaign_id, err.code)
 
 
 # --- names: read when shown ---------------------------------------------------------------

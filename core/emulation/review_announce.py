@@ -80,7 +80,7 @@ def run_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all():
-        review.run_final_review(session, campaign.id, now)  # type: ignore[arg-type]
+        review.run_final_review(session, campaign.id, now, t=t)  # type: ignore[arg-type]
     session.flush()
     sent = 0
     for row in session.exec(

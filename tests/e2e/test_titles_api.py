@@ -1,6 +1,7 @@
 """Titles and commendation forms through the admin API (issue #17): the zone's production
 campaign (its two enterprise unions reported every month already over) is closed; thidua
-proposes the collective titles from the block's evaluation; a title nobody meets gets its own
+proposes the collective titles from the block's evaluation, with the final review that
+closing runs, and again when asked; a title nobody meets gets its own
 line; an enterprise union's officer may not amend; the list is confirmed once and its XLSX
 opened and checked."""
 
@@ -44,6 +45,9 @@ async def test_collective_titles_proposed_amended_confirmed(
     assert early.status_code == 409 and early.json() == {"error": "campaign_not_closed"}
     closed = await client.post(f"/api/v1/campaigns/{campaign_id}/close", headers=zone)
     assert closed.status_code == 200, closed.text
+    with_review = await client.get(f"/api/v1/campaigns/{campaign_id}/titles", headers=zone)
+    assert with_review.json()["proposed_at"] is not None  # proposed with the final review
+    assert len(with_review.json()["proposals"]) == 4
 
     proposed = await client.post(f"/api/v1/campaigns/{campaign_id}/titles/propose", headers=zone)
     assert proposed.status_code == 200, proposed.text

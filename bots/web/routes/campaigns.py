@@ -229,11 +229,11 @@ async def launch(
 async def close(
     campaign_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm
 ) -> Response:
-    now = visit.now
+    now, t = visit.now, visit.web.translator(None)  # the union's language: for its records
 
     def work(s: Session) -> Campaign:
         closed = service.close(s, actor=me.actor, campaign_id=campaign_id, now=now)
-        run_final_review(s, campaign_id, now, by=me.actor.member_id)
+        run_final_review(s, campaign_id, now, by=me.actor.member_id, t=t)
         return closed
 
     closed = await visit.attempt(work)

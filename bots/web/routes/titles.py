@@ -232,7 +232,7 @@ async def _act(visit: Visit, me: Me, campaign_id: int, timezone: str, work, done
 async def propose(
     campaign_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm, settings: WebSettings
 ) -> Response:
-    now, t, tz = visit.now, visit.t, settings.timezone
+    now, t, tz = visit.now, visit.web.translator(None), settings.timezone  # the union's language
     return await _act(
         visit,
         me,
@@ -327,7 +327,7 @@ async def change(
 async def confirm(
     campaign_id: int, visit: OfficerVisit, me: CurrentMe, _form: PostedForm, settings: WebSettings
 ) -> Response:
-    now, t = visit.now, visit.t
+    now, t = visit.now, visit.web.translator(None)  # the commendations in the union's language
     return await _act(
         visit,
         me,
