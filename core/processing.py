@@ -91,7 +91,7 @@ class Processor:
 
     def store_raw(self, updates: Sequence[RawUpdate]) -> None:
         if self.spool is not None:
-            self.spool.append(updates)
+            self.spool.append(updates, self.clock.now())
         else:
             inbound.store_raw(self.engine, updates, self.clock.now())
 
@@ -264,14 +264,17 @@ class Processor:
         """The stored message, or a raw update read by its platform's decoder, with its
         sender's id as stored; None for a row without a body or an ignored kind of update.
 
-        A raw update's time is the earlier of what the platform says and when the webhook
-        stored it: a Telegram button tap carries no time of its own."""
+        Its time is the earlier of what the platform says and when we stored it (a Telegram
+        button tap carries no time of its own, a web chat message is stamped by the app's
+        clock): never when a backlog let us process it, which a quiz's speed is judged by."""
         if update.body is None:
             return None
         if not update.raw:
             message = IncomingMessage.from_json(update.body)
             if message.sender_id != update.sender_id:  # stored as inbound.safe_id made it
                 message = replace(message, sender_id=update.sender_id)
+            if update.received_at < message.received_at:
+                message = replace(message, received_at=update.received_at)
             return message
         message = self._decode(update.platform, update.body)
         if message is None:

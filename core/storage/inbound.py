@@ -78,15 +78,23 @@ def store(engine: Engine, messages: Sequence[IncomingMessage], now: datetime) ->
         raise StoreUnavailable(str(exc.orig)) from exc
 
 
-def store_raw(engine: Engine, updates: Sequence[RawUpdate], now: datetime) -> None:
+def store_raw(
+    engine: Engine,
+    updates: Sequence[RawUpdate],
+    now: datetime,
+    *,
+    received: Sequence[datetime] | None = None,
+) -> None:
     """Insert updates as the platform sent them, in one statement run for all of them (the
     webhook's hot path: no per-row round trip, no RETURNING). Duplicates are dropped by the
-    unique key. Raises StoreUnavailable when the database cannot be written."""
+    unique key. `received`: each update's time of arrival, when it came before `now` (from
+    the inbound spool). Raises StoreUnavailable when the database cannot be written."""
     if not updates:
         return
+    times = received if received is not None else [now] * len(updates)
     rows = [
-        _row(u.platform, u.external_id, "", u.body.replace("\x00", "\ufffd"), True, now)
-        for u in updates
+        _row(u.platform, u.external_id, "", u.body.replace("\x00", "\ufffd"), True, at)
+        for u, at in zip(updates, times, strict=True)
     ]
     try:
         with engine.begin() as conn:

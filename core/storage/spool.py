@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS spool (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     platform TEXT NOT NULL,
     external_id TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    received_at TEXT
 )
 """
 
@@ -61,30 +62,46 @@ class InboundSpool:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(_SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(spool)")}
+        if "received_at" not in columns:  # a spool written before the column existed
+            self._conn.execute("ALTER TABLE spool ADD COLUMN received_at TEXT")
         self._conn.commit()
 
-    def append(self, updates: Sequence[RawUpdate]) -> None:
+    def append(self, updates: Sequence[RawUpdate], now: datetime) -> None:
         """Durable (as the main database is: WAL, synchronous=NORMAL) once this returns.
-        Raises StoreUnavailable when the file cannot be written."""
-        rows = [(u.platform, u.external_id, u.body) for u in updates]
+        `now` is kept as the updates' time of arrival: a quiz answer's speed is judged by it,
+        however long the updates wait here. Raises StoreUnavailable when the file cannot be
+        written."""
+        received = now.isoformat()
+        rows = [(u.platform, u.external_id, u.body, received) for u in updates]
         try:
             with self._lock, self._conn:
                 self._conn.executemany(
-                    "INSERT INTO spool (platform, external_id, body) VALUES (?, ?, ?)", rows
+                    "INSERT INTO spool (platform, external_id, body, received_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    rows,
                 )
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"inbound spool: {exc}") from exc
 
     def move_into(self, engine: Engine, now: datetime, limit: int = 1000) -> int:
-        """Move up to `limit` of the oldest spooled updates into `inbound_update`."""
+        """Move up to `limit` of the oldest spooled updates into `inbound_update`, each with
+        the time it was appended (`now` for a row spooled before that was kept)."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT id, platform, external_id, body FROM spool ORDER BY id LIMIT ?", (limit,)
+                "SELECT id, platform, external_id, body, received_at FROM spool "
+                "ORDER BY id LIMIT ?",
+                (limit,),
             ).fetchall()
             self._conn.commit()  # ends the read snapshot
         if not rows:
             return 0
-        inbound.store_raw(engine, [RawUpdate(p, e, b) for _id, p, e, b in rows], now)
+        inbound.store_raw(
+            engine,
+            [RawUpdate(p, e, b) for _id, p, e, b, _at in rows],
+            now,
+            received=[datetime.fromisoformat(at) if at else now for *_row, at in rows],
+        )
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM spool WHERE id <= ?", (rows[-1][0],))
         return len(rows)

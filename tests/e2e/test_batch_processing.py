@@ -182,6 +182,7 @@ async def test_a_quiz_answer_is_timed_by_the_update_not_by_processing(
     tapped = IncomingMessage(
         "webchat", "tap-1", user.session, asked + timedelta(seconds=5), "B", payload=payload
     )
+    runtime.clock.advance(seconds=5)  # stored when it came (never before the person tapped)
     await runtime.accept([tapped])
     runtime.clock.advance(seconds=40)  # a backlog: processed well after the limit
     feedback = await user.replies()

@@ -79,8 +79,8 @@ def test_moving_the_same_updates_twice_stores_them_once(
     first = InboundSpool(tmp_path / "a.inbound.db")
     again = InboundSpool(tmp_path / "b.inbound.db")
     updates = [RawUpdate("telegram", str(i), f'{{"update_id": {i}}}') for i in range(3)]
-    first.append(updates)
-    again.append(updates[1:])
+    first.append(updates, clock.now())
+    again.append(updates[1:], clock.now())
     assert first.move_into(engine, clock.now()) == 3
     assert again.move_into(engine, clock.now()) == 2
     assert inbound_rows(engine) == 3 and first.pending() == again.pending() == 0
