@@ -28,6 +28,7 @@ from core.chat.steps import Step, step_of
 from core.chat.traits import ChannelTraits
 from core.conversation import Conversation
 from core.delivery_policy import DeliveryPolicy
+from core.held import HeldWrites
 from core.i18n import Catalogs, Translator
 from core.messages import Button, IncomingMessage, OutgoingMessage
 
@@ -76,6 +77,8 @@ class Context:
     config: ChatConfig
     now: datetime
     text: str  # cleaned: NFC, no zero-width characters, bounded
+    # the batch's held writes (core/held.py), for a batched handler; None: write at once
+    held: HeldWrites | None = None
     t: Translator = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +89,11 @@ class Context:
         if self.member is not None:
             return self.member.locale
         return self.conv.locale_hint() or self.config.default_locale
+
+    def settle(self) -> None:
+        """Write what the batch holds, so that a handler that is not batched reads it."""
+        if self.held is not None and self.held:
+            self.held.flush()
 
     def use_locale(self, locale: str) -> None:
         self.t = self.catalogs.translator(locale, self.config.timezone)
@@ -113,6 +121,7 @@ class ButtonRoute:
     handler: ButtonHandler
     members_only: bool = False
     when: tuple[tuple[str, object], ...] = ()  # field values this route is for (all, if empty)
+    batched: bool = False  # reads and holds with the batch's held writes (core/held.py)
 
     def claims(self, data: CallbackData) -> bool:
         return all(getattr(data, name) == value for name, value in self.when)
@@ -133,12 +142,14 @@ class Router:
         return register
 
     def button(
-        self, kind: type[B], *, members_only: bool = False, **when: object
+        self, kind: type[B], *, members_only: bool = False, batched: bool = False, **when: object
     ) -> Callable[[TypedHandler[B]], TypedHandler[B]]:
-        """Register a handler for taps of `kind` (only those whose fields equal `when`)."""
+        """Register a handler for taps of `kind` (only those whose fields equal `when`);
+        `batched`: it works with the batch's held writes (core/held.py), which other
+        handlers find written before they run."""
 
         def register(fn: TypedHandler[B]) -> TypedHandler[B]:
-            self.buttons.append(ButtonRoute(kind, fn, members_only, tuple(when.items())))
+            self.buttons.append(ButtonRoute(kind, fn, members_only, tuple(when.items()), batched))
             return fn
 
         return register
@@ -205,7 +216,8 @@ class Dispatcher:
         return route.handler(ctx)
 
     def dispatch(self, ctx: Context) -> list[OutgoingMessage]:
-        """Answer the message, rendered for the person's channel; remember what was offered."""
+        """Answer the message, rendered for the person's channel; remember what was offered.
+        Every handler but a batched one finds the batch's held writes written."""
         answers = self._answer(ctx)
         offered = [m for m in answers if choices_of(m)]
         ctx.conv.offer(offered[-1] if offered else None)
@@ -214,6 +226,7 @@ class Dispatcher:
     def _answer(self, ctx: Context) -> list[OutgoingMessage]:
         command = parse_command(ctx.text) if ctx.message.payload is None else None
         if command is not None:
+            ctx.settle()
             route = self.commands.get(command[0])
             if route is None:
                 return self.fallbacks.unknown_command(ctx)
@@ -229,12 +242,14 @@ class Dispatcher:
                 and ctx.conv.prompt is not None
                 and not ctx.message.attachments  # a file with a caption goes to the step
             ):
+                ctx.settle()
                 return self.fallbacks.not_a_choice(ctx)
         payload = ctx.message.payload
         if payload is not None:
             answered = self._button(ctx, payload)
             if answered is not None:
                 return answered
+        ctx.settle()
         handler = self.steps.get(step.key) if step is not None else None
         if handler is not None:
             return handler(ctx)
@@ -267,9 +282,12 @@ class Dispatcher:
         try:
             data = routes[0].kind.unpack(payload)
         except BadPayload:
+            ctx.settle()
             return self.fallbacks.stale_button(ctx) if ctx.onboarded else None
         for route in routes:
             if route.claims(data):
+                if not route.batched or (route.members_only and not ctx.onboarded):
+                    ctx.settle()
                 if route.members_only and not ctx.onboarded:
                     return self.fallbacks.not_a_member(ctx)
                 return route.handler(ctx, data)

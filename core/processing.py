@@ -16,6 +16,7 @@ from core import conversation, outbox
 from core.dispatch import ChatConfig, Context, Dispatcher, reply
 from core.errors import ConcurrencyConflict
 from core.groups import inbound as group_inbound
+from core.held import HeldWrites
 from core.i18n import Catalogs
 from core.members import contact, touch
 from core.members import service as members
@@ -43,9 +44,12 @@ _UNITS = sql_select(UnionUnit).where(col(UnionUnit.id).in_(bindparam("ids", expa
 class _Batch:
     """The shared transaction of a batch and what is written once for all its updates."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, hold: bool = False) -> None:
         self.session = session
         self.connection = session.connection()
+        # writes that batched handlers hold for the whole batch (core/held.py); none when an
+        # update runs alone, so that it fails or conflicts on its own statements
+        self.held = HeldWrites(self.connection) if hold else None
         self.touches: list[dict[str, object]] = []
         self.done: list[tuple[int, str]] = []  # (inbound id, sender)
 
@@ -71,7 +75,12 @@ class _Batch:
         if units:
             self.units = list(self.session.exec(_UNITS, params={"ids": sorted(units)}))
 
+    def settle(self) -> None:
+        if self.held is not None:
+            self.held.flush()
+
     def finish(self, now: datetime) -> None:
+        self.settle()
         touch.record_touches(self.connection, self.touches)
         inbound.mark_done(self.connection, self.done, now)
 
@@ -140,7 +149,7 @@ class Processor:
             return next(i for i, u in enumerate(updates) if not self._readable(u))
         try:
             with Session(self.engine) as session, session.begin():
-                work = _Batch(session)
+                work = _Batch(session, hold=True)
                 work.prefetch([m for m in read if m is not None])
                 for update, message in zip(updates, read, strict=True):
                     self._handle(work, update, message)
@@ -185,6 +194,7 @@ class Processor:
             work.done.append((update.id, update.sender_id))
             return
         if message.group_id is not None:  # a group chat: nobody in it is stored
+            work.settle()
             self._handle_group(work, update, message, now)
             return
         if message.button_key is not None:  # a stale button's unknown key: empty payload
@@ -204,7 +214,7 @@ class Processor:
         if unfollow or message.kind == InboundKind.UNBLOCKED:
             replies: list[OutgoingMessage] = []
         else:
-            replies = self._dispatch(session, message, writer, now)
+            replies = self._dispatch(work, message, writer, now)
         outbox.enqueue_replies(
             work.connection,
             identity_id=identity.id,  # type: ignore[arg-type]
@@ -286,9 +296,9 @@ class Processor:
         )
 
     def _dispatch(
-        self, session: Session, message: IncomingMessage, writer: touch.Writer, now: datetime
+        self, work: _Batch, message: IncomingMessage, writer: touch.Writer, now: datetime
     ) -> list[OutgoingMessage]:
-        identity = writer.identity
+        session, identity = work.session, writer.identity
         conv = conversation.from_row(identity.id, *writer.conversation)  # type: ignore[arg-type]
         text = clean(message.text)[:MAX_INBOUND_TEXT]
         if message.referral and not text:
@@ -307,7 +317,10 @@ class Processor:
             config=self.config,
             now=now,
             text=text,
+            held=work.held,
         )
+        if message.kind == InboundKind.CONTACT:
+            ctx.settle()
         replies = contact.on_shared_contact(ctx) if message.kind == InboundKind.CONTACT else None
         if replies is None:
             replies = self.dispatcher.dispatch(ctx)

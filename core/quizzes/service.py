@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, update
+from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,14 +17,18 @@ from sqlmodel import Session, col, select
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.errors import ConcurrencyConflict, DomainError, Forbidden, InvalidInput, NotFound
+from core.held import HeldWrites
+from core.leaderboards.service import MyRank, rank_at
 from core.members import service as members
 from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
 from core.points import service as points
-from core.points.models import PointsSource
+from core.points.held import HeldAwards
+from core.points.models import MemberScore, PointsSource
 from core.points.rules import DEFAULT_TZ, quiz_scope
 from core.points.service import Score
 from core.quizzes import rules, takers
 from core.quizzes.bank import QuestionDraft
+from core.quizzes.held import HeldAnswers
 from core.quizzes.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from core.quizzes.scoring import ScoringSwitches, answer_points, late, next_streak
 
@@ -62,6 +66,9 @@ class AnswerResult:
     correct_count: int  # the attempt's, with this answer
     score: int  # the attempt's, with this answer
     standing: Score | None  # the member's score in the quiz's scope, when the answer counted
+    # the member's rank in the quiz, when the answer was held for its batch and finished a
+    # counted attempt (core/held.py); otherwise the caller reads it from `standing`
+    rank: MyRank | None = None
 
 
 def options_of(question: QuizQuestion) -> list[str]:
@@ -412,11 +419,44 @@ def answer(
     now: datetime,
     tz: str = DEFAULT_TZ,
     answered_at: datetime | None = None,
+    held: HeldWrites | None = None,
 ) -> AnswerResult:
     """Score an answer. `answered_at` is when the platform says the person answered (the
     update's own time): speed and the closing time are judged by it, not by when a backlog
-    let us process it. It is bounded by the question's asking and by `now`."""
+    let us process it. It is bounded by the question's asking and by `now`.
+
+    `held`: the batch's held writes (core/held.py), where the answer's rows and scores wait
+    to be written with the rest of the batch's; without it they are written now."""
+    if held is not None and _holds(session, held, member.id):  # type: ignore[arg-type]
+        held.flush()  # the same person again in this batch: read what they did before
     row = _read_answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
+    outcome = _judge(row, option=option, now=now, answered_at=answered_at)
+    if held is not None:
+        return _hold(session, held, member=member, row=row, option=option, outcome=outcome, tz=tz)
+    connection = session.connection()
+    o = outcome
+    stored = connection.execute(
+        _answer_insert(connection.dialect.name),
+        {
+            "attempt_id": attempt_id,
+            "question_id": question_id,
+            "option": option,
+            "correct": o.correct,
+            "late": o.late,
+            "elapsed_ms": o.elapsed_ms,
+            "points": o.points,
+            "answered_at": o.when,
+        },
+    ).first()
+    if stored is None:  # a double tap processed at the same moment: retry, see it
+        raise ConcurrencyConflict(f"question {question_id} of attempt {attempt_id} answered")
+    moved = _move_on(session, row, o.points, o.correct, o.when if o.finished else None)
+    standing = _award(session, member, row, o.points, o.when, tz) if row.number == 1 else None
+    return _result(row, o, moved.correct_count, moved.score, standing)
+
+
+def _judge(row: Any, *, option: int, now: datetime, answered_at: datetime | None) -> _Outcome:
+    """The answer's points, time and correctness, or why it cannot be given."""
     asked_at = row.asked_at or now
     when = min(max(answered_at or now, asked_at), now)
     if when >= row.closes_at:
@@ -435,43 +475,149 @@ def answer(
         streak_before=row.streak,
         switches=ScoringSwitches(row.base_points, row.speed_bonus, row.streak_bonus),
     )
-    counted_correct = option in correct_set and not is_late
-    connection = session.connection()
-    stored = connection.execute(
-        _answer_insert(connection.dialect.name),
-        {
-            "attempt_id": attempt_id,
-            "question_id": question_id,
-            "option": option,
-            "correct": counted_correct,
-            "late": is_late,
-            "elapsed_ms": elapsed,
-            "points": earned,
-            "answered_at": when,
-        },
-    ).first()
-    if stored is None:  # a double tap processed at the same moment: retry, see it
-        raise ConcurrencyConflict(f"question {question_id} of attempt {attempt_id} answered")
-    finished = row.position >= row.questions
-    moved = _move_on(session, row, earned, counted_correct, when if finished else None)
-    standing = _award(session, member, row, earned, when, tz) if row.number == 1 else None
-    return AnswerResult(
-        correct=counted_correct,
+    return _Outcome(
+        correct=option in correct_set and not is_late,
         late=is_late,
+        elapsed_ms=elapsed,
         points=earned,
+        when=when,
+        finished=row.position >= row.questions,
         correct_options=tuple(options[i] for i in sorted(correct_set)),
+    )
+
+
+def _result(
+    row: Any,
+    o: _Outcome,
+    correct_count: int,
+    score: int,
+    standing: Score | None,
+    rank: MyRank | None = None,
+) -> AnswerResult:
+    return AnswerResult(
+        correct=o.correct,
+        late=o.late,
+        points=o.points,
+        correct_options=o.correct_options,
         explanation=row.explanation,
-        finished=finished,
+        finished=o.finished,
         counted=row.number == 1,
         questions=row.questions,
-        attempt_id=attempt_id,
+        attempt_id=row.attempt_id,
         quiz_id=row.quiz_id,
         title=row.title,
         question_seconds=row.question_seconds,
-        correct_count=moved.correct_count,
-        score=moved.score,
+        correct_count=correct_count,
+        score=score,
         standing=standing,
+        rank=rank,
     )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    correct: bool  # counted correct: right and in time
+    late: bool
+    elapsed_ms: int
+    points: int
+    when: datetime  # when the person answered, as judged
+    finished: bool  # the attempt's last question
+    correct_options: tuple[str, ...]
+
+
+def _holds(session: Session, held: HeldWrites, member_id: int) -> bool:
+    answers = held.part("quiz_answers", lambda: HeldAnswers(session))
+    return answers.holds(member_id) or held.part("points", HeldAwards).holds(member_id)
+
+
+def _hold(
+    session: Session,
+    held: HeldWrites,
+    *,
+    member: Member,
+    row: Any,
+    option: int,
+    outcome: _Outcome,
+    tz: str,
+) -> AnswerResult:
+    """`answer` with its writes held for the batch: the same rows, the same result."""
+    o = outcome
+    streak = next_streak(streak_before=row.streak, counted_correct=o.correct)
+    finished_at = o.when if o.finished else None
+    score, correct_count = row.score + o.points, row.correct_count + int(o.correct)
+    held.part("quiz_answers", lambda: HeldAnswers(session)).hold(
+        member_id=member.id,  # type: ignore[arg-type]
+        answer={
+            "attempt_id": row.attempt_id,
+            "question_id": row.question_id,
+            "option": option,
+            "correct": o.correct,
+            "late": o.late,
+            "elapsed_ms": o.elapsed_ms,
+            "points": o.points,
+            "answered_at": o.when,
+        },
+        move={
+            "b_id": row.attempt_id,
+            "b_position": row.position,
+            "streak": streak,
+            "earned": o.points,
+            "correct": int(o.correct),
+            "finished_at": finished_at,
+        },
+        after=(streak, score, correct_count, finished_at),
+    )
+    standing = rank = None
+    if row.number == 1:
+        scope = quiz_scope(row.quiz_id)
+        before = None if row.quiz_points is None else Score(row.quiz_points, row.quiz_reached_at)
+        awards = held.part("points", HeldAwards)
+        standing = awards.award(
+            member_id=member.id,  # type: ignore[arg-type]
+            unit_id=member.unit_id,  # type: ignore[arg-type]
+            points=o.points,
+            source=PointsSource.QUIZ_ANSWER,
+            source_id=f"{row.attempt_id}:{row.question_id}",
+            now=o.when,
+            unit_members=int(row.unit_members),
+            campaign_id=row.campaign_id,
+            extra_scope=scope,
+            tz=tz,
+            ranked=member.forgotten_at is None,
+            before={scope: before},
+        )[scope]
+        if o.finished:
+            rank = _held_rank(session, held, awards, scope, member.id, standing)  # type: ignore[arg-type]
+    return _result(row, o, correct_count, score, standing, rank)
+
+
+def _held_rank(
+    session: Session,
+    held: HeldWrites,
+    awards: HeldAwards,
+    scope: str,
+    member_id: int,
+    standing: Score,
+) -> MyRank:
+    """The member's rank in the quiz with the batch's held awards counted: the database's
+    (which has none of them) corrected by them, or, if that cannot be known, the database's
+    after they are written."""
+    change = awards.rank_change(
+        scope, member_id=member_id, points=standing.points, reached_at=standing.reached_at
+    )
+    if change is None:
+        held.flush()
+    found = rank_at(
+        session,
+        scope=scope,
+        member_id=member_id,
+        points=standing.points,
+        reached_at=standing.reached_at,
+    )
+    if change is None:
+        return found
+    above, joined = change
+    return MyRank(found.rank + above, found.points, found.out_of + joined)
 
 
 def _award(
@@ -499,6 +645,7 @@ def _answerable_statement() -> Any:
     consents, answers = Consent.__table__, QuizAnswer.__table__  # type: ignore[attr-defined]
     counted = questions.alias("counted")
     people = Member.__table__  # type: ignore[attr-defined]
+    scores = MemberScore.__table__  # type: ignore[attr-defined]
     return (
         select(  # type: ignore[call-overload]
             exists()
@@ -521,7 +668,9 @@ def _answerable_statement() -> Any:
             .label("unit_members"),
             attempts.c.id.label("attempt_id"),
             *(attempts.c[c] for c in ("member_id", "quiz_id", "number", "position", "asked_at")),
-            *(attempts.c[c] for c in ("streak", "finished_at")),
+            *(attempts.c[c] for c in ("streak", "finished_at", "score", "correct_count")),
+            scores.c.points.label("quiz_points"),  # the member's score in the quiz so far
+            scores.c.reached_at.label("quiz_reached_at"),
             questions.c.id.label("question_id"),
             questions.c.quiz_id.label("question_quiz"),
             questions.c.position.label("question_position"),
@@ -532,6 +681,13 @@ def _answerable_statement() -> Any:
         .select_from(attempts)
         .join(quizzes, quizzes.c.id == attempts.c.quiz_id)
         .join(questions, questions.c.id == bindparam("question_id"))
+        .outerjoin(
+            scores,
+            and_(
+                scores.c.scope == literal("quiz:", String) + cast(attempts.c.quiz_id, String),
+                scores.c.member_id == bindparam("member_id"),
+            ),
+        )
         .where(attempts.c.id == bindparam("attempt_id"))
     )
 

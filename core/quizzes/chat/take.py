@@ -190,8 +190,9 @@ def _next_button(ctx: Context, attempt_id: int) -> Button:
     return button(ctx.t.gettext("Next question"), Next(attempt_id))
 
 
-@router.button(Answer, members_only=True)
+@router.button(Answer, members_only=True, batched=True)
 def on_answer(ctx: Context, data: Answer) -> list[OutgoingMessage]:
+    """Batched (core/held.py): the answer's rows and scores are written with its batch's."""
     member = _member(ctx)
     try:
         result = service.answer(
@@ -203,6 +204,7 @@ def on_answer(ctx: Context, data: Answer) -> list[OutgoingMessage]:
             now=ctx.now,
             tz=ctx.config.timezone,
             answered_at=ctx.message.received_at,
+            held=ctx.held,
         )
     except DomainError as exc:
         if exc.code in ("already_answered", "not_current"):  # changes nothing; go on from here
@@ -250,7 +252,9 @@ def _finished(ctx: Context, result: service.AnswerResult) -> list[str]:
     if not result.counted:
         return [line, _("Only your first attempt counts for the leaderboard.")]
     scope, member_id = quiz_scope(result.quiz_id), _member(ctx).id
-    if result.standing is None:
+    if result.rank is not None:  # read with the batch's held answers counted
+        mine: MyRank | None = result.rank
+    elif result.standing is None:
         mine = my_rank(ctx.session, scope=scope, member_id=member_id)  # type: ignore[arg-type]
     else:
         standing = result.standing

@@ -1,0 +1,243 @@
+"""Awards held for a batch (core/held.py): the ledger rows, the members' scores, the
+histograms and the units' scores of many awards, written with one statement per table.
+
+The immediate `points.service.award` writes four statements per award; a batch of quiz
+answers holds its awards here instead. When flushed:
+- the ledger rows are one multi-row INSERT (a source awarded twice breaks its unique key and
+  rolls the batch back; processing then runs the updates one by one, where `award` finds the
+  row and changes nothing);
+- every (scope, member) of the batch is one row of a multi-row upsert that adds the batch's
+  points and returns the totals, from which the histogram moves are computed exactly as
+  `award` computes them (so a concurrent transaction's award to the same member is added to,
+  never overwritten);
+- the histogram and unit rows are one `executemany` each, in (scope, level, key) and
+  (scope, unit) order, the order every writer takes them in.
+
+A member is held at most once per batch: a second award to someone already held flushes the
+batch first (the caller's rule, `holds`). Ranks asked for during the batch are the database's
+(which has none of the held awards yet) corrected by the held ones (`rank_change`), in the
+scopes where the caller told each held member's score before the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, case
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from core.points.models import MemberScore, PointsEntry, PointsSource
+from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
+from core.points.service import Score, _upserts
+
+_ledger = PointsEntry.__table__  # type: ignore[attr-defined]
+_scores = MemberScore.__table__  # type: ignore[attr-defined]
+_MEMBER_COLUMNS = ("scope", "member_id", "unit_id", "points", "entries", "reached_at")
+
+
+@dataclass(frozen=True)
+class HeldAward:
+    member_id: int
+    unit_id: int
+    points: int
+    when: datetime
+    scopes: tuple[str, ...]
+    unit_members: int
+    ranked: bool
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A held member's score in a scope before the batch (None: none yet) and with the award."""
+
+    before: Score | None
+    after: Score
+    ranked: bool
+
+
+def _beats(other: Score, member_id: int, points: int, reached_at: datetime, mine: int) -> bool:
+    """`other` (of member `member_id`) ranks above (points, reached_at) of member `mine`."""
+    if other.points != points:
+        return other.points > points
+    return (other.reached_at, member_id) < (reached_at, mine)
+
+
+class HeldAwards:
+    """The awards held in one batch."""
+
+    def __init__(self) -> None:
+        self.awards: list[HeldAward] = []
+        self.ledger: list[dict[str, Any]] = []
+        self.members: set[int] = set()
+        self.known: dict[str, dict[int, _Known]] = {}  # scope -> member -> scores
+
+    def __bool__(self) -> bool:
+        return bool(self.awards)
+
+    def holds(self, member_id: int) -> bool:
+        return member_id in self.members
+
+    def award(
+        self,
+        *,
+        member_id: int,
+        unit_id: int,
+        points: int,
+        source: PointsSource,
+        source_id: str,
+        now: datetime,
+        unit_members: int,
+        campaign_id: int | None = None,
+        extra_scope: str | None = None,
+        tz: str = DEFAULT_TZ,
+        ranked: bool = True,
+        before: dict[str, Score | None] | None = None,
+    ) -> dict[str, Score]:
+        """Hold an award (as `points.service.award` would write it); `before`: the member's
+        scores before the batch in some of its scopes, which the award's result and the
+        ranks in those scopes are computed from. Returns the member's score with the award
+        in each scope of `before`."""
+        assert member_id not in self.members, "a member is held once per batch"
+        scopes = tuple(
+            sorted(scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz))
+        )
+        self.members.add(member_id)
+        self.awards.append(HeldAward(member_id, unit_id, points, now, scopes, unit_members, ranked))
+        self.ledger.append(
+            {
+                "member_id": member_id,
+                "unit_id": unit_id,
+                "points": points,
+                "source": source,
+                "source_id": source_id,
+                "campaign_id": campaign_id,
+                "extra_scope": extra_scope,
+                "created_at": now,
+            }
+        )
+        after: dict[str, Score] = {}
+        for scope, old in (before or {}).items():
+            if old is None:
+                new = Score(points, now)
+            else:  # an award of 0 points does not move the member: they reached it before
+                new = Score(old.points + points, now if points else old.reached_at)
+            self.known.setdefault(scope, {})[member_id] = _Known(old, new, ranked)
+            after[scope] = new
+        return after
+
+    def rank_change(
+        self, scope: str, *, member_id: int, points: int, reached_at: datetime
+    ) -> tuple[int, int] | None:
+        """How the held awards move a rank read from the database: (members above it to add,
+        members in the scope to add); None when a held member's score before the batch is not
+        known in this scope (the caller then flushes and reads the database)."""
+        known = self.known.get(scope, {})
+        if sum(scope in a.scopes for a in self.awards) != len(known):
+            return None
+        above = joined = 0
+        for other, k in known.items():
+            if not k.ranked:
+                continue
+            if k.before is None:
+                joined += 1
+            if other == member_id:
+                continue
+            above += _beats(k.after, other, points, reached_at, member_id)
+            if k.before is not None:
+                above -= _beats(k.before, other, points, reached_at, member_id)
+        return above, joined
+
+    def flush(self, connection: Connection) -> None:
+        dialect = connection.dialect.name
+        connection.execute(_ledger_insert(), self.ledger)
+        rows = sorted(
+            (
+                (scope, a.member_id, a.unit_id, a.points, 1, a.when)
+                for a in self.awards
+                for scope in a.scopes
+            ),
+            key=lambda r: (r[0], r[1]),
+        )
+        totals: dict[tuple[str, int], tuple[int, int]] = {}
+        statement = _member_upsert(dialect)
+        for scope, member_id, points, entries in connection.execute(
+            statement, [dict(zip(_MEMBER_COLUMNS, row, strict=True)) for row in rows]
+        ):
+            totals[(scope, member_id)] = (points, entries)
+        if len(totals) != len(rows):
+            raise RuntimeError(f"{len(totals)} of {len(rows)} held scores written")
+        changes: dict[tuple[str, int, int], int] = {}
+        units: dict[tuple[str, int], dict[str, Any]] = {}
+        for a in self.awards:
+            for scope in a.scopes:
+                new_points, entries = totals[(scope, a.member_id)]
+                first = entries == 1
+                if a.ranked and (first or a.points):
+                    if not first:
+                        for level, key in histogram_keys(new_points - a.points):
+                            changes[(scope, level, key)] = changes.get((scope, level, key), 0) - 1
+                    for level, key in histogram_keys(new_points):
+                        changes[(scope, level, key)] = changes.get((scope, level, key), 0) + 1
+                unit = units.setdefault(
+                    (scope, a.unit_id),
+                    {
+                        "scope": scope,
+                        "unit_id": a.unit_id,
+                        "points": 0,
+                        "participants": 0,
+                        "members": a.unit_members,
+                        "reached_at": a.when,
+                    },
+                )
+                unit["points"] += a.points
+                unit["participants"] += int(first)
+                unit["members"] = a.unit_members
+                if a.points:  # as award by award: the last award that moved the unit
+                    unit["reached_at"] = a.when
+        bump, unit_upsert = _upserts(dialect)
+        moves = [
+            {"scope": scope, "level": level, "key": key, "members": delta}
+            for (scope, level, key), delta in sorted(changes.items())
+            if delta
+        ]
+        if moves:
+            connection.execute(bump, moves)
+        connection.execute(unit_upsert, [units[key] for key in sorted(units)])
+        self.awards.clear()
+        self.ledger.clear()
+        self.members.clear()
+        self.known.clear()
+
+
+def _ledger_insert() -> Any:
+    return _LEDGER_INSERT
+
+
+_LEDGER_INSERT = _ledger.insert()
+
+
+def _member_upsert(dialect: str) -> Any:
+    """One row per (scope, member), the batch's points added, the totals returned in the
+    order of the rows (SQLAlchemy sends them as multi-row VALUES, its "insertmanyvalues")."""
+    if dialect not in _MEMBER_UPSERTS:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = make(_scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
+        _MEMBER_UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=["scope", "member_id"],
+            set_={
+                "points": _scores.c.points + insert.excluded.points,
+                "entries": _scores.c.entries + insert.excluded.entries,
+                "unit_id": insert.excluded.unit_id,
+                "reached_at": case(
+                    (insert.excluded.points != 0, insert.excluded.reached_at),
+                    else_=_scores.c.reached_at,
+                ),
+            },
+        ).returning(_scores.c.scope, _scores.c.member_id, _scores.c.points, _scores.c.entries)
+    return _MEMBER_UPSERTS[dialect]
+
+
+_MEMBER_UPSERTS: dict[str, Any] = {}
