@@ -1,4 +1,4 @@
-"""Server-rendered SVG line charts (no script, no CDN): one line per unit over time."""
+"""Server-rendered SVG charts (no script, no CDN): one line per unit over time, and bars."""
 
 from __future__ import annotations
 
@@ -126,5 +126,46 @@ def line_chart(
     ]
     for n, s in enumerate(series):
         parts.extend(_line(frame, n, s))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+BAR_WIDTH, BAR_ROW = 360, 40  # narrow: on a phone the words stay readable, not scaled down
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, float]],
+    *,
+    chart_id: str,
+    number: Number = _plain,
+    most: float | None = None,
+) -> Markup:
+    """Horizontal bars, each under its label with its value at its end (a ranking of unions,
+    a share of members): an accessible SVG with every value in its description. `most`: the
+    value of a full bar (the largest value without it)."""
+    top = most or max((v for _label, v in bars), default=0.0) or 1.0
+    height = BAR_ROW * len(bars) + 8
+    cid = escape(chart_id)
+    described = "; ".join(f"{label}: {number(v)}" for label, v in bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BAR_WIDTH} {height}" '
+        f'role="img" aria-labelledby="{cid}-t {cid}-d">',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+        f'<desc id="{cid}-d">{escape(described)}</desc>',
+        f'<rect x="0" y="0" width="{BAR_WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+    room = BAR_WIDTH - 70  # the value's words after the longest bar
+    for n, (label, value) in enumerate(bars):
+        y = BAR_ROW * n + 4
+        width = max(0.0, min(value / top, 1.0)) * room
+        shown = label if len(label) <= 52 else label[:51] + "…"
+        parts.append(
+            f'<text x="0" y="{y + 12}" font-size="12" fill="#1b1f24">{escape(shown)}</text>'
+            f'<rect x="0" y="{y + 17}" width="{width:.1f}" height="14" rx="2" '
+            f'fill="{PALETTE[0]}"/>'
+            f'<text x="{width + 4:.1f}" y="{y + 29}" font-size="12" fill="#1b1f24">'
+            f"{escape(number(value))}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from core.campaigns.texts import problem as campaign_problem
 from core.emulation.block_texts import problem as block_problem
+from core.emulation.review_texts import problem as review_problem
 from core.emulation.texts import problem as emulation_problem
 from core.emulation.title_texts import problem as title_problem
 from core.errors import DomainError
@@ -67,6 +68,7 @@ def text(t: Translator, err: DomainError | str) -> str:
         or emulation_problem(t, code)
         or block_problem(t, code)
         or title_problem(t, code)
+        or review_problem(t, code)
     )
     if worded:
         return worded

@@ -66,7 +66,6 @@ from core.members.models import (
     ConsentPurpose,
     Member,
     UnionUnit,
-    UnitKind,
     WorkerGroup,
 )
 
@@ -864,8 +863,3 @@ def block_names(session: Session, review: Review) -> dict[int, str]:
             select(EmulationBlock.id, EmulationBlock.name).where(col(EmulationBlock.id).in_(ids))
         ).all()  # type: ignore[arg-type]
     )
-
-
-def is_grassroots(session: Session, unit_id: int) -> bool:
-    unit = session.get(UnionUnit, unit_id)
-    return unit is not None and unit.kind == UnitKind.GRASSROOTS_UNION

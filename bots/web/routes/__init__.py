@@ -27,6 +27,7 @@ from bots.web.routes import (
     pledges,
     progress,
     quizzes,
+    reviews,
     reward_tables,
     titles,
 )
@@ -42,6 +43,7 @@ for area in (
     blocks,
     evaluation,
     titles,
+    reviews,
     broadcasts,
     initiatives,
     reward_tables,
