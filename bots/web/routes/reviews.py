@@ -77,7 +77,8 @@ async def make(
     def work(s: Session) -> int:
         campaign = campaigns.get(s, actor=me.actor, campaign_id=campaign_id)
         if campaign.status == CampaignStatus.CLOSED:
-            row = review.run_final_review(s, campaign_id, now, by=me.actor.member_id)
+            t = visit.web.translator(None)  # the union's language, for the titles proposed
+            row = review.run_final_review(s, campaign_id, now, by=me.actor.member_id, t=t)
         else:
             row = review.run_mid_review(
                 s, actor=me.actor, campaign_id=campaign_id, now=now, announce=announce
