@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Any
@@ -16,11 +17,17 @@ class LiveChat:
         self.after = 0
 
     def send(
-        self, text: str = "", payload: str | None = None, *, until_buttons: bool = False
+        self,
+        text: str = "",
+        payload: str | None = None,
+        *,
+        until_buttons: bool = False,
+        until: re.Pattern[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Send and return the replies once the bot has answered (long poll, no sleeps); with
         `until_buttons`, once a reply with buttons has come (an answer of several messages may
-        arrive in more than one poll)."""
+        arrive in more than one poll); with `until`, once a reply matching it has come (the
+        running server's scheduler may send something else first, a pledge call say)."""
         body: dict[str, Any] = {"session": self.session, "text": text, "id": uuid.uuid4().hex}
         if payload is not None:
             body["payload"] = payload
@@ -35,7 +42,10 @@ class LiveChat:
             if got:
                 self.after = got[-1]["id"]
                 seen += got
-                if not until_buttons or any(m["buttons"] or m["quick_replies"] for m in got):
+                if until is not None:
+                    if any(until.search(m["text"]) for m in got):
+                        return seen
+                elif not until_buttons or any(m["buttons"] or m["quick_replies"] for m in got):
                     return seen
         raise AssertionError(f"no answer to {text or payload!r}")
 

@@ -21,7 +21,7 @@ from bots.bootstrap import Runtime
 from bots.settings import Settings
 from core.initiatives.models import Initiative
 from tests.browser.live import LiveChat
-from tests.browser.support import code_in, settings, submitted_initiative  # noqa: F401
+from tests.browser.support import CODE, code_in, settings, submitted_initiative  # noqa: F401
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, load_demo
 from tests.fakes.server import serve_in_thread
 
@@ -36,7 +36,7 @@ def served(runtime: Runtime, settings: Settings) -> Iterator[str]:
 def sign_in(page, base: str, claim: str) -> LiveChat:  # type: ignore[no-untyped-def]
     officer = LiveChat(base)
     officer.send(f"/link {claim}")
-    code = code_in(officer.text_of("/signin"))
+    code = code_in("\n".join(m["text"] for m in officer.send("/signin", until=CODE)))
     page.goto(f"{base}/web/")
     expect(page).to_have_url(f"{base}/web/signin")
     page.get_by_label("Mã đăng nhập bot đã gửi").fill(code)
