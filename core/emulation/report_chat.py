@@ -276,6 +276,8 @@ def on_photo(ctx: Context) -> list[OutgoingMessage]:
             photo=ctx.message.attachments[0],
             max_bytes=ctx.config.attachments.max_bytes,
             today=_today(ctx),
+            by=ctx.member,  # type: ignore[arg-type]
+            now=ctx.now,
         )
     except DomainError as err:
         return [reply(refusal(ctx, err, item)), ask_photo(ctx, item)]

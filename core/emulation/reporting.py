@@ -263,8 +263,12 @@ def attach_evidence(
     photo: Attachment,
     max_bytes: int,
     today: date,
+    by: Member,
+    now: datetime,
 ) -> EmulationReport:
-    """The photo kept with the figure in force for the item (reported just before)."""
+    """The photo kept with the figure in force for the item (reported just before). A photo
+    that replaces one sent earlier comes on a new row (the same figure, as late as it was)
+    that supersedes the earlier: the earlier photo stays in the history with its row."""
     check_open(session, item, today)
     problem = evidence_problem(photo, max_bytes)
     if problem:
@@ -272,6 +276,21 @@ def attach_evidence(
     row = current(session, item)
     if row is None:
         raise DomainError("report_first")
+    if row.evidence_ref:
+        name = (photo.name or "")[:200] or None
+        sent = Attachment(photo.kind, photo.ref[:2000], name, photo.mime, photo.size)
+        again = record(
+            session,
+            item=item,
+            value=row.value,
+            by=by,
+            today=today,
+            now=now,
+            evidence=(platform, sent),
+        )
+        again.late = row.late
+        session.flush()
+        return again
     row.evidence_platform, row.evidence_ref = platform, photo.ref[:2000]
     row.evidence_name, row.evidence_size = (photo.name or "")[:200] or None, photo.size
     row.evidence_status, row.evidence_path, row.evidence_problem = "pending", None, None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from bots.settings import Settings, load_settings
@@ -37,8 +37,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 def evidence_row(runtime: Runtime) -> EmulationReport:
+    """The report in force (a replaced photo came on a row of its own)."""
     with Session(runtime.engine) as session:
-        (row,) = session.exec(select(EmulationReport)).all()
+        (row,) = session.exec(
+            select(EmulationReport).where(col(EmulationReport.superseded_at).is_(None))
+        ).all()
         return row
 
 
@@ -78,6 +81,9 @@ async def test_an_evidence_photo_from_the_web_chat_on_the_desk(
     assert "không được lưu" not in binh.texts(await binh.replies())
     row = evidence_row(runtime)
     assert (row.evidence_status, row.criterion_id) == ("stored", initiatives)
+    with Session(runtime.engine) as session:  # the refused photo stays in the history
+        earlier = session.exec(select(EmulationReport).where(EmulationReport.id != row.id)).one()
+        assert (earlier.evidence_status, earlier.superseded_by) == ("refused", row.id)
     assert (settings.attachments_dir / str(row.evidence_path)).read_bytes() == PHOTO
 
     desk = await sign_in(client, boss)

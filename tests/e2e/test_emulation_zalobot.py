@@ -119,8 +119,14 @@ async def test_a_pledge_and_its_reports_by_typed_numbers(
     hours_rows = [r for r in report_rows(runtime, "Đỗ Văn Nam") if r.criterion_id == hours]
     assert [r.value for r in hours_rows] == [Decimal("12.5"), Decimal(14)]
     assert hours_rows[0].superseded_by == hours_rows[1].id
-    (photo_row,) = [r for r in report_rows(runtime, "Đỗ Văn Nam") if r.criterion_id == initiatives]
-    assert (photo_row.evidence_ref, photo_row.evidence_status) == (url, "stored")
+    # the new photo comes on a row of its own: the refused one stays in the history
+    photo_rows = [r for r in report_rows(runtime, "Đỗ Văn Nam") if r.criterion_id == initiatives]
+    assert [(r.value, r.evidence_ref, r.evidence_status) for r in photo_rows] == [
+        (Decimal(2), not_a_photo, "refused"),
+        (Decimal(2), url, "stored"),
+    ]
+    photo_row = photo_rows[-1]
+    assert photo_rows[0].superseded_by == photo_row.id and photo_row.superseded_at is None
 
     # the officers see it: the roll names the report whose photo the API gives
     headers = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
