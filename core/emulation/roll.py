@@ -3,7 +3,6 @@ the call and the reminder go to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -104,10 +103,16 @@ def _lines(session: Session, campaign: Campaign, due_on: date) -> list[Line]:
     return lines
 
 
-def _tally(session: Session, campaign: Campaign, lines: Iterable[Line]) -> None:
+def _tally(session: Session, campaign: Campaign, lines: list[Line]) -> None:
+    """Each line's figures in force, read in one query of the period's reports only (not the
+    whole campaign's: a roll is asked after every report)."""
+    keys = {item.period.key for line in lines for item in line.items}
+    if not keys:
+        return
     rows = session.exec(
         select(EmulationReport).where(
             EmulationReport.campaign_id == campaign.id,
+            col(EmulationReport.period).in_(keys),
             col(EmulationReport.superseded_at).is_(None),
         )
     ).all()
