@@ -20,7 +20,12 @@ from core.ports import Clock
 from core.privacy import retention
 from core.storage import inbound
 from core.storage.uow import unit_of_work
-from scheduler.emulation import pledge_calls, progress_calls, review_announcements
+from scheduler.emulation import (
+    evaluation_calls,
+    pledge_calls,
+    progress_calls,
+    review_announcements,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +107,9 @@ class Ticker:
             "pledge_calls": pledge_calls(self.engine, self.clock, self.policy, self.catalogs),
             "progress_calls": progress_calls(self.engine, self.clock, self.policy, self.catalogs),
             "reviews": review_announcements(self.engine, self.clock, self.policy, self.catalogs),
+            "evaluation_calls": evaluation_calls(
+                self.engine, self.clock, self.policy, self.catalogs
+            ),
         }
         counts["finished"] = finish_broadcasts(self.engine, self.clock)
         due = retry_due(self.engine, self.clock, self.platforms)
@@ -112,6 +120,7 @@ class Ticker:
             or counts["pledge_calls"]
             or counts["progress_calls"]
             or counts["reviews"]
+            or counts["evaluation_calls"]
             or due
         ) and self.on_outbox is not None:
             self.on_outbox()

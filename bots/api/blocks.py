@@ -164,7 +164,7 @@ async def create_block(body: BlockIn, api: ApiDep, who: Caller) -> BlockOut:
 
 @router.get("/blocks/{block_id}", response_model=BlockOut)
 async def get_block(block_id: int, api: ApiDep, who: Caller) -> BlockOut:
-    return await api.run(lambda s: block_out(s, blocks.visible(s, who, block_id)))
+    return await api.run(lambda s: block_out(s, blocks.readable(s, who, block_id)))
 
 
 @router.delete("/blocks/{block_id}", status_code=204)
@@ -197,8 +197,8 @@ async def block_ranking_of(
     today = local_today(api.now(), api.settings.timezone)
 
     def work(s: Session) -> RankingOut:
-        block = blocks.visible(s, who, block_id)
-        campaign = campaigns.get(s, actor=who, campaign_id=campaign_id)
+        block = blocks.readable(s, who, block_id)
+        campaign = block_ranking.campaign_for(s, who, block, campaign_id)
         chosen = block_ranking.chosen_due(s, campaign, today, due_on)
         found = block_ranking.ranking(s, block, campaign, chosen)
         return ranking_out(s, found, evaluation.is_evaluator(s, who, block))

@@ -9,11 +9,11 @@ both saw the same latest value cannot both save (the optimistic check) and the h
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Date, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -73,3 +73,14 @@ class Evaluation(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     evaluated_by: int = Field(foreign_key="member.id", ondelete="RESTRICT")
     evaluated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class EvaluationCall(SQLModel, table=True):
+    """A campaign's period ending on `due_on`, as its evaluators were told of it: the call to
+    score the units of their blocks went out once (core/emulation/eval_calls.py)."""
+
+    __tablename__ = "emulation_evaluation_call"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    due_on: date = Field(sa_type=Date, primary_key=True)
+    called_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -12,16 +12,18 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
+from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
+from core.campaigns.scope import Actor
 from core.emulation import scoring
 from core.emulation.block_models import EmulationBlock, Evaluation
-from core.emulation.blocks import units_of
+from core.emulation.blocks import units_in_scope, units_of
 from core.emulation.criteria import active, for_scoring
 from core.emulation.models import EmulationCriterion, EmulationReport
 from core.emulation.periods import Period, ending_on, periods
 from core.emulation.reporting import Item, current, grassroots_units, lineage
 from core.emulation.templates import Frequency, Reporter
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from core.members.models import Member, UnionUnit
 from core.organisation.membership import Basis, denominators
 
@@ -81,13 +83,30 @@ class Ranking:
     rows: list[Row]  # best first
 
 
+def campaign_for(
+    session: Session, actor: Actor, block: EmulationBlock, campaign_id: int
+) -> Campaign:
+    """The campaign whose ranking in the block the actor reads: one in their scope, or one
+    the block ranks when a union of the block is in their scope (its officers read the block's
+    ranking, not the rest of the campaign). NotFound for any other."""
+    try:
+        return campaigns.get(session, actor=actor, campaign_id=campaign_id)
+    except Forbidden:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None or not applies(block, campaign):
+            raise NotFound("campaign_unknown") from None
+        if not units_in_scope(session, actor, block):
+            raise
+        return campaign
+
+
 def applies(block: EmulationBlock, campaign: Campaign) -> bool:
     if block.campaign_id is not None:
         return block.campaign_id == campaign.id
     return block.year == campaign.starts_on.year
 
 
-def _unit_criteria(session: Session, campaign: Campaign) -> list[EmulationCriterion]:
+def unit_criteria(session: Session, campaign: Campaign) -> list[EmulationCriterion]:
     return [
         c
         for c in active(session, campaign_id=campaign.id)  # type: ignore[arg-type]
@@ -97,7 +116,7 @@ def _unit_criteria(session: Session, campaign: Campaign) -> list[EmulationCriter
 
 def due_dates(session: Session, campaign: Campaign) -> list[date]:
     """Every period end of the campaign's criteria reported by unions or scored above."""
-    frequencies = {Frequency(c.frequency) for c in _unit_criteria(session, campaign)}
+    frequencies = {Frequency(c.frequency) for c in unit_criteria(session, campaign)}
     return sorted(
         {p.end for f in frequencies for p in periods(f, campaign.starts_on, campaign.ends_on)}
     )
@@ -116,7 +135,7 @@ def chosen_due(session: Session, campaign: Campaign, today: date, asked: date | 
 
 def dues(session: Session, campaign: Campaign, due_on: date) -> list[Due]:
     found = []
-    for criterion in _unit_criteria(session, campaign):
+    for criterion in unit_criteria(session, campaign):
         frequency = Frequency(criterion.frequency)
         period = ending_on(frequency, campaign.starts_on, campaign.ends_on, due_on)
         if period is not None:
@@ -159,15 +178,21 @@ def sizes(session: Session, units: list[UnionUnit]) -> dict[int, tuple[int, Basi
     return denominators(session, units={i: int(joined.get(i, 0)) for i in ids})  # type: ignore[misc]
 
 
+def ranked_units(session: Session, block: EmulationBlock, campaign: Campaign) -> list[UnionUnit]:
+    """The block's units that the campaign ranks (a year's block: those the campaign covers)."""
+    units = units_of(session, block)
+    if block.year is not None:
+        covered = {u.id for u in grassroots_units(session, campaign)}
+        units = [u for u in units if u.id in covered]
+    return units
+
+
 def ranking(session: Session, block: EmulationBlock, campaign: Campaign, due_on: date) -> Ranking:
     if not applies(block, campaign):
         raise NotFound("block_not_of_campaign")
     found = dues(session, campaign, due_on)
     rules = for_scoring([d.criterion for d in found])
-    units = units_of(session, block)
-    if block.year is not None:  # a year's block ranks the units this campaign covers
-        covered = {u.id for u in grassroots_units(session, campaign)}
-        units = [u for u in units if u.id in covered]
+    units = ranked_units(session, block, campaign)
     counted = sizes(session, units)
     rows: dict[int, Row] = {}
     results: dict[int, list[scoring.Result]] = {}

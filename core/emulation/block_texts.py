@@ -44,6 +44,10 @@ PROBLEMS = {
     ),
     "evaluation_reason": N_("Please give the reason for changing the figure."),
     "evaluation_negative": N_("A figure cannot be below 0."),
+    "evaluation_closed": N_(
+        "This campaign has closed: its ranking is final (its final review and titles were "
+        "drawn from it) and takes no more evaluations."
+    ),
     "evaluation_draft": N_("The campaign has not been launched: there is nothing to evaluate."),
     "score_above_points": N_("The points given cannot be more than the criterion's points."),
 }

@@ -46,6 +46,39 @@ def visible(session: Session, actor: Actor, block_id: int) -> EmulationBlock:
     return block
 
 
+def units_in_scope(session: Session, actor: Actor, block: EmulationBlock) -> list[UnionUnit]:
+    """The block's units within the actor's scope."""
+    return list(
+        session.exec(
+            select(UnionUnit)
+            .join(BlockUnit, col(BlockUnit.unit_id) == UnionUnit.id)
+            .where(BlockUnit.block_id == block.id, actor.unit_filter(session))
+            .order_by(col(UnionUnit.id))
+        )
+    )
+
+
+def readable(session: Session, actor: Actor, block_id: int) -> EmulationBlock:
+    """The block, to read: for the officers in whose scope its owner is, and for those of its
+    grassroots unions (read only: changes go through `visible`)."""
+    block = session.get(EmulationBlock, block_id)
+    if block is None:
+        raise NotFound("block_unknown")
+    if actor.operator or units_in_scope(session, actor, block):
+        return block
+    actor.require_unit(session, block.owner_unit_id)
+    return block
+
+
+def may_change(session: Session, actor: Actor, block: EmulationBlock) -> bool:
+    """Whether the actor's scope covers the block's owner (who may change the block)."""
+    try:
+        actor.require_unit(session, block.owner_unit_id)
+    except DomainError:
+        return False
+    return True
+
+
 def units_of(session: Session, block: EmulationBlock) -> list[UnionUnit]:
     return list(
         session.exec(
@@ -59,20 +92,25 @@ def units_of(session: Session, block: EmulationBlock) -> list[UnionUnit]:
 
 def of_campaign(session: Session, actor: Actor, campaign: Campaign) -> list[EmulationBlock]:
     """The blocks that rank the campaign's units: its own, and the blocks for its year that
-    hold one of its grassroots unions; those whose owner is in the actor's scope."""
+    hold one of its grassroots unions; those whose owner is in the actor's scope, and those
+    holding a union in it (read only for its officers)."""
     covered = [u.id for u in grassroots_units(session, campaign)]
     year_blocks = select(BlockUnit.block_id).where(
         BlockUnit.scope == f"y{campaign.starts_on.year}", col(BlockUnit.unit_id).in_(covered)
     )
+    held = select(BlockUnit.block_id).join(UnionUnit, col(UnionUnit.id) == BlockUnit.unit_id)
+    owned = select(UnionUnit.id).where(actor.unit_filter(session))
     found = session.exec(
         select(EmulationBlock)
-        .join(UnionUnit, col(UnionUnit.id) == EmulationBlock.owner_unit_id)
         .where(
             or_(
                 col(EmulationBlock.campaign_id) == campaign.id,
                 col(EmulationBlock.id).in_(year_blocks),
             ),
-            actor.unit_filter(session),
+            or_(
+                col(EmulationBlock.owner_unit_id).in_(owned),
+                col(EmulationBlock.id).in_(held.where(actor.unit_filter(session))),
+            ),
         )
         .order_by(col(EmulationBlock.name), col(EmulationBlock.id))
     )

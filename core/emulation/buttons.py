@@ -70,3 +70,46 @@ class ReportUnusual(CallbackData, prefix="emu_big"):
 @dataclass(frozen=True, slots=True)
 class ReportStop(CallbackData, prefix="emu_stop"):
     """Stop reporting here; what was answered is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalPeriod(CallbackData, prefix="emu_evp"):
+    """An evaluator opens a block's units awaiting evaluation for a campaign's period ending
+    on `due` (yyyymmdd)."""
+
+    block: int
+    campaign: int
+    due: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvalUnit(CallbackData, prefix="emu_evu"):
+    """Evaluate one unit of the block for the period."""
+
+    block: int
+    campaign: int
+    due: int
+    unit: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvalKeep(CallbackData, prefix="emu_evk"):
+    """Confirm the figure in force (the union's own: verified)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSkip(CallbackData, prefix="emu_evs"):
+    """Leave this one for now."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalStop(CallbackData, prefix="emu_evx"):
+    """Stop evaluating; what was saved stays."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRanking(CallbackData, prefix="emu_rank"):
+    """A block's ranking in a campaign, read in chat."""
+
+    block: int
+    campaign: int

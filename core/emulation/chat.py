@@ -12,6 +12,7 @@ from core.campaigns.models import Campaign
 from core.dispatch import Context, Router, button, reply
 from core.emulation import pledges
 from core.emulation.buttons import CancelPledge, ConfirmPledge, KeepTarget, PledgeTitle, StartPledge
+from core.emulation.eval_chat import router as eval_router
 from core.emulation.models import EmulationCriterion
 from core.emulation.numbers import parse_amount
 from core.emulation.report_chat import has_buttons
@@ -216,4 +217,4 @@ def on_cancel(ctx: Context, _data: CancelPledge) -> list[OutgoingMessage]:
     return [reply(ctx.t.gettext("Cancelled: nothing was saved."))]
 
 
-routers = (router, report_router)
+routers = (router, report_router, eval_router)

@@ -62,17 +62,25 @@ def _value_checked(cell: block_ranking.Cell, value: Decimal) -> None:
         raise InvalidInput("score_above_points")
 
 
+def check_open(campaign: Campaign) -> None:
+    """Evaluations are taken while the campaign runs: a draft has nothing to evaluate, and a
+    closed campaign's ranking is final (its final review and titles were drawn from it)."""
+    if campaign.status == CampaignStatus.DRAFT:
+        raise DomainError("evaluation_draft")
+    if campaign.status == CampaignStatus.CLOSED:
+        raise DomainError("evaluation_closed")
+
+
 def _target(
     session: Session, actor: Actor, block_id: int, data: EvaluationInput
 ) -> tuple[EmulationBlock, Campaign, block_ranking.Cell]:
-    block = blocks.visible(session, actor, block_id)
+    block = blocks.readable(session, actor, block_id)  # its unions' officers: told why not
     if not is_evaluator(session, actor, block):
         raise Forbidden("not_block_evaluator")
     campaign = campaigns.get(session, actor=actor, campaign_id=data.campaign_id)
     if not block_ranking.applies(block, campaign):
         raise NotFound("block_not_of_campaign")
-    if campaign.status == CampaignStatus.DRAFT:
-        raise DomainError("evaluation_draft")
+    check_open(campaign)
     if session.get(BlockUnit, (block.id, data.unit_id)) is None:
         raise NotFound("block_unit_unknown")
     criterion = in_force(session, data.criterion_id)

@@ -34,3 +34,20 @@ class ReportState(FlowState):
     due: str = ""  # the periods' last day, ISO
     index: int = 0
     pending: str = ""  # a figure waiting to be confirmed
+
+
+class Evaluating(Steps, flow="emu_eval"):
+    value = Step()  # points or a figure typed, or the one in force confirmed
+    reason = Step()  # why a figure in force is changed
+
+
+@dataclass
+class EvalState(FlowState):
+    block_id: int = 0
+    campaign_id: int = 0
+    due: str = ""  # the period's last day, ISO
+    unit_id: int = 0
+    criteria: list[int] = field(default_factory=list)  # the criteria to evaluate, in order
+    index: int = 0
+    version: int = 0  # the latest evaluation the evaluator was shown (0: none)
+    pending: str = ""  # a changed figure waiting for its reason

@@ -18,7 +18,7 @@ from bots.bootstrap import Runtime
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from core.emulation.models import EmulationCriterion
 from tests.e2e.block_support import OCTOBER, plain_totals, second_zone_officer, zone_campaign
-from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, PROVINCE, ZONE
+from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, PROVINCE, STATE_AGENCY, ZONE
 from tests.e2e.test_api_campaigns import bearer, token_for
 
 pytestmark = pytest.mark.anyio
@@ -95,7 +95,12 @@ async def test_a_block_ranked_adjusted_and_guarded(client: httpx.AsyncClient, ru
     # the province's officer sees the ranking too, but is no evaluator of the zone's block
     seen = (await client.get(url, headers=province)).json()
     assert seen["evaluator"] is False
-    assert (await client.get(url, headers=minh_phat)).status_code == 403
+    # an enterprise union's officer reads its block's ranking, read only; a union outside
+    # the block (the state agency's, below the province) does not
+    theirs = await client.get(url, headers=minh_phat)
+    assert theirs.status_code == 200 and theirs.json()["evaluator"] is False
+    agency = bearer(token_for(runtime, data.officer_of[STATE_AGENCY]))
+    assert (await client.get(url, headers=agency)).status_code == 403
 
     output = output_criterion(runtime, campaign_id)
     cell = next(c for c in first["standings"][1]["cells"] if c["criterion_id"] == output)

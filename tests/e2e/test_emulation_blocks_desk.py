@@ -16,6 +16,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from core.campaigns import service as campaigns
+from core.campaigns.scope import Actor
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from tests.browser.support import (  # noqa: F401  (fixtures)
     client,
@@ -115,8 +117,28 @@ async def test_the_evaluation_page(client: httpx.AsyncClient, runtime: Runtime):
     )
     assert refused.status_code == 403
     assert "Chỉ cán bộ của công đoàn cấp trên lập cụm, khối này mới được chấm" in refused.text
+    # an enterprise union's officer reads its block's ranking (from the campaigns page), and
+    # changes nothing
     minh_phat, _chat = await signed_in_officer(client, runtime, data, MINH_PHAT)
-    assert (await minh_phat.get(page_url)).status_code == 404
+    listed = await minh_phat.get("/web/campaigns")
+    assert "Cụm, khối thi đua và bảng xếp hạng" in listed.text
+    assert f"/web/campaigns/{campaign_id}/blocks/{block.id}" in listed.text
+    read = await minh_phat.get(page_url)
+    assert read.status_code == 200 and 'id="viewer"' in read.text
+    assert ranked(read.text) == [HT_NAME, MP_NAME]
+    assert "Xác nhận hoặc sửa" not in read.text and "Xóa cụm, khối này" not in read.text
+    assert f"/units/{HUNG_THINH}/remove" not in read.text
+    mine = await minh_phat.post(
+        evaluate, data={**change, "version": rows[0].id, "csrf": csrf_of(read.text)}
+    )
+    assert mine.status_code == 403
+    taken = await minh_phat.post(
+        f"{blocks_url}/{block.id}/units/{HUNG_THINH}/remove", data={"csrf": csrf_of(read.text)}
+    )
+    assert taken.status_code in (403, 404)
+    assert ranked_units(runtime, block.id) == [MINH_PHAT, HUNG_THINH]
+    csv_read = await minh_phat.get(f"{blocks_url}/{block.id}/ranking.csv?due=2026-10-31")
+    assert csv_read.status_code == 200
     with Session(runtime.engine) as session:
         assert len(session.exec(select(Evaluation)).all()) == 1
 
@@ -133,6 +155,25 @@ async def test_the_evaluation_page(client: httpx.AsyncClient, runtime: Runtime):
     assert twice.status_code == 422 and "đã ở trong cụm, khối này rồi" in twice.text
     # its evaluation was kept, and counts again
     assert ranked(twice.text) == [HT_NAME, MP_NAME]
+
+    # a closed campaign's ranking is final: the page says so and a form sent is refused
+    with Session(runtime.engine) as session, session.begin():
+        campaigns.close(
+            session,
+            actor=Actor.officer(data.officer_of[ZONE]),
+            campaign_id=campaign_id,
+            now=runtime.clock.now(),
+        )
+    final = await zone.get(page_url)
+    assert 'id="closed"' in final.text and "Xác nhận hoặc sửa" not in final.text
+    late = await zone.post(
+        evaluate,
+        data={**change, "value": "110", "version": rows[0].id, "csrf": csrf_of(final.text)},
+    )
+    assert late.status_code == 422
+    assert "Phong trào đã kết thúc: bảng xếp hạng là kết quả cuối cùng" in late.text
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(Evaluation)).all()) == 1
 
 
 def ranked_units(runtime: Runtime, block_id: int) -> list[int]:

@@ -24,6 +24,7 @@ from core.campaigns.rules import groups_of
 from core.campaigns.texts import default_announcement
 from core.chat.traits import ChannelTraits
 from core.delivery_policy import DeliveryPolicy
+from core.emulation import eval_queue
 from core.emulation.review import run_final_review
 from core.i18n import Translator
 from core.members.labels import WORKER_GROUP_LABELS
@@ -121,14 +122,16 @@ async def show(
 
 
 async def list_page(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
-    def load(s: Session) -> tuple[list[Campaign], list[UnionUnit]]:
-        return service.in_scope(s, actor=me.actor, limit=200), in_scope_units(s, me)
+    def load(s: Session) -> tuple[list[Campaign], list[UnionUnit], list[tuple[object, Campaign]]]:
+        ranked = eval_queue.readable_rankings(s, me.actor)
+        return service.in_scope(s, actor=me.actor, limit=200), in_scope_units(s, me), ranked
 
-    found, units = await visit.db(load)
+    found, units, ranked = await visit.db(load)
     return visit.render(
         "campaigns.html",
         status=refused.status if refused else 200,
         campaigns=found,
+        ranked=ranked,
         units=units,
         names={u.id: u.name for u in units},
         groups=WORKER_GROUP_LABELS,

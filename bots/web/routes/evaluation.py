@@ -18,7 +18,6 @@ from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_un
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
 from bots.web.downloads import table_file
 from bots.web.routes.emulation import amount
-from core.campaigns import service as campaigns
 from core.emulation import block_ranking, block_texts, blocks, evaluation
 from core.emulation.numbers import plain
 from core.emulation.pledges import local_today
@@ -41,12 +40,13 @@ class EvaluationPage:
     names: dict[int, str]  # evaluator member id -> name
     members: list[UnionUnit]  # the block's units
     addable: list[UnionUnit]  # the campaign's grassroots unions in scope not in it yet
+    may_change: bool  # the block's owner is in the officer's scope (else: read only)
 
 
 def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> EvaluationPage:
     campaign_id, block_id = ids
-    block = blocks.visible(s, me.actor, block_id)
-    campaign = campaigns.get(s, actor=me.actor, campaign_id=campaign_id)
+    block = blocks.readable(s, me.actor, block_id)
+    campaign = block_ranking.campaign_for(s, me.actor, block, campaign_id)
     found = block_ranking.ranking(s, block, campaign, day)
     who = {e.evaluated_by for row in found.rows for c in row.cells for e in c.history}
     people = s.exec(select(Member).where(col(Member.id).in_(who))).all()
@@ -60,6 +60,7 @@ def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> 
         {p.id: name_of(t, p) for p in people},  # type: ignore[misc]
         held,
         [u for u in grassroots_units(s, campaign) if u.id in mine],
+        blocks.may_change(s, me.actor, block),
     )
 
 
@@ -77,7 +78,8 @@ async def page_of(
     today, t = local_today(visit.now, timezone), visit.t
 
     def work(s: Session) -> EvaluationPage:
-        campaign = campaigns.get(s, actor=me.actor, campaign_id=ids[0])
+        block = blocks.readable(s, me.actor, ids[1])
+        campaign = block_ranking.campaign_for(s, me.actor, block, ids[0])
         return load(s, me, t, ids, block_ranking.chosen_due(s, campaign, today, asked))
 
     return await visit.db(work)
