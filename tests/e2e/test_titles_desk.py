@@ -1,6 +1,6 @@
 """Titles at the final review, for people, on the officer desk (issue #17): a campaign from
-the individual titles template; Lan and Hoa report over the web chat, Hoa having pledged
-to be a grassroots emulation fighter; the campaign ends; the Minh Phát officer runs thidua's
+the individual titles template; Hoa pledges to be a grassroots emulation fighter, then the
+hours criterion is changed (her pledge keeps its version); Lan and Hoa report over the web chat; the campaign ends; the Minh Phát officer runs thidua's
 proposals from the desk (Hoa is proposed, Lan meets nothing, and the titles nobody meets say
 so); Lan uses /forget and can no longer be added; the officer takes a form off the list and
 changes a title, each with a reason; an officer of another union is refused; the list is
@@ -10,6 +10,7 @@ Hoa then uses /forget, and her confirmed title stays, as a former member's."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import httpx
@@ -18,8 +19,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from core.campaigns.scope import Actor
 from core.commendations.models import Commendation, CommendedMember
-from core.emulation import pledges
+from core.emulation import criteria, pledges
+from core.emulation.models import EmulationCriterion
 from core.emulation.title_models import TitleChange, TitleDefinition, TitleProposal
 from core.emulation.titles import Title
 from core.members.models import Member
@@ -56,6 +59,13 @@ async def reported_and_closed(client: httpx.AsyncClient, runtime: Runtime):  # t
             targets={initiatives: Decimal(2), hours: Decimal(50)},
             now=runtime.clock.now(),
             timezone="Asia/Ho_Chi_Minh",
+        )
+    with Session(runtime.engine) as session, session.begin():  # criteria changed after pledges
+        row = session.get(EmulationCriterion, hours)
+        changed = replace(criteria.input_of(row), target=Decimal(45))  # type: ignore[arg-type]
+        actor = Actor.officer(data.officer_of[MINH_PHAT])
+        criteria.edit(
+            session, actor=actor, criterion_id=hours, data=changed, now=runtime.clock.now()
         )
     await lan.replies()
     await hoa.replies()
@@ -102,7 +112,9 @@ async def test_people_proposed_amended_confirmed_and_exported(
                 "proposed",
             ),
         ]
-        assert rows[0].score == Decimal("100.5")  # her own targets: 2 of 2, 52 of 50 hours
+        # her own targets, kept on the version of the hours criterion she pledged under (the
+        # campaign's target became 45 since): 2 of 2 initiatives, 52 of 50 hours
+        assert rows[0].score == Decimal("100.5")
         titles = {d.name: d.id for d in session.exec(select(TitleDefinition))}
     # the person's Bằng khen of the province: nobody reaches 110 %
     assert (
