@@ -41,6 +41,12 @@ class CommendationOut(BaseModel):
     member_ids: list[int]
     decided_at: datetime | None
     reject_reason: str | None
+    form: str | None = Field(
+        default=None, description="title, certificate (Giấy khen) or merit (Bằng khen)"
+    )
+    issuing_level: str | None = Field(
+        default=None, description="grassroots, upper, province or confederation"
+    )
 
 
 def _commendation_out(session: Session, item: Commendation) -> CommendationOut:
@@ -59,6 +65,8 @@ def _commendation_out(session: Session, item: Commendation) -> CommendationOut:
         ],
         decided_at=item.decided_at,
         reject_reason=item.reject_reason,
+        form=item.form,
+        issuing_level=item.issuing_level,
     )
 
 

@@ -198,3 +198,54 @@ async def test_collective_titles_proposed_amended_confirmed(
         "đạt ít nhất 120% số điểm; xếp thứ 1 trở lên trong cụm, khối."
     )
     assert len(values) == 8
+
+
+async def test_definitions_of_a_level(client: httpx.AsyncClient, runtime: Runtime):
+    """A grassroots union takes its level's standard set once, edits a threshold, removes a
+    title (kept for what was proposed under it); bad thresholds and another union's officer
+    are refused."""
+    data, _campaign_id = zone_campaign(runtime)
+    minh_phat = bearer(token_for(runtime, data.officer_of[MINH_PHAT]))
+    hung_thinh = bearer(token_for(runtime, data.officer_of[HUNG_THINH]))
+    url = f"/api/v1/units/{MINH_PHAT}/titles"
+    assert (await client.get(url, headers=minh_phat)).json() == []
+    taken = await client.post(f"{url}/standard", headers=minh_phat)
+    assert taken.status_code == 201, taken.text
+    assert [(d["name"], d["subject"], d["form"], d["level"]) for d in taken.json()] == [
+        ("Lao động giỏi", "person", "title", "grassroots"),
+        ("Chiến sĩ thi đua cơ sở", "person", "title", "grassroots"),
+        ("Giấy khen của Ban Chấp hành Công đoàn cơ sở", "person", "certificate", "grassroots"),
+    ]
+    assert taken.json()[1]["thresholds"] == (
+        "đạt ít nhất 100% số điểm; mỗi tiêu chí đạt ít nhất 80%; hoàn thành mọi chỉ tiêu đã "
+        "đăng ký; đã đăng ký “Chiến sĩ thi đua cơ sở” hoặc cao hơn"
+    )
+    again = await client.post(f"{url}/standard", headers=minh_phat)
+    assert again.status_code == 409 and again.json() == {"error": "titles_exist"}
+    good = taken.json()[0]
+    edited = await client.put(
+        f"/api/v1/titles/{good['id']}",
+        headers=minh_phat,
+        json={**{k: good[k] for k in ("name", "subject", "form", "level")}, "min_score": "85"},
+    )
+    assert edited.status_code == 200 and edited.json()["min_score"] == "85"
+    for bad, code in (
+        ({"min_score": "250"}, "title_threshold"),
+        ({"max_rank": 0}, "title_rank"),
+        ({"subject": "collective", "pledge_title": "fighter"}, "title_pledge_collective"),
+    ):
+        body = {**{k: good[k] for k in ("name", "subject", "form", "level")}, **bad}
+        refused = await client.put(f"/api/v1/titles/{good['id']}", headers=minh_phat, json=body)
+        assert refused.status_code == 422 and refused.json() == {"error": code}, bad
+    outside = await client.delete(f"/api/v1/titles/{good['id']}", headers=hung_thinh)
+    assert outside.status_code == 403
+    gone = await client.delete(f"/api/v1/titles/{good['id']}", headers=minh_phat)
+    assert gone.status_code == 204
+    left = (await client.get(url, headers=minh_phat)).json()
+    assert [d["name"] for d in left] == [
+        "Chiến sĩ thi đua cơ sở",
+        "Giấy khen của Ban Chấp hành Công đoàn cơ sở",
+    ]
+    with Session(runtime.engine) as session:
+        kept = session.get(TitleDefinition, good["id"])
+        assert kept is not None and kept.retired_at is not None

@@ -183,6 +183,9 @@ async def test_people_proposed_amended_confirmed_and_exported(
         assert len(session.exec(select(TitleChange)).all()) == 2
     mine = hoa.texts(await hoa.say("/mydata"))
     assert "Lao động giỏi (Công đoàn cơ sở), phong trào “Danh hiệu năm 2026”" in mine
+    listed = (await web.get("/web/commendations?status=approved")).text
+    assert f'id="c{item.id}"' in listed
+    assert "Danh hiệu thi đua · cấp khen: Công đoàn cơ sở" in listed.split(f'id="c{item.id}"')[1]
 
     book = await web.get(f"{page_url}.xlsx")
     assert book.status_code == 200

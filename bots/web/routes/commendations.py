@@ -19,6 +19,7 @@ from bots.web.reports import Table, build, period_of
 from core import initiatives
 from core.commendations import service
 from core.commendations.models import Commendation, CommendationStatus
+from core.emulation.title_defaults import form_label, level_label
 from core.i18n import Translator
 from core.initiatives import rules as initiative_rules
 from core.members.labels import name_of
@@ -152,6 +153,8 @@ async def show(
         done=visit.request.query_params.get("done"),
         default_points=service.DEFAULT_POINTS,
         status_label=lambda v: status_text(t, v),
+        form_label=form_label,
+        level_label=level_label,
         typed=typed,
     )
 
