@@ -31,6 +31,7 @@ from core.delivery_policy import DeliveryPolicy
 from core.held import HeldWrites
 from core.i18n import Catalogs, Translator
 from core.messages import Button, IncomingMessage, OutgoingMessage
+from core.offered import newest_unanswered
 
 if TYPE_CHECKING:
     from core.members.models import Identity, Member
@@ -263,17 +264,24 @@ class Dispatcher:
         """The payload of the offered choice that the typed text names, if it names one.
 
         At a step that takes free input only a typed label counts (a number or a letter there
-        is an answer of its own); elsewhere the number and the letter count too.
+        is an answer of its own); elsewhere the number and the letter count too. Where no
+        conversation is under way, the choices of a message sent since the last reply (an
+        announcement, a call: `core.offered`) come first, then the last reply's.
         """
-        prompt = ctx.conv.prompt
-        if prompt is None:
-            return None
-        offered = choices_of(prompt)
+        prompts = [ctx.conv.prompt]
+        if ctx.conv.flow is None and ctx.identity.id is not None:
+            prompts.insert(0, newest_unanswered(ctx.session, ctx.identity.id))
         positional = step is None or step.choices_only
         if step is None and ctx.conv.flow is not None:  # a flow with undeclared steps
             positional = False
-        index = choices.match(ctx.text, [b.label for b in offered], positional=positional)
-        return offered[index].payload if index is not None else None
+        for prompt in prompts:
+            if prompt is None:
+                continue
+            shown = choices_of(prompt)
+            index = choices.match(ctx.text, [b.label for b in shown], positional=positional)
+            if index is not None:
+                return shown[index].payload
+        return None
 
     def _button(self, ctx: Context, payload: str) -> list[OutgoingMessage] | None:
         routes = self.buttons.get(prefix_of(payload))

@@ -19,7 +19,6 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.campaigns.scope import Actor
-from core.emulation import offers
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall, PledgeTarget
 from core.emulation.rules import TARGET_MAX
@@ -244,8 +243,6 @@ def _tell_all(
         key = f"pledge_{kind}:{campaign.id}:{member.id}:{now:%Y%m%d}"
         if teller.tell(session, member_id=member.id, compose=compose, key=key, now=now):  # type: ignore[arg-type]
             told += 1
-            call = compose(teller.translator(member.locale))[-1]
-            offers.offer(session, member_id=member.id, message=call)  # type: ignore[arg-type]
     return told
 
 

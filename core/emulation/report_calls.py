@@ -13,9 +13,9 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
 from core.dispatch import button, reply
-from core.emulation import offers, reporting
 from core.emulation import periods as timing
 from core.emulation import report_texts as words
+from core.emulation import reporting
 from core.emulation.buttons import StartReport
 from core.emulation.criteria import active
 from core.emulation.models import EmulationCriterion, ReportCall
@@ -73,8 +73,6 @@ def _tell(
         compose = _compose(campaign, missing, due_on, text)
         if teller.tell(session, member_id=member_id, compose=compose, key=key, now=now):
             told += 1
-            call = compose(teller.translator(member.locale))[-1]
-            offers.offer(session, member_id=member_id, message=call)
     return told
 
 

@@ -1,0 +1,42 @@
+"""The choices a typed answer names when no conversation is under way, when the newest message
+the person was sent came outside a reply: an announcement's «Vào thi», a call to report or to
+pledge, news of their initiative. On a messenger without buttons (Zalo's Bot Platform) such a
+message shows "1. Vào thi", and the person's "1" (or "vao thi") must answer it, not the choices
+of the reply before it (the main menu), which the conversation keeps as its prompt.
+
+Read from the outbox when the typed text arrives, so that every message with buttons queued
+by any service is covered without the service doing anything: the identity's newest rows, newest
+first; a reply ends the search (its choices are the conversation's prompt), a message not sent
+yet (pending, or held outside the messaging window) has not been seen and is passed over.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from core.chat.render import choices_of
+from core.messages import OutgoingMessage
+from core.storage.models import OutboxMessage, OutboxStatus
+
+# core.processing queues an update's replies under "reply:<update id>:<n>"
+REPLY_KEY = "reply:"
+LOOK_BACK = 5  # the newest rows read: a message that offered choices is among the last few
+
+
+def newest_unanswered(session: Session, identity_id: int) -> OutgoingMessage | None:
+    """The newest message sent to this identity after its last reply, if it offered choices."""
+    rows = session.exec(
+        select(OutboxMessage.dedupe_key, OutboxMessage.status, OutboxMessage.body)
+        .where(OutboxMessage.identity_id == identity_id)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(LOOK_BACK)
+    ).all()
+    for key, status, body in rows:
+        if key.startswith(REPLY_KEY):
+            return None
+        if status != OutboxStatus.SENT or not body:  # unseen, or its text purged
+            continue
+        message = OutgoingMessage.from_json(body)
+        if choices_of(message):
+            return message
+    return None
