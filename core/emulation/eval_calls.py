@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
 from core.dispatch import button, reply
-from core.emulation import block_ranking, blocks, eval_queue, offers
+from core.emulation import block_ranking, blocks, eval_queue
 from core.emulation import eval_texts as words
 from core.emulation.block_models import EvaluationCall
 from core.emulation.buttons import EvalPeriod
@@ -105,9 +105,6 @@ def _tell(session: Session, teller: Teller, campaign: Campaign, due_on: date, no
         compose = _compose(found)
         if teller.tell(session, member_id=member_id, compose=compose, key=key, now=now):
             told += 1
-            offers.offer(
-                session, member_id=member_id, message=compose(teller.translator(member.locale))[-1]
-            )
     return told
 
 
