@@ -5,9 +5,11 @@ so a missed run may simply run late (misfire grace of a few hours)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from core.delivery_policy import DeliveryPolicy
 from core.i18n import Catalogs
@@ -19,27 +21,39 @@ log = logging.getLogger(__name__)
 GRACE_SECONDS = 6 * 3600
 
 
+Batch = Callable[[Session, int], tuple[int, int | None]]
+
+
+def _in_batches(engine: Engine, batch: Batch) -> int:
+    """Run `batch(session, after)` in its own transaction until it reports no last id; each
+    returns how many it queued and the last id it covered. Returns the total queued."""
+    total, after = 0, 0
+    while True:
+        with unit_of_work(engine) as session:
+            queued, last = batch(session, after)
+        total += queued
+        if last is None:
+            return total
+        after = last
+
+
 def weekly_digest(engine: Engine, clock: Clock, policy: DeliveryPolicy, catalogs: Catalogs) -> int:
     now = clock.now()
     scope = digests.last_week(now, policy.timezone)
     with unit_of_work(engine) as session:
         ranks = digests.unit_ranks(session, scope=scope)
-    total, after = 0, 0
-    while True:
-        with unit_of_work(engine) as session:
-            queued, last = digests.weekly_batch(
-                session,
-                scope=scope,
-                after_member_id=after,
-                policy=policy,
-                catalogs=catalogs,
-                now=now,
-                unit_ranks=ranks,
-            )
-        total += queued
-        if last is None:
-            break
-        after = last
+    total = _in_batches(
+        engine,
+        lambda session, after: digests.weekly_batch(
+            session,
+            scope=scope,
+            after_member_id=after,
+            policy=policy,
+            catalogs=catalogs,
+            now=now,
+            unit_ranks=ranks,
+        ),
+    )
     log.info("weekly digest %s: %d messages queued", scope, total)
     return total
 
@@ -49,21 +63,12 @@ def monthly_summary(
 ) -> int:
     now = clock.now()
     scope = digests.last_month(now, policy.timezone)
-    total, after = 0, 0
-    while True:
-        with unit_of_work(engine) as session:
-            queued, last = digests.monthly_batch(
-                session,
-                scope=scope,
-                after_role_id=after,
-                policy=policy,
-                catalogs=catalogs,
-                now=now,
-            )
-        total += queued
-        if last is None:
-            break
-        after = last
+    total = _in_batches(
+        engine,
+        lambda session, after: digests.monthly_batch(
+            session, scope=scope, after_role_id=after, policy=policy, catalogs=catalogs, now=now
+        ),
+    )
     log.info("monthly summary %s: %d messages queued", scope, total)
     return total
 
