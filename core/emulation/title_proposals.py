@@ -105,7 +105,13 @@ def propose_titles(
     assert home is not None
     for unit in title_defs.chain(session, home):
         title_defs.seed(session, unit, t, now)
-    touched = set(session.exec(select(TitleChange.proposal_id)))
+    touched = set(
+        session.exec(
+            select(TitleChange.proposal_id)
+            .join(TitleProposal, col(TitleProposal.id) == TitleChange.proposal_id)
+            .where(TitleProposal.campaign_id == campaign_id)
+        )
+    )
     kept: set[tuple[int, int, bool]] = set()  # candidate, and a title (not a form)
     for row in session.exec(select(TitleProposal).where(TitleProposal.campaign_id == campaign_id)):
         if row.origin == THIDUA and row.id not in touched:
