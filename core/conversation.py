@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -141,51 +142,79 @@ def _snapshot(flow: str | None, step: str | None, data: str) -> str:
     return f"{flow}\x00{step}\x00{data}"
 
 
-def save(session: Session, conv: Conversation) -> None:
+def save(session: Session, conv: Conversation, held: HeldStates | None = None) -> None:
     """Write the state back, failing if another transaction saved it since it was loaded.
 
     A state that nothing changed is not written: an update that only read it is ordered
     before the one that changed it, which is what serial processing would have done. Core
-    statements compiled once, on the unit of work's connection.
+    statements compiled once, on the unit of work's connection. With `held`, the batch's
+    (core/held.py), the statement waits to be written with the batch's other states.
     """
     data = _serialise(conv)
     snapshot = _snapshot(conv.flow, conv.step, data)
     if conv.loaded == snapshot:
         return
-    connection = session.connection()
     if not conv.exists:
         if conv.flow is None and conv.prompt is None:
             return
-        try:
-            connection.execute(
-                _INSERT,
-                {
-                    "identity_id": conv.identity_id,
-                    "flow": conv.flow,
-                    "step": conv.step,
-                    "data": data,
-                    "version": 1,
-                    "updated_at": utcnow(),
-                },
-            )
-        except IntegrityError as exc:  # the other transaction inserted it first: the whole
-            # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
-            raise ConcurrencyConflict(str(exc)) from exc
-        conv.exists, conv.version, conv.loaded = True, 1, snapshot
-        return
-    result = connection.execute(
-        _UPDATE,
-        {
-            "b_identity_id": conv.identity_id,
-            "b_version": conv.version,
+        row = {
+            "identity_id": conv.identity_id,
             "flow": conv.flow,
             "step": conv.step,
             "data": data,
-            "version": conv.version + 1,
+            "version": 1,
             "updated_at": utcnow(),
-        },
-    )
-    if result.rowcount != 1:
+        }
+        if held is not None:
+            held.inserts.append(row)
+        else:
+            _insert(session.connection(), [row])
+        conv.exists, conv.version, conv.loaded = True, 1, snapshot
+        return
+    change = {
+        "b_identity_id": conv.identity_id,
+        "b_version": conv.version,
+        "flow": conv.flow,
+        "step": conv.step,
+        "data": data,
+        "version": conv.version + 1,
+        "updated_at": utcnow(),
+    }
+    if held is not None:
+        held.updates.append(change)
+    elif session.connection().execute(_UPDATE, change).rowcount != 1:
         raise ConcurrencyConflict(f"conversation of identity {conv.identity_id} changed")
     conv.version += 1
     conv.loaded = snapshot
+
+
+def _insert(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    try:
+        connection.execute(_INSERT, rows)
+    except IntegrityError as exc:  # the other transaction inserted it first: the whole
+        # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
+        raise ConcurrencyConflict(str(exc)) from exc
+
+
+class HeldStates:
+    """A batch's saved states, written together: the new rows first, then the changes in
+    the order they were made (a person's second update in the batch changes the version
+    their first one wrote). A change that finds another version fails the batch, which is
+    then processed one update at a time."""
+
+    def __init__(self) -> None:
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates)
+
+    def flush(self, connection: Connection) -> None:
+        if self.inserts:
+            _insert(connection, self.inserts)
+        if self.updates:
+            changed = connection.execute(_UPDATE, self.updates).rowcount
+            if changed != len(self.updates):
+                raise ConcurrencyConflict(f"{len(self.updates) - changed} conversations changed")
+        self.inserts.clear()
+        self.updates.clear()

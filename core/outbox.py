@@ -53,28 +53,48 @@ def enqueue_replies(
     messages: Sequence[OutgoingMessage],
     dedupe_prefix: str,
     now: datetime,
+    held: HeldReplies | None = None,
 ) -> None:
     """The hot path's `enqueue`: one Core statement for all of an update's replies, on the
-    unit of work's connection (nothing is read back)."""
+    unit of work's connection (nothing is read back); with `held`, the batch's (core/held.py),
+    they are written with every other reply of the batch, in the same order."""
     if not messages:
         return
-    connection.execute(
-        _INSERT,
-        [
-            {
-                "identity_id": identity_id,
-                "platform": platform,
-                "body": message.to_json(),
-                "proactive": False,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "dedupe_key": f"{dedupe_prefix}:{index}",
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for index, message in enumerate(messages)
-        ],
-    )
+    rows = [
+        {
+            "identity_id": identity_id,
+            "platform": platform,
+            "body": message.to_json(),
+            "proactive": False,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "dedupe_key": f"{dedupe_prefix}:{index}",
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for index, message in enumerate(messages)
+    ]
+    if held is not None:
+        held.rows.extend(rows)
+    else:
+        connection.execute(_INSERT, rows)
+
+
+class HeldReplies:
+    """A batch's replies, written in the order they were made by one statement (a reply
+    written twice breaks the dedupe key and rolls the batch back). Written before anything
+    else reaches the outbox in the batch (core/held.py), so a person's messages keep their
+    order: `release_held` is called after the batch's held writes are written."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def flush(self, connection: Connection) -> None:
+        connection.execute(_INSERT, self.rows)
+        self.rows.clear()
 
 
 def release_held(session: Session, *, identity_id: int, now: datetime) -> int:

@@ -50,6 +50,9 @@ class _Batch:
         # writes that batched handlers hold for the whole batch (core/held.py); none when an
         # update runs alone, so that it fails or conflicts on its own statements
         self.held = HeldWrites(self.connection) if hold else None
+        # the replies and conversation states of the batch, held the same way
+        self.replies = self.held.part("replies", outbox.HeldReplies) if self.held else None
+        self.states = self.held.part("states", conversation.HeldStates) if self.held else None
         self.touches: list[dict[str, object]] = []
         self.done: list[tuple[int, str]] = []  # (inbound id, sender)
 
@@ -222,11 +225,13 @@ class Processor:
             messages=replies,
             dedupe_prefix=f"reply:{update.id}",
             now=now,
+            held=work.replies,
         )
         # A person who joined or linked in this update may have messages held on their other
         # messengers, which the read at the start of the batch could not see.
         linked = identity.member_id != member_before
         if not unfollow and (writer.holds_messages or linked):
+            work.settle()  # the reply goes out before what was held
             outbox.release_held(session, identity_id=identity.id, now=now)  # type: ignore[arg-type]
         work.done.append((update.id, sender))
 
@@ -324,7 +329,7 @@ class Processor:
         replies = contact.on_shared_contact(ctx) if message.kind == InboundKind.CONTACT else None
         if replies is None:
             replies = self.dispatcher.dispatch(ctx)
-        conversation.save(session, conv)
+        conversation.save(session, conv, work.states)
         writer.conversation = conversation.as_row(conv)  # for the person's next update
         return replies
 
