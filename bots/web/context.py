@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from bots.bootstrap import Runtime
@@ -236,12 +236,3 @@ class Visit:
         if self.request.headers.get("hx-request"):
             return self.finish(Response(status_code=204, headers={"HX-Redirect": url}))
         return self.finish(RedirectResponse(url, status_code=303))
-
-
-def in_scope_units(session: Session, me: Me) -> list[UnionUnit]:
-    """Every unit the officer may act on, ordered as a tree (by path)."""
-    return list(
-        session.exec(
-            select(UnionUnit).where(me.actor.unit_filter(session)).order_by(UnionUnit.path)
-        )
-    )

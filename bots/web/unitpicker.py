@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from sqlmodel import Session
+from starlette.datastructures import QueryParams
 
 from bots.web.context import Me
 from core.members.models import UnionUnit
@@ -64,3 +65,13 @@ def picker(
     )
     kept = {k: v for k, v in (keep or {}).items() if v}
     return UnitPicker(picked, action, name, kept)
+
+
+def asked(params: QueryParams, name: str = "unit") -> tuple[str, str]:
+    """The unit and the search the page's address asks the picker `name` for."""
+    return params.get(name, ""), params.get(f"{name}_q", "")
+
+
+def within(me: Me, unit: UnionUnit) -> bool:
+    """Whether the unit is one of the officer's units or below one (read from its path)."""
+    return any(unit.path.startswith(own.path) for own in me.units)

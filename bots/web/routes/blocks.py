@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings
 from bots.web.routes.emulation import choice
 from bots.web.routes.evaluation import show as show_evaluation
+from bots.web.unitpicker import within
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.emulation import block_texts, blocks
@@ -36,13 +37,20 @@ class BlocksPage:
 
 def load(s: Session, me: Me, campaign_id: int) -> BlocksPage:
     campaign = campaigns.get(s, actor=me.actor, campaign_id=campaign_id)
-    mine = in_scope_units(s, me)
-    ids = {u.id for u in mine}
+    owners = s.exec(
+        select(UnionUnit)
+        .where(
+            me.actor.unit_filter(s),
+            col(UnionUnit.kind).not_in(list(LOWEST)),
+            col(UnionUnit.closed_at).is_(None),
+        )
+        .order_by(col(UnionUnit.path))
+    )
     return BlocksPage(
         campaign,
         [(b, blocks.units_of(s, b)) for b in blocks.of_campaign(s, me.actor, campaign)],
-        [u for u in mine if u.kind not in LOWEST and u.closed_at is None],
-        [u for u in grassroots_units(s, campaign) if u.id in ids],
+        list(owners),
+        [u for u in grassroots_units(s, campaign) if within(me, u)],
     )
 
 

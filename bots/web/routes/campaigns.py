@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web, WebSettings
+from bots.web.unitpicker import UnitPicker, asked, picker
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns import service
@@ -29,6 +30,7 @@ from core.emulation.review import run_final_review
 from core.i18n import Translator
 from core.members.labels import WORKER_GROUP_LABELS
 from core.members.models import UnionUnit
+from core.organisation import picking
 
 router = APIRouter()
 PLATFORMS = ("zalo", "zalobot", "facebook", "telegram")
@@ -122,18 +124,22 @@ async def show(
 
 
 async def list_page(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
-    def load(s: Session) -> tuple[list[Campaign], list[UnionUnit], list[tuple[object, Campaign]]]:
-        ranked = eval_queue.readable_rankings(s, me.actor)
-        return service.in_scope(s, actor=me.actor, limit=200), in_scope_units(s, me), ranked
+    unit, unit_q = asked(visit.request.query_params)
 
-    found, units, ranked = await visit.db(load)
+    def load(s: Session) -> tuple[list[Campaign], UnitPicker, dict[int, str], list]:  # type: ignore[type-arg]
+        found = service.in_scope(s, actor=me.actor, limit=200)
+        chooser = picker(s, me, action=f"{PREFIX}/campaigns", unit=unit, q=unit_q)
+        ranked = eval_queue.readable_rankings(s, me.actor)
+        return found, chooser, picking.names_of(s, {c.unit_id for c in found}), ranked
+
+    found, chooser, names, ranked = await visit.db(load)
     return visit.render(
         "campaigns.html",
         status=refused.status if refused else 200,
         campaigns=found,
         ranked=ranked,
-        units=units,
-        names={u.id: u.name for u in units},
+        picker=chooser,
+        names=names,
         groups=WORKER_GROUP_LABELS,
         error=refused.message if refused else None,
         today=visit.now.date().isoformat(),

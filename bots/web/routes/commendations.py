@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
 from bots.web.reports import Table, build, period_of
+from bots.web.unitpicker import UnitPicker, picker
 from core import initiatives
 from core.commendations import service
 from core.commendations.models import Commendation, CommendationStatus
@@ -24,6 +25,7 @@ from core.i18n import Translator
 from core.initiatives import rules as initiative_rules
 from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
+from core.organisation import picking
 from core.reports.service import Period
 
 router = APIRouter()
@@ -44,7 +46,7 @@ class Item:
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
-    units: list[UnionUnit]
+    picker: UnitPicker  # the unit whose members may be commended: its way down, a search
     unit: UnionUnit | None  # the unit chosen for a direct commendation
     candidates: list[Member]
     report: Table
@@ -71,16 +73,16 @@ class Query:
     unit_id: int | None
     q: str
     period: Period
+    unit_q: str = ""
 
 
-def items_of(
-    s: Session, me: Me, status: str, names: dict[int, str], t: Translator, announce: Translator
-) -> list[Item]:
+def items_of(s: Session, me: Me, status: str, t: Translator, announce: Translator) -> list[Item]:
     """The commendations of the officer's units with that status (any: ""), newest first, the
     waiting ones with the preview of their announcement (in the members' language)."""
     statuses = (status,) if status in STATUSES else ()
     found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
     found.reverse()
+    names = picking.names_of(s, {c.unit_id for c in found})
     nominator_ids = [c.nominated_by for c in found if c.nominated_by]
     nominators = {
         m.id: name_of(t, m) for m in s.exec(select(Member).where(col(Member.id).in_(nominator_ids)))
@@ -112,14 +114,20 @@ def candidates_of(s: Session, me: Me, unit_id: int, q: str) -> tuple[UnionUnit, 
 
 
 def load(s: Session, me: Me, t: Translator, announce: Translator, query: Query) -> Page:
-    units = in_scope_units(s, me)
-    names = {u.id: u.name for u in units}
-    items = items_of(s, me, query.status, names, t, announce)  # type: ignore[arg-type]
+    items = items_of(s, me, query.status, t, announce)
     chosen, candidates = None, []
     if query.unit_id is not None:
         chosen, candidates = candidates_of(s, me, query.unit_id, query.q)
+    chooser = picker(
+        s,
+        me,
+        action=f"{PREFIX}/commendations",
+        unit=str(query.unit_id or ""),
+        q=query.unit_q,
+        keep={"status": query.status},
+    )
     report = build(s, me, t, "commendations", query.period)
-    return Page(items, units, chosen, candidates, report)
+    return Page(items, chooser, chosen, candidates, report)
 
 
 def query_of(visit: Visit) -> Query:
@@ -130,6 +138,7 @@ def query_of(visit: Visit) -> Query:
         unit_id=int(unit_raw) if unit_raw.isdigit() else None,
         q=params.get("q", "")[:100],
         period=period_of(visit, params.get("from", ""), params.get("to", "")),
+        unit_q=params.get("unit_q", "")[:100],
     )
 
 

@@ -14,10 +14,11 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
 from bots.web.downloads import table_file
 from bots.web.routes.emulation import amount
+from bots.web.unitpicker import within
 from core.emulation import block_ranking, block_texts, blocks, evaluation
 from core.emulation.numbers import plain
 from core.emulation.pledges import local_today
@@ -51,7 +52,7 @@ def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> 
     who = {e.evaluated_by for row in found.rows for c in row.cells for e in c.history}
     people = s.exec(select(Member).where(col(Member.id).in_(who))).all()
     held = blocks.units_of(s, block)
-    mine = {u.id for u in in_scope_units(s, me)} - {u.id for u in held}
+    taken = {u.id for u in held}
     return EvaluationPage(
         found,
         s.get(UnionUnit, block.owner_unit_id),  # type: ignore[arg-type]
@@ -59,7 +60,7 @@ def load(s: Session, me: Me, t: Translator, ids: tuple[int, int], day: date) -> 
         evaluation.is_evaluator(s, me.actor, block),
         {p.id: name_of(t, p) for p in people},  # type: ignore[misc]
         held,
-        [u for u in grassroots_units(s, campaign) if u.id in mine],
+        [u for u in grassroots_units(s, campaign) if within(me, u) and u.id not in taken],
         blocks.may_change(s, me.actor, block),
     )
 

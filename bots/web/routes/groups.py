@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from bots.web.unitpicker import UnitPicker, asked, picker
 from core.groups import service
 from core.members.models import UnionUnit
 
@@ -21,7 +22,7 @@ router = APIRouter()
 @dataclass(frozen=True)
 class Page:
     groups: list[service.GroupRow]
-    units: list[UnionUnit]
+    picker: UnitPicker
 
 
 async def show(
@@ -32,8 +33,12 @@ async def show(
     refused: Refused | None = None,
     code: tuple[str, str] | None = None,
 ) -> Response:
+    unit, unit_q = asked(visit.request.query_params)
     page = await visit.db(
-        lambda s: Page(service.in_scope(s, actor=me.actor), in_scope_units(s, me))
+        lambda s: Page(
+            service.in_scope(s, actor=me.actor),
+            picker(s, me, action=f"{PREFIX}/groups", unit=unit, q=unit_q),
+        )
     )
     return visit.render(
         "groups.html",

@@ -15,8 +15,9 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from bots.web import forms, problems
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from bots.web.unitpicker import UnitPicker, picker
 from core import initiatives as service
 from core.errors import DomainError
 from core.i18n import Translator
@@ -25,6 +26,7 @@ from core.initiatives.models import Initiative, InitiativeEvent
 from core.initiatives.rules import OPEN, Status
 from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
+from core.organisation import picking
 
 router = APIRouter()
 STATUSES = frozenset(s.value for s in Status)
@@ -63,14 +65,17 @@ def _within(s: Session, found: list[Initiative], chosen: UnionUnit | None) -> li
 
 
 def queue(
-    s: Session, me: Me, status: str, unit_id: int | None, mine: bool
-) -> tuple[list[Row], list[UnionUnit]]:
+    s: Session, me: Me, status: str, unit: str, unit_q: str, mine: bool
+) -> tuple[list[Row], UnitPicker]:
+    """The initiatives with that status, of the unit chosen (without one: of all the
+    officer's units), with the picker that chooses it."""
     statuses = tuple(OPEN) if status == "open" else ((status,) if status in STATUSES else ())
     found = service.in_scope(s, actor=me.actor, statuses=statuses, limit=500)
-    units = in_scope_units(s, me)
-    names = {u.id: u.name for u in units}
-    if unit_id is not None:
-        found = _within(s, found, next((u for u in units if u.id == unit_id), None))
+    keep = {"status": status, "mine": "1" if mine else ""}
+    chooser = picker(s, me, action=f"{PREFIX}/initiatives", unit=unit, q=unit_q, keep=keep)
+    if unit:
+        found = _within(s, found, chooser.chosen)
+    names = picking.names_of(s, {i.unit_id for i in found})
     if mine:
         found = [i for i in found if i.assignee_id == me.member_id]
     assignees = [i.assignee_id for i in found if i.assignee_id]
@@ -81,7 +86,7 @@ def queue(
         Row(i, names.get(i.unit_id, ""), people.get(i.assignee_id, "") if i.assignee_id else "")
         for i in found
     ]
-    return rows, units
+    return rows, chooser
 
 
 def _reward(
@@ -157,16 +162,21 @@ async def decide(
 
 @router.get("/initiatives")
 async def initiatives(
-    visit: OfficerVisit, me: CurrentMe, status: str = "open", unit: str = "", mine: str = ""
+    visit: OfficerVisit,
+    me: CurrentMe,
+    status: str = "open",
+    unit: str = "",
+    unit_q: str = "",
+    mine: str = "",
 ) -> Response:
-    unit_id = int(unit) if unit.isdigit() else None
-    rows, units = await visit.db(lambda s: queue(s, me, status, unit_id, bool(mine)))
+    unit = unit if unit.isdigit() else ""
+    rows, chooser = await visit.db(lambda s: queue(s, me, status, unit, unit_q, bool(mine)))
     return visit.render(
         "initiatives.html",
         rows=rows,
-        units=units,
+        picker=chooser,
         chosen=status,
-        unit_id=unit_id,
+        unit=unit,
         mine=bool(mine),
         statuses=[s.value for s in Status if s != Status.DRAFT],
         label=lambda v: words.status(visit.t, v),

@@ -16,8 +16,9 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm
+from bots.web.unitpicker import UnitPicker, asked, picker
 from core.i18n import Translator
 from core.members.models import JoinMode
 from core.organisation import manage, roster_import, templates, tree_import
@@ -111,9 +112,22 @@ async def uploaded(form: FormData) -> tuple[str, int, str, bytes]:
 
 
 async def page(visit: Visit, me: Me, **extra: object) -> Response:
-    units = await visit.db(lambda s: in_scope_units(s, me))
+    """The page with two pickers: the unit acted on (imported into, changed, moved, closed)
+    and the unit to move it under; each keeps the other's choice in its links."""
+    params = visit.request.query_params
+    unit, unit_q = asked(params)
+    parent, parent_q = asked(params, "parent")
+    action = f"{PREFIX}/org"
+
+    def load(s: Session) -> tuple[UnitPicker, UnitPicker]:
+        chosen = picker(s, me, action=action, unit=unit, q=unit_q, keep={"parent": parent})
+        keep = {"unit": str(chosen.chosen.id)}
+        under = picker(s, me, action=action, unit=parent, q=parent_q, name="parent", keep=keep)
+        return chosen, under
+
+    chosen, under = await visit.db(load)
     extra.setdefault("changed", False)
-    return visit.render("org.html", units=units, shown=SHOWN, **extra)
+    return visit.render("org.html", picker=chosen, under=under, shown=SHOWN, **extra)
 
 
 @router.get("/org")

@@ -16,17 +16,19 @@ from starlette.datastructures import FormData, UploadFile
 
 from bots.spreadsheets import bank_bytes
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web, WebSettings, Words
 from bots.web.downloads import table_file
 from bots.web.quiz_announce import Announcement, card
 from bots.web.quiz_texts import nothing_imported, row_problem_text, state_text
+from bots.web.unitpicker import UnitPicker, asked, picker
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.i18n import Translator
 from core.leaderboards import service as boards
 from core.leaderboards.rules import RankedUnit
 from core.members.models import UnionUnit
+from core.organisation import picking
 from core.points.rules import quiz_scope
 from core.quizzes import announce, bank, rules
 from core.quizzes import service as quizzes
@@ -118,11 +120,11 @@ def results_of(s: Session, quiz: Quiz) -> Results:
 
 
 def listing(
-    s: Session, me: Me, now: datetime
-) -> tuple[list[QuizRow], list[UnionUnit], list[Campaign]]:
-    units = in_scope_units(s, me)
-    names = {u.id: u.name for u in units}
+    s: Session, me: Me, now: datetime, unit: str, unit_q: str
+) -> tuple[list[QuizRow], UnitPicker, list[Campaign]]:
+    chooser = picker(s, me, action=f"{PREFIX}/quizzes", unit=unit, q=unit_q)
     found = in_scope_quizzes(s, me)
+    names = picking.names_of(s, {q.unit_id for q in found})
     counts = dict(
         s.exec(  # type: ignore[call-overload]
             select(QuizQuestion.quiz_id, func.count())
@@ -133,7 +135,7 @@ def listing(
     rows = [
         QuizRow(q, names.get(q.unit_id, ""), counts.get(q.id, 0), state_of(q, now)) for q in found
     ]
-    return rows, units, campaigns.in_scope(s, actor=me.actor, limit=200)
+    return rows, chooser, campaigns.in_scope(s, actor=me.actor, limit=200)
 
 
 def page_data(s: Session, me: Me, quiz_id: int, now: datetime) -> QuizPage:
@@ -146,7 +148,7 @@ def page_data(s: Session, me: Me, quiz_id: int, now: datetime) -> QuizPage:
         options = [(o, i in right) for i, o in enumerate(quizzes.options_of(q))]
         shown.append(ShownQuestion(q.position, q.text, options, q.explanation))
     results = results_of(s, quiz) if quiz.published_at is not None else None
-    names: dict[int, str] = {u.id: u.name for u in in_scope_units(s, me)}  # type: ignore[misc]
+    names = picking.names_of(s, {p.unit_id for p in results.top} if results else set())
     campaign = s.get(Campaign, quiz.campaign_id) if quiz.campaign_id else None
     return QuizPage(quiz, unit, campaign, state_of(quiz, now), shown, results, names)
 
@@ -161,14 +163,16 @@ async def list_page(
 ) -> Response:
     """The list with the import form (again, with what was wrong and what was typed)."""
     now, t = visit.now, visit.t
-    rows, units, mine = await visit.db(lambda s: listing(s, me, now))
+    unit, unit_q = asked(visit.request.query_params)
+    unit = unit or (filled or {}).get("unit_id", "")
+    rows, chooser, mine = await visit.db(lambda s: listing(s, me, now, unit, unit_q))
     local = now.astimezone(ZoneInfo(visit.web.settings.timezone))
     opens = local.replace(second=0, microsecond=0, tzinfo=None).isoformat(timespec="minutes")
     return visit.render(
         "quizzes.html",
         status=refused.status if refused else 200,
         rows=rows,
-        units=units,
+        picker=chooser,
         campaigns=mine,
         error=refused.message if refused else None,
         row_errors=row_errors or [],
@@ -370,7 +374,7 @@ def bank_of(s: Session, me: Me, quiz_id: int) -> list[QuestionDraft]:
 
 def results_and_names(s: Session, me: Me, quiz_id: int) -> tuple[Results, dict[int, str]]:
     results = results_of(s, own_quiz(s, me, quiz_id))
-    return results, {u.id: u.name for u in in_scope_units(s, me)}  # type: ignore[misc]
+    return results, picking.names_of(s, {p.unit_id for p in results.top})
 
 
 @router.get("/quizzes/{quiz_id}/export")

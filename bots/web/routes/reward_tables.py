@@ -13,11 +13,13 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings
+from bots.web.unitpicker import UnitPicker, picker
 from core import initiatives
 from core.initiatives import rules
 from core.initiatives.models import RewardTable
+from core.members import service as members
 from core.members.models import UnionUnit, UnitKind
 
 router = APIRouter()
@@ -32,20 +34,31 @@ class Version:
 
 @dataclass(frozen=True)
 class Page:
-    units: list[UnionUnit]
-    unit: UnionUnit | None
+    picker: UnitPicker
+    unit: UnionUnit | None  # the grassroots union whose table is shown
     versions: list[Version]
 
 
-def _grassroots(s: Session, me: Me) -> list[UnionUnit]:
-    return [u for u in in_scope_units(s, me) if u.kind == UnitKind.GRASSROOTS_UNION]
+def _grassroots(s: Session, chosen: UnitPicker) -> UnionUnit | None:
+    """The grassroots union of the unit chosen: itself, the one above it, or else the first
+    one below it (in the order of the tree)."""
+    unit = chosen.chosen
+    for candidate in (unit, *reversed(chosen.picked.trail)):
+        if candidate.kind == UnitKind.GRASSROOTS_UNION:
+            return candidate
+    return s.exec(
+        select(UnionUnit)
+        .where(members.subtree_filter(unit), UnionUnit.kind == UnitKind.GRASSROOTS_UNION)
+        .order_by(col(UnionUnit.path))
+        .limit(1)
+    ).first()
 
 
-def load(s: Session, me: Me, unit_id: int | None, today: date) -> Page:
-    units = _grassroots(s, me)
-    unit = next((u for u in units if u.id == unit_id), units[0] if units else None)
+def load(s: Session, me: Me, unit_id: str, unit_q: str, today: date) -> Page:
+    chooser = picker(s, me, action=f"{PREFIX}/reward-tables", unit=unit_id, q=unit_q)
+    unit = _grassroots(s, chooser)
     if unit is None:
-        return Page(units, None, [])
+        return Page(chooser, None, [])
     tables = s.exec(
         select(RewardTable)
         .where(RewardTable.unit_id == unit.id)
@@ -60,7 +73,7 @@ def load(s: Session, me: Me, unit_id: int | None, today: date) -> Page:
         )
         for table in tables
     ]
-    return Page(units, unit, versions)
+    return Page(chooser, unit, versions)
 
 
 def read_bands(text: str) -> list[rules.Band]:
@@ -80,7 +93,9 @@ async def show(
     visit: Visit, me: Me, tz: str, unit_id: int | None, refused: Refused | None = None
 ) -> Response:
     today = visit.now.astimezone(ZoneInfo(tz)).date()
-    page = await visit.db(lambda s: load(s, me, unit_id, today))
+    unit_q = visit.request.query_params.get("unit_q", "")
+    unit = str(unit_id) if unit_id is not None else ""
+    page = await visit.db(lambda s: load(s, me, unit, unit_q, today))
     return visit.render(
         "reward_tables.html",
         status=refused.status if refused else 200,

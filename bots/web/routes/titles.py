@@ -13,9 +13,10 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from bots.web import forms
-from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem, in_scope_units
+from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings
 from bots.web.routes.emulation import amount, choice
+from bots.web.unitpicker import within
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
 from core.emulation import title_defs, title_export, title_proposals, title_results, title_texts
@@ -171,7 +172,6 @@ class ProposalsPage:
 def load_proposals(s: Session, me: Me, campaign_id: int, timezone: str, t) -> ProposalsPage:  # type: ignore[no-untyped-def]
     board = title_proposals.board(s, actor=me.actor, campaign_id=campaign_id)
     campaign = board.campaign
-    mine = {u.id for u in in_scope_units(s, me)}
     people: list[Member] = []
     if campaign.status == CampaignStatus.CLOSED and not board.confirmed:
         last = title_results.cutoff(campaign, timezone)
@@ -187,8 +187,8 @@ def load_proposals(s: Session, me: Me, campaign_id: int, timezone: str, t) -> Pr
     return ProposalsPage(
         board,
         sorted(people, key=lambda m: m.full_name or ""),
-        [u for u in grassroots_units(s, campaign) if u.id in mine],
-        [u for u in chain if u.id in mine],
+        [u for u in grassroots_units(s, campaign) if within(me, u)],
+        [u for u in chain if within(me, u)],
         names,  # type: ignore[arg-type]
     )
 
