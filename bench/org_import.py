@@ -120,12 +120,21 @@ def peak_mib() -> float:
     return 0.0
 
 
-class Capture:
-    """The statements the engine runs while `on` (with their parameters and executemany)."""
+def reset_peak() -> None:
+    """Start VmHWM again from the current resident size (Linux: clear_refs 5), so that each
+    step's peak is its own, not an earlier step's."""
+    Path("/proc/self/clear_refs").write_text("5")
 
-    def __init__(self, engine: Engine) -> None:
+
+class Capture:
+    """The statements the engine runs while `on` (with their parameters and executemany).
+    Off (`attach=False`) in the run that measures memory: holding every insert's parameters
+    for the replay would count in the import's peak."""
+
+    def __init__(self, engine: Engine, attach: bool = True) -> None:
         self.on, self.statements = False, []  # type: ignore[var-annotated]
-        event.listen(engine, "before_cursor_execute", self._seen)
+        if attach:
+            event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if self.on:
@@ -141,6 +150,8 @@ class Capture:
 
 def replay(engine: Engine, statements: list) -> float:  # type: ignore[type-arg]
     """The statements on a raw DBAPI connection, rows fetched, rolled back: seconds taken."""
+    if not statements:
+        return 0.0
     raw = engine.raw_connection()
     try:
         started = time.perf_counter()
@@ -159,7 +170,7 @@ def replay(engine: Engine, statements: list) -> float:  # type: ignore[type-arg]
         raw.close()
 
 
-def run_one(url: str, members_count: int) -> None:
+def run_one(url: str, members_count: int, references_on: bool = True) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     now = datetime.now(UTC)
@@ -169,7 +180,8 @@ def run_one(url: str, members_count: int) -> None:
     tree_bytes, roster_bytes = tree_file(), roster_file(members_count)
     timings = {}
     references = {}
-    capture = Capture(engine)
+    capture = Capture(engine, attach=references_on)
+    peaks: dict[str, float] = {}
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
         started = time.perf_counter()
@@ -191,38 +203,47 @@ def run_one(url: str, members_count: int) -> None:
     timings["tree import"] = time.perf_counter() - started
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
+        reset_peak()
         capture.start()
         started = time.perf_counter()
         roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
         plan = roster_import.dry_run(session, root=root, file=roster)
         timings["roster dry run"] = time.perf_counter() - started
+        peaks["roster dry run"] = peak_mib()
         assert not plan.problems and len(plan.create) == members_count, plan.problems[:3]
+        del roster, plan
     references["roster dry run"] = replay(engine, capture.stop())
     with Session(engine) as session, session.begin():
         root = session.get(UnionUnit, root_id)
+        reset_peak()
         capture.start()
         started = time.perf_counter()
         roster = read_roster(roster_bytes, "r.xlsx", today=TODAY)
         result = roster_import.apply(session, root=root, file=roster, now=now)
+        del roster
     timings["roster import"] = time.perf_counter() - started
+    peaks["roster import"] = peak_mib()
     references["roster import"] = replay(engine, capture.stop())
     assert result.created == members_count
     with Session(engine) as session:
         root = session.get(UnionUnit, root_id)
+        reset_peak()
         capture.start()
         started = time.perf_counter()
         again = roster_import.dry_run(
             session, root=root, file=read_roster(roster_bytes, "r.xlsx", today=TODAY)
         )
         timings["roster dry run, same file again"] = time.perf_counter() - started
+        peaks["roster dry run, same file again"] = peak_mib()
         assert again.unchanged == members_count and not again.create and not again.update
     references["roster dry run, same file again"] = replay(engine, capture.stop())
     engine.dispose()
     for name, seconds in timings.items():
         ref = references.get(name)
         shown = f" (reference {ref:.2f} s, ratio {seconds / ref:.1f})" if ref else ""
-        print(f"  {name}: {seconds:.1f} s{shown}")
-    print(f"  peak memory (VmHWM): {peak_mib():.0f} MiB")
+        peak = f", peak {peaks[name]:.0f} MiB" if name in peaks and not references_on else ""
+        print(f"  {name}: {seconds:.1f} s{shown}{peak}")
+    print(f"  peak memory of the process (VmHWM since the last step began): {peak_mib():.0f} MiB")
 
 
 def main() -> None:
@@ -230,33 +251,29 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL URL whose database is emptied first")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--no-references", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child, args.members)
+        run_one(args.child, args.members, references_on=not args.no_references)
         return
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
         targets = [("SQLite", f"sqlite:///{tmp}/org.db")]
         if args.postgres:
-            engine = make_engine(args.postgres)
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            engine.dispose()
             targets.append(("PostgreSQL", args.postgres))
         for name, url in targets:
-            print(f"{name}: {BLOCKS + GRASSROOTS} units, {args.members} roster rows")
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.org_import",
-                    "--members",
-                    str(args.members),
-                    "--child",
-                    url,
-                ],
-                check=True,
-            )
+            # times with their references, then again (a fresh database) for the peaks alone
+            for extra, what in (([], "times and references"), (["--no-references"], "memory")):
+                print(f"{name}: {BLOCKS + GRASSROOTS} units, {args.members} roster rows ({what})")
+                if url.startswith("sqlite"):
+                    Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+                else:
+                    engine = make_engine(url)
+                    with engine.begin() as conn:
+                        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                    engine.dispose()
+                command = [sys.executable, "-m", "bench.org_import", "--members"]
+                subprocess.run([*command, str(args.members), "--child", url, *extra], check=True)
     print(f"load average after: {os.getloadavg()}")
     print_provenance("bench.org_import")
 

@@ -20,6 +20,8 @@ from core.members.rules import key_of
 from core.organisation.roster_file import RosterFile
 from core.organisation.roster_rules import Column, Problem, RosterRow, may_be_same_person
 
+CHUNK = 1000  # rows inserted per statement
+
 FIELDS = (
     "unit_id",
     "full_name",
@@ -72,44 +74,54 @@ class _Units:
 
 
 class _Existing:
-    """The roster entries of the subtree, by each key a person is recognised by."""
+    """The roster entries of the subtree, by each key a person is recognised by. A province's
+    roster is 10^5 entries: each is kept as one tuple of its `FIELDS` (not a dict), and each
+    key as one string pointing at an entry id (a list only where two entries share it)."""
 
     def __init__(self, session: Session, root: UnionUnit) -> None:
         in_tree = select(UnionUnit.id).where(col(UnionUnit.path).startswith(root.path))
         columns = [RosterEntry.id, RosterEntry.name_key, *(getattr(RosterEntry, f) for f in FIELDS)]
-        self.rows: dict[int, dict[str, object]] = {}
-        self.keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-        result = session.exec(
-            select(*columns).where(  # type: ignore[call-overload]
-                col(RosterEntry.unit_id).in_(in_tree), col(RosterEntry.removed_at).is_(None)
-            )
+        self.rows: dict[int, tuple[object, ...]] = {}
+        self.keys: dict[str, int | list[int]] = {}
+        result = session.execute(  # streamed: the rows are not all held a second time
+            select(*columns)  # type: ignore[call-overload]
+            .where(col(RosterEntry.unit_id).in_(in_tree), col(RosterEntry.removed_at).is_(None))
+            .execution_options(yield_per=5000)
         )
-        for found in result:
-            values = dict(found._mapping)
-            entry_id = values.pop("id")
-            self.rows[entry_id] = values
-            for key in _keys(
-                values["card"], values["phone"], values["name_key"], values["birth_date"]
-            ):
-                self.keys[key].append(entry_id)
+        card_at, phone_at, born_at = (FIELDS.index(f) for f in ("card", "phone", "birth_date"))
+        for entry_id, name_key, *values in result:
+            self.rows[entry_id] = tuple(values)
+            for key in _keys(values[card_at], values[phone_at], name_key, values[born_at]):
+                held = self.keys.get(key)
+                if held is None:
+                    self.keys[key] = entry_id
+                elif isinstance(held, list):
+                    held.append(entry_id)
+                else:
+                    self.keys[key] = [held, entry_id]
+
+    def before(self, entry_id: int) -> dict[str, object]:
+        return dict(zip(FIELDS, self.rows[entry_id], strict=True))
 
     def match(self, row: RosterRow) -> int | None:
+        card_at, phone_at = FIELDS.index("card"), FIELDS.index("phone")
         for key in _keys(row.card, row.phone, row.name_key, row.birth_date):
-            for entry_id in self.keys.get(key, ()):
+            held = self.keys.get(key)
+            for entry_id in held if isinstance(held, list) else (() if held is None else (held,)):
                 entry = self.rows[entry_id]
-                if may_be_same_person(row.card, row.phone, entry["card"], entry["phone"]):
+                if may_be_same_person(row.card, row.phone, entry[card_at], entry[phone_at]):
                     return entry_id
         return None
 
 
-def _keys(card: object, phone: object, name_key: object, born: object) -> list[tuple[str, str]]:
+def _keys(card: object, phone: object, name_key: object, born: object) -> list[str]:
     keys = []
     if card:
-        keys.append(("card", str(card)))
+        keys.append(f"c|{card}")
     if phone:
-        keys.append(("phone", str(phone)))
+        keys.append(f"p|{phone}")
     if born:
-        keys.append(("name_birth", f"{name_key}|{born}"))
+        keys.append(f"n|{name_key}|{born}")
     return keys
 
 
@@ -140,7 +152,7 @@ def dry_run(session: Session, *, root: UnionUnit, file: RosterFile) -> RosterPla
         if entry_id is None:
             plan.create.append((row, unit_id))
             continue
-        before = existing.rows[entry_id]
+        before = existing.before(entry_id)
         changed = tuple(
             name for name, value in values.items() if value is not None and value != before[name]
         )
@@ -158,12 +170,12 @@ def apply(session: Session, *, root: UnionUnit, file: RosterFile, now: datetime)
     plan = dry_run(session, root=root, file=file)
     if plan.problems:
         raise DomainError("import_has_problems")
-    batch = [
-        {**_values(row, unit_id), "name_key": row.name_key, "imported_at": now}
-        for row, unit_id in plan.create
-    ]
-    for start in range(0, len(batch), 1000):
-        session.execute(insert(RosterEntry), batch[start : start + 1000])
+    for start in range(0, len(plan.create), CHUNK):  # the rows' dicts a chunk at a time
+        batch = [
+            {**_values(row, unit_id), "name_key": row.name_key, "imported_at": now}
+            for row, unit_id in plan.create[start : start + CHUNK]
+        ]
+        session.execute(insert(RosterEntry), batch)
     for row, unit_id, entry_id, changed in plan.update:
         values = {k: v for k, v in _values(row, unit_id).items() if k in changed}
         if "full_name" in values:
