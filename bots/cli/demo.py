@@ -135,7 +135,9 @@ def _load(args: argparse.Namespace) -> int:
                 print(
                     f"{emulation['campaigns']} running emulation campaigns with "
                     f"{emulation['criteria']} criteria, {emulation['pledges']} pledges and "
-                    f"{emulation['reports']} progress reports"
+                    f"{emulation['reports']} progress reports; the industrial zones' union has "
+                    f"{emulation['blocks']} emulation block with {emulation['evaluations']} "
+                    "evaluations"
                 )
         with Session(engine) as session, session.begin():  # the demo is committed already
             _print_welcome(settings, session, now)

@@ -2,7 +2,10 @@
 company's union with the individual titles' criteria and the pledges of half its members; and
 the industrial-zone union's campaign tied to production, started three months ago, in which
 its two enterprise unions have reported every period already past (so the desk's progress page
-and the standings have something to show)."""
+and the standings have something to show), with a criterion the zone scores, the zone's
+emulation block of those unions and its evaluations of every month over (so the evaluation
+page and the block's ranking have something to show, and the zone's officer is called to score
+when a month's period opens)."""
 
 from __future__ import annotations
 
@@ -14,10 +17,13 @@ from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.scope import Actor
-from core.emulation import criteria, pledges, reporting
+from core.emulation import block_ranking, blocks, criteria, evaluation, pledges, reporting
+from core.emulation.block_models import BlockKind, EmulationBlock
 from core.emulation.models import EmulationCriterion
-from core.emulation.periods import periods
-from core.emulation.templates import Frequency
+from core.emulation.periods import Period, periods
+from core.emulation.rules import CriterionInput
+from core.emulation.scoring import Kind
+from core.emulation.templates import Frequency, Reporter
 from core.emulation.titles import Title
 from core.i18n import Translator
 from core.members.models import Member, OfficerRole, UnionUnit
@@ -39,7 +45,14 @@ def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> di
     """The campaign, its criteria and pledges; nothing when the demo's unit is not there."""
     found = _unit_and_officer(session, UNIT)
     if found is None:
-        return {"campaigns": 0, "criteria": 0, "pledges": 0, "reports": 0}
+        return {
+            "campaigns": 0,
+            "criteria": 0,
+            "pledges": 0,
+            "reports": 0,
+            "blocks": 0,
+            "evaluations": 0,
+        }
     unit, role = found
     today = pledges.local_today(now, timezone)
     campaign, made = _running_campaign(
@@ -78,6 +91,8 @@ def load(session: Session, *, now: datetime, t: Translator, timezone: str) -> di
         "criteria": len(made) + production["criteria"],
         "pledges": count,
         "reports": production["reports"],
+        "blocks": production["blocks"],
+        "evaluations": production["evaluations"],
     }
 
 
@@ -143,7 +158,7 @@ def production_campaign(
     its grassroots unions for every period already over (made on each period's last day)."""
     found = _unit_and_officer(session, ZONE)
     if found is None:
-        return {"campaigns": 0, "criteria": 0, "reports": 0}
+        return {"campaigns": 0, "criteria": 0, "reports": 0, "blocks": 0, "evaluations": 0}
     zone, role = found
     today = pledges.local_today(now, timezone)
     starts = _months_back(today, 3)
@@ -161,10 +176,14 @@ def production_campaign(
         t=t,
         now=now,
     )
+    reports = _past_reports(session, campaign, today, timezone)
+    scored, evaluations = _block_and_evaluations(session, campaign, role, t, today, now)
     return {
         "campaigns": 1,
-        "criteria": len(made),
-        "reports": _past_reports(session, campaign, today, timezone),
+        "criteria": len(made) + scored,
+        "reports": reports,
+        "blocks": 1,
+        "evaluations": evaluations,
     }
 
 
@@ -190,3 +209,105 @@ def _past_reports(session: Session, campaign: Campaign, today: date, timezone: s
                 )
                 count += 1
     return count
+
+
+def _block_and_evaluations(
+    session: Session,
+    campaign: Campaign,
+    role: OfficerRole,
+    t: Translator,
+    today: date,
+    now: datetime,
+) -> tuple[int, int]:
+    """The zone's block of its enterprise unions, a criterion the zone scores (culture and
+    sports, monthly), and the zone officer's evaluations of every month already over: the
+    points given, the first union's output verified and the other's defect rate adjusted
+    with a reason. Returns (criteria added, evaluations)."""
+    actor = Actor.officer(role.member_id)
+    units = [u.id for u in reporting.grassroots_units(session, campaign)]
+    scored = criteria.add(
+        session,
+        actor=actor,
+        campaign_id=campaign.id,  # type: ignore[arg-type]
+        data=CriterionInput(
+            name=t.gettext("Culture, sports and union activities"),
+            kind=Kind.SCORE,
+            points=Decimal(10),
+            reporter=Reporter.EVALUATOR,
+            frequency=Frequency.MONTHLY,
+        ),
+        now=now,
+    )
+    block = blocks.create(
+        session,
+        actor=actor,
+        data=blocks.BlockInput(
+            owner_unit_id=campaign.unit_id,
+            name=t.gettext("Enterprises of the Bình Dương industrial zones"),
+            kind=BlockKind.INDUSTRIAL_ZONE,
+            campaign_id=campaign.id,
+            unit_ids=units,
+        ),
+        now=now,
+    )
+    by_position = {c.position: c for c in criteria.active(session, campaign_id=campaign.id)}  # type: ignore[arg-type]
+    months = [
+        p for p in periods(Frequency.MONTHLY, campaign.starts_on, campaign.ends_on) if p.end < today
+    ]
+    count = 0
+    for m, period in enumerate(months):
+        wanted: list[tuple[int, EmulationCriterion, Decimal, str]] = [
+            (unit, scored, Decimal(8 + (n + m) % 3), "") for n, unit in enumerate(units)
+        ]
+        if period is months[-1] and len(units) > 1:
+            wanted.append((units[0], by_position[1], Decimal(-1), ""))  # verified as reported
+            wanted.append(
+                (
+                    units[1],
+                    by_position[2],
+                    Decimal("2.1"),
+                    t.gettext("The quality department's log for the month shows 2.1 %."),
+                )
+            )
+        for unit, criterion, value, reason in wanted:
+            saved = _evaluate(
+                session, actor, block, (campaign, period, unit), criterion, (value, reason), now
+            )
+            count += int(saved)
+    return 1, count
+
+
+def _evaluate(
+    session: Session,
+    actor: Actor,
+    block: EmulationBlock,
+    where: tuple[Campaign, Period, int],
+    criterion: EmulationCriterion,
+    given: tuple[Decimal, str],
+    now: datetime,
+) -> bool:
+    """The zone officer's evaluation of one figure, two days after its period (a value below
+    0: the union's own figure verified); False when there is none to verify."""
+    (campaign, period, unit), (value, reason) = where, given
+    cell = block_ranking.cell(session, block_ranking.Due(criterion, period), unit)
+    if value < 0:
+        if cell.self_value is None:
+            return False
+        value = cell.self_value
+    moment = datetime.combine(period.end + timedelta(days=2), time(9), now.tzinfo)
+    evaluation.evaluate(
+        session,
+        actor=actor,
+        block_id=block.id,  # type: ignore[arg-type]
+        data=evaluation.EvaluationInput(
+            campaign_id=campaign.id,  # type: ignore[arg-type]
+            due_on=period.end,
+            unit_id=unit,
+            criterion_id=criterion.id,  # type: ignore[arg-type]
+            value=value,
+            reason=reason,
+            version=cell.version,
+        ),
+        now=min(moment, now),
+    )
+    return True

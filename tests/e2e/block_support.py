@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core.campaigns.models import Campaign
+from core.campaigns.scope import Actor
+from core.emulation import blocks
 from core.emulation import demo as emulation_demo
-from core.emulation.block_models import Evaluation
+from core.emulation.block_models import EmulationBlock, Evaluation
 from core.emulation.models import EmulationCriterion, EmulationReport
 from core.members.models import Member, OfficerRole
 from tests.e2e.campaign_support import ZONE, Demo, load_demo
@@ -20,12 +22,22 @@ from tests.e2e.campaign_support import ZONE, Demo, load_demo
 OCTOBER = "2026-10"  # the demo's clock is 25 November 2026: October is the last month over
 
 
-def zone_campaign(runtime: Runtime) -> tuple[Demo, int]:
+def zone_campaign(runtime: Runtime, *, scored: bool = False) -> tuple[Demo, int]:
+    """The demo and the zone's campaign as the tests of blocks build on: without the demo's own
+    block and its evaluations (a test makes the block it is about), and without the criterion
+    the zone scores unless `scored` (the five production criteria only)."""
     data = load_demo(runtime)
     t = runtime.catalogs.translator("vi")
     with Session(runtime.engine) as session, session.begin():
         emulation_demo.load(session, now=runtime.clock.now(), t=t, timezone="Asia/Ho_Chi_Minh")
         campaign = session.exec(select(Campaign).where(Campaign.unit_id == ZONE)).one()
+        for block in session.exec(select(EmulationBlock)).all():
+            blocks.delete(session, actor=Actor.admin(), block_id=block.id)  # type: ignore[arg-type]
+        if not scored:
+            for row in session.exec(
+                select(EmulationCriterion).where(EmulationCriterion.kind == "score")
+            ).all():
+                session.delete(row)
         return data, campaign.id  # type: ignore[return-value]
 
 

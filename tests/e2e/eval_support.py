@@ -1,41 +1,35 @@
 """Shared set-up of the evaluation-by-chat tests: the demo's production campaign of the
-industrial-zone union with one more criterion the level above scores (culture and sports, 10
-points, monthly), and a block of its two enterprise unions owned by the zone's union."""
+industrial-zone union with the criterion the level above scores (the demo's: culture, sports
+and union activities, 10 points, monthly), and a block of its two enterprise unions owned by the zone's
+union (made here: the demo's own block is left out by zone_campaign)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core.campaigns.scope import Actor
-from core.emulation import blocks, criteria
+from core.emulation import blocks
 from core.emulation.block_models import BlockKind, Evaluation
-from core.emulation.rules import CriterionInput
-from core.emulation.scoring import Kind
-from core.emulation.templates import Frequency, Reporter
+from core.emulation.models import EmulationCriterion
 from core.members.models import Member, OfficerRole
 from scheduler.emulation import evaluation_calls
 from tests.e2e.block_support import zone_campaign
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, ZONE, Demo
 
-CULTURE = CriterionInput(
-    name="Phong trào văn hóa, thể thao",
-    kind=Kind.SCORE,
-    points=Decimal(10),
-    reporter=Reporter.EVALUATOR,
-    frequency=Frequency.MONTHLY,
-)
 BLOCK = "Cụm doanh nghiệp KCN Bình Dương"
 
 
 def scored_block(runtime: Runtime) -> tuple[Demo, int, int, int]:
     """The demo, the zone's campaign id, the culture criterion's id and the block's id."""
-    data, campaign_id = zone_campaign(runtime)
+    data, campaign_id = zone_campaign(runtime, scored=True)
     actor, now = Actor.officer(data.officer_of[ZONE]), runtime.clock.now()
     with Session(runtime.engine) as session, session.begin():
-        culture = criteria.add(session, actor=actor, campaign_id=campaign_id, data=CULTURE, now=now)
+        culture = session.exec(
+            select(EmulationCriterion).where(
+                EmulationCriterion.campaign_id == campaign_id, EmulationCriterion.kind == "score"
+            )
+        ).one()  # the demo's: culture, sports and union activities, 10 points, monthly
         block = blocks.create(
             session,
             actor=actor,

@@ -66,7 +66,9 @@ async def test_two_evaluators_score_by_chat(build: Build, fake: FakeZaloBot):
     units = await web.tap(f"Chấm «{BLOCK}»")
     assert "Các đơn vị đang chờ bạn chấm" in web.texts(units)
     asked = await web.tap(f"{MP} (1)")
-    assert "(1/1) " + MP + ": Phong trào văn hóa, thể thao, tháng 11/2026" in web.texts(asked)
+    assert "(1/1) " + MP + ": Văn hóa, thể thao và hoạt động công đoàn, tháng 11/2026" in web.texts(
+        asked
+    )
     assert "Gõ số điểm chấm, từ 0 đến 10." in web.texts(asked)
     assert "Bạn gõ số điểm bằng chữ số" in web.texts(await web.say("tốt"))
     assert "Điểm chấm không được cao hơn điểm của tiêu chí" in web.texts(await web.say("15"))
@@ -104,7 +106,9 @@ async def test_two_evaluators_score_by_chat(build: Build, fake: FakeZaloBot):
     assert "tháng 10/2026: " + BLOCK in [b["label"] for m in listed for b in m["buttons"]]
     await web.tap("tháng 10/2026: " + BLOCK)
     first = await web.tap(f"{MP} (4)")
-    assert "(1/4) " + MP + ": Phong trào văn hóa, thể thao" in web.texts(first)  # points first
+    assert "(1/4) " + MP + ": Văn hóa, thể thao và hoạt động công đoàn" in web.texts(
+        first
+    )  # points first
     output = await web.say("10")
     assert "Đơn vị tự báo cáo: 104 % kế hoạch." in web.texts(output)  # output against plan
     verified = await web.tap("Xác nhận 104 % kế hoạch")

@@ -124,7 +124,10 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     loaded = thidua("demo", "load", "--if-empty", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "30 members" in loaded.stdout and "CDCSTN33" in loaded.stdout
-    assert "2 running emulation campaigns with 9 criteria, 5 pledges and" in loaded.stdout
+    assert "2 running emulation campaigns with 10 criteria, 5 pledges and" in loaded.stdout
+    # three months over in the zone's campaign: two unions scored each month, two figures of the
+    # latest evaluated
+    assert "has 1 emulation block with 8 evaluations" in loaded.stdout
     assert "officer desk:  off" in loaded.stdout and "quiet hours 21:00-07:00" in loaded.stdout
     desk = {**env, "THIDUA_WEB_UI": "true", "THIDUA_WEB_SECRET": "s" * 40}
     again = thidua("demo", "load", "--if-empty", env=desk)
