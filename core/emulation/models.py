@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Index, String, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -124,7 +124,11 @@ class EmulationReport(SQLModel, table=True):
     against the attachment limits and kept in the attachments folder (core.emulation.evidence)."""
 
     __tablename__ = "emulation_report"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # a block's unions' figures for a period (core/emulation/block_ranking.py: cells)
+        Index("ix_emulation_report_unit_period", "unit_id", "period"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")

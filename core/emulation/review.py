@@ -27,13 +27,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
+from sqlalchemy import BigInteger, and_, or_, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -48,6 +48,7 @@ from core.emulation import scoring, title_proposals
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from core.emulation.block_ranking import UNIT_REPORTERS, applies, sizes
 from core.emulation.models import (
+    SCALE,
     EmulationCriterion,
     EmulationPledge,
     EmulationReport,
@@ -168,7 +169,7 @@ class Review:
         return [u for u in self.units if u.rank]
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), default=_plain, ensure_ascii=False, sort_keys=True)
+        return json.dumps(_flat(self), default=_plain, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Review:
@@ -193,6 +194,17 @@ class Review:
             reach=[_loaded(ReachLine, r) for r in raw["reach"]],
             notes=list(raw["notes"]),
         )
+
+
+def _flat(value: object) -> object:
+    """A dataclass as dicts and lists (dataclasses.asdict without its deep copies)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _flat(getattr(value, f.name)) for f in fields(value)}  # type: ignore[arg-type]
+    if isinstance(value, list | tuple):
+        return [_flat(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _flat(v) for k, v in value.items()}
+    return value
 
 
 def _plain(value: object) -> object:
@@ -273,6 +285,11 @@ def _grassroots_of(units: dict[int, str], covered: set[int], fallback: int) -> d
     return found
 
 
+def _figure(stored: int) -> Decimal:
+    """A figure as core.emulation.models.Fixed4 reads it."""
+    return (Decimal(int(stored)) / SCALE).normalize() + 0
+
+
 def _score(row: EmulationCriterion, target: Decimal | None) -> scoring.Criterion:
     return scoring.Criterion(
         id=row.id,  # type: ignore[arg-type]
@@ -336,18 +353,29 @@ class _Build:
         for member_id in self.pledged:
             if member_id in self.audience:
                 self.line(self.audience[member_id]).registered += 1
-        reports = self.session.execute(
-            select(
-                EmulationReport.criterion_id,
-                EmulationReport.period,
-                EmulationReport.unit_id,
-                EmulationReport.member_id,
-                EmulationReport.value,
-            ).where(
-                EmulationReport.campaign_id == self.campaign.id,
-                col(EmulationReport.superseded_at).is_(None),
+        # the figures as stored (ten-thousandths), read without the ORM: 10^5 members' months
+        raw = type_coerce(EmulationReport.value, BigInteger)
+        reports = (
+            self.session.connection()
+            .execute(
+                select(
+                    EmulationReport.criterion_id,
+                    EmulationReport.period,
+                    EmulationReport.unit_id,
+                    EmulationReport.member_id,
+                    raw,
+                ).where(
+                    EmulationReport.campaign_id == self.campaign.id,
+                    col(EmulationReport.superseded_at).is_(None),
+                )
             )
-        ).all()
+            .all()
+        )
+        values: dict[int, Decimal] = {}  # stored -> the figure, each made once
+        reports = [
+            (c, p, u, m, values.get(v) or values.setdefault(v, _figure(v)))
+            for c, p, u, m, v in reports
+        ]
         reporters: dict[int, int] = {}  # member -> unit of their reports
         for criterion_id, period, unit_id, member_id, value in reports:
             root = self.crit.root.get(criterion_id, criterion_id)
@@ -385,6 +413,7 @@ class _Build:
             )  # type: ignore[index]
             mine = CriterionLine(row.id, row.reporter, len(counted), 0, 0, 0)  # type: ignore[arg-type]
             self.most += scoring.most_points([rule]) * len(counted)
+            memo: dict[tuple[Decimal, int | None], tuple[bool, Decimal]] = {}
             for period in counted:
                 for unit_id in self.covered:
                     here = self.lines[unit_id]
@@ -395,8 +424,16 @@ class _Build:
                         continue
                     here.figures_in += 1
                     mine.reported += 1
-                    mine.met += reached_target(row, value, row.target)
-                    points = scoring.criterion_points(rule, value, divisors.get(unit_id) or None)
+                    size = divisors.get(unit_id) or None
+                    known = memo.get((value, size))
+                    if known is None:
+                        met = reached_target(row, value, row.target)
+                        known = memo[(value, size)] = (
+                            met,
+                            scoring.criterion_points(rule, value, size),
+                        )
+                    mine.met += known[0]
+                    points = known[1]
                     here.points += points
                     here.by_criterion[row.id] = here.by_criterion.get(row.id, Decimal(0)) + points  # type: ignore[index]
                     mine.points += points
@@ -414,6 +451,8 @@ class _Build:
             root, counted = self.crit.root[row.id], self.counted[row.id]  # type: ignore[index]
             due = len(self.audience) * len(counted)
             mine = CriterionLine(row.id, row.reporter, len(counted), due, 0, 0)  # type: ignore[arg-type]
+            # (target, figure) -> (target reached, points): a few thousand pairs at most
+            memo: dict[tuple[Decimal | None, Decimal], tuple[bool, Decimal]] = {}
             for period in counted:
                 for member_id in self.audience:
                     value = self.member_figures.get((root, period.key, member_id))
@@ -421,12 +460,18 @@ class _Build:
                         missed.add(member_id)
                         continue
                     target = pledged_targets.get((member_id, root)) or row.target
-                    if reached_target(row, value, target):
+                    known = memo.get((target, value))
+                    if known is None:
+                        known = memo[(target, value)] = (
+                            reached_target(row, value, target),
+                            scoring.criterion_points(_score(row, target), value, None),
+                        )
+                    if known[0]:
                         mine.met += 1
                     else:
                         missed.add(member_id)
                     mine.reported += 1
-                    points = scoring.criterion_points(_score(row, target), value, None)
+                    points = known[1]
                     mine.points += points
                     people[member_id] = people.get(member_id, Decimal(0)) + points
             self.criteria[row.id] = mine  # type: ignore[index]
