@@ -83,6 +83,25 @@ def _snapshot(row: TitleProposal, title: TitleDefinition) -> None:
     row.subject, row.form, row.level = title.subject, title.form, title.level
 
 
+def _clear_unamended(session: Session, campaign_id: int) -> set[tuple[int, int, bool]]:
+    """Drop thidua's own proposals that no officer amended; return the (unit, member or 0,
+    is a title) of those kept, which a new round must leave as the officers decided."""
+    touched = set(
+        session.exec(
+            select(TitleChange.proposal_id)
+            .join(TitleProposal, col(TitleProposal.id) == TitleChange.proposal_id)
+            .where(TitleProposal.campaign_id == campaign_id)
+        )
+    )
+    kept: set[tuple[int, int, bool]] = set()  # candidate, and a title (not a form)
+    for row in session.exec(select(TitleProposal).where(TitleProposal.campaign_id == campaign_id)):
+        if row.origin == THIDUA and row.id not in touched:
+            session.delete(row)
+        else:
+            kept.add((row.unit_id, row.member_id or 0, row.form == Form.TITLE))
+    return kept
+
+
 def propose_titles(
     session: Session,
     campaign_id: int,
@@ -105,19 +124,7 @@ def propose_titles(
     assert home is not None
     for unit in title_defs.chain(session, home):
         title_defs.seed(session, unit, t, now)
-    touched = set(
-        session.exec(
-            select(TitleChange.proposal_id)
-            .join(TitleProposal, col(TitleProposal.id) == TitleChange.proposal_id)
-            .where(TitleProposal.campaign_id == campaign_id)
-        )
-    )
-    kept: set[tuple[int, int, bool]] = set()  # candidate, and a title (not a form)
-    for row in session.exec(select(TitleProposal).where(TitleProposal.campaign_id == campaign_id)):
-        if row.origin == THIDUA and row.id not in touched:
-            session.delete(row)
-        else:
-            kept.add((row.unit_id, row.member_id or 0, row.form == Form.TITLE))
+    kept = _clear_unamended(session, campaign_id)
     session.flush()
     last = title_results.cutoff(campaign, timezone)
     weighed: dict[int, TitleDefinition] = {}
