@@ -83,8 +83,10 @@ async def test_an_officer_answers_every_campaign_choice_by_typing(
     again = await boss.say("maybe")  # names no choice: asked again with the choices
     assert "Bạn vui lòng trả lời bằng một trong các lựa chọn" in boss.texts(again)
     assert boss.payloads(again) == boss.payloads(ask)
+    assert "Khi kết thúc, hệ thống sẽ lập báo cáo tổng kết" in boss.texts(ask)
     closed = await boss.say("dong y")  # «Đồng ý kết thúc»
     assert "đã kết thúc" in boss.texts(closed)
+    assert "danh sách đề xuất danh hiệu chờ bạn xác nhận" in boss.texts(closed)
     assert campaigns(runtime)[0].status == CampaignStatus.CLOSED
 
 

@@ -37,6 +37,11 @@ def ask_close(ctx: Context, campaign_id: int) -> list[OutgoingMessage]:
         _(
             "Close the campaign “{title}”? Members will no longer see it as running.",
             title=found.title,
+        )
+        + "\n\n"
+        + _(
+            "Closing also makes its final review (tổng kết), announced to the members, and "
+            "proposes the titles it finds earned for your confirmation."
         ),
         button(_("Yes, close it"), OnCampaign(CardAction.CLOSE_CONFIRMED, campaign_id)),
         cancel_button(ctx),
@@ -71,7 +76,14 @@ def on_close_confirmed(ctx: Context, data: OnCampaign) -> list[OutgoingMessage]:
         )
     except DomainError as err:
         return say(problem(ctx, err.code))
-    return say(ctx.t.gettext("The campaign “{title}” is closed.", title=closed.title))
+    return say(
+        ctx.t.gettext("The campaign “{title}” is closed.", title=closed.title)
+        + " "
+        + ctx.t.gettext(
+            "Its final review reaches the members within minutes; the titles proposed wait "
+            "for your confirmation on the officer desk."
+        )
+    )
 
 
 @router.step(Closing.confirm)
