@@ -71,7 +71,11 @@ def set_deadline(session: Session, *, actor: Actor, campaign_id: int, deadline: 
 
 
 def open_for(session: Session, *, member: Member, campaign_id: int, today: date) -> Campaign:
-    """The campaign, if the member may pledge in it today; else why not, as a DomainError."""
+    """The campaign, if the member may pledge in it today; else why not, as a DomainError.
+    A closed campaign's call may still sit in the chat: its button says registration closed."""
+    ended = session.get(Campaign, campaign_id)
+    if ended is not None and ended.status == CampaignStatus.CLOSED:
+        raise DomainError("pledges_closed")
     campaign = campaigns.member_may_see(session, member=member, campaign_id=campaign_id)
     if not active(session, campaign_id=campaign_id):
         raise DomainError("no_criteria")

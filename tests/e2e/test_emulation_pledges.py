@@ -17,8 +17,10 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.emulation import criteria, pledges
+from core.emulation.buttons import StartPledge
 from core.emulation.models import EmulationCriterion, EmulationPledge, PledgeCall
 from core.members.models import Member
 from scheduler.emulation import pledge_calls
@@ -203,3 +205,14 @@ async def test_pledges_by_telegram_and_the_web_chat(
     none = await lan.say("/pledge")
     assert "Hiện không có phong trào nào" in lan.texts(none)
     assert "Lê Thị Hoa" not in pledge_rows(runtime)
+
+    # the campaign closed, its call's button still in the chat: registration closed, not unknown
+    with Session(runtime.engine) as session, session.begin():
+        campaigns.close(
+            session,
+            actor=Actor.officer(data.officer_of[MINH_PHAT]),
+            campaign_id=campaign_id,
+            now=runtime.clock.now(),
+        )
+    ended = await hoa.say("Đăng ký thi đua", payload=StartPledge(campaign_id).pack())
+    assert "Phong trào này đã hết hạn đăng ký thi đua" in hoa.texts(ended)
