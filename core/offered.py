@@ -16,10 +16,8 @@ from sqlmodel import Session, col, select
 
 from core.chat.render import choices_of
 from core.messages import OutgoingMessage
-from core.storage.models import OutboxMessage, OutboxStatus
+from core.storage.models import REPLY_KEY, OutboxMessage, OutboxStatus
 
-# core.processing queues an update's replies under "reply:<update id>:<n>"
-REPLY_KEY = "reply:"
 LOOK_BACK = 5  # the newest rows read: a message that offered choices is among the last few
 
 

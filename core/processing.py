@@ -24,7 +24,7 @@ from core.members.models import Member, UnionUnit
 from core.messages import InboundKind, IncomingMessage, OutgoingMessage, RawUpdate
 from core.ports import Clock, InboundDecoder
 from core.storage import inbound
-from core.storage.models import ButtonPayload, InboundStatus, InboundUpdate
+from core.storage.models import REPLY_KEY, ButtonPayload, InboundStatus, InboundUpdate
 from core.storage.spool import InboundSpool
 from core.text import MAX_INBOUND_TEXT, clean
 
@@ -223,7 +223,7 @@ class Processor:
             identity_id=identity.id,  # type: ignore[arg-type]
             platform=identity.platform,
             messages=replies,
-            dedupe_prefix=f"reply:{update.id}",
+            dedupe_prefix=f"{REPLY_KEY}{update.id}",
             now=now,
             held=work.replies,
         )
@@ -254,7 +254,7 @@ class Processor:
                 identity_id=answer.identity.id,  # type: ignore[arg-type]
                 platform=answer.identity.platform,
                 messages=answer.replies,
-                dedupe_prefix=f"reply:{update.id}",
+                dedupe_prefix=f"{REPLY_KEY}{update.id}",
                 now=now,
             )
         work.done.append((update.id, message.sender_id))

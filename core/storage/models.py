@@ -57,6 +57,11 @@ class OutboxStatus:
     CANCELLED = "cancelled"
 
 
+REPLY_KEY = "reply:"
+"""The dedupe-key prefix of an update's replies ("reply:<update id>:<n>"), which tells a reply
+from a message a service sent on its own (core.offered)."""
+
+
 class OutboxMessage(SQLModel, table=True):
     """A message to send, written in the same transaction as the change that decided it."""
 
