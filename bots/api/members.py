@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bots.api.deps import ApiDep, Caller
 from core.errors import NotFound
 from core.memberadmin import service as member_admin
-from core.members.models import Member, MemberChange, WorkerGroup
+from core.members.models import WHY_LIMIT, Member, MemberChange, WorkerGroup
 from core.organisation import membership
 
 router = APIRouter(prefix="/api/v1", tags=["members"])
@@ -40,6 +40,7 @@ class ChangeOut(BaseModel):
     at: datetime
     before: dict[str, object] | None
     after: dict[str, object] | None
+    why: str | None
 
 
 class MemberDetail(MemberOut):
@@ -65,10 +66,12 @@ class MemberChangeIn(BaseModel):
     worker_group: WorkerGroup | None = None
     holds_leadership_post: bool | None = None
     phone: str | None = Field(default=None, max_length=32)  # "": no phone
+    why: str | None = Field(default=None, max_length=WHY_LIMIT)  # kept with the change
 
 
 class MemberMoveIn(BaseModel):
     unit_id: int
+    why: str | None = Field(default=None, max_length=WHY_LIMIT)
 
 
 class RemovedOut(BaseModel):
@@ -98,6 +101,7 @@ def _change(c: MemberChange) -> ChangeOut:
         at=c.at,
         before=json.loads(c.before) if c.before else None,
         after=json.loads(c.after) if c.after else None,
+        why=c.why,
     )
 
 
@@ -161,7 +165,7 @@ async def edit_member(
     )
 
     def work(s: Session) -> MemberDetail:
-        member_admin.edit(s, actor=who, member_id=member_id, change=change, now=now)
+        member_admin.edit(s, actor=who, member_id=member_id, change=change, now=now, why=body.why)
         return _detail(member_admin.read(s, actor=who, member_id=member_id))
 
     return await api.run(work)
@@ -173,20 +177,28 @@ async def move_member(member_id: int, body: MemberMoveIn, api: ApiDep, who: Call
     now = api.now()
 
     def work(s: Session) -> MemberDetail:
-        member_admin.move(s, actor=who, member_id=member_id, unit_id=body.unit_id, now=now)
+        member_admin.move(
+            s, actor=who, member_id=member_id, unit_id=body.unit_id, now=now, why=body.why
+        )
         return _detail(member_admin.read(s, actor=who, member_id=member_id))
 
     return await api.run(work)
 
 
 @router.delete("/members/{member_id}", response_model=RemovedOut)
-async def remove_member(member_id: int, api: ApiDep, who: Caller) -> RemovedOut:
-    """The person is told, then erased as by /forget; the union's records stay."""
+async def remove_member(
+    member_id: int,
+    api: ApiDep,
+    who: Caller,
+    why: Annotated[str | None, Query(max_length=WHY_LIMIT)] = None,
+) -> RemovedOut:
+    """The person is told, then erased as by /forget; the union's records stay. `why`: the
+    reason, kept with the removal (write no name or phone in it: it stays after the erasure)."""
     now = api.now()
 
     def work(s: Session) -> RemovedOut:
         change = member_admin.remove(
-            s, actor=who, member_id=member_id, notifier=api.notifier, now=now
+            s, actor=who, member_id=member_id, notifier=api.notifier, now=now, why=why
         )
         return RemovedOut(member_id=member_id, unit_id=change.unit_id, removed_at=change.at)
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bots.cli import chat, db, demo, invite, officer, org, privacy, report, serve, worker
+from bots.cli import member as member_cli
 from bots.cli import quiz as quiz_cli
 from bots.cli import telegram as telegram_cli
 from bots.cli import zalobot as zalobot_cli
@@ -17,6 +18,7 @@ COMMANDS = [serve, chat, db, demo, invite, officer, org, worker, report, privacy
 COMMANDS.append(telegram_cli)
 COMMANDS.append(quiz_cli)
 COMMANDS.append(zalobot_cli)
+COMMANDS.append(member_cli)
 
 
 def build_parser() -> argparse.ArgumentParser:

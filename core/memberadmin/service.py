@@ -4,8 +4,9 @@ another unit, remove them.
 
 Both the member's unit and, for a move, the unit they go to must be in the officer's scope
 (their units and every unit below). Every change is recorded in `member_change` with who made
-it, when, and the fields before and after. A verified member's roster entry follows the
-name, group, post and unit, so that the boards counting the roster stay true. Removing a
+it, when, the fields before and after, and the reason the officer gave (`why`, optional). A
+verified member's roster entry follows the name, group, post and unit, so that the boards
+counting the roster stay true. Removing a
 person erases them as /forget does (the union's records stay, attributed to a former member),
 marks their roster entry removed, and tells them, in the same transaction."""
 
@@ -23,6 +24,7 @@ from core.campaigns.scope import Actor
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.initiatives.notify import Notifier
 from core.members.models import (
+    WHY_LIMIT,
     Identity,
     Member,
     MemberChange,
@@ -83,10 +85,25 @@ def read(session: Session, *, actor: Actor, member_id: int) -> MemberView:
     return MemberView(member, unit, _entry(session, member_id), list(platforms), list(history))
 
 
+def reason(raw: str | None) -> str | None:
+    """The reason given for a change, as kept: one line, None when empty."""
+    text = clean(raw or "")
+    if len(text) > WHY_LIMIT:
+        raise InvalidInput("why_too_long")
+    return text or None
+
+
 def edit(
-    session: Session, *, actor: Actor, member_id: int, change: MemberEdit, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    member_id: int,
+    change: MemberEdit,
+    now: datetime,
+    why: str | None = None,
 ) -> Member:
     member, _unit = find(session, actor=actor, member_id=member_id)
+    why = reason(why)
     before = _fields(member)
     if change.full_name is not None:
         problem = name_problem(change.full_name)
@@ -107,7 +124,7 @@ def edit(
             entry.name_key = key_of(entry.full_name)
             entry.worker_group = member.worker_group
             entry.holds_leadership_post = member.holds_leadership_post
-        _record(session, member, "edit", (before, after), actor, now)
+        _record(session, member, "edit", (before, after), actor, now, why)
     return member
 
 
@@ -123,10 +140,19 @@ def _no_officer_beyond(session: Session, actor: Actor, member_id: int) -> None:
             raise Forbidden("officer_beyond") from exc
 
 
-def move(session: Session, *, actor: Actor, member_id: int, unit_id: int, now: datetime) -> Member:
+def move(
+    session: Session,
+    *,
+    actor: Actor,
+    member_id: int,
+    unit_id: int,
+    now: datetime,
+    why: str | None = None,
+) -> Member:
     """The member (and their roster entry) to another unit of the actor's scope; their past
     points, initiatives and commendations keep the unit they were made in."""
     member, unit = find(session, actor=actor, member_id=member_id)
+    why = reason(why)
     _no_officer_beyond(session, actor, member_id)
     target = actor.require_unit(session, unit_id)
     if target.closed_at is not None:
@@ -138,18 +164,30 @@ def move(session: Session, *, actor: Actor, member_id: int, unit_id: int, now: d
         .where(col(RosterEntry.member_id) == member_id, col(RosterEntry.removed_at).is_(None))
         .values(unit_id=target.id)
     )
-    _record(session, member, "move", ({"unit_id": unit.id}, {"unit_id": target.id}), actor, now)
+    moved: tuple[dict[str, object], dict[str, object]] = (
+        {"unit_id": unit.id},
+        {"unit_id": target.id},
+    )
+    _record(session, member, "move", moved, actor, now, why)
     member.unit_id = target.id  # type: ignore[assignment]
     session.flush()
     return member
 
 
 def remove(
-    session: Session, *, actor: Actor, member_id: int, notifier: Notifier, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    member_id: int,
+    notifier: Notifier,
+    now: datetime,
+    why: str | None = None,
 ) -> MemberChange:
     """The person leaves the union's members: told on the messenger they last wrote from,
-    then erased as by /forget; their roster entry is marked removed (the list keeps it)."""
+    then erased as by /forget; their roster entry is marked removed (the list keeps it).
+    The reason is recorded after the erasure, so it stays with the removal."""
     member, unit = find(session, actor=actor, member_id=member_id)
+    why = reason(why)
     if not actor.operator and member.id == actor.member_id:
         raise Forbidden("own_member")
     _no_officer_beyond(session, actor, member_id)
@@ -173,7 +211,7 @@ def remove(
     )
     key = privacy_key(session, notifier.config.privacy_key)
     forget_member(session, member=member, keep_identity=reach, now=now, key=key)
-    change = _record(session, member, "remove", (None, None), actor, now)
+    change = _record(session, member, "remove", (None, None), actor, now, why)
     if reach is not None and reach.blocked_at is None:
         outbox.enqueue(
             session,
@@ -228,6 +266,7 @@ def _record(
     values: tuple[dict[str, object] | None, dict[str, object] | None],
     actor: Actor,
     now: datetime,
+    why: str | None = None,
 ) -> MemberChange:
     before, after = values
     texts = _changed(before, after) if before is not None and after is not None else (None, None)
@@ -239,6 +278,7 @@ def _record(
         before=texts[0],
         after=texts[1],
         at=now,
+        why=why,
     )
     session.add(change)
     session.flush()

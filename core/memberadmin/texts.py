@@ -21,6 +21,7 @@ TEXTS: dict[str, str] = {
     "name_too_short": N_("That is too short for a full name."),
     "name_characters": N_("A name can have letters, spaces, dots, dashes and apostrophes only."),
     "name_is_a_reply": N_("That looks like an answer rather than a name."),
+    "why_too_long": N_("The reason is 300 characters at most."),
     "role_unknown": N_("That officer role no longer exists."),
     "bad_role": N_("Please choose chair or committee member."),
     "own_role": N_("You cannot change your own role: ask an officer of a unit above yours."),

@@ -71,6 +71,7 @@ class UnionUnit(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+WHY_LIMIT = 300  # characters of the reason given for a change to a member
 CURRENT = "onboarded_at IS NOT NULL AND forgotten_at IS NULL"
 
 
@@ -250,8 +251,10 @@ class JoinRequest(SQLModel, table=True):
 
 class MemberChange(SQLModel, table=True):
     """Who changed a member of their units, when, and what it was before and after (JSON):
-    `edit` (name, group, post, phone), `move` (unit), `remove`. The member's /forget (or their
-    removal) blanks `before` and `after`, which may hold a name or a phone."""
+    `edit` (name, group, post, phone), `move` (unit), `remove`, with the reason the officer
+    gave (`why`, optional). The member's /forget (or their removal) blanks `before`, `after`
+    and the reasons of the earlier changes, which may hold a name or a phone; the reason of the
+    removal itself is written after the erasure and stays."""
 
     __tablename__ = "member_change"
 
@@ -265,3 +268,4 @@ class MemberChange(SQLModel, table=True):
     before: str | None = Field(default=None, sa_type=Text)
     after: str | None = Field(default=None, sa_type=Text)
     at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    why: str | None = Field(default=None, max_length=WHY_LIMIT)  # the officer's reason

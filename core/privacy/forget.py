@@ -171,11 +171,12 @@ def _erase_accounts(session: Session, *, member_id: int, now: datetime) -> None:
         )
         .values(status=JoinRequestStatus.WITHDRAWN, decided_at=now)
     )
-    # officers' changes to them stay (who, when, what kind) without the names and phones
+    # officers' changes to them stay (who, when, what kind) without the names and phones, nor
+    # the reasons given (free text that may name them)
     session.execute(
         update(MemberChange)
         .where(col(MemberChange.member_id) == member_id)
-        .values(before=None, after=None)
+        .values(before=None, after=None, why=None)
     )
 
 

@@ -20,7 +20,7 @@ from bots.web.unitpicker import UnitPicker, picker
 from core.i18n import N_, Translator
 from core.memberadmin import service as member_admin
 from core.members import labels
-from core.members.models import MemberChange, WorkerGroup
+from core.members.models import WHY_LIMIT, MemberChange, WorkerGroup
 from core.organisation import picking
 
 router = APIRouter()
@@ -61,10 +61,11 @@ WORDED = {"move": moved, "edit": corrected}
 
 
 def line(t: Translator, change: MemberChange, units: dict[int, str]) -> str:
-    """One change of the record, in words: what it was and what it became."""
+    """One change of the record, in words: what it was and what it became, and why."""
     before = json.loads(change.before) if change.before else {}
     after = json.loads(change.after) if change.after else {}
-    return WORDED.get(change.action, corrected)(t, before, after, units)
+    said = WORDED.get(change.action, corrected)(t, before, after, units)
+    return f"{said} · {t.gettext('reason: {why}', why=change.why)}" if change.why else said
 
 
 def units_named(history: list[MemberChange]) -> set[int]:
@@ -113,6 +114,7 @@ async def show(visit: Visit, me: Me, member_id: int, refused: Refused | None = N
     history = [(c.at, line(t, c, names), c.by_member_id == me.member_id) for c in view.history]
     return visit.render(
         "member.html",
+        why_limit=WHY_LIMIT,
         status=refused.status if refused else 200,
         view=view,
         picker=loaded.picker,
@@ -138,6 +140,12 @@ def edit_of(form: FormData) -> member_admin.MemberEdit:
     )
 
 
+def why_of(form: FormData) -> str:
+    """The reason typed with a change (one character over the limit kept, so that a longer
+    one is refused rather than cut)."""
+    return forms.text(form, "why", limit=WHY_LIMIT)
+
+
 async def changed(
     visit: Visit, me: Me, member_id: int, work: Callable[[Session], object], done: str
 ) -> Response:
@@ -154,20 +162,24 @@ async def member_page(member_id: int, visit: OfficerVisit, me: CurrentMe) -> Res
 
 @router.post("/members/{member_id}/edit")
 async def edit(member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
-    change, now = edit_of(form), visit.now
+    change, now, why = edit_of(form), visit.now, why_of(form)
 
     def work(s: Session) -> object:
-        return member_admin.edit(s, actor=me.actor, member_id=member_id, change=change, now=now)
+        return member_admin.edit(
+            s, actor=me.actor, member_id=member_id, change=change, now=now, why=why
+        )
 
     return await changed(visit, me, member_id, work, "edited")
 
 
 @router.post("/members/{member_id}/move")
 async def move(member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
-    unit_id, now = forms.integer(form, "unit_id"), visit.now
+    unit_id, now, why = forms.integer(form, "unit_id"), visit.now, why_of(form)
 
     def work(s: Session) -> object:
-        return member_admin.move(s, actor=me.actor, member_id=member_id, unit_id=unit_id, now=now)
+        return member_admin.move(
+            s, actor=me.actor, member_id=member_id, unit_id=unit_id, now=now, why=why
+        )
 
     return await changed(visit, me, member_id, work, "moved")
 
@@ -176,11 +188,11 @@ async def move(member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedF
 async def remove(
     member_id: int, visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: Web
 ) -> Response:
-    now = visit.now
+    now, why = visit.now, why_of(form)
 
     def work(s: Session) -> object:
         return member_admin.remove(
-            s, actor=me.actor, member_id=member_id, notifier=web.notifier, now=now
+            s, actor=me.actor, member_id=member_id, notifier=web.notifier, now=now, why=why
         )
 
     outcome = await visit.attempt(work, or_404=False)
