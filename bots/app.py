@@ -20,6 +20,7 @@ from bots.personal_data import router as personal_data
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
+from bots.web.body_limit import BodyLimit
 from bots.web.headers import SecurityHeaders
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
@@ -94,5 +95,13 @@ def create_app(
         app.include_router(router)
     if settings.web_ui:
         install_web_ui(app, runtime)
+    # the messengers' routes cap their own bodies; every other body is capped here
+    own_caps = [r.path for r in routes if isinstance(r, Route)] + [
+        getattr(r, "path", "")
+        for router in routes
+        if not isinstance(router, Route)
+        for r in router.routes
+    ]
+    app.add_middleware(BodyLimit, own_caps=own_caps)
     app.add_middleware(SecurityHeaders, https=str(settings.public_url).startswith("https:"))
     return app
