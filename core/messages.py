@@ -65,10 +65,12 @@ class IncomingMessage:
     phone: str | None = None  # only with InboundKind.CONTACT
     button_key: str | None = None  # an opaque button id whose payload the core looks up
     # In a group chat: the group's id (then `sender_id` is the group too, so that nothing of
-    # the person is kept once processed), who wrote (`author_id`, read only while processing),
-    # the group's title, and the id it moved to (GROUP_MOVED). None in a private chat.
+    # the person is kept once processed), who wrote (`author_id`, read only while processing;
+    # None with `author_anonymous` when an admin writes as the group itself), the group's
+    # title, and the id it moved to (GROUP_MOVED). None in a private chat.
     group_id: str | None = None
     author_id: str | None = None
+    author_anonymous: bool = False
     group_title: str | None = None
     moved_to: str | None = None
 

@@ -10,7 +10,8 @@ What concerns the bot becomes an `IncomingMessage` with `group_id`:
 Everything else said in a group (another member's words, a bare `/cmd` meant for any bot,
 an edit, a message from a bot) is ignored, and the webhook does not even store it
 (`concerns_bot`). The person who wrote is passed on as `author_id`, only for processing to
-check whether they are an officer; nothing else of theirs is read.
+check whether they are an officer; nothing else of theirs is read. An admin writing as the
+group ("Remain anonymous") has no id to pass on: `author_anonymous`.
 """
 
 from __future__ import annotations
@@ -68,9 +69,20 @@ def concerns_bot(data: dict[str, Any], username: str | None, bot_id: int | None)
     if "migrate_to_chat_id" in message or "migrate_from_chat_id" in message:
         return True
     author = message.get("from")
-    if not isinstance(author, dict) or author.get("is_bot"):
+    if not isinstance(author, dict) or (author.get("is_bot") and not anonymous_admin(message)):
         return False
     return addressed(message, username, bot_id)
+
+
+def anonymous_admin(message: dict[str, Any]) -> bool:
+    """An admin of the group writing as the group itself ("Remain anonymous"): Telegram sends
+    it from @GroupAnonymousBot with the group as `sender_chat`, so who wrote is unknown."""
+    sender_chat, chat = message.get("sender_chat"), message.get("chat")
+    return (
+        isinstance(sender_chat, dict)
+        and isinstance(chat, dict)
+        and sender_chat.get("id") == chat.get("id")
+    )
 
 
 def _when(value: Any) -> datetime:
@@ -104,6 +116,7 @@ def parse_group(
         return True, _moved(base, str(chat["id"]), str(message["migrate_to_chat_id"]))
     if "migrate_from_chat_id" in message:
         return True, _moved(base, str(message["migrate_from_chat_id"]), str(chat["id"]))
+    anonymous = anonymous_admin(message)
     return True, IncomingMessage(
         platform=PLATFORM,
         external_id=external_id,
@@ -112,7 +125,8 @@ def parse_group(
         text=_text(message),
         group_id=base.group_id,
         group_title=base.group_title,
-        author_id=str(message["from"]["id"]),
+        author_id=None if anonymous else str(message["from"]["id"]),
+        author_anonymous=anonymous,
     )
 
 

@@ -47,6 +47,14 @@ REFUSED = {
 }
 
 
+ANONYMOUS = N_(
+    "You are writing as the group (an anonymous admin), so I cannot tell whether you are an "
+    "officer of the union, and the group is not linked. Turn off «Remain anonymous» in your "
+    "admin rights for this group, send the code again (it still works), then turn it back on "
+    "if you like."
+)
+
+
 @dataclass(frozen=True)
 class Answer:
     """The group's identity (None: nothing to say, nothing stored) and the replies to post."""
@@ -103,6 +111,8 @@ def handle(
     code = _code_in(message.text)
     if code is None:
         return Answer(group, [OutgoingMessage(_pointer(session, t, links, group))])
+    if message.author_anonymous:  # the code is not spent: sent again by name, it links
+        return Answer(group, [OutgoingMessage(t.gettext(ANONYMOUS))])
     return Answer(group, [OutgoingMessage(_link(session, message, t, links, group, code, now))])
 
 

@@ -74,6 +74,15 @@ class ApiError(Exception):
         self.code, self.description, self.parameters = code, description, parameters
 
 
+# who Telegram says wrote a message an admin sent as the group ("Remain anonymous")
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
 @dataclass
 class FakeUser:
     id: int
@@ -247,16 +256,21 @@ class FakeTelegram:
         *,
         reply_to: SentMessage | None = None,
         edited: bool = False,
+        anonymous: bool = False,
     ) -> dict[str, Any]:
-        """`person` writes `text` in the group (an edit of an earlier message, `edited`)."""
+        """`person` writes `text` in the group (an edit of an earlier message, `edited`); as
+        an admin who "remains anonymous" (`anonymous`), Telegram sends it from
+        @GroupAnonymousBot with the group itself as `sender_chat`."""
         self.users.setdefault(person.id, person)
         message: dict[str, Any] = {
             "message_id": next(self._message_ids[chat_id]),
-            "from": person.as_json(),
+            "from": ANONYMOUS_ADMIN if anonymous else person.as_json(),
             "chat": self._group_chat(chat_id),
             "date": int(self._now_ts()),
             "text": text,
         }
+        if anonymous:
+            message["sender_chat"] = self._group_chat(chat_id)
         entities = []
         if text.startswith("/"):
             entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
