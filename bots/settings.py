@@ -148,6 +148,17 @@ class Settings(BaseSettings):
                 raise ValueError("THIDUA_WEB_UI needs THIDUA_WEB_SECRET (32+ characters)")
         return self
 
+    @model_validator(mode="after")
+    def _public_url_follows_the_port(self) -> Settings:
+        """Without THIDUA_PUBLIC_URL, links (the demo's addresses, /signin's, /mydata's) point
+        where `thidua serve` listens: THIDUA_PORT=8731 makes them http://127.0.0.1:8731."""
+        if "public_url" in self.model_fields_set or not {"host", "port"} & self.model_fields_set:
+            return self
+        host = "127.0.0.1" if self.host in {"", "0.0.0.0", "::"} else self.host
+        host = f"[{host}]" if ":" in host else host
+        self.public_url = AnyHttpUrl(f"http://{host}:{self.port}")
+        return self
+
     @field_validator("zalobot_webhook_secret")
     @classmethod
     def _zalobot_secret(cls, value: SecretStr | None) -> SecretStr | None:

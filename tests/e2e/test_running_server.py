@@ -138,6 +138,10 @@ def test_cli_upgrade_demo_and_bad_settings(tmp_path: Path):
     claims_again = [line for line in again.stdout.splitlines() if ", Công đoàn" in line]
     doors = [line for line in claims if "/chat#as=" in line]
     assert len(doors) == 3 and doors == [line for line in claims_again if "/chat#as=" in line]
+    # served on another port, the addresses printed point there (THIDUA_PUBLIC_URL unset)
+    elsewhere = thidua("demo", "load", "--if-empty", env={**desk, "THIDUA_PORT": "8731"})
+    assert "http://127.0.0.1:8731/web/signin" in elsewhere.stdout
+    assert "http://127.0.0.1:8731/chat#as=" in elsewhere.stdout and ":8000" not in elsewhere.stdout
     claims = [line for line in claims if line not in doors]
     claims_again = [line for line in claims_again if line not in doors]
     assert len(claims_again) == len(claims) == 4 and claims_again != claims

@@ -16,6 +16,24 @@ def test_defaults():
 
 
 @pytest.mark.parametrize(
+    ("environ", "url"),
+    [
+        ({"THIDUA_PORT": "8731"}, "http://127.0.0.1:8731/"),
+        ({"THIDUA_HOST": "0.0.0.0", "THIDUA_PORT": "9000"}, "http://127.0.0.1:9000/"),
+        ({"THIDUA_HOST": "192.168.1.20"}, "http://192.168.1.20:8000/"),
+        (
+            {"THIDUA_PORT": "8731", "THIDUA_PUBLIC_URL": "https://thidua.example.vn"},
+            "https://thidua.example.vn/",
+        ),
+    ],
+)
+def test_links_point_where_the_server_listens_unless_a_public_url_is_set(
+    environ: dict[str, str], url: str
+):
+    assert str(load_settings(environ=environ).public_url) == url
+
+
+@pytest.mark.parametrize(
     ("environ", "named"),
     [
         ({"THIDUA_DEFAULT_LOCALE": "fr"}, "THIDUA_DEFAULT_LOCALE"),
