@@ -8,6 +8,7 @@ from core.emulation import personal
 from core.i18n import N_
 from core.initiatives import people
 from core.initiatives import texts as initiative_texts
+from core.initiatives.notify import notifier
 from core.members import consents
 from core.members.buttons import ConsentChoice, Privacy, PrivacyAction
 from core.members.menu import main_menu
@@ -16,7 +17,7 @@ from core.members.privacy import back, profile_lines
 from core.members.steps import Forgetting
 from core.messages import OutgoingMessage
 from core.points.models import PointsSource
-from core.privacy import download, mydata
+from core.privacy import download, mydata, sole_officer
 from core.privacy.forget import forget_member
 from core.storage.secrets import privacy_key
 
@@ -289,6 +290,7 @@ def on_forget(ctx: Context) -> list[OutgoingMessage]:
                 "longer carry your name and show \u201ca former member\u201d of your union "
                 "instead, because they record rewards the union decided and paid."
             )
+            + _sole_officer_warning(ctx)
             + "\n\n"
             + _("This cannot be undone. Erase your data?"),
             button(_("Yes, erase my data"), Privacy(PrivacyAction.FORGET)),
@@ -297,16 +299,37 @@ def on_forget(ctx: Context) -> list[OutgoingMessage]:
     ]
 
 
+def _sole_officer_warning(ctx: Context) -> str:
+    """For the only officer of a unit: the unit will have none, and the union above is told."""
+    units = sole_officer.sole_units(ctx.session, member_id=ctx.member.id)  # type: ignore[union-attr, arg-type]
+    if not units:
+        return ""
+    return "\n\n" + ctx.t.gettext(
+        "You are the only officer of {units} on thidua. After this it has no officer until "
+        "someone is given the role; the officers of the union above will be told.",
+        units=", ".join(u.name for u in units),
+    )
+
+
 @router.button(Privacy, action=PrivacyAction.FORGET)
 def on_forget_confirmed(ctx: Context, _data: Privacy) -> list[OutgoingMessage]:
     if not ctx.conv.at(Forgetting.confirm) or ctx.member is None:
         return back(ctx)
+    member_id: int = ctx.member.id  # type: ignore[assignment]
+    left_alone = sole_officer.sole_units(ctx.session, member_id=member_id)
     forget_member(
         ctx.session,
         member=ctx.member,
         keep_identity=ctx.identity,
         now=ctx.now,  # type: ignore[arg-type]
         key=privacy_key(ctx.session, ctx.config.privacy_key),
+    )
+    sole_officer.tell_above(
+        ctx.session,
+        notifier(ctx),
+        units=left_alone,
+        former_id=member_id,
+        now=ctx.now,  # type: ignore[arg-type]
     )
     ctx.member = None
     ctx.conv.end()
