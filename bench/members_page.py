@@ -52,6 +52,7 @@ from core.members.models import (
     UnionUnit,
 )
 from core.members.rules import key_of
+from core.organisation import membership
 from core.storage import migrate
 from core.storage.engine import make_engine
 from core.websignin import service as websignin
@@ -277,6 +278,15 @@ def deep_anchor(engine: Engine, page: int, per_page: int = 50) -> int:
         )
 
 
+def anchor_cursor(engine: Engine, member_id: int) -> str:
+    """The API's `next_cursor` of the page ending with this member."""
+    with engine.connect() as conn:
+        name = conn.execute(
+            text("SELECT full_name FROM member WHERE id = :id"), {"id": member_id}
+        ).scalar_one()
+    return membership.Cursor(name, member_id).encode()
+
+
 async def run(engine: Engine, url: str, runs: int, grassroots: int, count: int) -> None:
     settings = load_settings(
         environ={
@@ -292,11 +302,15 @@ async def run(engine: Engine, url: str, runs: int, grassroots: int, count: int) 
     transport = httpx.ASGITransport(app=app)
     deep = min(1000, count // 100)  # page 1,000 at 10^5 members, half way down with fewer
     anchor = deep_anchor(engine, deep)
+    cursor = anchor_cursor(engine, anchor)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         await sign_in(client, engine, 1)
         cases = [
             ("API, the federation, page 1", "/api/v1/members?unit_id=1"),
-            ("API, the federation, page 1,000", "/api/v1/members?unit_id=1&page=1000"),
+            (
+                f"API, the federation, page {deep:,} (the cursor of the page before)",
+                f"/api/v1/members?unit_id=1&cursor={cursor}",
+            ),
             ("API, search «nguyen van» (common)", "/api/v1/members?unit_id=1&q=nguyen%20van"),
             (
                 "API, search «huynh xuan yen» (rare)",

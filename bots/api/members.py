@@ -53,8 +53,8 @@ class MemberDetail(MemberOut):
 class MembersPage(BaseModel):
     unit_id: int
     total: int
-    page: int
-    pages: int
+    next_cursor: str | None  # the next page: `cursor=` this; None on the last page
+    prev_cursor: str | None  # the page before; None on the first page
     verified: int
     self_declared: int
     not_on_bot: int
@@ -121,11 +121,13 @@ async def list_members(
     who: Caller,
     unit_id: int | None = None,
     q: Annotated[str, Query(max_length=100)] = "",
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    cursor: Annotated[str, Query(max_length=400)] = "",
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> MembersPage:
     """The members who joined the unit (default: the caller's first unit) and the units below
-    it, by name; `q` finds a part of the name without case or diacritics."""
+    it, in the order of names; `q` finds a part of the name without case or diacritics.
+    `cursor`: a page's `next_cursor` or `prev_cursor` (opaque; 422 `bad_cursor` otherwise)
+    gives the page after or before it, read from that place in the order however deep."""
 
     def work(s: Session) -> MembersPage:
         roots = who.units(s)
@@ -133,12 +135,15 @@ async def list_members(
             raise NotFound("unit_unknown")
         unit = who.require_unit(s, unit_id) if unit_id is not None else roots[0]
         counts = membership.counts(s, unit=unit)
-        found = membership.page_of(s, unit=unit, q=q, page=page, per_page=per_page, counted=counts)
+        place = membership.Cursor.decode(cursor) if cursor else None
+        found = membership.cursor_page(
+            s, unit=unit, q=q, cursor=place, per_page=per_page, counted=counts
+        )
         return MembersPage(
             unit_id=unit.id,  # type: ignore[arg-type]
             total=found.total,
-            page=found.page,
-            pages=found.pages,
+            next_cursor=found.next.encode() if found.next else None,
+            prev_cursor=found.prev.encode() if found.prev else None,
             verified=counts.verified,
             self_declared=counts.self_declared,
             not_on_bot=counts.not_on_bot,

@@ -4,6 +4,8 @@ reads beside them: verified, self-declared, and roster entries not yet on the bo
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
+from core.errors import InvalidInput
 from core.members import service as members
 from core.members.models import Member, RosterEntry, UnionUnit
 from core.members.rules import key_of
@@ -25,18 +28,6 @@ class Counts:
     @property
     def joined(self) -> int:
         return self.verified + self.self_declared
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    members: list[Member]
-    total: int  # how many match (all pages)
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 WIDE = 30  # units in a subtree above which its members are read along the whole indexes
@@ -78,33 +69,6 @@ def counts(session: Session, *, unit: UnionUnit, unit_ids: list[int] | None = No
     return Counts(int(verified), int(total) - int(verified), int(waiting))
 
 
-def page_of(
-    session: Session,
-    *,
-    unit: UnionUnit,
-    q: str = "",
-    page: int = 1,
-    per_page: int = 50,
-    counted: Counts | None = None,
-) -> MemberPage:
-    """One page of the unit's members by name; `q` is matched without case or diacritics
-    (the folded name kept beside the name). `counted`: the unit's counts, read already."""
-    wanted = key_of(q)
-    query = _joined(subtree_ids(session, unit))
-    if wanted:
-        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
-    if counted is not None and not wanted:
-        total = counted.joined
-    else:
-        total = session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
-    rows = session.exec(
-        query.order_by(col(Member.full_name), col(Member.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return MemberPage(list(rows), int(total), page, per_page)
-
-
 @dataclass(frozen=True)
 class KeysetPage:
     """A page read from a member's place in the order of names (not by counting rows from the
@@ -144,8 +108,9 @@ def keyset_page(
     unit_ids: list[int] | None = None,
 ) -> KeysetPage:
     """The members after the member `after` (or before the member `before`) in the order of
-    names and ids, matching `q` as `page_of` does; without either (or with a member who is no
-    longer listed), the first page. Each page is a range of `ix_member_current_name`."""
+    names and ids, matching `q` (a part of the name without case or diacritics: the folded
+    name kept beside the name); without either (or with a member who is no longer listed),
+    the first page. Each page is a range of `ix_member_current_name`."""
     wanted = key_of(q)
     query = _joined(subtree_ids(session, unit) if unit_ids is None else unit_ids)
     if wanted:
@@ -181,6 +146,85 @@ def keyset_page(
     found = list(reversed(rows[:per_page]))
     more = len(rows) > per_page
     return KeysetPage(found, int(total), max(2, number) if more else 1, per_page, more, True)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the order of names and ids, carried by the API as an opaque string: the
+    name and id of the last member of a page (`forward`: the next page starts after it) or of
+    its first (the previous page ends before it). It holds the values, not a member to look
+    up, so a page goes on from the same place even when that member was renamed or removed
+    meanwhile, and a member added between two pages appears once, where their name falls."""
+
+    name: str
+    member_id: int
+    forward: bool = True
+
+    def encode(self) -> str:
+        raw = json.dumps(["a" if self.forward else "b", self.name, self.member_id])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            way, name, member_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput("bad_cursor") from exc
+        if way not in ("a", "b") or not isinstance(name, str) or type(member_id) is not int:
+            raise InvalidInput("bad_cursor")
+        return cls(name, member_id, way == "a")
+
+
+@dataclass(frozen=True)
+class CursorPage:
+    members: list[Member]
+    total: int  # how many match (all pages)
+    next: Cursor | None  # None: this is the last page
+    prev: Cursor | None  # None: this is the first page
+
+
+def cursor_page(
+    session: Session,
+    *,
+    unit: UnionUnit,
+    q: str = "",
+    cursor: Cursor | None = None,
+    per_page: int = 50,
+    counted: Counts | None = None,
+) -> CursorPage:
+    """The page after (or before) `cursor` in the order of names and ids, matching `q` as
+    `keyset_page` does; without a cursor, the first page. A range of `ix_member_current_name`."""
+    wanted = key_of(q)
+    query = _joined(subtree_ids(session, unit))
+    if wanted:
+        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
+    if counted is not None and not wanted:
+        total = counted.joined
+    else:
+        total = session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
+    key = tuple_(col(Member.full_name), col(Member.id))
+    forward = cursor is None or cursor.forward
+    if cursor is not None:
+        at = tuple_(cursor.name, cursor.member_id)
+        query = query.where(key > at if forward else key < at)
+    order = (col(Member.full_name), col(Member.id))
+    if not forward:
+        order = (col(Member.full_name).desc(), col(Member.id).desc())
+    rows = list(session.exec(query.order_by(*order).limit(per_page + 1)).all())
+    more = len(rows) > per_page
+    found = rows[:per_page] if forward else list(reversed(rows[:per_page]))
+    if not found:
+        return CursorPage([], int(total), None, None)
+    first, last = found[0], found[-1]
+    after = (forward and more) or (not forward and cursor is not None)
+    before = (not forward and more) or (forward and cursor is not None)
+    return CursorPage(
+        found,
+        int(total),
+        Cursor(last.full_name or "", last.id, True) if after else None,  # type: ignore[arg-type]
+        Cursor(first.full_name or "", first.id, False) if before else None,  # type: ignore[arg-type]
+    )
 
 
 class Basis(StrEnum):

@@ -284,10 +284,14 @@ async def test_a_zone_of_many_unions_pages_and_searches_its_members_in_the_order
             session.add(Member(unit_id=unit.id, full_name=f"Đỗ Văn Tùng {n:02d}", onboarded_at=now))
     url = f"/api/v1/members?unit_id={ZONE}&q=DO%20VAN%20TUNG&per_page=10"
     first = (await client.get(url, headers=zone)).json()
-    assert first["total"] == 35 and first["pages"] == 4
+    assert first["total"] == 35 and first["prev_cursor"] is None
     assert [m["full_name"] for m in first["members"]] == [f"Đỗ Văn Tùng {n:02d}" for n in range(10)]
-    last = (await client.get(f"{url}&page=4", headers=zone)).json()
-    assert [m["full_name"] for m in last["members"]] == [
+    page, pages = first, 1
+    while page["next_cursor"]:
+        page = (await client.get(f"{url}&cursor={page['next_cursor']}", headers=zone)).json()
+        pages += 1
+    assert pages == 4
+    assert [m["full_name"] for m in page["members"]] == [
         f"Đỗ Văn Tùng {n:02d}" for n in range(30, 35)
     ]
     everyone = (
@@ -323,3 +327,51 @@ async def test_an_officer_of_a_unit_above_is_neither_moved_nor_removed_from_belo
     with Session(runtime.engine) as session:
         kept = session.get(Member, zone_officer)
         assert kept is not None and kept.forgotten_at is None and kept.unit_id == MINH_PHAT
+
+
+async def test_the_api_pages_members_by_cursor_and_a_member_added_between_pages_shows_once(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """The admin API's members list goes on from a cursor (the name and id of a page's last
+    or first member), not from a count of rows: a member added before or after the place, or
+    the page's last member removed, between two pages, changes nothing of what was read."""
+    from core.members import service as members_service
+    from core.members.models import UnitKind
+
+    data = load_demo(runtime)
+    zone = bearer(token_for(runtime, data.officer_of[ZONE]))
+    now = runtime.clock.now()
+    with Session(runtime.engine) as session, session.begin():
+        unit = members_service.create_unit(
+            session,
+            name="CĐCS Công ty Hòa Bình",
+            kind=UnitKind.GRASSROOTS_UNION,
+            parent=session.get(UnionUnit, ZONE),
+        )
+        unit_id = unit.id
+        for name in ("Bùi Văn An", "Cao Thị Bình", "Dương Văn Cường", "Lê Thị Dung", "Võ Văn Em"):
+            session.add(Member(unit_id=unit_id, full_name=name, onboarded_at=now))
+    url = f"/api/v1/members?unit_id={unit_id}&per_page=2"
+
+    def names(page: dict) -> list[str]:  # type: ignore[type-arg]
+        return [m["full_name"] for m in page["members"]]
+
+    first = (await client.get(url, headers=zone)).json()
+    assert names(first) == ["Bùi Văn An", "Cao Thị Bình"] and first["total"] == 5
+    assert first["prev_cursor"] is None and first["next_cursor"]
+    with Session(runtime.engine) as session, session.begin():
+        session.add(Member(unit_id=unit_id, full_name="An Văn Ba", onboarded_at=now))  # before
+        session.add(Member(unit_id=unit_id, full_name="Dinh Thị Cúc", onboarded_at=now))  # after
+        binh = session.exec(select(Member).where(Member.full_name == "Cao Thị Bình")).one()
+        binh.forgotten_at = now  # the page's last member leaves
+    second = (await client.get(f"{url}&cursor={first['next_cursor']}", headers=zone)).json()
+    assert names(second) == ["Dinh Thị Cúc", "Dương Văn Cường"] and second["total"] == 6
+    third = (await client.get(f"{url}&cursor={second['next_cursor']}", headers=zone)).json()
+    assert names(third) == ["Lê Thị Dung", "Võ Văn Em"] and third["next_cursor"] is None
+    back = (await client.get(f"{url}&cursor={third['prev_cursor']}", headers=zone)).json()
+    assert names(back) == names(second) and back["prev_cursor"]
+    start = (await client.get(f"{url}&cursor={back['prev_cursor']}", headers=zone)).json()
+    assert names(start) == ["An Văn Ba", "Bùi Văn An"] and start["prev_cursor"] is None
+    for bad in ("nonsense!", "WyJ4IiwxXQ"):  # not base64 JSON; JSON of the wrong shape
+        answer = await client.get(f"{url}&cursor={bad}", headers=zone)
+        assert (answer.status_code, answer.json()["error"]) == (422, "bad_cursor")
