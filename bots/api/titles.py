@@ -295,10 +295,14 @@ async def confirm(campaign_id: int, api: ApiDep, who: Caller) -> BoardOut:
     now, t = api.now(), api.translator()
 
     def work(s: Session) -> BoardOut:
-        title_proposals.confirm(s, actor=who, campaign_id=campaign_id, now=now, t=t)
+        title_proposals.confirm(
+            s, actor=who, campaign_id=campaign_id, now=now, t=t, teller=api.notifier
+        )
         return board_out(title_proposals.board(s, actor=who, campaign_id=campaign_id), api)
 
-    return await api.run(work)
+    result = await api.run(work)
+    api.wake_delivery()
+    return result
 
 
 @router.get("/campaigns/{campaign_id}/titles.xlsx")

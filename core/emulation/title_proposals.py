@@ -26,9 +26,11 @@ from core.emulation.title_models import (
     TitleProposal,
     TitleRound,
 )
+from core.emulation.title_notice import tell_confirmed
 from core.emulation.title_rules import chosen, meets
 from core.errors import DomainError, InvalidInput, NotFound
 from core.i18n import Translator
+from core.initiatives.notify import Teller
 from core.initiatives.people import grassroots_of
 from core.members.models import Member, UnionUnit
 
@@ -402,11 +404,18 @@ def add(
 
 
 def confirm(
-    session: Session, *, actor: Actor, campaign_id: int, now: datetime, t: Translator
+    session: Session,
+    *,
+    actor: Actor,
+    campaign_id: int,
+    now: datetime,
+    t: Translator,
+    teller: Teller,
 ) -> list[TitleProposal]:
     """The list confirmed, once, by an officer of the campaign's unit: each person's title
     becomes an approved commendation (no points, no announcement: the council decides the
-    ceremony) carrying its form and issuing level."""
+    ceremony) carrying its form and issuing level. Each person on the list, and each officer
+    of a grassroots union on it, is told in this transaction (core.emulation.title_notice)."""
     campaign = _closed(session, campaign_id, actor)
     found = _open_round(session, campaign_id)
     found.confirmed_at, found.confirmed_by = now, actor.member_id
@@ -453,4 +462,5 @@ def confirm(
         )
         row.commendation_id = item.id
     session.flush()
+    tell_confirmed(session, teller=teller, campaign=campaign, rows=confirmed, now=now)
     return confirmed

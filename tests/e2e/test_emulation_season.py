@@ -17,7 +17,9 @@ messengers and the web chat, with the officers' desk and admin API beside them:
 - December with the quarter's criteria (an evidence photo sent later); the campaign closed on
   the desk, which makes the final review (announced, its workbook's union totals equal to the
   plain recomputation summed over the periods) and thidua's collective title proposals; one is
-  taken off with a reason, the list confirmed once and its council workbook read back."""
+  taken off with a reason, the list confirmed once (the unions' officers told in the
+  confirming transaction: on the Zalo Bot at once, on the OA at their next message) and its
+  council workbook read back."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from sqlmodel import Session, col, func, select
 from bots.bootstrap import Runtime
 from core.emulation.title_models import TitleProposal
 from core.members.models import Member
+from core.storage.models import OutboxMessage
 from scheduler.emulation import pledge_calls, review_announcements
 from tests.apps import open_app
 from tests.browser.support import SECRET, post_form
@@ -55,6 +58,7 @@ pytestmark = pytest.mark.anyio
 MP = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
 HT = "Công đoàn Công ty TNHH Giày da Hưng Thịnh Việt Nam"
 MP_OFFICER = "Phan Quốc Vy"  # the demo's officer of Minh Phát
+LEVEL_PROVINCE = "Liên đoàn Lao động tỉnh, thành phố hoặc tương đương"
 ZONE_NAME = "Công đoàn các Khu công nghiệp Bình Dương"
 REASON = "Phòng QC đối chiếu lại: tỷ lệ lỗi tháng 11 là 2,1 %"
 NOV, DEC = "2026-11", "2026-12"
@@ -393,6 +397,32 @@ async def test_a_season(
     assert confirmed.status_code == 303, confirmed.text
     again = await post_form(desk, titles_url, f"{titles_url}/confirm", {})
     assert again.status_code == 422  # confirmed once
+
+    # the unions' officers are told, each title in its own message, in the confirming
+    # transaction (one outbox row per officer and title; the second confirmation added none)
+    told = ht.texts(await ht.replies())
+    for title, level in (
+        ("Tập thể lao động xuất sắc", "Công đoàn cấp trên trực tiếp cơ sở"),
+        ("Bằng khen của Liên đoàn Lao động tỉnh", LEVEL_PROVINCE),
+    ):
+        assert (
+            f"Chúc mừng! {ZONE_NAME} đã xác nhận {HT} đạt “{title}” (cấp khen: {level}) trong "
+            "phong trào “Thi đua sản xuất cuối năm 2026”. Danh sách đã xác nhận được chuyển đến "
+            f"Hội đồng thi đua – khen thưởng. Bạn nhận tin này vì bạn là cán bộ của {HT}."
+        ) in told
+    assert "Giấy khen" not in told
+    with Session(runtime.engine) as session:
+        notices = session.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.dedupe_key).startswith("title_confirmed:")
+            )
+        ).all()
+    assert len(notices) == 3  # Hưng Thịnh's two, Minh Phát's one
+    assert {n.created_at for n in notices} == {runtime.clock.now()}
+    held = next(n for n in notices if n.platform == "zalo")
+    assert held.status == "held"  # the OA's free window is over: at his next message
+    told = mp.texts(await mp.say("/help"))
+    assert f"đã xác nhận {MP} đạt “Tập thể lao động tiên tiến”" in told
     with Session(runtime.engine) as session:
         statuses = {
             (p.unit_id, p.name): p.status

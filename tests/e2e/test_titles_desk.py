@@ -1,11 +1,13 @@
 """Titles at the final review, for people, on the officer desk (issue #17): a campaign from
 the individual titles template; Hoa pledges to be a grassroots emulation fighter, then the
-hours criterion is changed (her pledge keeps its version); Lan and Hoa report over the web chat; the campaign ends; the Minh Phát officer runs thidua's
-proposals from the desk (Hoa is proposed, Lan meets nothing, and the titles nobody meets say
-so); Lan uses /forget and can no longer be added; the officer takes a form off the list and
-changes a title, each with a reason; an officer of another union is refused; the list is
-confirmed once, Hoa's title is in her /mydata, the council's XLSX is downloaded and read;
-Hoa then uses /forget, and her confirmed title stays, as a former member's."""
+hours criterion is changed (her pledge keeps its version); Lan and Hoa report over the web
+chat; the campaign ends; the Minh Phát officer runs thidua's proposals from the desk (Hoa is
+proposed, Lan meets nothing, and the titles nobody meets say so); Lan uses /forget and can no
+longer be added; the officer takes a form off the list and changes a title, each with a
+reason; an officer of another union is refused; the list is confirmed once, Hoa is told of
+her title on the web chat (not of the form taken off), it is in her /mydata, the council's
+XLSX is downloaded and read; Hoa then uses /forget, and her confirmed title stays, as a
+former member's."""
 
 from __future__ import annotations
 
@@ -181,6 +183,13 @@ async def test_people_proposed_amended_confirmed_and_exported(
         assert (item.status, item.form, item.issuing_level) == ("approved", "title", "grassroots")
         assert item.reason == ("Lao động giỏi (Công đoàn cơ sở), phong trào “Danh hiệu năm 2026”")
         assert len(session.exec(select(TitleChange)).all()) == 2
+    told = hoa.texts(await hoa.replies())  # told in the confirming transaction
+    assert (
+        "Chúc mừng bạn! Công đoàn Công ty TNHH Cơ khí Minh Phát đã xác nhận bạn đạt “Lao động "
+        "giỏi” (cấp khen: Công đoàn cơ sở) trong phong trào “Danh hiệu năm 2026”. Danh sách đã "
+        "xác nhận được chuyển đến Hội đồng thi đua – khen thưởng."
+    ) in told
+    assert "Giấy khen" not in told  # taken off the list: not told
     mine = hoa.texts(await hoa.say("/mydata"))
     assert "Lao động giỏi (Công đoàn cơ sở), phong trào “Danh hiệu năm 2026”" in mine
     listed = (await web.get("/web/commendations?status=approved")).text

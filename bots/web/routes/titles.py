@@ -333,7 +333,9 @@ async def confirm(
         me,
         campaign_id,
         settings.timezone,
-        lambda s: title_proposals.confirm(s, actor=me.actor, campaign_id=campaign_id, now=now, t=t),
+        lambda s: title_proposals.confirm(
+            s, actor=me.actor, campaign_id=campaign_id, now=now, t=t, teller=visit.web.notifier
+        ),
         "confirmed",
     )
 
