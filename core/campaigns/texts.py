@@ -8,7 +8,7 @@ from core.broadcasts.service import FAILED, QUEUED, SENT, SKIPPED, WAITING, Plan
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
 from core.dispatch import Context
-from core.i18n import Translator
+from core.i18n import N_, Translator
 from core.members.labels import platform_name, worker_group
 
 
@@ -111,6 +111,16 @@ def default_announcement(t: Translator, unit_name: str, campaign: Campaign) -> s
     return "\n".join(lines)
 
 
+ZALO_PLATFORMS = frozenset({"zalo", "zalobot"})
+# the planner's word on the two ways to Zalo (README "OA or Bot?", docs/zalo-bot.md §5-6)
+ZALO_CHOICE = N_(
+    "Zalo OA or Zalo Bot? An OA shows the union's verified name and has buttons, but writes "
+    "free only within 48 hours of a member's last message, at a cost until 7 days, and after "
+    "that only by template. A Zalo Bot is set up in minutes and has no such window, but no "
+    "buttons (members type the numbers) and it reaches only members who wrote to it first."
+)
+
+
 def plan_text(ctx: Context, plan: Plan, text: str) -> str:
     _ = ctx.t.gettext
     n = ctx.t.number
@@ -132,6 +142,8 @@ def plan_text(ctx: Context, plan: Plan, text: str) -> str:
                 n=n(groups),
             )
         )
+    if ZALO_PLATFORMS & set(counts.by_platform):
+        lines.append(_(ZALO_CHOICE))
     skipped = counts.skipped
     if skipped:
         lines.append(

@@ -5,10 +5,12 @@ report says the same."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -16,6 +18,7 @@ from sqlmodel import Session, select
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns.buttons import CampaignText, ConfirmSend
+from tests.browser.support import SECRET, ask_code, csrf_of
 from tests.e2e.broadcast_support import (
     START,
     Spec,
@@ -42,8 +45,19 @@ GROUP = -4_005_001
 
 @pytest.fixture
 async def world(database_url: str, engine: Engine, clock: Any) -> AsyncIterator[dict[str, Any]]:
-    async with messenger_world(database_url, engine, clock, zalo_bot=True) as world:
+    desk = {"THIDUA_WEB_UI": "true", "THIDUA_WEB_SECRET": SECRET}
+    async with messenger_world(database_url, engine, clock, zalo_bot=True, env=desk) as world:
         yield world
+
+
+async def signed_in(client: httpx.AsyncClient, officer: Any) -> httpx.AsyncClient:
+    """The officer's desk, signed in with the code the bot sends them."""
+    code = await ask_code(officer)
+    web = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
+    page = await web.get("/web/signin")
+    answer = await web.post("/web/signin", data={"code": code, "csrf": csrf_of(page.text)})
+    assert answer.status_code == 303, answer.text
+    return web
 
 
 async def test_a_launch_reaches_five_channels_as_planned(world: dict[str, Any]):
@@ -66,6 +80,13 @@ async def test_a_launch_reaches_five_channels_as_planned(world: dict[str, Any]):
 
     boss = await officer(world["client"], runtime, data, ZONE)
     campaign_id = await create_campaign(boss, groups=())
+    # the desk's plan of the draft says what tells the two ways to Zalo apart
+    web = await signed_in(world["client"], boss)
+    page = await web.get(f"/web/campaigns/{campaign_id}")
+    note = re.search(r'<p class="muted" id="plan-zalo-choice">([^<]*)</p>', page.text)
+    assert note and note.group(1).startswith("Zalo OA hay Zalo Bot? OA hiện tên đã xác thực"), (
+        page.text
+    )
     await boss.say(f"/launch {campaign_id}")
     preview = boss.texts(await boss.tap(CampaignText().pack()))
     planned = {
@@ -81,6 +102,8 @@ async def test_a_launch_reaches_five_channels_as_planned(world: dict[str, Any]):
         "Zalo Bot": {"now": 25},
     }
     assert group_numbers(preview) == {"Telegram": 1}
+    # with members on both ways to Zalo, the planner says what tells them apart
+    assert "Zalo OA or Zalo Bot? An OA shows the union's verified name and has buttons" in preview
 
     await boss.tap(ConfirmSend().pack())
     await runtime.drain()

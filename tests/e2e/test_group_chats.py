@@ -334,6 +334,7 @@ async def test_the_desk_lists_links_and_unlinks_the_groups_of_the_units(world: d
     plan_row = re.search(r'<tr id="plan-groups-telegram">(.*?)</tr>', campaign.text)
     assert plan_row and "Nhóm trò chuyện trên Telegram" in plan_row.group(1)
     assert '<td class="num">1</td>' in plan_row.group(1)
+    assert "plan-zalo-choice" not in campaign.text  # nobody on Zalo: no word on OA or Bot
     preview = await web.get(
         f"/web/campaigns/{made.json()['id']}/preview", params={"text": "Xin chào"}
     )

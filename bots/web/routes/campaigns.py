@@ -22,7 +22,7 @@ from core.broadcasts.models import Broadcast
 from core.campaigns import service
 from core.campaigns.models import Campaign, CampaignStatus
 from core.campaigns.rules import groups_of
-from core.campaigns.texts import default_announcement
+from core.campaigns.texts import ZALO_CHOICE, default_announcement
 from core.chat.traits import ChannelTraits
 from core.delivery_policy import DeliveryPolicy
 from core.emulation import eval_queue
@@ -117,6 +117,7 @@ async def show(
         text=text,
         previews=previews(text, policy.traits),
         groups=WORKER_GROUP_LABELS,
+        zalo_choice=ZALO_CHOICE,
         chosen=groups_of(data.campaign.target_groups),
         error=refused.message if refused else None,
         done=visit.request.query_params.get("done"),
