@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from bots.bootstrap import Runtime
-from core import demo_showcase
+from core import demo_chats, demo_showcase
 from core.broadcasts.models import Broadcast
 from core.campaigns.models import Campaign
 from core.initiatives.models import Initiative
@@ -38,14 +38,19 @@ SHOTS = os.environ.get("THIDUA_TEST_SCREENSHOTS")
 
 
 def showcase(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """The demo as `thidua demo load` makes it: the showcase, its past delivered to the demo
+    members' web chats (the dashboard's reach is theirs)."""
     data = load_demo(runtime)
+    now = runtime.clock.now()
     with Session(runtime.engine) as session, session.begin():
+        demo_chats.open_web_chats(session, now=now)
         demo_showcase.load(
             session,
-            now=runtime.clock.now(),
+            now=now,
             notifier=notifier(runtime),
             policy=runtime.processor.config.delivery,
         )
+        demo_chats.deliver_past(session, before=now)
     with Session(runtime.engine) as session:
         campaign = session.exec(select(Campaign)).one().id
         broadcast = (
@@ -104,7 +109,6 @@ def test_every_page_fits_and_shows_every_section(runtime: Runtime, served: str, 
     expect(
         page.locator("svg#chart-participation-t, svg title#chart-participation-t")
     ).to_have_count(1)
-    shot(page, f"leaderboards-{width}")
     if SHOTS:
         page.locator("section.chart").screenshot(path=str(Path(SHOTS) / f"charts-{width}.png"))
     page.goto(f"{served}/web/")
