@@ -155,8 +155,11 @@ def _quiz(
     )
 
 
-def _scores(session: Session, people: list[Member], now: datetime, tz: str) -> int:
-    """Points earned over the last four weeks, so that the boards and charts are not empty."""
+def _scores(
+    session: Session, people: list[Member], now: datetime, tz: str, campaign_id: int
+) -> int:
+    """Points earned over the last four weeks in the running campaign, so that the boards,
+    the charts and the overview's participation per unit are not empty."""
     rng = random.Random(49)
     awards = 0
     for weeks_ago in range(4, 0, -1):
@@ -171,6 +174,7 @@ def _scores(session: Session, people: list[Member], now: datetime, tz: str) -> i
                 source=PointsSource.PARTICIPATION,
                 source_id=f"demo:{weeks_ago}:{person.id}",
                 now=when,
+                campaign_id=campaign_id,
                 tz=tz,
             )
             awards += 1
@@ -267,7 +271,7 @@ def load(
     _quiz(session, zone, campaign_id, now, notifier)
     workers = [m for unit in grassroots for m in _members(session, unit)]
     counts = {
-        "scores": _scores(session, workers, now, tz),
+        "scores": _scores(session, workers, now, tz, campaign_id),
         "initiatives": _initiatives(session, factory, now, notifier),
         "commendations": _commendations(session, factory, now, notifier),
     }

@@ -18,6 +18,8 @@ from core.campaigns.scope import Actor
 from core.initiatives.models import Initiative
 from core.leaderboards import service as boards
 from core.members.buttons import Menu, MenuItem
+from core.members.models import UnionUnit
+from core.points.rules import campaign_scope
 from core.quizzes.buttons import Answer, Start
 from tests.e2e.campaign_support import MINH_PHAT, member, member_id
 from tests.e2e.initiative_support import notifier, sent_initiative
@@ -57,6 +59,11 @@ async def test_the_demo_has_something_everywhere_in_the_evening(
         assert campaign.status == CampaignStatus.RUNNING
         assert service.table_in_force(session, unit_id=MINH_PHAT, on=clock.current.date())
         assert len(boards.top_members(session, scope="all", limit=50)) > 10
+        # the overview's participation per unit: the weeks' points count in the campaign
+        zone = session.get(UnionUnit, campaign.unit_id)
+        rows = boards.unit_rows(session, scope=campaign_scope(campaign.id or 0), within=zone)
+        taking_part = {r.unit_id: r.participants for r in rows}
+        assert taking_part.get(MINH_PHAT, 0) > 0, taking_part
 
     lan = await member(client, runtime, name="Nguyễn Thị Lan")
     campaigns = await lan.say("x", payload=Menu(MenuItem.CAMPAIGNS).pack())
