@@ -1,6 +1,6 @@
 """The only officer of a unit may use /forget (issue 15): the unit is then without an officer.
 The desk's «Officers and access» page of the units above lists it among the units without an
-officer (core/organisation/access.py::units_without_officers) and offers an officer code for
+officer (core/organisation/access.py::vacant_units) and offers an officer code for
 it; here the officers of the nearest unit above that has officers are told, in the transaction
 of the /forget, so that the unit is not left unnoticed."""
 

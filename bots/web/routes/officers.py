@@ -1,6 +1,8 @@
-"""Officers and access: the officer roles in the officer's units (each withdrawn with one
-button, except their own), the units below that have no officer yet, and the officer's own
-admin API tokens (withdrawn the same way). Invite codes are withdrawn on their poster."""
+"""Officers and access: the officer roles in the unit chosen with the unit picker and the units
+below it (each withdrawn with one button, except their own), the units there that have no
+officer yet (counted, and below each unit directly under the chosen one; listed a page at a
+time, a sheet of officer codes printed for a page), and the officer's own admin API tokens
+(withdrawn the same way). Invite codes are withdrawn on their poster."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import segno
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.datastructures import QueryParams
 
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from bots.web.unitpicker import UnitPicker, asked, picker, unit_param
 from core.campaigns.models import OfficerToken
 from core.i18n import N_
 from core.members.models import OfficerRoleKind, UnionUnit
@@ -26,22 +30,27 @@ KINDS = {OfficerRoleKind.CHAIR: N_("Chair"), OfficerRoleKind.OFFICER: N_("Commit
 
 @dataclass(frozen=True)
 class Page:
+    picker: UnitPicker
     roles: list[access.RoleRow]
-    vacant: list[UnionUnit]
+    vacant: access.Vacant
     tokens: list[OfficerToken]
 
 
-def load(s: Session, me: Me) -> Page:
-    actor = me.actor
+def load(s: Session, me: Me, params: QueryParams) -> Page:
+    unit, unit_q = asked(params)
+    chooser = picker(s, me, action=f"{PREFIX}/officers", unit=unit, q=unit_q)
+    after = unit_param(params.get("after", ""))
     return Page(
-        access.roles_in_scope(s, actor=actor),
-        access.units_without_officers(s, actor=actor),
-        access.tokens_of(s, actor=actor),
+        chooser,
+        access.roles_in_scope(s, actor=me.actor, under=chooser.chosen),
+        access.vacant_units(s, under=chooser.chosen, after=after),
+        access.tokens_of(s, actor=me.actor),
     )
 
 
 async def show(visit: Visit, me: Me, refused: Refused | None = None) -> Response:
-    data = await visit.db(lambda s: load(s, me))
+    params = visit.request.query_params
+    data = await visit.db(lambda s: load(s, me, params))
     return visit.render(
         "officers.html",
         status=refused.status if refused else 200,
@@ -70,9 +79,16 @@ async def officers(visit: OfficerVisit, me: CurrentMe) -> Response:
 
 @router.post("/officers/codes")
 async def officer_codes(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
-    """A printable sheet: one officer code and its QR code per unit without an officer."""
+    """A printable sheet: one officer code and its QR code per unit without an officer, for
+    the page of them shown (the unit chosen, the units after `after`)."""
     now = visit.now
-    found = await visit.db(lambda s: access.officer_codes(s, actor=me.actor, now=now))
+    unit_id = unit_param(forms.text(form, "unit", limit=20))
+    after = unit_param(forms.text(form, "after", limit=20))
+
+    def work(s: Session) -> list[tuple[UnionUnit, str]]:
+        return access.officer_codes(s, actor=me.actor, now=now, unit_id=unit_id, after=after)
+
+    found = await visit.db(work)
     sheet = [
         (unit.name, code, segno.make(f"/officer {code}", error="m").png_data_uri(scale=4))
         for unit, code in found
