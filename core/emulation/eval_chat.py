@@ -30,6 +30,7 @@ from core.emulation.scoring import Kind
 from core.emulation.steps import EvalState, Evaluating
 from core.errors import DomainError
 from core.members.labels import name_of
+from core.members.menu import officer_lines
 from core.members.models import Member, UnionUnit
 from core.messages import Button, OutgoingMessage
 from core.text import clip, fold
@@ -47,6 +48,21 @@ def _today(ctx: Context) -> date:
 
 def _actor(ctx: Context) -> Actor:
     return Actor.officer(ctx.member.id)  # type: ignore[union-attr,arg-type]
+
+
+@officer_lines
+def officer_help(ctx: Context) -> list[str]:
+    """/evaluate for the officers of a union that owns a block, /ranking for those who can read
+    a block's ranking of a running campaign (core.members.menu lists them in the help)."""
+    if ctx.member is None or ctx.member.id is None:
+        return []
+    _ = ctx.t.gettext
+    lines = []
+    if eval_queue.evaluator_blocks(ctx.session, ctx.member.id):
+        lines.append(_("/evaluate – verify, adjust and score the unions of your emulation blocks"))
+    if eval_queue.readable_rankings(ctx.session, _actor(ctx)):
+        lines.append(_("/ranking – the ranking of your emulation block"))
+    return lines
 
 
 def _due(number: int) -> date:

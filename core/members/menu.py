@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.dispatch import Context, Router, button, reply
 from core.members.buttons import Menu, MenuItem
 from core.members.models import UnionUnit
@@ -68,6 +70,18 @@ def _officer_help(ctx: Context) -> list[str]:
     return ["", *_officer_commands(ctx)]
 
 
+OfficerLines = Callable[[Context], list[str]]
+OFFICER_LINES: list[OfficerLines] = []
+
+
+def officer_lines(fn: OfficerLines) -> OfficerLines:
+    """Register a feature's lines of the officers' help, shown to the officers who can use its
+    commands (the feature imports this module, never the reverse: core.members stays below
+    the features)."""
+    OFFICER_LINES.append(fn)
+    return fn
+
+
 def _officer_commands(ctx: Context) -> list[str]:
     _ = ctx.t.gettext
     return [
@@ -78,6 +92,7 @@ def _officer_commands(ctx: Context) -> list[str]:
         _("/initiatives – initiatives waiting for review"),
         _("/report_initiatives – the month's report of initiatives and commendations"),
         _("/reward_table – the reward table of your union; /commendations – nominations"),
+        *(line for lines in OFFICER_LINES for line in lines(ctx)),
         _("/signin – a code to sign in to the officers' web pages"),
         *(
             [_("/linkgroup – post your union's announcements in its group chat too")]
