@@ -163,3 +163,36 @@ async def test_forget_and_rejoin_does_not_retake_the_quiz(
     assert purged["quiz_takers"] == len(rows)
     with Session(tg_runtime.engine) as session:
         assert session.exec(select(QuizFormerTaker)).all() == []
+
+
+async def test_forget_in_the_middle_of_a_quiz(
+    fake: FakeTelegram, tg_client: httpx.AsyncClient, tg_runtime: Runtime
+) -> None:
+    once = make_quiz(tg_runtime, attempts=1)
+    lan = TelegramChat(fake, tg_client, tg_runtime, fake.user(7_303_598_423, "Lan"))
+    await join(lan, "Nguyễn Thị Lan")
+    sent = await start(lan, once)
+    label = next(lb for lb in lan.labels(sent) if lb.endswith(". " + RIGHT[0]))
+    answered = await lan.tap(label)
+    assert "Câu tiếp theo" in lan.labels(answered)
+    with Session(tg_runtime.engine) as session:
+        before = session.exec(
+            select(QuizAttempt.id, QuizAttempt.member_id, QuizAttempt.score)
+        ).one()
+    total = points_total(tg_runtime)
+
+    await forget(lan)  # between two questions
+    # the button still in the chat: a person thidua no longer knows is greeted, nothing counts
+    stale = lan.texts(await lan.tap("Câu tiếp theo"))
+    assert "mã mời" in stale and "Câu 2" not in stale, stale
+    with Session(tg_runtime.engine) as session:
+        kept = session.exec(select(QuizAttempt.id, QuizAttempt.member_id, QuizAttempt.score)).one()
+        assert kept == before  # the union's record of the attempt, as it was
+        former = session.get(Member, before[1])
+        assert former is not None and former.forgotten_at is not None
+    assert points_total(tg_runtime) == total
+
+    await join(lan, "Nguyễn Thị Lan")
+    refused = await start(lan, once)
+    assert "đã làm bài thi này rồi" in lan.texts(refused), lan.texts(refused)
+    assert points_total(tg_runtime) == total
