@@ -27,7 +27,7 @@ from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast, BroadcastKind
 from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.groups.models import GroupChat, Unlinked
-from core.members.models import Identity, UnionUnit
+from core.members.models import Identity, Member, UnionUnit
 from core.messages import Button
 from core.storage.models import InboundUpdate
 from tests.browser.support import SECRET, csrf_of, signed_in_officer
@@ -407,3 +407,65 @@ async def test_an_officer_of_another_unit_cannot_move_a_linked_group(world: dict
         world["tg"].group_message_update(other.person, GROUP - 1, f"/linkgroup@thidua_bot {code}"),
     )
     assert linked[0].startswith("Xong"), linked
+
+
+async def test_a_review_and_a_commendation_of_the_unit_are_posted_in_its_group(
+    world: dict[str, Any],
+):
+    await linked_group(world)
+    client, runtime, tg = world["client"], world["runtime"], world["tg"]
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    made = await client.post(
+        "/api/v1/campaigns",
+        json={
+            "unit_id": MINH_PHAT,
+            "title": "Tháng năng suất",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31",
+        },
+        headers=auth,
+    )
+    assert made.status_code == 201, made.text
+    campaign_id = made.json()["id"]
+    launched = await client.post(f"/api/v1/campaigns/{campaign_id}/launch", json={}, headers=auth)
+    assert launched.status_code == 200, launched.text
+    review = await client.post(
+        f"/api/v1/campaigns/{campaign_id}/reviews", json={"announce": True}, headers=auth
+    )
+    assert review.status_code == 201, review.text
+    with Session(runtime.engine) as session:
+        worker = session.exec(
+            select(Member).where(Member.unit_id == MINH_PHAT).order_by(col(Member.id))
+        ).first()
+    assert worker is not None
+    nominated = await client.post(
+        "/api/v1/commendations",
+        json={
+            "unit_id": MINH_PHAT,
+            "member_ids": [worker.id],
+            "reason": "Cứu máy ép khỏi sự cố",
+            "adhoc": True,
+        },
+        headers=auth,
+    )
+    assert nominated.status_code == 201, nominated.text
+    approved = await client.post(
+        f"/api/v1/commendations/{nominated.json()['id']}/approve", json={}, headers=auth
+    )
+    assert approved.status_code == 200, approved.text
+    await runtime.drain()
+
+    with Session(runtime.engine) as session:
+        sent = {
+            b.key.split(":")[0]: b
+            for b in session.exec(select(Broadcast))
+            if b.key and b.key.split(":")[0] in {"review", "commendation"}
+        }
+        assert set(sent) == {"review", "commendation"}
+        texts = {kind: b.text for kind, b in sent.items()}
+        groups = {kind: broadcasts.report(session, broadcast=b).groups for kind, b in sent.items()}
+    posted = [m.text for m in tg.sent_to(GROUP)]
+    assert texts["review"] in posted and texts["commendation"] in posted
+    assert "Cứu máy ép khỏi sự cố" in texts["commendation"]
+    one = {"telegram": {"queued": 0, "sent": 1, "waiting": 0, "failed": 0, "skipped": 0}}
+    assert groups == {"review": one, "commendation": one}
