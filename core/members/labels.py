@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.i18n import N_, Translator
-from core.members.models import Member, UnitKind, WorkerGroup
+from core.members.models import Member, OfficerRoleKind, UnitKind, WorkerGroup
 
 WORKER_GROUP_LABELS: dict[str, str] = {
     WorkerGroup.OFFICIAL: N_("Union or Party official"),
@@ -64,6 +64,11 @@ def person_name(t: Translator, full_name: str | None, *, forgotten: bool = False
 
 
 def name_of(t: Translator, member: Member) -> str:
+    """A forgotten officer stays named by the post they held, for the decisions they took."""
+    if member.forgotten_at is not None and member.former_post == OfficerRoleKind.CHAIR:
+        return t.gettext("A former union chair")
+    if member.forgotten_at is not None and member.former_post == OfficerRoleKind.OFFICER:
+        return t.gettext("A former union officer")
     return person_name(t, member.full_name, forgotten=member.forgotten_at is not None)
 
 

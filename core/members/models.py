@@ -117,6 +117,9 @@ class Member(SQLModel, table=True):
     # /forget: the name and contacts are erased; the row stays so that the union's records
     # (initiatives, commendations, points, quiz attempts) keep "a former member" of the unit
     forgotten_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # the officer post they held when they used /forget (an OfficerRoleKind, the chair's first):
+    # their decisions stay attributed to "a former union chair" or "... officer"
+    former_post: str | None = Field(default=None, sa_type=String(16))
 
 
 @event.listens_for(Member, "before_insert")

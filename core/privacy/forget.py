@@ -41,6 +41,7 @@ from core.members.models import (
     Member,
     MemberChange,
     OfficerRole,
+    OfficerRoleKind,
     RosterEntry,
 )
 from core.points import service as points
@@ -102,6 +103,7 @@ def forget_member(
         session.execute(delete(Identity).where(col(Identity.id).in_(others)))
     if keep_identity is not None:
         keep_identity.member_id = None
+    member.former_post = _post_held(session, member_id=member_id)
     _erase_accounts(session, member_id=member_id, now=now)
     _erase_drafts(session, member_id=member_id)
     # open initiatives assigned to them (an officer) go back to their unit's reviewers
@@ -122,6 +124,14 @@ def forget_member(
     member.preferred_platform = None
     member.forgotten_at = now
     session.flush()
+
+
+def _post_held(session: Session, *, member_id: int) -> str | None:
+    """The post their decisions stay attributed to: chair if they chaired a unit."""
+    held = set(session.exec(select(OfficerRole.role).where(OfficerRole.member_id == member_id)))
+    if not held:
+        return None
+    return OfficerRoleKind.CHAIR if OfficerRoleKind.CHAIR in held else OfficerRoleKind.OFFICER
 
 
 def _erase_messages(session: Session, *, identities: list[Identity]) -> None:

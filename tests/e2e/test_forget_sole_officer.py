@@ -12,10 +12,12 @@ from sqlmodel import Session, col, select
 from bots.bootstrap import Runtime
 from core.commendations.buttons import AdHoc, Approve, Proceed
 from core.commendations.models import Commendation
+from core.initiatives.models import Initiative
 from core.members.models import Member, OfficerRole
 from core.storage.models import OutboxMessage
 from tests.browser.support import client, settings, signed_in_officer  # noqa: F401
 from tests.e2e.campaign_support import MINH_PHAT, ZONE, load_demo, member, member_id, officer
+from tests.e2e.test_forget_keeps_records import submit
 
 pytestmark = pytest.mark.anyio
 UNIT = "Công đoàn Công ty TNHH Cơ khí Minh Phát"
@@ -95,3 +97,31 @@ async def test_an_officer_who_is_not_the_only_one_is_not_warned(
     page = await zone_web.get("/web/officers")
     assert 'id="vacant"' not in page.text or UNIT not in page.text.split('id="vacant"', 1)[1]
     assert lan.texts(await lan.replies()) == ""
+
+
+async def test_a_forgotten_officers_decisions_stay_attributed_to_their_post(
+    client: httpx.AsyncClient,  # noqa: F811
+    runtime: Runtime,
+) -> None:
+    data = load_demo(runtime)
+    chair = await officer(client, runtime, data, MINH_PHAT, english=False)
+    zone_web, _zone = await signed_in_officer(client, runtime, data, ZONE)
+    lan = await member(client, runtime, name="Nguyễn Thị Lan")
+    tracking = await submit(lan, "Gá kẹp nhanh cho máy phay")
+    await chair.replies()
+    await chair.tap("Yêu cầu bổ sung thông tin")
+    await chair.say("Gá dùng cho máy nào?")
+    with Session(runtime.engine) as session:
+        item = session.exec(select(Initiative).where(Initiative.code == tracking)).one()
+    before = await zone_web.get(f"/web/initiatives/{item.id}")
+    assert "Gá dùng cho máy nào?" in before.text
+
+    await chair.say("/forget")
+    await chair.tap("privacy:forget_yes")
+    page = await zone_web.get(f"/web/initiatives/{item.id}")
+    history = page.text.split("Gá dùng cho máy nào?", 1)[0].rsplit("<li>", 1)[1]
+    assert "Cựu chủ tịch công đoàn" in history, history  # the post, not a blank, not the name
+    with Session(runtime.engine) as session:
+        former = session.get(Member, data.officer_of[MINH_PHAT])
+        assert former is not None and former.full_name is None and former.former_post == "chair"
+    assert "Nguyễn Thị Lan" in page.text  # the author, still a member

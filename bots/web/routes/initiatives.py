@@ -116,6 +116,11 @@ def detail(s: Session, me: Me, initiative_id: int, today: date, t: Translator) -
     officers = service.officers_for_assignment(s, item=item)
     names = {m.id: name_of(t, m) for _a, m in service.authors_of(s, initiative_id=item.id)}
     names.update({m.id: name_of(t, m) for m in officers})
+    # who else acted on it: officers since gone (a former union chair ...), other reviewers
+    others = {e.actor_id for e in events if e.actor_id is not None and e.actor_id not in names}
+    names.update(
+        {m.id: name_of(t, m) for m in s.exec(select(Member).where(col(Member.id).in_(others)))}
+    )
     authors = service.author_names(s, initiative_id=item.id, t=t)
     return Detail(item, unit, authors, reward, why, officers, events, names)  # type: ignore[arg-type]
 
