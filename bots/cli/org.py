@@ -1,10 +1,12 @@
 """`thidua org …`: the union tree and rosters from the union's own spreadsheets, and changes
-to the tree (move, rename, close, merge). Every import is a dry run unless --confirm."""
+to the tree (create, set a unit's kind, enterprise type, code and declared membership, move,
+rename, close, merge). Every import is a dry run unless --confirm."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -14,7 +16,7 @@ from core.clock import utcnow
 from core.errors import DomainError, NotFound
 from core.i18n import Catalogs, Translator
 from core.members import service as members
-from core.members.models import JoinMode, UnionUnit
+from core.members.models import EnterpriseType, JoinMode, UnionUnit, UnitKind
 from core.organisation import roster_import, templates, tree_import, units
 from core.organisation.problems import describe
 from core.organisation.roster_file import read_roster
@@ -143,6 +145,61 @@ def _unit_change(args: argparse.Namespace) -> int:
     return _in_session(work)
 
 
+def _create(args: argparse.Namespace) -> int:
+    def work(session: Session, _settings: Settings, _t: Translator) -> int:
+        parent = members.find_unit(session, ref=args.parent)
+        fields = units.UnitFields(
+            name=args.name.strip(),
+            kind=UnitKind(args.kind),
+            code=args.code,
+            enterprise_type=EnterpriseType(args.enterprise_type) if args.enterprise_type else None,
+            declared_members=args.members,
+            declared_on=_day(args.on) if args.members is not None else None,
+        )
+        unit = units.create(session, parent=parent, fields=fields, by=None, now=utcnow())
+        print(f"created: #{unit.id} {unit.name} under {parent.name}")
+        return 0
+
+    return _in_session(work)
+
+
+def _set(args: argparse.Namespace) -> int:
+    """The kind, enterprise type, code and declared membership of a unit (None: unchanged)."""
+
+    def work(session: Session, _settings: Settings, _t: Translator) -> int:
+        unit = members.find_unit(session, ref=args.unit)
+        fields = units.UnitFields(
+            name=unit.name,
+            kind=UnitKind(args.kind) if args.kind else unit.kind,
+            code=args.code,
+            enterprise_type=EnterpriseType(args.enterprise_type) if args.enterprise_type else None,
+            declared_members=args.members,
+            declared_on=_day(args.on) if args.members is not None else None,
+        )
+        units.change(session, unit=unit, fields=fields, by=None, now=utcnow())
+        print(f"changed: #{unit.id} {unit.name}")
+        return 0
+
+    return _in_session(work)
+
+
+def _day(raw: str | None) -> date:
+    """dd/mm/yyyy (the declared membership's date); none: today."""
+    if not raw:
+        return utcnow().date()
+    try:
+        return datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise DomainError("bad_date", f"not a dd/mm/yyyy date: {raw!r}") from exc
+
+
+def _unit_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--enterprise-type", choices=[e.value for e in EnterpriseType])
+    command.add_argument("--code", help="the union's own code for the unit")
+    command.add_argument("--members", type=int, help="the declared membership")
+    command.add_argument("--on", help="the date of the declared membership (dd/mm/yyyy; today)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("org", help="the union tree and rosters (import from Excel, changes)")
     org = parser.add_subparsers(dest="org_command", required=True, metavar="ACTION")
@@ -159,6 +216,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         command.add_argument("--unit", required=True, help="the importing unit's id or name")
         command.add_argument("--confirm", action="store_true", help="write it, after a dry run")
         command.set_defaults(run=run)
+    create = org.add_parser("create", help="create a unit under another (recorded)")
+    create.add_argument("parent", help="the unit above: its id or exact name")
+    create.add_argument("name")
+    create.add_argument("--kind", required=True, choices=[k.value for k in UnitKind])
+    _unit_options(create)
+    create.set_defaults(run=_create)
+    change = org.add_parser(
+        "set", help="a unit's kind, enterprise type, code or declared membership (recorded)"
+    )
+    change.add_argument("unit", help="the unit's id or exact name")
+    change.add_argument("--kind", choices=[k.value for k in UnitKind])
+    _unit_options(change)
+    change.set_defaults(run=_set)
     for action, (_change, to_help, choices) in ACTIONS.items():
         command = org.add_parser(action, help=f"{action} a unit (recorded)")
         command.add_argument("unit", help="the unit's id or exact name")

@@ -51,6 +51,7 @@ WEB_TEXTS: dict[str, str] = {
     "no_questions": N_("A quiz needs at least one question."),
     "bad_points": N_("Please give whole points from 0 to 100000."),
     "bad_period": N_("The last day is before the first day."),
+    "bad_unit": N_("Please give the unit a name and choose its kind."),
 }
 QUIZ_CODES = frozenset(
     {"not_published", "closed", "quiz_unknown", "not_closed", "bad_title", "no_questions"}

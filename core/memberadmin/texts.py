@@ -1,4 +1,5 @@
-"""Words for the refusals of the changes to members and officer roles (web desk)."""
+"""Words for the refusals of the changes to members, units and officer roles (web desk, the
+`thidua member` command)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ TEXTS: dict[str, str] = {
     "name_too_short": N_("That is too short for a full name."),
     "name_characters": N_("A name can have letters, spaces, dots, dashes and apostrophes only."),
     "name_is_a_reply": N_("That looks like an answer rather than a name."),
+    "own_unit": N_(
+        "You cannot move, merge or close the unit you are an officer of: ask an officer of a "
+        "unit above it."
+    ),
+    "unit_under_itself": N_("A unit cannot go under itself or under a unit below it."),
+    "unit_code_taken": N_("Another unit already has this code."),
+    "enterprise_type_only_for_grassroots": N_(
+        "Only a grassroots union and the divisions and groups inside it have an enterprise type."
+    ),
+    "unit_has_open_units": N_("This unit still has open units below it: close or move them first."),
     "why_too_long": N_("The reason is 300 characters at most."),
     "role_unknown": N_("That officer role no longer exists."),
     "bad_role": N_("Please choose chair or committee member."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.i18n import N_, Translator
-from core.members.models import Member, OfficerRoleKind, UnitKind, WorkerGroup
+from core.members.models import EnterpriseType, Member, OfficerRoleKind, UnitKind, WorkerGroup
 
 WORKER_GROUP_LABELS: dict[str, str] = {
     WorkerGroup.OFFICIAL: N_("Union or Party official"),
@@ -21,6 +21,13 @@ UNIT_KIND_LABELS: dict[str, str] = {
     UnitKind.GRASSROOTS_UNION: N_("Grassroots union"),
     UnitKind.UNION_DIVISION: N_("Union division"),
     UnitKind.UNION_GROUP: N_("Union group"),
+}
+
+ENTERPRISE_TYPE_LABELS: dict[str, str] = {
+    EnterpriseType.STATE_AGENCY: N_("State agency or public service unit"),
+    EnterpriseType.STATE_ENTERPRISE: N_("State-owned enterprise"),
+    EnterpriseType.PRIVATE: N_("Private enterprise"),
+    EnterpriseType.FOREIGN_INVESTED: N_("Foreign-invested enterprise (FDI)"),
 }
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}

@@ -20,8 +20,9 @@ from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm
 from bots.web.unitpicker import UnitPicker, asked, picker
 from core.i18n import Translator
-from core.members.models import JoinMode
-from core.organisation import manage, roster_import, templates, tree_import
+from core.members import labels
+from core.members.models import EnterpriseType, JoinMode, UnitKind
+from core.organisation import manage, roster_import, templates, tree_import, units
 from core.organisation.problems import describe
 from core.organisation.roster_file import read_roster
 from core.spreadsheet import MAX_FILE_BYTES
@@ -127,7 +128,15 @@ async def page(visit: Visit, me: Me, **extra: object) -> Response:
 
     chosen, under = await visit.db(load)
     extra.setdefault("changed", False)
-    return visit.render("org.html", picker=chosen, under=under, shown=SHOWN, **extra)
+    return visit.render(
+        "org.html",
+        picker=chosen,
+        under=under,
+        shown=SHOWN,
+        unit_kinds=labels.UNIT_KIND_LABELS,
+        enterprise_types=labels.ENTERPRISE_TYPE_LABELS,
+        **extra,
+    )
 
 
 @router.get("/org")
@@ -192,10 +201,14 @@ async def edit_unit(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Res
     if declared and not (declared.isdigit() and int(declared) <= 10_000_000):
         raise WebProblem(422, "bad_number")
     mode = forms.text(form, "join_mode")
+    kind, enterprise = forms.text(form, "kind"), forms.text(form, "enterprise_type")
     change = manage.Edit(
         name=forms.text(form, "name", limit=200).strip() or None,
         declared_members=int(declared) if declared else None,
         join_mode=JoinMode(mode) if mode in set(JoinMode) else None,
+        kind=UnitKind(kind) if kind in set(UnitKind) else None,
+        enterprise_type=EnterpriseType(enterprise) if enterprise in set(EnterpriseType) else None,
+        code=forms.text(form, "code", limit=40).strip() or None,
     )
     return await changed(
         visit, me, lambda s: manage.edit(s, actor=me.actor, unit_id=unit_id, change=change, now=now)
@@ -213,6 +226,40 @@ async def move_unit(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Res
         visit,
         me,
         lambda s: manage.move(s, actor=me.actor, unit_id=unit_id, parent_id=parent_id, now=now),
+    )
+
+
+@router.post("/org/units/create")
+async def create_unit(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    parent_id, now = forms.integer(form, "parent_id"), visit.now
+    name, kind = forms.text(form, "name", limit=200).strip(), forms.text(form, "kind")
+    enterprise = forms.text(form, "enterprise_type")
+    if not name or len(name) > 200 or kind not in set(UnitKind):
+        raise WebProblem(422, "bad_unit")
+    fields = units.UnitFields(
+        name=name,
+        kind=UnitKind(kind),
+        code=forms.text(form, "code", limit=40).strip() or None,
+        enterprise_type=EnterpriseType(enterprise) if enterprise in set(EnterpriseType) else None,
+    )
+    return await changed(
+        visit,
+        me,
+        lambda s: manage.create(s, actor=me.actor, parent_id=parent_id, fields=fields, now=now),
+    )
+
+
+@router.post("/org/units/merge")
+async def merge_unit(visit: OfficerVisit, me: CurrentMe, form: PostedForm) -> Response:
+    unit_id, into_id, now = (
+        forms.integer(form, "unit_id"),
+        forms.integer(form, "into_id"),
+        visit.now,
+    )
+    return await changed(
+        visit,
+        me,
+        lambda s: manage.merge(s, actor=me.actor, unit_id=unit_id, into_id=into_id, now=now),
     )
 
 
