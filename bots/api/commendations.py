@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bots.api.deps import ApiDep, Caller
 from bots.api.schemas import ReasonIn
 from core.commendations import service as commendations
+from core.commendations.forms import Form, Level
 from core.commendations.models import Commendation, CommendationStatus
 
 router = APIRouter(prefix="/api/v1", tags=["initiatives"])
@@ -23,6 +24,15 @@ class NominationIn(BaseModel):
     team_name: str | None = Field(default=None, max_length=120)
     reason: str = Field(min_length=1, max_length=commendations.MAX_REASON)
     adhoc: bool = Field(default=False, description="khen thưởng đột xuất")
+    form: Form | None = Field(
+        default=None, description="title, certificate (Giấy khen) or merit (Bằng khen)"
+    )
+    issuing_level: Level | None = Field(
+        default=None,
+        description="who issues it: grassroots, upper, province or confederation, among the "
+        "levels from the commended people's grassroots union up to the caller's own "
+        "(422 commendation_level otherwise); the grassroots union's by default with a form",
+    )
 
 
 class ApproveIn(BaseModel):
@@ -108,6 +118,8 @@ async def nominate(body: NominationIn, api: ApiDep, who: Caller) -> Commendation
             team_name=body.team_name,
             adhoc=body.adhoc,
             notifier=api.notifier,
+            form=body.form,
+            level=body.issuing_level,
         )
         return _commendation_out(s, item)
 

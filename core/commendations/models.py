@@ -38,8 +38,9 @@ class Commendation(SQLModel, table=True):
     reject_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
-    # a title or form confirmed at a campaign's final review (core/emulation/title_proposals.py):
-    # its form (core.emulation.title_defaults.Form) and issuing level (Level); None otherwise
+    # its form (core.commendations.forms.Form) and issuing level (Level): a title or form
+    # confirmed at a campaign's final review (core/emulation/title_proposals.py), or chosen by
+    # the officer recording a direct commendation; None when neither was given
     form: str | None = Field(default=None, sa_type=String(12))
     issuing_level: str | None = Field(default=None, sa_type=String(16))
 

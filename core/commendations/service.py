@@ -12,6 +12,7 @@ from core import initiatives
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import BroadcastKind
 from core.campaigns.scope import Actor
+from core.commendations import forms
 from core.commendations.buttons import Approve, NameShown, Reject
 from core.commendations.models import Commendation, CommendationStatus, CommendedMember
 from core.dispatch import button, reply
@@ -40,12 +41,18 @@ def nominate(
     adhoc: bool = False,
     as_officer: bool = False,
     notifier: Notifier | None = None,
+    form: str | None = None,
+    level: str | None = None,
 ) -> Commendation:
     """A nomination of one person (one id) or a team (a name and two ids or more), all of the
-    nominator's grassroots union. `as_officer` is a direct commendation by an officer of it."""
+    nominator's grassroots union. `as_officer` is a direct commendation by an officer of it,
+    which may carry a form and its issuing level (core/commendations/forms.py)."""
     home = initiatives.grassroots_of(session, by.unit_id)
     if as_officer:
         members.require_scope(session, member_id=by.id, unit_id=home.id)  # type: ignore[arg-type]
+        form, level = forms.chosen(session, Actor.officer(by.id), home, form, level)  # type: ignore[arg-type]
+    elif form or level:
+        raise Forbidden("not_an_officer")
     return _nominate(
         session,
         home=home,
@@ -57,6 +64,7 @@ def nominate(
         team_name=team_name,
         adhoc=adhoc,
         notifier=notifier,
+        form=(form, level),
     )
 
 
@@ -71,12 +79,16 @@ def officer_nominate(
     team_name: str | None = None,
     adhoc: bool = False,
     notifier: Notifier | None = None,
+    form: str | None = None,
+    level: str | None = None,
 ) -> Commendation:
     """A direct commendation by an officer (or the operator) of a unit in their scope; the
-    commendation belongs to the unit's grassroots union."""
+    commendation belongs to the unit's grassroots union. It may carry a form and the level
+    that issues it, among those the actor may record (core/commendations/forms.py)."""
     actor.require_unit(session, unit_id)
     home = initiatives.grassroots_of(session, unit_id)
     actor.require_unit(session, home.id)  # type: ignore[arg-type]
+    chosen = forms.chosen(session, actor, home, form, level)
     return _nominate(
         session,
         home=home,
@@ -88,6 +100,7 @@ def officer_nominate(
         team_name=team_name,
         adhoc=adhoc,
         notifier=notifier,
+        form=chosen,
     )
 
 
@@ -103,6 +116,7 @@ def _nominate(
     team_name: str | None,
     adhoc: bool,
     notifier: Notifier | None,
+    form: tuple[str | None, str | None] = (None, None),
 ) -> Commendation:
     reason = initiatives.check_text(reason, limit=MAX_REASON, code="reason")
     if team_name is not None:
@@ -133,6 +147,8 @@ def _nominate(
         nominated_by=by_id,
         by_officer=as_officer,
         created_at=now,
+        form=form[0],
+        issuing_level=form[1],
     )
     session.add(item)
     session.flush()

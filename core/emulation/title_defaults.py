@@ -1,6 +1,7 @@
-"""The kinds of title and commendation form, the union levels that issue them, and the
-standard set each level starts from (issue #17). Names are catalog messages, copied in the
-officer's language when a level takes the standard set; its officers then edit their copy."""
+"""The kinds of title and commendation form and the union levels that issue them (defined with
+the commendations, core/commendations/forms.py), and the standard set each level starts from
+(issue #17). Names are catalog messages, copied in the officer's language when a level takes
+the standard set; its officers then edit their copy."""
 
 from __future__ import annotations
 
@@ -8,9 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from core.commendations.forms import (  # noqa: F401  (the emulation's names for them)
+    FORM_LABELS,
+    LEVEL_LABELS,
+    LEVEL_OF_KIND,
+    Form,
+    Level,
+    form_label,
+    level_label,
+    level_of,
+)
 from core.emulation.titles import Title
 from core.i18n import N_, Translator
-from core.members.models import UnitKind
 
 
 class Subject(StrEnum):
@@ -18,61 +28,13 @@ class Subject(StrEnum):
     COLLECTIVE = "collective"  # tập thể: a grassroots union
 
 
-class Form(StrEnum):
-    TITLE = "title"  # danh hiệu thi đua
-    CERTIFICATE = "certificate"  # Giấy khen
-    MERIT = "merit"  # Bằng khen
-
-
-class Level(StrEnum):
-    """Who issues it (cấp khen)."""
-
-    GRASSROOTS = "grassroots"  # Ban Chấp hành Công đoàn cơ sở
-    UPPER = "upper"  # Công đoàn cấp trên trực tiếp cơ sở
-    PROVINCE = "province"  # LĐLĐ tỉnh, Công đoàn ngành Trung ương, Công đoàn Tổng Công ty
-    CONFEDERATION = "confederation"  # Tổng Liên đoàn Lao động Việt Nam
-
-
-LEVEL_OF_KIND = {
-    UnitKind.CONFEDERATION: Level.CONFEDERATION,
-    UnitKind.PROVINCIAL_FEDERATION: Level.PROVINCE,
-    UnitKind.SECTOR_UNION: Level.PROVINCE,
-    UnitKind.CORPORATION_UNION: Level.PROVINCE,
-    UnitKind.UPPER_LEVEL_UNION: Level.UPPER,
-    UnitKind.GRASSROOTS_UNION: Level.GRASSROOTS,
-    UnitKind.UNION_DIVISION: Level.GRASSROOTS,
-    UnitKind.UNION_GROUP: Level.GRASSROOTS,
-}
 SUBJECT_LABELS = {Subject.PERSON: N_("Person"), Subject.COLLECTIVE: N_("Collective")}
-FORM_LABELS = {
-    Form.TITLE: N_("Emulation title"),
-    Form.CERTIFICATE: N_("Certificate of merit (Giấy khen)"),
-    Form.MERIT: N_("Diploma of merit (Bằng khen)"),
-}
-LEVEL_LABELS = {
-    Level.GRASSROOTS: N_("Grassroots union"),
-    Level.UPPER: N_("Upper-level union"),
-    Level.PROVINCE: N_("Provincial federation or sector union"),
-    Level.CONFEDERATION: N_("Vietnam General Confederation of Labour"),
-}
 # a pledge's title, from the least to the most: "pledged this or higher"
 PLEDGE_ORDER = (Title.TAKING_PART, Title.GOOD_WORKER, Title.FIGHTER)
 
 
-def level_of(kind: str) -> Level:
-    return LEVEL_OF_KIND[UnitKind(kind)]
-
-
 def subject_label(t: Translator, value: str) -> str:
     return t.gettext(SUBJECT_LABELS[Subject(value)])
-
-
-def form_label(t: Translator, value: str) -> str:
-    return t.gettext(FORM_LABELS[Form(value)])
-
-
-def level_label(t: Translator, value: str) -> str:
-    return t.gettext(LEVEL_LABELS[Level(value)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,14 @@ TEXTS: dict[str, str] = {
     "already_decided": N_("This nomination has already been decided."),
     "commendation_unknown": N_("I could not find that nomination."),
     "team_empty": N_("A team needs at least two members."),
+    "commendation_form": N_(
+        "Choose the form of the commendation (emulation title, Giấy khen or Bằng khen) before "
+        "its issuing level."
+    ),
+    "commendation_level": N_(
+        "You can record a commendation as issued by the levels from the commended people's "
+        "grassroots union up to your own union's, not by a level above yours."
+    ),
 }
 
 

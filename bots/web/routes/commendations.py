@@ -5,7 +5,7 @@ production workers, staff without a leadership post)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -19,8 +19,8 @@ from bots.web.reports import Table, build, period_of
 from bots.web.unitpicker import UnitPicker, picker
 from core import initiatives
 from core.commendations import service
+from core.commendations.forms import Form, form_label, issuing_levels, level_label
 from core.commendations.models import Commendation, CommendationStatus
-from core.emulation.title_defaults import form_label, level_label
 from core.i18n import Translator
 from core.initiatives import rules as initiative_rules
 from core.members.labels import name_of
@@ -50,6 +50,7 @@ class Page:
     unit: UnionUnit | None  # the unit chosen for a direct commendation
     candidates: list[Member]
     report: Table
+    levels: list[str] = field(default_factory=list)  # the issuing levels the officer may record
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Typed:
     team_name: str = ""
     reason: str = ""
     adhoc: bool = False
+    form: str = ""
+    level: str = ""
     # an announcement edited before approving, refused: (commendation id, the text as typed)
     announcement: tuple[int, str] | None = None
 
@@ -115,9 +118,11 @@ def candidates_of(s: Session, me: Me, unit_id: int, q: str) -> tuple[UnionUnit, 
 
 def load(s: Session, me: Me, t: Translator, announce: Translator, query: Query) -> Page:
     items = items_of(s, me, query.status, t, announce)
-    chosen, candidates = None, []
+    chosen, candidates, levels = None, [], []
     if query.unit_id is not None:
         chosen, candidates = candidates_of(s, me, query.unit_id, query.q)
+        home = initiatives.grassroots_of(s, query.unit_id)
+        levels = [lv.value for lv in issuing_levels(s, me.actor, home)]
     chooser = picker(
         s,
         me,
@@ -127,7 +132,7 @@ def load(s: Session, me: Me, t: Translator, announce: Translator, query: Query) 
         keep={"status": query.status},
     )
     report = build(s, me, t, "commendations", query.period)
-    return Page(items, chooser, chosen, candidates, report)
+    return Page(items, chooser, chosen, candidates, report, levels)
 
 
 def query_of(visit: Visit) -> Query:
@@ -164,6 +169,7 @@ async def show(
         status_label=lambda v: status_text(t, v),
         form_label=form_label,
         level_label=level_label,
+        form_choices=[f.value for f in Form],
         typed=typed,
     )
 
@@ -205,6 +211,7 @@ async def nominate(visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: We
     ids = [int(v) for v in form.getlist("member") if isinstance(v, str) and v.isdigit()]
     team = forms.text(form, "team_name", limit=200).strip() or None
     reason, adhoc, now = forms.text(form, "reason"), form.get("adhoc") == "on", visit.now
+    kind, level = forms.text(form, "form", limit=12), forms.text(form, "level", limit=16)
 
     def work(s: Session) -> object:
         return service.officer_nominate(
@@ -217,9 +224,11 @@ async def nominate(visit: OfficerVisit, me: CurrentMe, form: PostedForm, web: We
             team_name=team,
             adhoc=adhoc,
             notifier=web.notifier,
+            form=kind or None,
+            level=(level or None) if kind else None,
         )
 
-    typed = Typed(unit_id, tuple(ids), team or "", reason, adhoc)
+    typed = Typed(unit_id, tuple(ids), team or "", reason, adhoc, kind, level)
     return await act(visit, web, me, work, "nominated", typed)
 
 
