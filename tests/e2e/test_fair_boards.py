@@ -116,6 +116,16 @@ async def test_boards_divide_by_the_roster_then_the_declared_count_then_who_join
     campaign = await board(web, f"campaign:{campaign_id}")
     assert campaign[names[MINH_PHAT]][3:5] == ["2", "30"]  # the roster's direct workers only
 
+    # the boards page says how many of the union's members are verified, self-declared, and
+    # on its list but not on the bot yet
+    with Session(runtime.engine) as session:
+        joined = len(session.exec(select(Member).where(Member.unit_id == MINH_PHAT)).all())
+    page = (await web.get(f"/web/leaderboards?root={MINH_PHAT}")).text
+    counts = page.split('id="member-counts">', 1)[1].split("</p>", 1)[0]
+    assert f"Đoàn viên của {names[MINH_PHAT]}:" in counts
+    assert f"Đã xác minh theo danh sách đoàn viên: 0 · tự khai: {joined}" in counts, counts
+    assert "chưa dùng bot: 40" in counts, counts
+
     # the share report says whose group and post are the roster's
     with Session(runtime.engine) as session, session.begin():
         mp = session.get(UnionUnit, MINH_PHAT)

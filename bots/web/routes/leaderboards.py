@@ -20,6 +20,7 @@ from core.i18n import Translator
 from core.leaderboards import service as boards
 from core.leaderboards.rules import RankedUnit, UnitRow
 from core.members.models import UnionUnit
+from core.organisation import membership
 from core.points.rules import ALL_TIME, campaign_scope, month_scope, week_scope, week_start
 
 router = APIRouter()
@@ -47,6 +48,7 @@ class Boards:
     participation: list[Series]
     per_member: list[Series]
     campaigns: list[tuple[str, str]]
+    counts: membership.Counts  # the root's members: verified, self-declared, not on the bot
 
 
 def _ratio(value: Fraction) -> float:
@@ -108,6 +110,7 @@ def load(s: Session, me: Me, root_id: int | None, key: str, now: datetime, tz: s
         lines.participation,
         lines.per_member,
         [(f"campaign:{c.id}", c.title) for c in mine],
+        membership.counts(s, unit=root),
     )
 
 
