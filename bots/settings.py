@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     locales_dir: Path = PROJECT_ROOT / "locales"
     webhook_body_limit: int = Field(default=1_000_000, ge=1024)
+    # seconds an idle pooled connection to a platform's API is kept for the next call: below
+    # the shortest idle timeout of the servers in between, so that we close it first and
+    # never write a send on a connection the server is closing (a send then fails on the
+    # wire, its retry may repeat it): uvicorn's 5 s default (the fakes, a local Bot API
+    # behind one), nginx's 75 s, cloud load balancers' 60 s. httpx's own default is 5 s.
+    http_keepalive_expiry: float = Field(default=4.0, gt=0, le=300)
 
     # Telegram (issue 3)
     telegram_token: SecretStr | None = None

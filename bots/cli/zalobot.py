@@ -30,7 +30,7 @@ def _settings() -> Settings:
 
 
 async def _with_api(settings: Settings, action: Callable[[ZaloBotApi], Awaitable[int]]) -> int:
-    async with new_client() as client:
+    async with new_client(settings) as client:
         api = api_from_settings(settings, client)
         try:
             return await action(api)
@@ -97,7 +97,7 @@ def _webhook_info(args: argparse.Namespace) -> int:
 
 async def _poll(settings: Settings, timeout: int) -> int:
     runtime = build_runtime(settings)
-    async with new_client() as client:
+    async with new_client(settings) as client:
         poller = Poller(api_from_settings(settings, client), runtime.inbox, now=runtime.clock.now)
         try:
             await poller.check()

@@ -40,7 +40,9 @@ class Facebook:
             base_url=settings.facebook_graph_base.rstrip("/"),
             timeout=TIMEOUT,
             limits=httpx.Limits(
-                max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT
+                max_connections=MAX_IN_FLIGHT,
+                max_keepalive_connections=MAX_IN_FLIGHT,
+                keepalive_expiry=settings.http_keepalive_expiry,
             ),
         )
         traits = deps.traits[self.name]

@@ -25,6 +25,7 @@ def bot_from_settings(settings: Settings) -> Bot:
         settings.telegram_token.get_secret_value(),
         api_base=settings.telegram_api_base,
         timeout=settings.telegram_timeout,
+        keepalive_expiry=settings.http_keepalive_expiry,
     )
 
 

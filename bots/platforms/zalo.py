@@ -38,10 +38,16 @@ class Zalo:
             base_url=s.zalo_api_base,
             timeout=TIMEOUT,
             limits=httpx.Limits(
-                max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT
+                max_connections=MAX_IN_FLIGHT,
+                max_keepalive_connections=MAX_IN_FLIGHT,
+                keepalive_expiry=s.http_keepalive_expiry,
             ),
         )
-        oauth = httpx.AsyncClient(base_url=s.zalo_oauth_base, timeout=TIMEOUT)
+        oauth = httpx.AsyncClient(
+            base_url=s.zalo_oauth_base,
+            timeout=TIMEOUT,
+            limits=httpx.Limits(keepalive_expiry=s.http_keepalive_expiry),
+        )
         tokens = ZaloTokens(
             OAuthConfig(
                 app_id=s.zalo_app_id,

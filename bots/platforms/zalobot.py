@@ -27,10 +27,14 @@ def api_from_settings(settings: Settings, client: httpx.AsyncClient) -> ZaloBotA
     return ZaloBotApi(token, client=client, api_base=settings.zalobot_api_base)
 
 
-def new_client() -> httpx.AsyncClient:
+def new_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         timeout=TIMEOUT,
-        limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
+        limits=httpx.Limits(
+            max_connections=MAX_IN_FLIGHT,
+            max_keepalive_connections=MAX_IN_FLIGHT,
+            keepalive_expiry=settings.http_keepalive_expiry,
+        ),
     )
 
 
@@ -47,7 +51,7 @@ class ZaloBot:
             return None
         # httpx logs every request URL at INFO, and a Bot Platform URL holds the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        client = new_client()
+        client = new_client(settings)
         api = api_from_settings(settings, client)
         traits = deps.traits[self.name]
         channel = ZaloBotChannel(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from bots.settings import load_settings
 from tests.e2e.campaign_support import bulk_members, platform_user_id
 from tests.fakes.facebook_graph import FakeGraph
 from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import FakeTelegram, FakeTimer, running
+from tests.fakes.telegram_api import FakeTelegram, FakeTimer
 from tests.fakes.telegram_fixtures import SECRET, TelegramChat, telegram_env
 from tests.fakes.zalo_bot import FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOA
@@ -42,17 +42,20 @@ async def messenger_world(
     *,
     zalo_bot: bool = False,
     env: dict[str, str] | None = None,
+    wrap: Callable[[Any], Any] = lambda app: app,
 ) -> AsyncIterator[dict[str, Any]]:
     """The app with Telegram, Messenger and Zalo OA (and the Zalo Bot Platform when asked),
-    as a dict: runtime, client, clock and the fakes tg, fb, zl (and zb)."""
+    as a dict: runtime, client, clock and the fakes tg, fb, zl (and zb). `wrap`: applied to
+    each fake's ASGI app before it is served (to watch its connections)."""
     tg = FakeTelegram(clock=clock)
     graph = FakeGraph(page_token=PAGE_TOKEN, app_secret=APP_SECRET, clock=clock)
     oa = FakeZaloOA(clock=clock)
     bot = FakeZaloBot(clock=clock)
     with contextlib.ExitStack() as servers:
-        tg_url = servers.enter_context(running(tg))
-        graph.base_url = servers.enter_context(serve_in_thread(graph.app))
-        oa.url = servers.enter_context(serve_in_thread(oa.build_app()))
+        tg_url = servers.enter_context(serve_in_thread(wrap(tg.app)))
+        servers.callback(tg.release)  # as tests.fakes.telegram_api.running does
+        graph.base_url = servers.enter_context(serve_in_thread(wrap(graph.app)))
+        oa.url = servers.enter_context(serve_in_thread(wrap(oa.build_app())))
         environ = {
             **telegram_env(database_url, tg_url),
             "THIDUA_FACEBOOK_PAGE_TOKEN": PAGE_TOKEN,
@@ -70,7 +73,7 @@ async def messenger_world(
         messengers: list[Messenger] = [Telegram(timer=FakeTimer(clock)), Facebook(), Zalo()]
         world: dict[str, Any] = {"tg": tg, "fb": graph, "zl": oa, "clock": clock}
         if zalo_bot:
-            bot.url = servers.enter_context(serve_in_thread(bot.build_app()))
+            bot.url = servers.enter_context(serve_in_thread(wrap(bot.build_app())))
             environ |= {
                 "THIDUA_ZALOBOT_TOKEN": bot.token,
                 "THIDUA_ZALOBOT_WEBHOOK_SECRET": bot.webhook_secret,
