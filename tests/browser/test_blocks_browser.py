@@ -76,6 +76,12 @@ def test_the_evaluation_page(runtime: Runtime, served: str, pages, width: int): 
     expect(ranking.first).to_contain_text("68")
     expect(page.locator(f"#u{HUNG_THINH}")).to_contain_text("Đã đối chiếu sổ sản xuất tháng 10")
     fits(page, width)
+    # the ranking as an Excel workbook first, the CSV beside it with its separators stated
+    expect(page.locator(".csv-note")).to_contain_text("dấu chấm phẩy ; ngăn các cột")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bảng xếp hạng (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert download.value.path().read_bytes()[:2] == b"PK"  # a workbook, not text
     with Session(runtime.engine) as session:
         (row,) = session.exec(select(Evaluation)).all()
         assert (row.value, row.self_value, row.evaluated_by) == (

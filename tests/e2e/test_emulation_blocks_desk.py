@@ -13,9 +13,11 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from bots.spreadsheets import XLSX
 from core.campaigns import service as campaigns
 from core.campaigns.scope import Actor
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
@@ -101,6 +103,18 @@ async def test_the_evaluation_page(client: httpx.AsyncClient, runtime: Runtime):
         ]
         assert rows[0].evaluated_by == data.officer_of[ZONE]
 
+    page_text = (await zone.get(page_url)).text
+    xlsx_at, csv_at = page_text.index('id="ranking-xlsx"'), page_text.index('id="ranking-csv"')
+    assert xlsx_at < csv_at  # the workbook first; the CSV's separators stated on the page
+    assert "dấu chấm phẩy ; ngăn các cột, dấu phẩy trước phần thập phân" in page_text
+    book = await zone.get(f"{blocks_url}/{block.id}/ranking.xlsx?due=2026-10-31")
+    assert book.headers["content-type"].startswith(XLSX)
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:2] == ("Hạng", "Đơn vị") and table[0][-1] == "Tổng điểm"
+    assert [(r[0], r[1], r[-1]) for r in table[1:]] == [(1, HT_NAME, 68), (2, MP_NAME, 66.2)]
+    assert (await zone.get(f"{blocks_url}/{block.id}/ranking.pdf")).status_code == 404
     download = await zone.get(f"{blocks_url}/{block.id}/ranking.csv?due=2026-10-31")
     assert download.headers["content-type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))

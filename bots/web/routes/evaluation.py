@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from bots.web import forms
 from bots.web.context import PREFIX, Me, Refused, Visit, WebProblem
 from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, WebSettings, Words
-from bots.web.downloads import table_file
+from bots.web.downloads import FORMATS, table_file
 from bots.web.routes.emulation import amount
 from bots.web.unitpicker import within
 from core.emulation import block_ranking, block_texts, blocks, evaluation
@@ -205,16 +205,20 @@ def _blank(value: object) -> object:
     return "" if value is None else value
 
 
-@router.get("/campaigns/{campaign_id}/blocks/{block_id}/ranking.csv")
-async def ranking_csv(
+@router.get("/campaigns/{campaign_id}/blocks/{block_id}/ranking.{fmt}")
+async def ranking_file(
     campaign_id: int,
     block_id: int,
+    fmt: str,
     visit: OfficerVisit,
     me: CurrentMe,
     settings: WebSettings,
     t: Words,
 ) -> Response:
+    """The ranking as an Excel workbook (ranking.xlsx) or a CSV for the officer's locale."""
+    if fmt not in FORMATS:
+        raise WebProblem(404, "not_found")
     data = await page_of(visit, me, (campaign_id, block_id), settings.timezone, _asked(visit))
     header, rows = ranking_rows(t, data.ranking)
     name = f"block-{block_id}-{data.ranking.due_on.isoformat()}"
-    return visit.finish(table_file(header, rows, name=name, fmt="csv", locale=t.locale))
+    return visit.finish(table_file(header, rows, name=name, fmt=fmt, locale=t.locale))
