@@ -6,12 +6,17 @@ since the message tags other than HUMAN_AGENT were retired (April 2026), and HUM
 for words a human wrote. So a proactive message to someone silent for 24 hours is not sent:
 it is answered OUTSIDE_WINDOW without calling the API, and the core keeps it for the person's
 next visit. A reply goes as RESPONSE, a proactive message inside the window as UPDATE.
+
+A text over 2,000 characters goes as several messages, in order; when one of them fails, the
+next try of the message resumes at that part instead of sending the earlier ones again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import httpx
@@ -42,6 +47,9 @@ MAX_IN_FLIGHT = 16
 # API answers in a fraction of a second; a hung call holds its slot no longer than this, and
 # at 300/s with 1 % of calls hanging about nine of the 16 slots are held at any time.
 CALL_TIMEOUT = 3.0
+# Messages cut in parts whose sending stopped half-way, remembered with the ids of the parts
+# sent, so that the retry sends only the rest (per process: after a restart it starts over).
+PROGRESS_MEMORY = 10_000
 
 
 class FacebookChannel:
@@ -71,6 +79,7 @@ class FacebookChannel:
         self.call_timeout = call_timeout
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._flagged: bool | None = None  # unknown after start: cleared on the first success
+        self._progress: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
 
     def window_open(self, recipient: Recipient) -> bool:
         last, window = recipient.last_inbound_at, self.traits.window
@@ -98,19 +107,30 @@ class FacebookChannel:
             )
         parts = render(await self._short_payloads(message))
         messaging_type = "UPDATE" if proactive else "RESPONSE"
-        ids: list[str] = []
-        for index, part in enumerate(parts):
+        # the parts already sent by an earlier try of this message: resumed after them
+        key = (recipient.user_id, hashlib.sha256(message.to_json().encode()).hexdigest())
+        ids = self._progress.pop(key, [])
+        for index in range(len(ids), len(parts)):
             result = await self._call(
                 {
                     "recipient": {"id": recipient.user_id},
                     "messaging_type": messaging_type,
-                    "message": part,
+                    "message": parts[index],
                 }
             )
             if isinstance(result, DeliveryFailure):
                 if index:
-                    detail = f"{result.detail} (after {index} of {len(parts)} parts were sent)"
-                    return DeliveryFailure(result.kind, detail[:500], result.retry_after)
+                    self._remember(key, ids)
+                    detail = (
+                        f"{result.detail} (after {index} of {len(parts)} parts were sent; "
+                        f"the next try resumes at part {index + 1})"
+                    )
+                    return DeliveryFailure(
+                        result.kind,
+                        detail[:500],
+                        result.retry_after,
+                        maybe_delivered=result.maybe_delivered,
+                    )
                 return result
             ids.append(result)
         self.limiter.succeeded()
@@ -118,6 +138,13 @@ class FacebookChannel:
             await self.health.clear(self.platform)
             self._flagged = False
         return Sent(tuple(ids))
+
+    def _remember(self, key: tuple[str, str], sent: list[str]) -> None:
+        """The parts of a message sent before one failed (the newest PROGRESS_MEMORY kept)."""
+        self._progress[key] = sent
+        self._progress.move_to_end(key)
+        while len(self._progress) > PROGRESS_MEMORY:
+            self._progress.popitem(last=False)
 
     async def _short_payloads(self, message: OutgoingMessage) -> OutgoingMessage:
         if all(len(b.payload) <= MAX_PAYLOAD for b in (*message.buttons, *message.quick_replies)):

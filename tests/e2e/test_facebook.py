@@ -580,6 +580,31 @@ async def test_long_announcement_is_split_in_order(
         assert row is not None and len((row.external_ids or "").split(",")) == len(parts)
 
 
+async def test_a_long_announcement_failing_at_a_later_part_resumes_there(
+    fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime, clock
+):
+    an = user(fake, client, runtime, "8816")
+    await an.say("Xin chào")
+    paragraphs = [f"Đoạn {i}: " + "thi đua lao động sản xuất giỏi. " * 20 for i in range(1, 8)]
+    text = "\n\n".join(paragraphs)
+    fake.fail_next(
+        2, None, "An unexpected error has occurred. Please retry your request later.", 500, skip=1
+    )  # the first part goes, the second is refused for now
+    row_id = announce(runtime, "8816", text)
+    first = await an.replies()
+    assert [p.text.split(":")[0] for p in first] == ["Đoạn 1"]
+    pending = outbox_row(runtime, row_id)
+    assert pending.status == "pending" and pending.error_kind == "transient"
+    assert "the next try resumes at part 2" in (pending.last_error or "")
+    clock.advance(minutes=1)
+    rest = await an.replies()
+    parts = [*first, *rest]
+    assert rest and not rest[0].text.startswith("Đoạn 1:")  # part 1 is not sent again
+    assert " ".join(p.text for p in parts).split() == text.split()  # every part once, in order
+    sent = outbox_row(runtime, row_id)
+    assert sent.status == "sent" and len((sent.external_ids or "").split(",")) == len(parts)
+
+
 async def test_long_menu_becomes_template_buttons_that_work(
     fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime, demo_data: None
 ):

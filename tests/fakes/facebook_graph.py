@@ -72,6 +72,7 @@ class InjectedError:
     subcode: int | None
     message: str
     status: int = 400
+    skip: int = 0  # calls answered as usual before this error is
 
 
 def error_body(code: int, subcode: int | None, message: str, kind: str = "OAuthException"):
@@ -118,8 +119,11 @@ class FakeGraph:
         self.app = self._build_app()
 
     # --- what the tests control -------------------------------------------------------
-    def fail_next(self, code: int, subcode: int | None, message: str, status: int = 400) -> None:
-        self.injected.append(InjectedError(code, subcode, message, status))
+    def fail_next(
+        self, code: int, subcode: int | None, message: str, status: int = 400, *, skip: int = 0
+    ) -> None:
+        """Answer a Send API call with this error, after letting `skip` calls through."""
+        self.injected.append(InjectedError(code, subcode, message, status, skip))
 
     def sent_to(self, psid: str) -> list[SentMessage]:
         with self._lock:
@@ -263,7 +267,11 @@ class FakeGraph:
             )
         self._count_call()
         with self._lock:
-            injected = self.injected.popleft() if self.injected else None
+            injected = None
+            if self.injected and self.injected[0].skip > 0:
+                self.injected[0].skip -= 1
+            elif self.injected:
+                injected = self.injected.popleft()
         if injected is not None:
             raise _Refused(injected.code, injected.subcode, injected.message, injected.status)
         try:
