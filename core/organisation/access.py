@@ -96,13 +96,17 @@ def vacant_units(
         .where(*subtree, col(UnionUnit.id).not_in(select(OfficerRole.unit_id)))
         .order_by(col(UnionUnit.path))
     ).all()
+    # the page goes on after the unit `after`'s place in the tree, even if that unit got an
+    # officer since the page before (it is then no longer in the list)
+    anchor = session.get(UnionUnit, after) if after is not None else None
+    mark = anchor.path if anchor is not None else None
     counts: dict[int, int] = {}
     start = 0
-    for index, (unit_id, path) in enumerate(vacant):
+    for index, (_unit_id, path) in enumerate(vacant):
         below = path[len(under.path) :].strip("/").split("/")[0]
         if below:
             counts[int(below)] = counts.get(int(below), 0) + 1
-        if unit_id == after:
+        if mark is not None and path <= mark:
             start = index + 1
     page_ids = [unit_id for unit_id, _path in vacant[start : start + limit]]
     wanted = set(page_ids) | set(counts)
