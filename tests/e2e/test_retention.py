@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from bots.scheduling import retention_policy
 from core.initiatives.models import Initiative
 from core.initiatives.rules import Status
 from core.members.models import Member
+from core.storage.engine import make_engine
 from core.storage.models import OutboxMessage, OutboxStatus, WebchatMessage
 from core.websignin.models import WebSigninCode
 from scheduler.jobs import purge_personal_data
@@ -118,3 +121,32 @@ async def test_the_command_purges_with_the_settings(
         check=False,
     )
     assert bad.returncode != 0 and "THIDUA_RETENTION_DRAFT_DAYS" in bad.stderr
+
+
+async def test_two_instances_purging_at_once_purge_each_row_once(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+) -> None:
+    """Every instance's scheduler runs the purge every hour; two at the same moment, each on
+    its own connections, delete and blank each row once between them and fail nowhere."""
+    await seed(client, runtime)
+    before = counts(runtime)
+    runtime.clock.advance(days=91)
+    policy = retention_policy(runtime.settings)
+    engines = [make_engine(runtime.settings.database_url) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def instance(engine):  # type: ignore[no-untyped-def]
+        start.wait()
+        return purge_personal_data(engine, runtime.clock, policy)
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first, second = pool.map(instance, engines)
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert first["drafts"] + second["drafts"] == 1
+    assert first["webchat"] + second["webchat"] == before["webchat"]
+    after = counts(runtime)
+    assert after == {**before, "codes": 0, "webchat": 0, "sent_with_text": 0, "drafts": 0}
+    assert not any(purge_personal_data(runtime.engine, runtime.clock, policy).values())
