@@ -22,12 +22,14 @@ from core.initiatives import drafts
 from core.initiatives.attachments import write_file
 from core.initiatives.models import (
     AttachmentStatus,
+    Initiative,
     InitiativeAttachment,
+    InitiativeEvent,
     NamePreference,
 )
 from core.initiatives.rules import normalised
 from core.linking.models import CodePurpose, OneTimeCode
-from core.members.models import Identity, Member, OfficerRole, RosterEntry
+from core.members.models import Identity, Member, MemberChange, OfficerRole, RosterEntry
 from core.privacy.forget import is_text
 from core.schema import metadata
 from core.storage.models import (
@@ -137,6 +139,29 @@ def seed(runtime: Runtime, member_id: int, coworker_session: str) -> None:
         session.add(commendation)
         session.flush()
         session.add(CommendedMember(commendation_id=commendation.id, member_id=member_id))  # type: ignore[arg-type]
+        # an officer's edit of her record, with its reason; a note in an initiative's history
+        session.add(
+            MemberChange(
+                member_id=member_id,
+                unit_id=member.unit_id,
+                action="edit",
+                before=f'{{"full_name": "{NAME.upper()}", "phone": "{PHONE}"}}',
+                after=f'{{"full_name": "{NAME}"}}',
+                why=f"Chị {NAME} báo sai chính tả",
+                at=now,
+            )
+        )
+        sent_id = session.execute(
+            select(Initiative.id).where(Initiative.submitter_id == member_id)
+        ).scalar_one()
+        session.add(
+            InitiativeEvent(
+                initiative_id=sent_id,
+                status="needs_info",
+                note=f"Hỏi lại chị {normalised(NAME)}, số {PHONE}",
+                created_at=now,
+            )
+        )
         draft = drafts.start_draft(session, member=member, now=now)
         draft.title = f"Bản nháp của {NAME}"
         session.flush()
