@@ -46,6 +46,8 @@ async def test_the_desk_and_the_api_name_a_former_member(
     assert "Nguyễn Thị Lan" not in page
     listing = (await web.get("/web/commendations")).text
     assert "Cựu đoàn viên" in listing and "Nguyễn Thị Lan" not in listing
+    asked = listing.split('action="/web/commendations/', 1)[1].split(">", 1)[0]
+    assert "Cựu đoàn viên" in asked and "None" not in asked, asked  # the approval's question
     people = (await web.get(f"/web/members?unit={MINH_PHAT}")).text
     assert "Nguyễn Thị Lan" not in people and "Trần Văn Hùng" in people  # current members only
 
