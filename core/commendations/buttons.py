@@ -25,6 +25,20 @@ class AdHoc(CallbackData, prefix="cm_adhoc"):
 
 
 @dataclass(frozen=True, slots=True)
+class PickForm(CallbackData, prefix="cm_form"):
+    """An officer's direct commendation: its form (core.commendations.forms.Form), or "none"."""
+
+    form: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickLevel(CallbackData, prefix="cm_level"):
+    """An officer's direct commendation: the level that issues its form."""
+
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class Cancel(CallbackData, prefix="cm_cancel"):
     pass
 

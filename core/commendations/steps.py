@@ -12,6 +12,8 @@ class Proposing(Steps, flow="commend"):
     team = Step()
     reason = Step()
     adhoc = Step(choices=True)  # «Có, đột xuất» / «Không» / «Hủy»: "co" is a yes
+    form = Step(choices=True)  # an officer's direct commendation: its form, or none
+    level = Step(choices=True)  # and the level that issues it, when more than one may
 
 
 @dataclass
@@ -19,6 +21,8 @@ class ProposingState(FlowState):
     ids: list[int] = field(default_factory=list)
     team: str | None = None
     reason: str = ""
+    adhoc: bool = False
+    form: str | None = None
 
 
 class Rejecting(Steps, flow="commend_reject"):

@@ -102,7 +102,10 @@ async def test_officer_commends_directly_and_name_kept_out(
     await reviewer.tap("Nguyễn Thị Lan")
     await reviewer.tap(Proceed().pack())
     await reviewer.say("Hoàn thành vượt 120% kế hoạch quý.")
-    recorded = await reviewer.tap(AdHoc(adhoc=False).pack())
+    forms = await reviewer.tap(AdHoc(adhoc=False).pack())
+    assert "Khen thưởng theo hình thức nào?" in reviewer.texts(forms)
+    # one level only (the officer's own union is Minh Phát): no question of the level
+    recorded = await reviewer.tap("Giấy khen")
     assert "Duyệt ngay" in reviewer.texts(recorded)
 
     consent = await lan.replies()
@@ -116,3 +119,4 @@ async def test_officer_commends_directly_and_name_kept_out(
     with Session(runtime.engine) as session:
         item = session.exec(select(Commendation)).one()
         assert item.by_officer and item.status == "approved"
+        assert (item.form, item.issuing_level) == ("certificate", "grassroots")

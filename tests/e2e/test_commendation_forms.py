@@ -4,7 +4,8 @@ from the commended member's grassroots union up to the officer's own (Minh Phát
 own; the zone's officer: Minh Phát's and the zone's, not the province's; the province's: all
 three); a form without a level takes the grassroots union's; a level without a form, an
 unknown form, or a level above the officer's are refused; approving keeps them, and the
-commendations page says them."""
+commendations page says them. In chat, an officer's /commend asks the form, then the level
+when there is a choice."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
+from core.commendations.buttons import AdHoc, Proceed
 from core.commendations.models import Commendation
+from core.members.models import OfficerRole
 from tests.browser.support import (  # noqa: F401  (fixtures)
     client,
     post_form,
@@ -113,3 +116,35 @@ async def test_form_and_level_of_a_direct_commendation(
     assert rows(runtime)[-2:] == [("certificate", "upper", "nominated"), (None, None, "nominated")]
     listed = (await desk.get("/web/commendations")).text
     assert "Giấy khen · cấp khen: Công đoàn cấp trên trực tiếp cơ sở" in listed
+
+
+async def test_form_and_level_chosen_in_chat(
+    client: httpx.AsyncClient,  # noqa: F811
+    runtime: Runtime,
+):
+    """In chat, an officer commending directly is asked the form, then the level when more than
+    one may be recorded: Lan, a member of Minh Phát and an officer of the zone's union."""
+    load_demo(runtime)
+    lan = await member(client, runtime, code="CDCSTN33", name=LAN)
+    await member(client, runtime, code="CDCSTN33", name=HOA)
+    with Session(runtime.engine) as session, session.begin():
+        session.add(OfficerRole(member_id=member_id(runtime, LAN), unit_id=ZONE))
+    await lan.say("/commend")
+    await lan.say("hoa")
+    await lan.tap(HOA)
+    await lan.tap(Proceed().pack())
+    await lan.say("Sửa máy ép ngay trong ca đêm.")
+    forms = await lan.tap(AdHoc(adhoc=True).pack())
+    assert "Khen thưởng theo hình thức nào?" in lan.texts(forms)
+    labels = [b["label"] for m in forms for b in m["buttons"]]
+    assert labels[:4] == ["Không ghi hình thức", "Danh hiệu thi đua", "Giấy khen", "Bằng khen"]
+    asked = await lan.tap("Bằng khen")
+    assert "Cấp nào khen?" in lan.texts(asked)
+    levels = [b["label"] for m in asked for b in m["buttons"]]
+    assert levels[:2] == ["Công đoàn cơ sở", "Công đoàn cấp trên trực tiếp cơ sở"]
+    assert "Liên đoàn Lao động tỉnh, thành phố hoặc tương đương" not in levels
+    again = await lan.say("tỉnh")  # not a choice: asked again
+    assert "Cấp nào khen?" in lan.texts(again)
+    recorded = await lan.say("2")  # the second choice, typed
+    assert "Duyệt ngay" in lan.texts(recorded)
+    assert rows(runtime) == [("merit", "upper", "nominated")]

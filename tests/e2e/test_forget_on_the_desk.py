@@ -35,6 +35,7 @@ async def test_the_desk_and_the_api_name_a_former_member(
     await reviewer.tap(Proceed().pack())
     await reviewer.say("Hoàn thành vượt 120% kế hoạch quý.")
     await reviewer.tap(AdHoc(adhoc=False).pack())
+    await reviewer.tap("Không ghi hình thức")  # an officer's direct commendation: its form
     with Session(runtime.engine) as session:
         assert session.exec(select(Commendation)).one()
 

@@ -3,7 +3,10 @@
 
 Steps: who (part of a name is typed; the people found are offered, and a number or a letter
 names one of them), team (two people or more), reason, ad-hoc or not (a choice: "co" is
-«Có, đột xuất», "khong" is «Không»; anything else asks again with the choices).
+«Có, đột xuất», "khong" is «Không»; anything else asks again with the choices); then, for an
+officer's direct commendation, its form (or none) and the level that issues it, among the
+levels from the grassroots union up to the officer's own (asked only when there are two or
+more).
 """
 
 from __future__ import annotations
@@ -13,11 +16,21 @@ from core.chat import choices
 from core.chat.buttons import BadPayload
 from core.chat.render import choices_of
 from core.commendations import service
-from core.commendations.buttons import AdHoc, Approve, Cancel, Pick, Proceed
+from core.commendations.buttons import (
+    AdHoc,
+    Approve,
+    Cancel,
+    Pick,
+    PickForm,
+    PickLevel,
+    Proceed,
+)
+from core.commendations.forms import Form, form_label, issuing_levels, level_label
 from core.commendations.steps import Proposing, ProposingState
 from core.dispatch import Context, Router, button, reply
 from core.errors import DomainError
 from core.initiatives import check_text, notifier
+from core.initiatives.people import grassroots_of
 from core.initiatives.problems import problem_text
 from core.members.buttons import Menu, MenuItem
 from core.members.menu import main_menu
@@ -27,6 +40,7 @@ from core.messages import Button, OutgoingMessage
 router = Router()
 MAX_PEOPLE = 20
 TEAM_NAME_MAX = 120
+NO_FORM = "none"
 
 
 def member_of(ctx: Context) -> Member:
@@ -179,24 +193,91 @@ def on_adhoc_other(ctx: Context) -> list[OutgoingMessage]:
 
 @router.button(AdHoc, members_only=True)
 def on_adhoc(ctx: Context, data: AdHoc) -> list[OutgoingMessage]:
-    _ = ctx.t.gettext
     if not ctx.conv.at(Proposing.adhoc):
         return on_commend(ctx)
     state = ctx.conv.state(ProposingState)
+    state.adhoc = data.adhoc
     by = member_of(ctx)
-    officer = service.may_commend_directly(ctx.session, actor=Actor.officer(by.id), by=by)  # type: ignore[arg-type]
+    if not service.may_commend_directly(ctx.session, actor=Actor.officer(by.id), by=by):  # type: ignore[arg-type]
+        return _record(ctx, state, officer=False)
+    ctx.conv.move_to(Proposing.form, state)
+    return _ask_form(ctx)
+
+
+def _ask_form(ctx: Context) -> list[OutgoingMessage]:
+    _ = ctx.t.gettext
+    kinds = [button(form_label(ctx.t, f.value), PickForm(f.value)) for f in Form]
+    return say(
+        _("Which form of commendation is it, if any?"),
+        button(_("No form"), PickForm(NO_FORM)),
+        *kinds,
+        cancel_button(ctx),
+    )
+
+
+@router.step(Proposing.form)
+def on_form_other(ctx: Context) -> list[OutgoingMessage]:
+    return _ask_form(ctx)
+
+
+def _levels(ctx: Context) -> list[str]:
+    by = member_of(ctx)
+    home = grassroots_of(ctx.session, by.unit_id)
+    return [lv.value for lv in issuing_levels(ctx.session, Actor.officer(by.id), home)]  # type: ignore[arg-type]
+
+
+@router.button(PickForm, members_only=True)
+def on_form(ctx: Context, data: PickForm) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Proposing.form):
+        return on_commend(ctx)
+    state = ctx.conv.state(ProposingState)
+    if data.form == NO_FORM:
+        return _record(ctx, state, officer=True)
+    state.form = data.form
+    levels = _levels(ctx)
+    if len(levels) <= 1:
+        return _record(ctx, state, officer=True, level=levels[0] if levels else None)
+    ctx.conv.move_to(Proposing.level, state)
+    return _ask_level(ctx, levels)
+
+
+def _ask_level(ctx: Context, levels: list[str]) -> list[OutgoingMessage]:
+    options = [button(level_label(ctx.t, lv), PickLevel(lv)) for lv in levels]
+    return say(ctx.t.gettext("Which level issues it?"), *options, cancel_button(ctx))
+
+
+@router.step(Proposing.level)
+def on_level_other(ctx: Context) -> list[OutgoingMessage]:
+    return _ask_level(ctx, _levels(ctx))
+
+
+@router.button(PickLevel, members_only=True)
+def on_level(ctx: Context, data: PickLevel) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Proposing.level):
+        return on_commend(ctx)
+    return _record(ctx, ctx.conv.state(ProposingState), officer=True, level=data.level)
+
+
+def _record(
+    ctx: Context, state: ProposingState, *, officer: bool, level: str | None = None
+) -> list[OutgoingMessage]:
+    """The commendation recorded: a member's proposal, or an officer's direct commendation
+    (with the form and level chosen), which they may approve at once."""
+    _ = ctx.t.gettext
     ctx.conv.end()
     try:
         item = service.nominate(
             ctx.session,
-            by=by,
+            by=member_of(ctx),
             member_ids=state.ids,
             reason=state.reason,
             team_name=state.team,
-            adhoc=data.adhoc,
+            adhoc=state.adhoc,
             as_officer=officer,
             now=ctx.now,
             notifier=notifier(ctx),
+            form=state.form,
+            level=level,
         )
     except DomainError as err:
         return [main_menu(ctx, problem_text(ctx.t, err))]
