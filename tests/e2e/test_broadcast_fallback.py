@@ -11,14 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core import outbox
 from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns.buttons import CampaignText, ConfirmSend
 from core.members.models import Identity, Member
+from core.messages import OutgoingMessage
+from core.storage.models import OutboxMessage
 from tests.e2e.broadcast_support import START, Spec, messenger_world, numbers, populate
 from tests.e2e.campaign_support import (
     HUNG_THINH,
@@ -159,3 +162,73 @@ async def test_a_member_chooses_the_messenger_announcements_try_first(world: dic
     with Session(runtime.engine) as session:
         member = session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()
     assert member.preferred_platform == "telegram"
+
+
+async def test_outside_the_window_it_goes_to_the_preferred_messenger_once(world: dict[str, Any]):
+    """Two members on Messenger, silent for three days (outside its 24 hours), are told
+    something personal; both are also on Telegram (written an hour ago) and on Zalo Bot
+    (written five days ago), which they prefer. Lan gets it on Zalo Bot, not on Telegram
+    though she wrote there last; Zalo Bot does not know Minh (404), and his message is not
+    tried a third time on Telegram."""
+    runtime, clock = world["runtime"], world["clock"]
+    load_demo(runtime)
+    now, days = clock.now(), timedelta(days=1)
+    fb = populate(world, [Spec("fb", MINH_PHAT, "facebook", 3 * days, 2)])["fb"]
+    ids = [int(user.split("-")[1]) for user in fb]
+    lan = ids[0]  # Minh is ids[1]
+    others = {("telegram", i): platform_user_id("telegram", "fbk", i) for i in ids} | {
+        ("zalobot", i): platform_user_id("zalobot", "fbk", i) for i in ids
+    }
+    with runtime.engine.begin() as conn:
+        conn.execute(
+            insert(Identity),
+            [
+                {
+                    "platform": platform,
+                    "platform_user_id": user,
+                    "member_id": i,
+                    "first_seen_at": now - 10 * days,
+                    "last_inbound_at": now
+                    - (timedelta(hours=1) if platform == "telegram" else 5 * days),
+                }
+                for (platform, i), user in others.items()
+            ],
+        )
+        conn.execute(
+            update(Member).where(col(Member.id).in_(ids)).values(preferred_platform="zalobot")
+        )
+    for i in ids:
+        world["tg"].user(int(others["telegram", i]))
+    world["zb"].known.add(others["zalobot", lan])
+    world["zb"].writes_to_strangers = False
+    with Session(runtime.engine) as session, session.begin():
+        for user in fb:
+            identity = session.exec(select(Identity).where(Identity.platform_user_id == user)).one()
+            outbox.enqueue(
+                session,
+                identity=identity,
+                messages=[OutgoingMessage("Chúc mừng: sáng kiến của bạn đã được công nhận.")],
+                dedupe_prefix=f"test-personal:{user}",
+                now=now,
+                proactive=True,
+            )
+    await runtime.drain()
+    clock.advance(hours=1)
+    await runtime.drain()  # nothing goes twice, nor a third time
+
+    told = "Chúc mừng: sáng kiến của bạn đã được công nhận."
+    on_zalo_bot = [d.chat_id for d in world["zb"].delivered if d.text == told]
+    on_telegram = [m.chat_id for m in world["tg"].sent if m.text == told]
+    on_messenger = [m.recipient for m in world["fb"].sent if m.text == told]
+    assert on_zalo_bot == [others["zalobot", lan]]
+    assert on_telegram == [] and on_messenger == []
+    with Session(runtime.engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        by_platform = {(r.platform, r.identity_id): r for r in rows if r.body and told in r.body}
+        statuses = sorted((r.platform, r.status) for r in by_platform.values())
+    assert statuses == [
+        ("facebook", "cancelled"),
+        ("facebook", "cancelled"),
+        ("zalobot", "failed"),
+        ("zalobot", "sent"),
+    ]
