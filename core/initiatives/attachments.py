@@ -5,7 +5,8 @@ against what the platform declares (kind, name, type, size). The bytes are fetch
 outside any transaction, through the platform's `AttachmentFetcher`; they are checked again
 (size, and that they are no executable whatever their name) and written under the
 attachments folder as `<initiative>/<sha256>.<ext>`. The stored path never leaves the server:
-officers of the unit download the file through the admin API.
+officers of the unit see the file on the desk's initiative page or download it through the
+admin API.
 """
 
 from __future__ import annotations

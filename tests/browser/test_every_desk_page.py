@@ -37,7 +37,8 @@ from tests.fakes.server import serve_in_thread
 WIDTH = 360
 # Routes that answer with a file or a fragment, not a page (and the sign-in page, signed out).
 FILES = re.compile(
-    r"(\.csv|\.xlsx|\.\{fmt\}|\.png|/xlsx|/export|/exports/report|/evidence|/progress|/preview|/signin)$"
+    r"(\.csv|\.xlsx|\.\{fmt\}|\.png|/xlsx|/export|/exports/report|/evidence"
+    r"|/files/\{file_id\}|/progress|/preview|/signin)$"
 )
 PROVINCE_CLAIM = re.compile(r"^  ([A-Z2-9]{5}-[A-Z2-9]{5})  .+, Liên đoàn Lao động tỉnh", re.M)
 

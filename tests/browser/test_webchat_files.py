@@ -138,3 +138,79 @@ def test_a_photo_picked_in_the_web_chat_is_received_and_stored(
     page.reload()
     expect(page.locator(".msg.me").last).to_contain_text("ga-kep.png")  # kept on reload
     worker.close()
+
+
+def tap(worker: LiveChat, replies: list[dict[str, object]], label: str) -> list[dict[str, object]]:
+    """Tap the button of these replies whose label starts with `label`."""
+    for message in replies:
+        for button in message["buttons"] + message["quick_replies"]:  # type: ignore[operator]
+            if button["label"].startswith(label):
+                return worker.send(button["label"], button["payload"], until_buttons=True)
+    raise AssertionError(f"no button {label!r} in {replies}")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_officer_sees_the_photo_on_the_desk(runtime: Runtime, served: str, pages, width: int):  # type: ignore[no-untyped-def]
+    from tests.browser.test_web_browser import fits, sign_in
+    from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT
+
+    data = load_demo(runtime)
+    worker = at_files_step(served)
+    picked = worker.http.post(
+        "/chat/api/files",
+        params={"session": worker.session, "id": "photo-1", "name": "ga-kep.png"},
+        content=PHOTO,
+        headers={"content-type": "image/png"},
+    )
+    assert picked.status_code == 202
+    got = worker_replies(worker)
+    got = tap(worker, got, "Xong")
+    got = tap(worker, got, "Không thêm")
+    got = tap(worker, got, "Cải tiến kỹ thuật")
+    sent = tap(worker, got, "Gửi")
+    code = next(w for m in sent for w in str(m["text"]).split() if w.startswith("SK-"))
+    (row,) = stored(runtime)
+
+    page = pages(width, 900)
+    officer = sign_in(page, served, data.claim[MINH_PHAT])
+    page.goto(f"{served}/web/initiatives")
+    page.get_by_role("link", name=code).first.click()
+    files = page.locator("#files")
+    expect(files).to_contain_text("Ảnh và tệp tác giả gửi kèm")
+    expect(files.get_by_role("link", name="ga-kep.png")).to_be_visible()
+    picture = files.locator("img")
+    expect(picture).to_have_count(1)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 240  # the very photo
+    fits(page, width)
+    if SHOTS:
+        page.locator("#files").screenshot(path=str(Path(SHOTS) / f"initiative-photo-{width}.png"))
+    href = files.get_by_role("link", name="ga-kep.png").get_attribute("href")
+    assert href == f"/web/initiatives/{row.initiative_id}/files/{row.id}"
+    shown = page.request.get(f"{served}{href}")
+    assert shown.status == 200 and shown.body() == PHOTO
+    assert shown.headers["content-type"] == "image/png"
+    officer.close()
+
+    # another union's officer: not theirs, not found
+    other = pages(width, 900)
+    stranger = sign_in(other, served, data.claim[HUNG_THINH])
+    assert other.request.get(f"{served}{href}").status == 404
+    stranger.close()
+    worker.close()
+
+
+def worker_replies(worker: LiveChat) -> list[dict[str, object]]:
+    """What the bot answered to the picked file («Đã nhận: …» with «Xong»)."""
+    deadline = time.monotonic() + 15
+    seen: list[dict[str, object]] = []
+    while time.monotonic() < deadline:
+        got = worker.http.get(
+            "/chat/api/messages",
+            params={"session": worker.session, "after": worker.after, "wait": 5},
+        ).json()["messages"]
+        if got:
+            worker.after = got[-1]["id"]
+            seen += got
+            if any(m["buttons"] or m["quick_replies"] for m in got):
+                return seen
+    raise AssertionError("no answer to the picked file")

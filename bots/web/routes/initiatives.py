@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,14 +16,16 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from bots.web import forms, problems
-from bots.web.context import PREFIX, Me, Refused, Visit, WebApp
-from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web
+from bots.web.context import PREFIX, Me, Refused, Visit, WebApp, WebProblem
+from bots.web.deps import CurrentMe, OfficerVisit, PostedForm, Web, WebSettings
 from bots.web.unitpicker import UnitPicker, picker
 from core import initiatives as service
+from core.campaigns.models import Campaign
 from core.errors import DomainError
 from core.i18n import Translator
+from core.initiatives import attachments
 from core.initiatives import texts as words
-from core.initiatives.models import Initiative, InitiativeEvent
+from core.initiatives.models import Initiative, InitiativeAttachment, InitiativeEvent
 from core.initiatives.rules import OPEN, Status
 from core.members.labels import name_of
 from core.members.models import Member, UnionUnit
@@ -30,6 +33,8 @@ from core.organisation import picking
 
 router = APIRouter()
 STATUSES = frozenset(s.value for s in Status)
+# Shown in the page; any other file is downloaded, never opened on the desk's origin.
+PICTURES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 # One decision: the service call, given the transaction and the arguments every one takes
 # (actor, initiative_id, notifier, now).
 Decision = Callable[[Session, dict[str, Any]], object]
@@ -52,6 +57,8 @@ class Detail:
     officers: list[Member]
     events: list[InitiativeEvent]
     names: dict[int, str]
+    files: list[InitiativeAttachment]  # the photos and files the authors sent
+    campaign: str | None  # the title of the campaign it was sent for
 
 
 def _within(s: Session, found: list[Initiative], chosen: UnionUnit | None) -> list[Initiative]:
@@ -122,7 +129,10 @@ def detail(s: Session, me: Me, initiative_id: int, today: date, t: Translator) -
         {m.id: name_of(t, m) for m in s.exec(select(Member).where(col(Member.id).in_(others)))}
     )
     authors = service.author_names(s, initiative_id=item.id, t=t)
-    return Detail(item, unit, authors, reward, why, officers, events, names)  # type: ignore[arg-type]
+    files = service.attachments_of(s, initiative_id=item.id)
+    campaign = s.get(Campaign, item.campaign_id) if item.campaign_id else None
+    title = campaign.title if campaign else None
+    return Detail(item, unit, authors, reward, why, officers, events, names, files, title)  # type: ignore[arg-type]
 
 
 async def show(
@@ -145,6 +155,7 @@ async def show(
         category=words.category(t, item.category),
         benefit=words.benefit(t, item.benefit_kind, item.benefit_amount),
         label=lambda v: words.status(t, v) if v in Status.__members__.values() else v,
+        pictures=PICTURES,
     )
 
 
@@ -191,6 +202,40 @@ async def initiatives(
 @router.get("/initiatives/{initiative_id}")
 async def initiative(initiative_id: int, visit: OfficerVisit, me: CurrentMe) -> Response:
     return await show(visit, me, initiative_id)
+
+
+def file_of(s: Session, me: Me, initiative_id: int, file_id: int, root: Path) -> FileOut:
+    service.get(s, actor=me.actor, initiative_id=initiative_id)
+    row = s.get(InitiativeAttachment, file_id)
+    path = (
+        attachments.stored_file(root, row) if row and row.initiative_id == initiative_id else None
+    )
+    if row is None or path is None:
+        raise WebProblem(404, "not_found")
+    return FileOut(path.read_bytes(), row.mime or "application/octet-stream", row.name or path.name)
+
+
+@dataclass(frozen=True)
+class FileOut:
+    data: bytes
+    mime: str
+    name: str
+
+
+@router.get("/initiatives/{initiative_id}/files/{file_id}")
+async def initiative_file(
+    initiative_id: int, file_id: int, visit: OfficerVisit, me: CurrentMe, settings: WebSettings
+) -> Response:
+    """A photo or file the authors sent, to the officers whose units cover the initiative:
+    a photo shown in the page, any other file downloaded."""
+    root = settings.attachments_dir
+    got = await visit.db(lambda s: file_of(s, me, initiative_id, file_id, root))
+    shown = got.mime in PICTURES
+    safe = "".join(c for c in got.name if c.isascii() and (c.isalnum() or c in "._-")) or "file"
+    how = "inline" if shown else "attachment"
+    media = got.mime if shown else "application/octet-stream"
+    headers = {"Content-Disposition": f'{how}; filename="{safe}"'}
+    return visit.finish(Response(got.data, media_type=media, headers=headers))
 
 
 @router.post("/initiatives/{initiative_id}/review")
