@@ -129,3 +129,25 @@ async def test_with_no_reward_table_the_officer_sets_one_on_the_desk_and_accepts
     with Session(runtime.engine) as session:
         done = session.get(Initiative, item)
         assert done is not None and done.status == "accepted" and done.reward_vnd == 2_000_000
+
+
+async def test_the_initiative_page_names_the_campaign_it_was_sent_for(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    import html
+
+    from core.initiatives.models import Initiative
+    from tests.e2e.campaign_support import create_campaign
+
+    data = load_demo(runtime)
+    web, user = await signed_in_officer(client, runtime, data, MINH_PHAT)
+    campaign = await create_campaign(user, title="Tháng năng suất xanh", unit=MINH_PHAT)
+    item = submitted_initiative(runtime, unit_id=MINH_PHAT, title="Cữ chặn máy dập")
+    page = html.unescape((await web.get(f"/web/initiatives/{item}")).text)
+    assert "Gửi cho phong trào" not in page and 'id="files"' not in page  # none of either
+    with Session(runtime.engine) as session, session.begin():
+        sent = session.get(Initiative, item)
+        assert sent is not None
+        sent.campaign_id = campaign  # as the wizard's step «thuộc phong trào nào» leaves it
+    page = html.unescape((await web.get(f"/web/initiatives/{item}")).text)
+    assert "Gửi cho phong trào “Tháng năng suất xanh”" in page
