@@ -1,5 +1,6 @@
 """Everything over the Zalo Bot adapter by typed numbers (the Bot Platform has no buttons):
-joining with an invite code, a quiz, an initiative with a photo fetched from its Zalo URL.
+joining with an invite code, a quiz, an initiative with a photo fetched from its Zalo URL
+(one over THIDUA_ATTACHMENT_MAX_MB refused and explained).
 Webhooks into our app, replies read at the fake Bot Platform, rows in the database."""
 
 # ruff: noqa: F811  (the fixtures are imported by name from tests/e2e/test_zalobot.py)
@@ -10,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.initiatives.models import Initiative, InitiativeAttachment
 from core.members.models import Identity, Member, WorkerGroup
@@ -82,7 +83,9 @@ async def test_an_initiative_with_a_photo_by_typed_numbers(
     build: Build, fake: FakeZaloBot, tmp_path: Path
 ):
     store = tmp_path / "attachments"
-    runtime, client = await build(env={"THIDUA_ATTACHMENTS_DIR": str(store)})
+    runtime, client = await build(
+        env={"THIDUA_ATTACHMENTS_DIR": str(store), "THIDUA_ATTACHMENT_MAX_MB": "1"}
+    )
     load_initiative_demo(runtime)
     fake.image_field = "photo_url"  # the name integrations read (the docs say `photo`)
     user = ZaloBotUser(client, runtime, fake, "0f1e2d3c4b5a69788796")
@@ -97,6 +100,11 @@ async def test_an_initiative_with_a_photo_by_typed_numbers(
     assert "MB" in user.texts(files)
     wrong = await user.sticker()  # not a file: a clear answer, the choices again
     assert "Chỉ đính kèm được ảnh" in user.texts(wrong) and number(wrong, "Xong")
+    # a photo over the limit is fetched no further than the limit, refused and explained
+    big = b"\xff\xd8\xff\xe0" + b"x" * (2 << 20)
+    refused = user.texts(await user.photo(fake.host_photo(big, "to.jpg")))
+    assert "Đã nhận: ảnh" in refused  # a photo has no name on Zalo: named in words
+    assert "Tệp «ảnh» của bạn không được lưu. Tệp quá lớn. Chỉ nhận tệp tối đa 1 MB." in refused
     received = await user.photo(fake.host_photo(PHOTO, "ga.jpg"))
     coauthors = await user.say(number(received, "Xong"))
     category = await user.say(number(coauthors, "Không thêm đồng tác giả"))
@@ -109,9 +117,12 @@ async def test_an_initiative_with_a_photo_by_typed_numbers(
     with Session(runtime.engine) as session:
         item = session.exec(select(Initiative).where(Initiative.code == code.group(0))).one()
         assert (item.status, item.benefit_kind, item.benefit_amount) == ("received", "time", 400)
-        (photo,) = session.exec(
-            select(InitiativeAttachment).where(InitiativeAttachment.initiative_id == item.id)
+        big_one, photo = session.exec(
+            select(InitiativeAttachment)
+            .where(InitiativeAttachment.initiative_id == item.id)
+            .order_by(col(InitiativeAttachment.id))
         ).all()
+    assert (big_one.status, big_one.problem) == ("refused", "attachment_too_large")
     assert (photo.platform, photo.kind, photo.status) == ("zalobot", "image", "stored")
     kept = [p for p in store.rglob("*") if p.is_file()]
     assert [p.read_bytes() for p in kept] == [PHOTO]

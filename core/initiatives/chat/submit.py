@@ -270,7 +270,11 @@ def on_files(ctx: Context) -> list[OutgoingMessage]:
                 limits=ctx.config.attachments,
                 now=ctx.now,
             )
-            name = attachment.name or attachment.kind
+            # a photo from Zalo or Telegram has no file name: say what it is, in words
+            unnamed = (
+                ctx.t.gettext("photo") if attachment.kind == "image" else ctx.t.gettext("file")
+            )
+            name = attachment.name or unnamed
             answers.append(ctx.t.gettext("Received: {name}", name=name))
         except InvalidInput as err:
             answers.append(problem_text(ctx.t, err, limit=ctx.config.attachments.max_mb))
