@@ -78,3 +78,14 @@ def test_readme_lists_every_setting() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     names = [f"THIDUA_{name.upper()}" for name in Settings.model_fields]
     assert [env for env in names if env not in readme] == []
+
+
+def test_the_readme_settings_table_lists_every_setting():
+    """README's settings table names every THIDUA_ variable the application reads."""
+    from bots.settings import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("|"))
+    missing = [f"THIDUA_{n.upper()}" for n in Settings.model_fields]
+    missing = [name for name in missing if f"`{name}`" not in table]
+    assert not missing, f"README's settings table lacks {missing}"
