@@ -14,25 +14,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import httpx
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from adapters.webchat.uploads import PREFIX as UPLOAD
 from adapters.webchat.uploads import Uploads
 from bots.services import Services
 from bots.settings import Settings
 from core.chat.attachments import AttachmentLimits
 from core.emulation import evidence
+from core.emulation.models import EmulationReport
 from core.initiatives import attachments
+from core.initiatives.models import AttachmentStatus, InitiativeAttachment
 from core.initiatives.notify import Notifier, Teller
 from core.initiatives.rules import AttachmentProblem
 from core.messages import Attachment
 from core.ports import AttachmentFetcher, AttachmentTooLarge, AttachmentUnavailable
+from core.storage.models import InboundUpdate
 
 log = logging.getLogger(__name__)
+UPLOAD_REF = re.compile(re.escape(UPLOAD) + r"[A-Za-z0-9_-]{32}")
 URL_PLATFORMS = ("zalo", "zalobot", "facebook", "webchat")
 BATCH = 20
 
@@ -191,7 +197,34 @@ def sweep_files(runtime: Services) -> int:
     root = runtime.settings.attachments_dir
     with Session(runtime.engine) as session:
         removed = attachments.sweep_unreferenced(session, root)
-    return removed + Uploads.beside(root).sweep()
+        wanted = _uploads_wanted(session)
+    return removed + Uploads.beside(root).sweep(wanted=wanted)
+
+
+def _uploads_wanted(session: Session) -> set[str]:
+    """The web chat files something still waits to read: an initiative's or a report's file
+    not fetched yet, a received message not processed yet."""
+    refs = list(
+        session.exec(
+            select(InitiativeAttachment.ref).where(
+                InitiativeAttachment.status == AttachmentStatus.PENDING,
+                col(InitiativeAttachment.ref).startswith(UPLOAD),
+            )
+        )
+    )
+    refs += session.exec(
+        select(EmulationReport.evidence_ref).where(
+            EmulationReport.evidence_status == "pending",
+            col(EmulationReport.evidence_ref).startswith(UPLOAD),
+        )
+    )
+    waiting = session.exec(
+        select(InboundUpdate.body).where(
+            col(InboundUpdate.body).is_not(None), col(InboundUpdate.body).contains(UPLOAD)
+        )
+    )
+    refs += [m.group(0) for body in waiting for m in UPLOAD_REF.finditer(body or "")]
+    return {str(ref).removeprefix(UPLOAD) for ref in refs if ref}
 
 
 async def store_forever(runtime: Services, stop: asyncio.Event) -> None:

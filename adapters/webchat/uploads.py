@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from core.messages import Attachment
@@ -19,6 +20,8 @@ PREFIX = "upload:"
 FOLDER = "webchat-uploads"  # beside the initiatives' files, in THIDUA_ATTACHMENTS_DIR
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEEP_SECONDS = 24 * 3600
+# a file nothing waits for goes after this: the message that carries it is read within seconds
+GRACE_SECONDS = 10 * 60
 MAX_NAME = 120
 
 
@@ -60,14 +63,21 @@ class Uploads:
             return None
         return self.folder / token
 
-    def sweep(self, now: float | None = None) -> int:
-        """Remove the files older than a day (taken long ago, or sent outside any step)."""
-        limit = (now or time.time()) - KEEP_SECONDS
+    def sweep(self, now: float | None = None, *, wanted: Collection[str] | None = None) -> int:
+        """Remove the files older than a day (taken long ago, or sent outside any step). With
+        `wanted` (the tokens something still waits to read), also those older than a few
+        minutes that nothing wants: taken already, sent outside any step, or left by a draft
+        that /forget erased."""
+        now = now or time.time()
         removed = 0
         if not self.folder.is_dir():
             return 0
         for path in self.folder.iterdir():
-            if path.is_file() and path.stat().st_mtime < limit:
+            if not path.is_file():
+                continue
+            age = now - path.stat().st_mtime
+            unwanted = wanted is not None and not path.name.startswith(".")
+            if age > KEEP_SECONDS or (unwanted and age > GRACE_SECONDS and path.name not in wanted):
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed

@@ -19,6 +19,8 @@ from bots.settings import Settings, load_settings
 from core.initiatives.buttons import Benefit
 from core.initiatives.models import InitiativeAttachment
 from core.initiatives.rules import BenefitKind
+from core.messages import Attachment, IncomingMessage
+from core.storage.models import InboundUpdate
 from tests.e2e.campaign_support import load_demo, member
 
 pytestmark = pytest.mark.anyio
@@ -104,3 +106,54 @@ async def test_picked_files_go_a_day_later_even_when_nobody_picks_another(
     os.utime(kept[0], (a_day_ago, a_day_ago))
     assert sweep_files(runtime) == 1  # the attachments loop's sweep, not only the next upload
     assert [p.name for p in (store / "webchat-uploads").iterdir()] == [kept[1].name]
+
+
+async def test_a_file_picked_for_a_draft_goes_minutes_after_forget(
+    client: httpx.AsyncClient, runtime: Runtime, store: Path
+):
+    """Issue #15: /forget erases the draft; the file picked for it in the web chat goes with
+    the attachments loop's next sweep once it is a few minutes old, not a day later. A file a
+    received message still waits to hand over stays."""
+    load_demo(runtime)
+    worker = await member(client, runtime, name="Nguyễn Thị Lan")
+    uploads = store / "webchat-uploads"
+    await worker.tap("menu:initiative")
+    for answer in ("Gá kẹp nhanh", "Thay dao lâu", "Dùng gá kẹp cam"):
+        await worker.say(answer)
+    await worker.tap(Benefit(BenefitKind.MONEY).pack())
+    await worker.say("24 triệu")
+    photo = b"\xff\xd8\xff\xe0 anh cua Lan"
+    assert (await upload(client, worker.session, "ga.jpg", photo, "image/jpeg")).status_code == 202
+    assert "Đã nhận: ga.jpg" in worker.texts(await worker.replies())
+    (picked,) = [p for p in uploads.iterdir() if not p.name.startswith(".")]
+
+    await worker.say("/forget")
+    await worker.tap("privacy:forget_yes")
+    # another person's file whose message is still waiting to be read
+    waiting = uploads / ("w" * 32)
+    waiting.write_bytes(b"\xff\xd8 waiting")
+    message = IncomingMessage(
+        platform="webchat",
+        external_id="waiting-1",
+        sender_id="someone",
+        received_at=runtime.clock.now(),
+        attachments=(Attachment(kind="image", ref=f"upload:{waiting.name}", name="x.jpg"),),
+    )
+    with Session(runtime.engine) as session, session.begin():
+        session.add(
+            InboundUpdate(
+                platform="webchat",
+                external_id="waiting-1",
+                sender_id="someone",
+                body=message.to_json(),
+            )
+        )
+    sweep_files(runtime)
+    assert picked.exists()  # minutes old at most: its message might still be on its way
+    eleven_minutes_ago = time.time() - 11 * 60
+    for path in (picked, waiting):
+        os.utime(path, (eleven_minutes_ago, eleven_minutes_ago))
+    sweep_files(runtime)
+    assert not picked.exists()
+    assert waiting.exists()
+    assert not any(photo in p.read_bytes() for p in store.rglob("*") if p.is_file())
