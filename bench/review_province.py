@@ -12,6 +12,9 @@ evaluators' adjustments, and the campaign closed. Then, timed in this process:
 1. **every block ranking**: core/emulation/block_ranking.rankings for the 60 blocks, each
    month (the same rows as block_ranking.ranking gives one evaluation page);
 2. **the final review**: core/emulation/review.run_final_review (computed and stored);
+3. **the title proposals**: core/emulation/title_proposals.propose_titles, every member and
+   union weighed against the standard titles of their levels (closing a campaign runs it with
+   the final review; timed apart here);
 
 and in a child process (so that its peak is the workbook's, not the set-up's): the review's
 XLSX written by core/emulation/review_book.py (openpyxl write-only), with the child's peak
@@ -40,11 +43,11 @@ from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from bench.common import print_provenance
 from core.campaigns.models import Campaign
-from core.emulation import block_ranking, review, review_book
+from core.emulation import block_ranking, review, review_book, title_proposals
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from core.emulation.models import (
     EmulationCriterion,
@@ -54,6 +57,7 @@ from core.emulation.models import (
 )
 from core.emulation.review_models import EmulationReview
 from core.emulation.review_view import shown
+from core.emulation.title_models import TitleProposal
 from core.i18n import Catalogs
 from core.members.models import Member, UnionUnit
 from core.storage import migrate
@@ -367,6 +371,23 @@ def main() -> None:
             f"{best.points} points, {figures.total('pledges_met')} pledges met)"
         )
         print(f"rankings + final review: {rankings + final:.1f} s (goal: under 30 s)")
+        started = time.perf_counter()
+        t = Catalogs(Path("locales")).translator("vi")
+        with Session(engine) as session, session.begin():
+            title_proposals.propose_titles(
+                session, campaign_id, NOW, t=t, timezone="Asia/Ho_Chi_Minh"
+            )
+            proposed = session.exec(
+                select(func.count())
+                .select_from(TitleProposal)
+                .where(TitleProposal.campaign_id == campaign_id)
+            ).one()
+        titles = time.perf_counter() - started
+        print(
+            f"title proposals: {titles:.1f} s ({proposed} proposals for 1,500 unions and "
+            f"{args.members} members; closing runs them with the final review: "
+            f"{final + titles:.1f} s together)"
+        )
         subprocess.run(
             [
                 sys.executable,
