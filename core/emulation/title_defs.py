@@ -215,6 +215,31 @@ def applicable(
     )
 
 
+def in_force(session: Session, subject: Subject) -> list[TitleDefinition]:
+    """Every definition in force for `subject`, by id: read once to weigh many units
+    (`applicable_from`) instead of a query per unit."""
+    return list(
+        session.exec(
+            select(TitleDefinition)
+            .where(
+                TitleDefinition.subject == subject.value,
+                col(TitleDefinition.retired_at).is_(None),
+            )
+            .order_by(col(TitleDefinition.id))
+        )
+    )
+
+
+def applicable_from(
+    rows: list[TitleDefinition], unit: UnionUnit, *, above_only: bool
+) -> list[TitleDefinition]:
+    """`applicable` from the rows of `in_force`: those owned by the unit's chain (its path)."""
+    owners = {int(p) for p in unit.path.strip("/").split("/") if p} or {unit.id}
+    if above_only:
+        owners.discard(unit.id)  # type: ignore[arg-type]
+    return [r for r in rows if r.owner_unit_id in owners]
+
+
 def thresholds(row: TitleDefinition) -> Thresholds:
     return Thresholds(
         id=row.id,  # type: ignore[arg-type]

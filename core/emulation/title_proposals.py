@@ -132,6 +132,7 @@ def propose_titles(
     weighed: dict[int, TitleDefinition] = {}
     met: set[int] = set()
     cache: dict[tuple[int, bool], list[TitleDefinition]] = {}
+    rows = {s: title_defs.in_force(session, s) for s in Subject}
     candidates = [
         *title_results.people(session, campaign, last),
         *title_results.unions(session, campaign, last),
@@ -141,8 +142,8 @@ def propose_titles(
         key = (result.unit.id, person)  # type: ignore[assignment]
         if key not in cache:
             subject = Subject.PERSON if person else Subject.COLLECTIVE
-            cache[key] = title_defs.applicable(  # type: ignore[index]
-                session, result.unit, subject, above_only=not person
+            cache[key] = title_defs.applicable_from(  # type: ignore[index]
+                rows[subject], result.unit, above_only=not person
             )
         definitions = {d.id: d for d in cache[key]}  # type: ignore[index]
         weighed.update(definitions)  # type: ignore[arg-type]
