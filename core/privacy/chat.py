@@ -300,14 +300,22 @@ def on_forget(ctx: Context) -> list[OutgoingMessage]:
 
 
 def _sole_officer_warning(ctx: Context) -> str:
-    """For the only officer of a unit: the unit will have none, and the union above is told."""
+    """For the only officer of a unit: the unit will have none, and the union above is told
+    (when a unit above has officers: the top of the tree has nobody to tell)."""
     units = sole_officer.sole_units(ctx.session, member_id=ctx.member.id)  # type: ignore[union-attr, arg-type]
     if not units:
         return ""
+    names = ", ".join(u.name for u in units)
+    if any(sole_officer.officers_above(ctx.session, unit=u) for u in units):
+        return "\n\n" + ctx.t.gettext(
+            "You are the only officer of {units} on thidua. After this it has no officer until "
+            "someone is given the role; the officers of the union above will be told.",
+            units=names,
+        )
     return "\n\n" + ctx.t.gettext(
         "You are the only officer of {units} on thidua. After this it has no officer until "
-        "someone is given the role; the officers of the union above will be told.",
-        units=", ".join(u.name for u in units),
+        "the server's operator gives the role to someone (thidua officer invite).",
+        units=names,
     )
 
 

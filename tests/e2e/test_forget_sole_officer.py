@@ -16,7 +16,15 @@ from core.initiatives.models import Initiative
 from core.members.models import Member, OfficerRole
 from core.storage.models import OutboxMessage
 from tests.browser.support import client, settings, signed_in_officer  # noqa: F401
-from tests.e2e.campaign_support import MINH_PHAT, ZONE, load_demo, member, member_id, officer
+from tests.e2e.campaign_support import (
+    MINH_PHAT,
+    PROVINCE,
+    ZONE,
+    load_demo,
+    member,
+    member_id,
+    officer,
+)
 from tests.e2e.test_forget_keeps_records import submit
 
 pytestmark = pytest.mark.anyio
@@ -125,3 +133,20 @@ async def test_a_forgotten_officers_decisions_stay_attributed_to_their_post(
         former = session.get(Member, data.officer_of[MINH_PHAT])
         assert former is not None and former.full_name is None and former.former_post == "chair"
     assert "Nguyễn Thị Lan" in page.text  # the author, still a member
+
+
+async def test_the_only_officer_of_the_top_unit_is_told_who_can_give_the_role(
+    client: httpx.AsyncClient,  # noqa: F811
+    runtime: Runtime,
+) -> None:
+    data = load_demo(runtime)
+    chair = await officer(client, runtime, data, PROVINCE, english=False)
+    asked = chair.texts(await chair.say("/forget"))
+    assert "người quản trị máy chủ giao vai trò" in asked, asked
+    assert "cấp trên sẽ được báo" not in asked
+    assert "đã được xóa" in chair.texts(await chair.tap("privacy:forget_yes"))
+    with Session(runtime.engine) as session:
+        assert session.exec(select(OfficerRole).where(OfficerRole.unit_id == PROVINCE)).all() == []
+        assert not session.exec(
+            select(OutboxMessage.id).where(col(OutboxMessage.dedupe_key).startswith("no-officer:"))
+        ).all()
