@@ -71,6 +71,7 @@ class BankRejected(InvalidInput):
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
+_ESCAPED = (*FORMULA_STARTS, "'")  # after the apostrophe that `_cell` takes off
 
 
 def _cell(value: object) -> str:
@@ -79,7 +80,7 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = clean(str(value)).strip()
-    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+    if text.startswith("'") and text[1:2] in _ESCAPED:
         return text[1:]  # written formula-safe by write_csv (or typed so in Excel)
     return text
 
@@ -87,7 +88,13 @@ def _cell(value: object) -> str:
 def _formula_safe(value: str) -> str:
     """Text a spreadsheet would run as a formula, kept as text with a leading apostrophe (as
     the desk's other CSV files); `_cell` takes it off when the file is imported again."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.startswith(FORMULA_STARTS) else _apostrophe_kept(value)
+
+
+def _apostrophe_kept(value: str) -> str:
+    """A text that itself begins with an apostrophe `_cell` would take off ("'@", "''x") gets
+    one more, so that it reads back as written."""
+    return "'" + value if value.startswith("'") and value[1:2] in _ESCAPED else value
 
 
 def _parse_correct(raw: str, options: int) -> set[int] | None:
@@ -298,7 +305,7 @@ def write_xlsx(drafts: Sequence[QuestionDraft], header: Sequence[str] = COLUMNS)
     sheet.title = "questions"
     for r, row in enumerate(_rows(drafts, header), start=1):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = sheet.cell(row=r, column=c, value=_apostrophe_kept(value))
             cell.data_type = "s"  # text stays text: "=1+1" is a question, never a formula
     buf = io.BytesIO()
     book.save(buf)

@@ -110,6 +110,12 @@ text = (
 )
 
 
+def test_text_that_begins_with_an_apostrophe_reads_back_as_written():
+    drafts = [QuestionDraft("'@ hỏi", ("'@", "''x", "'=1", "=2", "'b"), frozenset({0}), "'+")]
+    assert read_csv(write_csv(drafts)) == drafts
+    assert read_xlsx(write_xlsx(drafts)) == drafts
+
+
 @given(st.data())
 def test_any_valid_bank_survives_both_formats(data):
     questions = data.draw(
