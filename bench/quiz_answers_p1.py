@@ -30,6 +30,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -224,12 +225,15 @@ def scored(database_url: str) -> int:
         engine.dispose()
 
 
-def wait_until_scored(database_url: str, started: float, before: int) -> tuple[int, float]:
-    """Answers scored since `before`, and the seconds from `started` to the last of them."""
-    last, last_change = scored(database_url), time.perf_counter()
+def wait_until_scored(
+    database_url: str, started: float, before: int, count: Callable[[str], int] = scored
+) -> tuple[int, float]:
+    """Answers scored (rows `count`ed) since `before`, and the seconds from `started` to the
+    last of them: once the count has not moved for 10 s."""
+    last, last_change = count(database_url), time.perf_counter()
     while time.perf_counter() - last_change < 10:
         time.sleep(0.5)
-        now = scored(database_url)
+        now = count(database_url)
         if now != last:
             last, last_change = now, time.perf_counter()
     return last - before, last_change - started
