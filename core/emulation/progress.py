@@ -14,7 +14,7 @@ from sqlmodel import Session
 from core.campaigns.models import Campaign
 from core.emulation import scoring
 from core.emulation.models import EmulationCriterion
-from core.emulation.reporting import Item, current, target_of
+from core.emulation.reporting import Item, as_reported, current, target_of
 from core.emulation.roll import Line, Roll, roll_of
 from core.members.models import UnionUnit
 
@@ -54,7 +54,7 @@ def figures(session: Session, items: Sequence[Item], members: int | None) -> lis
         target = target_of(session, item)
         value = row.value if row is not None else None
         points = scoring.criterion_points(_criterion(item.criterion, target), value, members)
-        found.append(Figure(item, value, target, points))
+        found.append(Figure(item, value, as_reported(item, target, members), points))
     return found
 
 

@@ -104,7 +104,7 @@ def ask(
         return finish(ctx, state, items, said)
     item = items[state.index]
     unit = None if item.member_id else _unit_name(ctx, item.unit_id)
-    target = reporting.target_of(ctx.session, item)
+    target = reporting.reported_target(ctx.session, item)
     text = words.question(ctx.t, item, state.index + 1, len(items), target, unit)
     earlier = reporting.current(ctx.session, item)
     if earlier is not None:
@@ -225,7 +225,7 @@ def on_figure(ctx: Context) -> list[OutgoingMessage]:
     if state.index >= len(items):
         return again(ctx, "bad_amount")
     item = items[state.index]
-    target = reporting.target_of(ctx.session, item)
+    target = reporting.reported_target(ctx.session, item)
     if reporting.unusual(value, target):
         state.pending = str(value)
         ctx.conv.move_to(Reporting.unusual, state)

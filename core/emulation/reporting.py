@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
@@ -159,6 +159,36 @@ def current(session: Session, item: Item) -> EmulationReport | None:
             col(EmulationReport.superseded_at).is_(None),
         )
     ).first()
+
+
+def as_reported(item: Item, target: Decimal | None, members: int | None) -> Decimal | None:
+    """The target in the figure the reporter types: a per-member target (0.02 initiatives per
+    member) becomes the union's own (0.02 × 150 members = 3) for the union's figure, and is
+    unknown (None) while the union's size is."""
+    if target is None or not _per_member_union(item):
+        return target
+    return target * members if members else None
+
+
+def _per_member_union(item: Item) -> bool:
+    return item.member_id is None and item.criterion.per_member
+
+
+def reported_target(session: Session, item: Item) -> Decimal | None:
+    """`target_of` as the reporter types the figure: for a per-member criterion, on the union's
+    size as the scoring takes it (declared, else its members)."""
+    target = target_of(session, item)
+    if target is None or not _per_member_union(item):
+        return target
+    unit = session.get(UnionUnit, item.unit_id)
+    size = unit.declared_members if unit else None
+    if not size:
+        size = session.exec(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.unit_id == item.unit_id, col(Member.forgotten_at).is_(None))
+        ).one()
+    return as_reported(item, target, size)
 
 
 def target_of(session: Session, item: Item) -> Decimal | None:

@@ -325,12 +325,21 @@ async def test_a_season(
     await lan.say("9")
     called = await ht.replies()
     assert "• Sáng kiến, cải tiến kỹ thuật (quý 4/2026)" in ht.texts(called)
-    for typed in (number(called, "Báo cáo ngay"), "101", "1,8", "0", "2", "1"):
+    for typed in (number(called, "Báo cáo ngay"), "101", "1,8", "0"):
         got = await ht.say(typed)
+    # initiatives are counted per member (0,02 each): the union types its own count, asked
+    # against its own target, 0,02 x its 9 members
+    assert "Chỉ tiêu: 0,18 sáng kiến" in ht.texts(got)
+    got = await ht.say("2")
+    assert "gấp hơn mười lần chỉ tiêu (0,18 sáng kiến)" in ht.texts(got)
+    got = await ht.say("1")
     assert "cần minh chứng: bạn gửi một ảnh chụp" in ht.texts(got)
     for typed in ("gửi sau", "104", "8"):
         got = await ht.say(typed)
     assert "Cảm ơn bạn, báo cáo đã được ghi nhận." in ht.texts(got)
+    assert "• Sáng kiến, cải tiến kỹ thuật (quý 4/2026): 2 sáng kiến / chỉ tiêu 0,18" in ht.texts(
+        got
+    )
     offered = await mp.say("/progress")
     assert "(kỳ kết thúc ngày 31/12/2026)" in mp.texts(offered)
     for typed in ("Báo cáo ngay", "104", "1,9", "0", "3"):
