@@ -17,12 +17,12 @@ from core.campaigns.scope import Actor
 from core.errors import DomainError, NotFound
 from core.i18n import Translator
 from core.initiatives.notify import Notifier
+from core.members import service as members
 from core.members.models import (
     Identity,
     JoinRequest,
     JoinRequestStatus,
     Member,
-    OfficerRole,
     UnionUnit,
     WorkerGroup,
 )
@@ -42,16 +42,7 @@ class Waiting:
 
 def officers_to_tell(session: Session, *, unit: UnionUnit) -> list[int]:
     """The officers of the nearest unit, from `unit` upwards, that has any."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
-    rows = session.exec(
-        select(OfficerRole.member_id, UnionUnit.path)
-        .join(UnionUnit, col(UnionUnit.id) == OfficerRole.unit_id)
-        .where(col(OfficerRole.unit_id).in_(ancestors))
-    ).all()
-    if not rows:
-        return []
-    deepest = max(len(path) for _member, path in rows)
-    return sorted({member for member, path in rows if len(path) == deepest})
+    return members.nearest_officers(session, unit=unit)
 
 
 def _pending_query(session: Session, actor: Actor):  # type: ignore[no-untyped-def]

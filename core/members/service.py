@@ -202,6 +202,23 @@ def officer_units(session: Session, *, member_id: int) -> list[UnionUnit]:
     )
 
 
+def nearest_officers(session: Session, *, unit: UnionUnit, above: bool = False) -> list[int]:
+    """The officers of the nearest unit that has any, from `unit` upwards (from its parent
+    upwards with `above`)."""
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    if above:
+        ancestors = [a for a in ancestors if a != unit.id]
+    rows = session.exec(
+        select(OfficerRole.member_id, UnionUnit.path)
+        .join(UnionUnit, col(UnionUnit.id) == OfficerRole.unit_id)
+        .where(col(OfficerRole.unit_id).in_(ancestors))
+    ).all()
+    if not rows:
+        return []
+    deepest = max(len(path) for _member, path in rows)
+    return sorted({member for member, path in rows if len(path) == deepest})
+
+
 def require_scope(session: Session, *, member_id: int, unit_id: int) -> UnionUnit:
     """The unit, if the officer's roles cover it; Forbidden otherwise."""
     unit = session.get(UnionUnit, unit_id)

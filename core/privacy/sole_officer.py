@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from core.dispatch import reply
 from core.i18n import Translator
 from core.initiatives.notify import Teller
+from core.members import service as members
 from core.members.models import OfficerRole, UnionUnit
 from core.messages import OutgoingMessage
 
@@ -40,17 +41,7 @@ def sole_units(session: Session, *, member_id: int) -> list[UnionUnit]:
 
 def officers_above(session: Session, *, unit: UnionUnit) -> list[int]:
     """The officers of the nearest unit above `unit` that has any."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
-    ancestors = [a for a in ancestors if a != unit.id]
-    rows = session.exec(
-        select(OfficerRole.member_id, UnionUnit.path)
-        .join(UnionUnit, col(UnionUnit.id) == OfficerRole.unit_id)
-        .where(col(OfficerRole.unit_id).in_(ancestors))
-    ).all()
-    if not rows:
-        return []
-    deepest = max(len(path) for _member, path in rows)
-    return sorted({member for member, path in rows if len(path) == deepest})
+    return members.nearest_officers(session, unit=unit, above=True)
 
 
 def notice(t: Translator, unit: UnionUnit) -> list[OutgoingMessage]:
