@@ -95,6 +95,18 @@ class KeysetPage:
         return self.members[-1].id if self.members else None
 
 
+def _matching(session: Session, unit_ids: list[int], q: str, counted: Counts | None):  # type: ignore[no-untyped-def]
+    """The members of the units whose folded name contains `q`, and how many they are (the
+    counts already made when there is no search)."""
+    wanted = key_of(q)
+    query = _joined(unit_ids)
+    if wanted:
+        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
+    if counted is not None and not wanted:
+        return query, counted.joined
+    return query, session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
+
+
 def keyset_page(
     session: Session,
     *,
@@ -111,14 +123,9 @@ def keyset_page(
     names and ids, matching `q` (a part of the name without case or diacritics: the folded
     name kept beside the name); without either (or with a member who is no longer listed),
     the first page. Each page is a range of `ix_member_current_name`."""
-    wanted = key_of(q)
-    query = _joined(subtree_ids(session, unit) if unit_ids is None else unit_ids)
-    if wanted:
-        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
-    if counted is not None and not wanted:
-        total = counted.joined
-    else:
-        total = session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
+    query, total = _matching(
+        session, subtree_ids(session, unit) if unit_ids is None else unit_ids, q, counted
+    )
     key = tuple_(col(Member.full_name), col(Member.id))
     anchor_id = after if after is not None else before
     anchor = (
@@ -195,14 +202,7 @@ def cursor_page(
 ) -> CursorPage:
     """The page after (or before) `cursor` in the order of names and ids, matching `q` as
     `keyset_page` does; without a cursor, the first page. A range of `ix_member_current_name`."""
-    wanted = key_of(q)
-    query = _joined(subtree_ids(session, unit))
-    if wanted:
-        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
-    if counted is not None and not wanted:
-        total = counted.joined
-    else:
-        total = session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
+    query, total = _matching(session, subtree_ids(session, unit), q, counted)
     key = tuple_(col(Member.full_name), col(Member.id))
     forward = cursor is None or cursor.forward
     if cursor is not None:
