@@ -49,14 +49,23 @@ class LiveChat:
                     return seen
         raise AssertionError(f"no answer to {text or payload!r}")
 
-    def received(self) -> str:
-        """What the bot sent since the last read (waits for at least one message)."""
-        got = self.http.get(
-            "/chat/api/messages", params={"session": self.session, "after": self.after, "wait": 10}
-        ).json()["messages"]
-        if got:
-            self.after = got[-1]["id"]
-        return "\n".join(m["text"] for m in got)
+    def received(self, until: str | None = None) -> str:
+        """What the bot sent since the last read (waits for at least one message); with
+        `until`, everything up to a message containing it (a personal message and an
+        announcement decided together may arrive in separate polls)."""
+        deadline = time.monotonic() + 20
+        seen: list[str] = []
+        while time.monotonic() < deadline:
+            got = self.http.get(
+                "/chat/api/messages",
+                params={"session": self.session, "after": self.after, "wait": 10},
+            ).json()["messages"]
+            if got:
+                self.after = got[-1]["id"]
+                seen += [m["text"] for m in got]
+            if seen and (until is None or any(until in text for text in seen)):
+                break
+        return "\n".join(seen)
 
     def text_of(self, text: str = "", payload: str | None = None) -> str:
         return "\n".join(m["text"] for m in self.send(text, payload))

@@ -91,7 +91,9 @@ def test_a_quiz_announced_from_its_page(runtime: Runtime, served: str, pages, wi
     expect(page).to_have_url(re.compile(r"/web/broadcasts/\d+$"))
     expect(page.locator('#progress td[data-k="sent"]').first).not_to_have_text("0")
     fits(page, width)
-    assert "Thi tìm hiểu luật: vào thi ngay!" in worker.received()
+    assert "Thi tìm hiểu luật: vào thi ngay!" in worker.received(
+        until="Thi tìm hiểu luật: vào thi ngay!"
+    )
     page.get_by_role("link", name="← Thi tìm hiểu").click()  # back to the quiz
     expect(page.locator("#announce")).to_contain_text("Xem kết quả gửi")
     officer.close()
@@ -127,7 +129,8 @@ def test_a_commendation_announcement_read_and_edited_before_approval(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Duyệt khen thưởng").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã duyệt")
-    assert "Chúc mừng chị Lan: phát hiện sớm rò rỉ khí nén" in worker.received()
+    told = worker.received(until="Chúc mừng chị Lan")
+    assert "Chúc mừng chị Lan: phát hiện sớm rò rỉ khí nén" in told
     officer.close()
     worker.close()
 

@@ -70,7 +70,9 @@ def test_a_member_corrected_moved_and_removed_on_the_desk(
     page.get_by_role("button", name="Đưa đoàn viên này ra khỏi danh sách").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã đưa đoàn viên ra khỏi danh sách")
     fits(page, width)
-    assert "đã đưa bạn ra khỏi danh sách đoàn viên" in worker.received()
+    assert "đã đưa bạn ra khỏi danh sách đoàn viên" in worker.received(
+        until="đã đưa bạn ra khỏi danh sách đoàn viên"
+    )
     with Session(runtime.engine) as session:
         gone = session.exec(select(Member).where(Member.unit_id == HUNG_THINH)).all()
         removed = [m for m in gone if m.forgotten_at is not None]

@@ -76,14 +76,16 @@ def test_join_requests_approved_and_refused_on_the_desk(
     mai_card.get_by_role("button", name="Duyệt yêu cầu").click()
     expect(page.locator("[role=status]")).to_contain_text("Đã duyệt")
     expect(page.get_by_role("heading", name="Đang chờ: 1")).to_be_visible()
-    assert "Tin vui, Đỗ Thị Mai" in mai.received()
+    assert "Tin vui, Đỗ Thị Mai" in mai.received(until="Tin vui, Đỗ Thị Mai")
     page.locator("article", has_text="Trần Văn Hùng").get_by_role(
         "button", name="Từ chối yêu cầu"
     ).click()
     expect(page.locator("[role=status]")).to_contain_text("Đã từ chối")
     expect(page.locator("main")).to_contain_text("Không có yêu cầu gia nhập nào đang chờ.")
     fits(page, width)
-    assert "chưa chấp thuận yêu cầu gia nhập" in hung.received()
+    assert "chưa chấp thuận yêu cầu gia nhập" in hung.received(
+        until="chưa chấp thuận yêu cầu gia nhập"
+    )
     with Session(runtime.engine) as session:
         mai_row = session.exec(select(Member).where(Member.full_name == "Đỗ Thị Mai")).one()
         assert mai_row.onboarded_at is not None

@@ -75,7 +75,9 @@ def test_an_officer_runs_a_campaign_reviews_an_initiative_and_exports(
         "2", timeout=15000
     )  # Lan and the signed-in officer (on the web chat too)
     expect(page.locator("#progress")).to_contain_text("Đã gửi xong")
-    assert "Phát động tháng năng suất xanh!" in worker.received()
+    assert "Phát động tháng năng suất xanh!" in worker.received(
+        until="Phát động tháng năng suất xanh!"
+    )
 
     # review the initiative: accept it with the reward from the band table
     page.get_by_role("link", name="Xét duyệt sáng kiến").click()
@@ -198,7 +200,7 @@ def test_quizzes_invites_commendations_and_exports_on_a_phone(runtime: Runtime, 
     expect(page.locator("[role=status]")).to_contain_text("Đã duyệt")
     assert approving and "điểm" in approving[0] and "{points}" not in approving[0]
     fits(page)
-    assert "Phát hiện sớm rò rỉ khí nén." in worker.received()
+    assert "Phát hiện sớm rò rỉ khí nén." in worker.received(until="Phát hiện sớm rò rỉ khí nén.")
 
     # the share report from the exports page
     page.get_by_role("link", name="Xuất dữ liệu").click()
@@ -255,12 +257,7 @@ def test_each_initiative_decision_posts_its_own_form_on_a_phone(
     page.get_by_role("button", name="Gửi câu hỏi").click()
     done()
     assert status_of(asked) == "needs_info"
-    heard = ""
-    for _ in range(5):  # long polls: the review's news, then the question
-        heard += worker.received()
-        if question in heard:
-            break
-    assert question in heard
+    assert question in worker.received(until=question)  # after the review's news
 
     page.goto(f"{served}/web/initiatives/{rejected}")
     page.get_by_label("Lý do không công nhận").fill("Đã có đề xuất tương tự.")
