@@ -41,12 +41,12 @@ from sqlmodel import Session
 
 from adapters.telegram.inbound import TelegramDecoder
 from bench.common import print_provenance
+from bench.seeding import seed_province
 from bots.bootstrap import build_dispatcher
 from core.clock import SystemClock
 from core.dispatch import ChatConfig
 from core.i18n import Catalogs
-from core.members.models import Consent, Identity, Member, UnitKind
-from core.members.service import create_unit
+from core.members.models import Identity, Member
 from core.messages import RawUpdate
 from core.processing import Processor
 from core.quizzes import service as quizzes
@@ -67,44 +67,8 @@ def seed(engine: Engine, people: int, quiz_count: int) -> list[tuple[int, str]]:
     now = datetime.now(UTC)
     taps: list[tuple[int, str]] = []
     with Session(engine) as session, session.begin():
-        top = create_unit(session, name="LĐLĐ", kind=UnitKind.PROVINCIAL_FEDERATION)
-        units = [
-            create_unit(session, name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION, parent=top)
-            for i in range(10)
-        ]
+        top = seed_province(session, people, now)
         ids = range(1, people + 1)
-        session.execute(
-            insert(Member),
-            [
-                {
-                    "id": i,
-                    "unit_id": units[i % 10].id,
-                    "full_name": f"ĐV {i}",
-                    "locale": "vi",
-                    "joined_at": now,
-                    "onboarded_at": now,
-                }
-                for i in ids
-            ],
-        )
-        session.execute(
-            insert(Consent),
-            [{"member_id": i, "purpose": "data_processing", "granted_at": now} for i in ids],
-        )
-        session.execute(
-            insert(Identity),
-            [
-                {
-                    "id": i,
-                    "platform": "telegram",
-                    "platform_user_id": str(i),
-                    "member_id": i,
-                    "first_seen_at": now,
-                    "last_inbound_at": now,
-                }
-                for i in ids
-            ],
-        )
         questions = []
         for q in range(quiz_count):
             quiz = quizzes.create_quiz(

@@ -37,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlmodel import Session, func, select
 
+from bench.seeding import seed_province
 from bench.telegram_webhook import (
     BOTS,
     ECHO,
@@ -54,8 +55,6 @@ from bench.telegram_webhook import (
     spool_settings,
     wait_ready,
 )
-from core.members.models import Consent, Identity, Member, UnitKind
-from core.members.service import create_unit
 from core.quizzes import service as quizzes
 from core.quizzes.bank import QuestionDraft
 from core.quizzes.buttons import Answer
@@ -77,45 +76,7 @@ def seed(database_url: str) -> list[tuple[int, str]]:
     now = datetime.now(UTC)
     taps: list[tuple[int, str]] = []
     with Session(engine) as session, session.begin():
-        top = create_unit(session, name="LĐLĐ", kind=UnitKind.PROVINCIAL_FEDERATION)
-        units = [
-            create_unit(session, name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION, parent=top)
-            for i in range(10)
-        ]
-        session.execute(
-            insert(Member),
-            [
-                {
-                    "id": i,
-                    "unit_id": units[i % 10].id,
-                    "full_name": f"ĐV {i}",
-                    "locale": "vi",
-                    "joined_at": now,
-                    "onboarded_at": now,
-                }
-                for i in range(1, MEMBERS + 1)
-            ],
-        )
-        session.execute(
-            insert(Consent),
-            [
-                {"member_id": i, "purpose": "data_processing", "granted_at": now}
-                for i in range(1, MEMBERS + 1)
-            ],
-        )
-        session.execute(
-            insert(Identity),
-            [
-                {
-                    "platform": "telegram",
-                    "platform_user_id": str(i),
-                    "member_id": i,
-                    "first_seen_at": now,
-                    "last_inbound_at": now,
-                }
-                for i in range(1, MEMBERS + 1)
-            ],
-        )
+        top = seed_province(session, MEMBERS, now)
         questions = []
         for q in range(QUIZZES):
             quiz = quizzes.create_quiz(

@@ -42,6 +42,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, func, select
 
 from bench.quiz_answers_p1 import wait_until_scored
+from bench.seeding import seed_province
 from bench.telegram_webhook import (
     BOTS,
     ECHO,
@@ -66,8 +67,6 @@ from core.emulation.pledges import local_today
 from core.emulation.scoring import Kind
 from core.emulation.steps import Reporting, ReportState
 from core.emulation.templates import Frequency, Reporter
-from core.members.models import Consent, Identity, Member, UnitKind
-from core.members.service import create_unit
 from core.storage.engine import make_engine
 from core.storage.models import ConversationState
 from tests.fakes.server import serve_in_thread
@@ -92,45 +91,7 @@ def campaign_dates(today: date) -> tuple[date, date]:
 
 def _people(session: Session, now: datetime) -> int:
     """Members 1..MEMBERS in 10 grassroots unions of a province, each with their identity."""
-    top = create_unit(session, name="LĐLĐ", kind=UnitKind.PROVINCIAL_FEDERATION)
-    units = [
-        create_unit(session, name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION, parent=top)
-        for i in range(10)
-    ]
-    everyone = range(1, MEMBERS + 1)
-    session.execute(
-        insert(Member),
-        [
-            {
-                "id": i,
-                "unit_id": units[i % 10].id,
-                "full_name": f"ĐV {i}",
-                "locale": "vi",
-                "joined_at": now,
-                "onboarded_at": now,
-            }
-            for i in everyone
-        ],
-    )
-    session.execute(
-        insert(Consent),
-        [{"member_id": i, "purpose": "data_processing", "granted_at": now} for i in everyone],
-    )
-    session.execute(
-        insert(Identity),
-        [
-            {
-                "id": i,
-                "platform": "telegram",
-                "platform_user_id": str(i),
-                "member_id": i,
-                "first_seen_at": now,
-                "last_inbound_at": now,
-            }
-            for i in everyone
-        ],
-    )
-    return top.id  # type: ignore[return-value]
+    return seed_province(session, MEMBERS, now).id  # type: ignore[return-value]
 
 
 def _campaign(session: Session, top: int, now: datetime, starts: date, ends: date) -> int:
