@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,10 +37,10 @@ from sqlmodel import Session, func, select
 
 from bench.seeding import seed_province
 from bench.telegram_webhook import (
-    BOTS,
     ECHO,
     LAYOUTS,
     PATH,
+    SECRET,
     Step,
     WallClock,
     add_layout_options,
@@ -52,7 +50,7 @@ from bench.telegram_webhook import (
     print_layout,
     print_machine,
     run_process,
-    spool_settings,
+    upgraded_env,
     wait_ready,
 )
 from core.quizzes import service as quizzes
@@ -62,9 +60,8 @@ from core.quizzes.models import QuizAnswer, QuizAttempt
 from core.storage.engine import make_engine
 from core.storage.models import ButtonPayload
 from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram
 
-SECRET = "bench-secret_0123456789"
 MEMBERS = 5000
 QUIZZES = 34  # 170,000 answers: each layout takes up to ~55,000 (the echo reuses them)
 CLOSED_LOOP_BUDGET = 10_000  # requests per second of the closed loop, above any layout's rate
@@ -223,16 +220,7 @@ def main() -> None:
     results: dict[str, tuple[list[Step], list[Step]]] = {}
     throughput: dict[str, tuple[int, float]] = {}
     with serve_in_thread(fake.app) as api_base:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-        env.update(
-            THIDUA_DATABASE_URL=database_url,
-            THIDUA_LOG_LEVEL="warning",
-            THIDUA_TELEGRAM_TOKEN=TOKEN,
-            THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
-            THIDUA_TELEGRAM_API_BASE=api_base,
-            **spool_settings(database_url, tmp, args.no_spool),
-        )
-        subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
+        env = upgraded_env(database_url, api_base, tmp, args.no_spool)
         seeded = seed(database_url)
         taps = Taps(seeded)
         for name in args.layouts:

@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import subprocess
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -44,10 +42,10 @@ from sqlmodel import Session, func, select
 from bench.quiz_answers_p1 import wait_until_scored
 from bench.seeding import seed_province
 from bench.telegram_webhook import (
-    BOTS,
     ECHO,
     LAYOUTS,
     PATH,
+    SECRET,
     Step,
     WallClock,
     add_layout_options,
@@ -57,7 +55,7 @@ from bench.telegram_webhook import (
     print_layout,
     print_machine,
     run_process,
-    spool_settings,
+    upgraded_env,
     wait_ready,
 )
 from core.campaigns.models import Campaign, CampaignStatus
@@ -70,9 +68,8 @@ from core.emulation.templates import Frequency, Reporter
 from core.storage.engine import make_engine
 from core.storage.models import ConversationState
 from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram
 
-SECRET = "bench-secret_0123456789"
 MEMBERS = 5000
 CRITERIA = 11  # figures per member's monthly report: 55,000 in all (see below)
 CLOSED_LOOP_BUDGET = 4000  # reports per second of the closed loop (at most, as figures last)
@@ -258,16 +255,7 @@ def main() -> None:
     results: dict[str, tuple[list[Step], list[Step]]] = {}
     throughput: dict[str, tuple[int, float]] = {}
     with serve_in_thread(fake.app) as api_base:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-        env.update(
-            THIDUA_DATABASE_URL=database_url,
-            THIDUA_LOG_LEVEL="warning",
-            THIDUA_TELEGRAM_TOKEN=TOKEN,
-            THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
-            THIDUA_TELEGRAM_API_BASE=api_base,
-            **spool_settings(database_url, tmp, args.no_spool),
-        )
-        subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
+        env = upgraded_env(database_url, api_base, tmp, args.no_spool)
         seeded, period = seed(database_url)
         figures = Figures(seeded)
         for name in args.layouts:

@@ -343,19 +343,26 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-tg-"))
     database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
     with serve_in_thread(fake.app) as api_base:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
-        env.update(
-            THIDUA_DATABASE_URL=database_url,
-            THIDUA_LOG_LEVEL="warning",
-            THIDUA_TELEGRAM_TOKEN=TOKEN,
-            THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
-            THIDUA_TELEGRAM_API_BASE=api_base,
-            **spool_settings(database_url, tmp, args.no_spool),
-        )
-        subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
+        env = upgraded_env(database_url, api_base, tmp, args.no_spool)
         updates = Updates()
         results = measure_layouts(args.layouts, env, lambda port: run_against(port, updates, args))
     report(results, args, env, len(fake.sent))
+
+
+def upgraded_env(database_url: str, api_base: str, tmp: Path, no_spool: bool) -> dict[str, str]:
+    """The environment of the Telegram benches' thidua processes (none of the caller's own
+    THIDUA_ settings), with its database migrated."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
+    env.update(
+        THIDUA_DATABASE_URL=database_url,
+        THIDUA_LOG_LEVEL="warning",
+        THIDUA_TELEGRAM_TOKEN=TOKEN,
+        THIDUA_TELEGRAM_WEBHOOK_SECRET=SECRET,
+        THIDUA_TELEGRAM_API_BASE=api_base,
+        **spool_settings(database_url, tmp, no_spool),
+    )
+    subprocess.run([*BOTS, "db", "upgrade"], env=env, check=True)
+    return env
 
 
 def print_layout(name: str, echo: list[Step], steps: list[Step], sustained_label: str) -> None:
