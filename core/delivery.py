@@ -226,18 +226,25 @@ def _mark_claimed(
 
 
 def renew(engine: Engine, ids: Collection[int], *, now: datetime, lease: timedelta) -> int:
-    """Extend the lease of rows this worker still holds (it is alive); returns how many."""
+    """Extend the lease of rows this worker still holds (it is alive); returns how many.
+
+    Rows that the same worker's group commit has locked are skipped, not waited for: that
+    commit sets their lease or finishes them, and an `UPDATE … WHERE id IN (…)` beside it
+    locks the same rows in another order, which PostgreSQL ends as a deadlock."""
     if not ids:
         return 0
     outbox = OutboxMessage.__table__
+    free = (
+        select(outbox.c.id)
+        .where(
+            outbox.c.id.in_(sorted(ids)),
+            outbox.c.status.in_([OutboxStatus.LEASED, OutboxStatus.SENDING]),
+        )
+        .with_for_update(skip_locked=True)
+    )
     with Session(engine) as session, session.begin():
         result = session.execute(
-            update(outbox)
-            .where(
-                outbox.c.id.in_(list(ids)),
-                outbox.c.status.in_([OutboxStatus.LEASED, OutboxStatus.SENDING]),
-            )
-            .values(lease_until=now + lease)
+            update(outbox).where(outbox.c.id.in_(free)).values(lease_until=now + lease)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

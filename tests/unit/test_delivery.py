@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -170,6 +172,44 @@ def test_a_renewed_lease_is_not_claimed(engine: Engine, clock: FakeClock):
         clock.advance(seconds=delivery.LEASE.total_seconds() / 2)
         assert delivery.renew(engine, [job.outbox_id], now=clock.now(), lease=delivery.LEASE) == 1
         assert claim(engine, clock) == []
+
+
+def test_renewing_skips_the_rows_a_group_commit_holds(
+    engine: Engine, clock: FakeClock, db_kind: str
+):
+    """The lease renewal runs beside the worker's group commit; waiting for the rows that
+    commit holds let PostgreSQL end the two as a deadlock (both update the same leased rows,
+    locked in different orders)."""
+    if db_kind != "postgres":
+        pytest.skip("SQLite has one writer at a time: nothing to skip")
+    seed(engine, clock, ["one", "two"])
+    first, second = claim(engine, clock)
+    outbox_table = OutboxMessage.__table__
+    with engine.connect() as holder:
+        holder.begin()
+        holder.execute(
+            select(outbox_table.c.id).where(outbox_table.c.id == first.outbox_id).with_for_update()
+        )
+        clock.advance(seconds=10)
+        renewed: list[int] = []
+        renewal = threading.Thread(
+            target=lambda: renewed.append(
+                delivery.renew(
+                    engine,
+                    [first.outbox_id, second.outbox_id],
+                    now=clock.now(),
+                    lease=delivery.LEASE,
+                )
+            )
+        )
+        renewal.start()
+        renewal.join(timeout=30)
+        waited = renewal.is_alive()
+        holder.rollback()
+        renewal.join()
+    assert not waited, "the renewal waited for a row the group commit holds"
+    assert renewed == [1]
+    assert row(engine, second.outbox_id).lease_until == clock.now() + delivery.LEASE
 
 
 def test_a_failed_send_keeps_the_persons_later_rows_behind_it(engine: Engine, clock: FakeClock):
