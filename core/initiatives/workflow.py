@@ -61,9 +61,18 @@ def history_of(session: Session, *, initiative_id: int) -> list[InitiativeEvent]
 
 
 def _tell_authors(
-    session: Session, notifier: Notifier, item: Initiative, event: InitiativeEvent, now: datetime
+    session: Session,
+    notifier: Notifier,
+    item: Initiative,
+    event: InitiativeEvent,
+    now: datetime,
+    *,
+    skip: int | None = None,
 ) -> None:
+    """Tell each author of the new status; not `skip`, who was answered already."""
     for author, member in authors_of(session, initiative_id=item.id):  # type: ignore[arg-type]
+        if member.id == skip:
+            continue
         notifier.tell(
             session,
             member_id=member.id,  # type: ignore[arg-type]
@@ -111,8 +120,11 @@ def submit(
     notifier: Notifier,
     now: datetime,
     hide_name: bool | None = None,
+    submitter_answered: bool = False,
 ) -> Initiative:
-    """Send the draft (`hide_name`: without the authors' names in announcements)."""
+    """Send the draft (`hide_name`: without the authors' names in announcements). The
+    co-authors are told it was received; the submitter too, unless `submitter_answered`
+    (the chat answers them itself, in the conversation where they tapped «Send»)."""
     if initiative.status != Status.DRAFT:
         raise DomainError("already_submitted")
     if hide_name is not None:
@@ -130,7 +142,8 @@ def submit(
     )
     session.flush()
     event = _event(session, initiative, Status.RECEIVED, initiative.submitter_id, None, now)
-    _tell_authors(session, notifier, initiative, event, now)
+    skip = initiative.submitter_id if submitter_answered else None
+    _tell_authors(session, notifier, initiative, event, now, skip=skip)
     tell_reviewers(session, notifier, initiative, f"ini:{initiative.id}:review", now)
     return initiative
 

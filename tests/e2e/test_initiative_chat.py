@@ -229,3 +229,43 @@ async def test_hours_are_read_with_their_unit_and_the_steps_add_up(
     with Session(runtime.engine) as session:
         draft = session.exec(select(Initiative)).one()
         assert draft.benefit_kind == BenefitKind.TIME and draft.benefit_amount == 600
+
+
+async def to_the_summary(user: ChatUser, *, coauthor: str = "") -> list[dict[str, object]]:
+    """Through the wizard with its shortest answers, `coauthor` added; the replies of the step
+    after the category (the campaign's, when one is running, else the summary)."""
+    await user.say("/initiative")
+    await user.say("Gá kẹp nhanh cho máy phay")
+    await user.say("Thay dao mất 20 phút mỗi lần")
+    await user.say("Dùng gá kẹp cam thay bu lông")
+    await user.tap(Benefit(BenefitKind.MONEY).pack())
+    await user.say("24 triệu")
+    await user.tap(Draft(DraftAction.FILES_DONE).pack())
+    if coauthor:
+        await user.tap(Draft(DraftAction.ADD_COAUTHOR).pack())
+        await user.say(coauthor.split()[-1])
+        await user.tap(coauthor)
+    await user.tap(Draft(DraftAction.COAUTHORS_DONE).pack())
+    return await user.tap(Category("technical").pack())
+
+
+async def test_sending_is_answered_once_with_what_happens_next(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+) -> None:
+    worker = await ChatUser(client, runtime).open()
+    await join(worker, "Nguyễn Thị Lan")
+    coworker = await ChatUser(client, runtime).open()
+    await join(coworker, "Trần Văn Hùng")
+    await to_the_summary(worker, coauthor="Trần Văn Hùng")
+
+    sent = await worker.tap(Draft(DraftAction.SUBMIT).pack())
+    with Session(runtime.engine) as session:
+        code = session.exec(select(Initiative.code)).one()
+    assert len(sent) == 1, worker.texts(sent)  # not a "sent" and a "received" one after another
+    told = worker.texts(sent)
+    assert f"Sáng kiến «Gá kẹp nhanh cho máy phay» đã được tiếp nhận, mã theo dõi là {code}" in told
+    assert "Cán bộ công đoàn sẽ xem xét" in told and "/my_initiatives" in told
+    assert await worker.replies() == []
+    # the co-author did not tap «Send»: they are told it was received
+    heard = coworker.texts(await coworker.replies())
+    assert f"Sáng kiến {code} «Gá kẹp nhanh cho máy phay» của bạn đã được tiếp nhận" in heard

@@ -260,8 +260,11 @@ async def test_zalo_photo_telegram_review_messenger_answer(
     told = "\n".join(s.text for s in on_zalo.inbox + on_messenger.inbox)
     for expected in (
         _(
-            "Your initiative {name} has been received. The union officers will review it.",
-            name=label,
+            "Thank you! Your initiative «{title}» has been received; its tracking code is "
+            "{code}. The union officers will now review it, and you will be told of each step. "
+            "See all your initiatives with /my_initiatives.",
+            title=fresh.title,
+            code=tracking,
         ),
         _("Your initiative {name} is now under review.", name=label),
         "Gá kẹp dùng cho máy nào?",

@@ -456,13 +456,16 @@ def on_submit(ctx: Context, data: Draft) -> list[OutgoingMessage]:
             notifier=notifier(ctx),
             now=ctx.now,
             hide_name=data.action == DraftAction.SUBMIT_HIDDEN,
+            submitter_answered=True,  # by this reply, the only message of the moment
         )
     except DomainError as err:
         return refusal(ctx, err)
     ctx.conv.end()
     text = ctx.t.gettext(
-        "Thank you! Your initiative is sent. Its tracking code is {code}. You will be told at "
-        "each step; see them all with /my_initiatives.",
+        "Thank you! Your initiative «{title}» has been received; its tracking code is {code}. "
+        "The union officers will now review it, and you will be told of each step. See all "
+        "your initiatives with /my_initiatives.",
+        title=done.title,
         code=done.code,
     )
     return [main_menu(ctx, text)]
