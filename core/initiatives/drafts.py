@@ -212,6 +212,7 @@ class Summary:
     authors: str
     files: int
     similar: list[Initiative]
+    campaign: str | None = None  # the title of the campaign it belongs to, if any
 
 
 def step_of(draft: Initiative) -> str:
@@ -290,4 +291,10 @@ def summary(session: Session, *, draft: Initiative) -> Summary:
         authors=author_names(session, initiative_id=draft.id),  # type: ignore[arg-type]
         files=len(attachments_of(session, initiative_id=draft.id)),  # type: ignore[arg-type]
         similar=[item for item, _score in similar_in_unit(session, initiative=draft)],
+        campaign=_campaign_title(session, draft.campaign_id),
     )
+
+
+def _campaign_title(session: Session, campaign_id: int | None) -> str | None:
+    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
+    return campaign.title if campaign is not None else None

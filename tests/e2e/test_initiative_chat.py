@@ -20,6 +20,7 @@ from core.initiatives.rules import Band, BenefitKind
 from core.members.models import Identity, Member, OfficerRole, UnionUnit
 from core.messages import Attachment, IncomingMessage
 from core.points.models import MemberScore, PointsEntry
+from tests.e2e.progress_support import running_campaign
 from tests.webchat import ChatUser
 
 pytestmark = pytest.mark.anyio
@@ -269,3 +270,31 @@ async def test_sending_is_answered_once_with_what_happens_next(
     # the co-author did not tap «Send»: they are told it was received
     heard = coworker.texts(await coworker.replies())
     assert f"Sáng kiến {code} «Gá kẹp nhanh cho máy phay» của bạn đã được tiếp nhận" in heard
+
+
+async def test_the_summary_names_the_campaign_or_says_there_is_none(
+    client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+) -> None:
+    worker = await ChatUser(client, runtime).open()
+    await join(worker, "Nguyễn Thị Lan")
+    summary = worker.texts(await to_the_summary(worker))
+    assert "Bước 8/8" in summary
+    assert "Phong trào thi đua: không có" in summary
+    await worker.tap(Draft(DraftAction.DISCARD).pack())
+
+    with Session(runtime.engine) as session:
+        unit_id = session.exec(select(UnionUnit.id).where(UnionUnit.name == UNIT)).one()
+        officer_id = session.exec(
+            select(OfficerRole.member_id).where(OfficerRole.unit_id == unit_id)
+        ).one()
+    running_campaign(runtime, officer_id)
+    await worker.replies()  # the launch
+    asked = await to_the_summary(worker)
+    assert "Bước 8/9" in worker.texts(asked)
+    await worker.tap(worker.payloads(asked)[0])  # the campaign, its first button
+    summary = worker.texts(worker.last)
+    assert "Bước 9/9" in summary
+    assert "Phong trào thi đua: Thi đua quý cuối năm" in summary
+    await worker.tap(Draft(DraftAction.SUBMIT).pack())
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Initiative.campaign_id)).one() is not None

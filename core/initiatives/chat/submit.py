@@ -166,6 +166,7 @@ def _ask_confirm(ctx: Context, draft: Initiative) -> list[OutgoingMessage]:
         ),
         _("Authors: {names}", names=seen.authors),
         _("Category: {name}", name=texts.category(ctx.t, draft.category)),
+        _("Campaign: {title}", title=seen.campaign) if seen.campaign else _("Campaign: none"),
         _("Files: {n}", n=seen.files),
     ]
     if seen.similar:
