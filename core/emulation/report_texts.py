@@ -9,6 +9,7 @@ from decimal import Decimal
 from core.emulation.progress import Figure, Standing
 from core.emulation.reporting import Item
 from core.emulation.scoring import Kind
+from core.emulation.scoring import progress as progress_of
 from core.emulation.texts import figure as figure_text
 from core.emulation.texts import problem as criteria_problem
 from core.i18n import N_, Translator
@@ -127,15 +128,7 @@ def progress(t: Translator, campaign: str, found: Sequence[Figure], place: Stand
         if f.value is None:
             lines.append(t.gettext("• {name}: not reported", name=name))
         elif f.item.criterion.kind == Kind.NUMBER and f.target:
-            lines.append(
-                t.gettext(
-                    "• {name}: {value} of {target} ({share})",
-                    name=name,
-                    value=figure_text(t, f.item.criterion, f.value),
-                    target=figure_text(t, f.item.criterion, f.target),
-                    share=t.percent(f.value, f.target),
-                )
-            )
+            lines.append(_against_target(t, name, f.item, f.value, f.target))
         else:
             lines.append(f"• {name}: {shown(t, f.item, f.value)}")
     lines.append(t.gettext("Points: {points}", points=t.number(sum(f.points for f in found))))
@@ -152,6 +145,25 @@ def progress(t: Translator, campaign: str, found: Sequence[Figure], place: Stand
             )
         )
     return "\n".join(lines)
+
+
+def _against_target(t: Translator, name: str, item: Item, value: Decimal, target: Decimal) -> str:
+    """A figure and its target: the share reached, or where lower is better (the target is a
+    maximum) met, or by how much it is above the maximum (scoring.progress)."""
+    criterion = item.criterion
+    reached = progress_of(value, target, lower_is_better=criterion.lower_is_better)
+    figures = {
+        "name": name,
+        "value": figure_text(t, criterion, value),
+        "target": figure_text(t, criterion, target),
+    }
+    if not criterion.lower_is_better:
+        share = t.percent(value, target)
+        return t.gettext("• {name}: {value} of {target} ({share})", share=share, **figures)
+    if reached.met:
+        return t.gettext("• {name}: {value}, at most {target} (met)", **figures)
+    over = figure_text(t, criterion, reached.over)
+    return t.gettext("• {name}: {value}, at most {target} ({over} above it)", over=over, **figures)
 
 
 def call(t: Translator, campaign: str, items: Sequence[Item], due: str) -> str:

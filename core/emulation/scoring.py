@@ -15,6 +15,10 @@ The rule, in one place (issue #17):
 - An evaluator's adjusted value replaces the self-assessed one (with its reason, kept apart).
 - A unit's total is the sum over the criteria; the block ranks units by total, equal totals
   share a rank (1, 2, 2, 4), and a unit with no result on a criterion earns nothing on it.
+- **Progress** as a reporter is shown it: where more is better, the share of the target
+  reached (100 % at the target); where lower is better, the target is a maximum: met while
+  the figure stays at or under it (0 accidents is perfect, not "0 %"), else by how much it
+  is above it.
 """
 
 from __future__ import annotations
@@ -80,6 +84,23 @@ def criterion_points(criterion: Criterion, value: Decimal | None, members: int |
     else:
         share = min(ratio, CAP)
     return _round(criterion.points * share)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A figure against its target (see the module's rule)."""
+
+    met: bool
+    share: Decimal | None = None  # more is better: the figure / the target (1 at the target)
+    over: Decimal = Decimal(0)  # lower is better: how far above the maximum (0 when met)
+
+
+def progress(value: Decimal, target: Decimal, *, lower_is_better: bool) -> Progress:
+    """How far `value` is along `target`, in the figures the reporter types."""
+    if lower_is_better:
+        over = max(value - target, Decimal(0))
+        return Progress(met=over == 0, over=over)
+    return Progress(met=value >= target, share=value / target if target > 0 else None)
 
 
 def unit_total(

@@ -15,6 +15,7 @@ from core.emulation.scoring import (
     Result,
     criterion_points,
     most_points,
+    progress,
     rank_block,
     unit_total,
 )
@@ -113,3 +114,35 @@ def test_every_template_weighs_its_criteria_to_100_points_and_scores_with_the_ru
             for i, c in enumerate(template.criteria)
         ]
         assert most_points(criteria) >= 100
+
+
+targets = st.decimals(min_value="0.01", max_value=10**6, places=2, allow_nan=False)
+
+
+@given(amounts, targets)
+def test_where_less_is_better_progress_is_met_at_or_under_the_maximum(value, target):
+    shown = progress(value, target, lower_is_better=True)
+    assert shown.met == (value <= target)
+    assert shown.over == max(value - target, Decimal(0))
+    assert shown.share is None  # never a share: 0 accidents is not "0 %"
+    if shown.met:  # met earns the full points, as the scoring says
+        assert criterion_points(accidents_at(target), value, None) == ACCIDENTS.points
+    assert progress(Decimal(0), target, lower_is_better=True).met  # none at all: perfect
+
+
+@given(amounts, amounts, targets)
+def test_where_less_is_better_a_lower_figure_is_never_further_from_the_maximum(a, b, target):
+    low, high = sorted((a, b))
+    better, worse = (progress(v, target, lower_is_better=True) for v in (low, high))
+    assert better.over <= worse.over and (better.met or not worse.met)
+
+
+@given(amounts, targets)
+def test_where_more_is_better_progress_is_the_share_of_the_target(value, target):
+    shown = progress(value, target, lower_is_better=False)
+    assert shown.share == value / target and shown.over == 0
+    assert shown.met == (value >= target)
+
+
+def accidents_at(target: Decimal) -> Criterion:
+    return Criterion(3, Kind.NUMBER, ACCIDENTS.points, target=target, lower_is_better=True)
