@@ -27,6 +27,9 @@ from core.points.models import PointsSource
 from core.quizzes import announce as quiz_announce
 from core.quizzes import service as quizzes
 from core.quizzes.bank import QuestionDraft
+from core.quizzes.models import Quiz
+from core.quizzes.rules import parse_correct
+from core.storage.secrets import privacy_key
 
 BANDS = [
     Band(0, 10_000_000, 500_000, 10),
@@ -126,7 +129,7 @@ def _campaign(
 
 def _quiz(
     session: Session, zone: UnionUnit, campaign_id: int, now: datetime, notifier: Notifier
-) -> None:
+) -> Quiz:
     """The open quiz, announced to the campaign's members when it opened (a day ago)."""
     opened = now - timedelta(days=1)
     quiz = quizzes.create_quiz(
@@ -153,6 +156,66 @@ def _quiz(
         policy=notifier.config.delivery,
         now=opened,
     )
+    return quiz
+
+
+def _quiz_takers(
+    session: Session, quiz: Quiz, units: list[UnionUnit], now: datetime, notifier: Notifier
+) -> int:
+    """Two members of each union the quiz is for took it since it opened, some surer and
+    faster than others, so that a newcomer ranks among them (not "1/1"). The first member
+    of each union (the one `thidua demo load` offers to be) is left to take it."""
+    rng = random.Random(28)
+    officers = set(session.exec(select(OfficerRole.member_id)))
+    takers = 0
+    for unit in units:
+        people = [m for m in _members(session, unit) if m.id not in officers][1:]
+        for person in [p for p in people if quizzes.may_take(session, quiz=quiz, member=p)][:2]:
+            started = quiz.opens_at + timedelta(hours=2 + 3 * takers, minutes=rng.randint(0, 50))
+            _take(session, quiz, person, min(started, now - timedelta(minutes=5)), rng, notifier)
+            takers += 1
+    return takers
+
+
+def _take(
+    session: Session,
+    quiz: Quiz,
+    person: Member,
+    when: datetime,
+    rng: random.Random,
+    notifier: Notifier,
+) -> None:
+    """One attempt at every question, right three times in four, in 5 to 40 seconds each."""
+    key = privacy_key(session, notifier.config.privacy_key)
+    attempt, question = quizzes.start_attempt(
+        session,
+        member=person,
+        quiz_id=quiz.id,  # type: ignore[arg-type]
+        now=when,
+        key=key,
+    )
+    while True:
+        when += timedelta(seconds=rng.randint(5, 40))
+        right = min(parse_correct(question.correct))
+        wrong = (right + 1) % len(quizzes.options_of(question))
+        result = quizzes.answer(
+            session,
+            member=person,
+            attempt_id=attempt.id,  # type: ignore[arg-type]
+            question_id=question.id,  # type: ignore[arg-type]
+            option=right if rng.random() < 0.75 else wrong,
+            now=when,
+            tz=notifier.config.timezone,
+        )
+        if result.finished:
+            return
+        when += timedelta(seconds=rng.randint(2, 8))
+        question = quizzes.next_question(
+            session,
+            member=person,
+            attempt_id=attempt.id,  # type: ignore[arg-type]
+            now=when,
+        )
 
 
 def _scores(
@@ -268,9 +331,10 @@ def load(
             now=now,
         )
     campaign_id = _campaign(session, zone, now, today, policy)
-    _quiz(session, zone, campaign_id, now, notifier)
+    quiz = _quiz(session, zone, campaign_id, now, notifier)
     workers = [m for unit in grassroots for m in _members(session, unit)]
     counts = {
+        "quiz_takers": _quiz_takers(session, quiz, grassroots, now, notifier),
         "scores": _scores(session, workers, now, tz, campaign_id),
         "initiatives": _initiatives(session, factory, now, notifier),
         "commendations": _commendations(session, factory, now, notifier),

@@ -117,7 +117,8 @@ def _load(args: argparse.Namespace) -> int:
                 )
                 print(
                     f"demo loaded: {counts['units']} units, {counts['members']} members "
-                    f"({counts['officers']} officers), a running campaign, an open quiz, "
+                    f"({counts['officers']} officers), a running campaign, an open quiz "
+                    f"({shown['quiz_takers']} members have taken it), "
                     f"reward tables, {shown['initiatives']} initiatives, "
                     f"{shown['commendations']} commendations, four weeks of scores"
                 )
