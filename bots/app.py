@@ -20,7 +20,7 @@ from bots.personal_data import router as personal_data
 from bots.scheduling import make_ticker
 from bots.settings import Settings, load_settings
 from bots.web import install as install_web_ui
-from bots.web.body_limit import BodyLimit
+from bots.web.body_limit import BodyLimit, BodyTooLarge, too_large
 from bots.web.headers import SecurityHeaders
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
@@ -75,6 +75,8 @@ def create_app(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         return JSONResponse({"error": problems}, status_code=400)
+
+    app.add_exception_handler(BodyTooLarge, too_large)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

@@ -34,6 +34,12 @@ MIN_BODY_LIMIT = 4_000_000  # a batch of 1000 emoji-escaped events is large; nev
 MAX_CHALLENGE = 256
 
 
+def _refuse(status: int, error: str) -> JSONResponse:
+    """A refusal, in the shape of every adapter's ({"error": ...}; Meta reads only the
+    status, and the raw challenge only on success)."""
+    return JSONResponse({"error": error}, status_code=status)
+
+
 def make_router(
     sink: InboundSink,
     *,
@@ -53,31 +59,31 @@ def make_router(
         challenge = params.get("hub.challenge", "")
         token_ok = hmac.compare_digest(token.encode("utf-8"), verify_token.encode("utf-8"))
         if mode != "subscribe" or not token_ok or not verify_token:
-            return PlainTextResponse("verification failed", status_code=403)
+            return _refuse(403, "verification failed")
         if not challenge or len(challenge) > MAX_CHALLENGE:
-            return PlainTextResponse("hub.challenge is missing or too long", status_code=400)
+            return _refuse(400, "hub.challenge is missing or too long")
         return PlainTextResponse(challenge)
 
     @router.post(PATH, include_in_schema=False)
     async def receive(request: Request) -> Response:
         body = await read_capped(request, limit)
         if body is None:
-            return JSONResponse({"error": f"the body is larger than {limit} bytes"}, 413)
+            return _refuse(413, f"the body is larger than {limit} bytes")
         try:
             verify_signature(body, request.headers.get(SIGNATURE_HEADER), app_secret)
         except BadSignature as exc:
             log.warning("Messenger webhook refused: %s", exc)
-            return JSONResponse({"error": str(exc)}, 403)
+            return _refuse(403, str(exc))
         try:
             batch = parse_body(body)
         except BadPayload as exc:
             log.warning("signed Messenger webhook not readable: %s", exc)
-            return JSONResponse({"error": str(exc)}, 400)
+            return _refuse(400, str(exc))
         messages = [await _resolve_payload(m, payloads) for m in batch.messages]
         try:
             new = await sink.accept(messages) if messages else 0
         except StoreUnavailable:
-            return JSONResponse({"error": "busy; deliver again"}, 503)
+            return _refuse(503, "busy; deliver again")
         return JSONResponse({"received": len(messages), "new": new, "ignored": batch.ignored}, 200)
 
     return router

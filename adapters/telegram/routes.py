@@ -20,7 +20,9 @@ _OK = b'{"ok":true}'
 
 
 def _answer(status: int, error: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": error}, status_code=status)
+    """A refusal, in the shape of every adapter's ({"error": ...}; the platform reads only
+    the status)."""
+    return JSONResponse({"error": error}, status_code=status)
 
 
 def _answer_callback(query_id: str) -> Response:

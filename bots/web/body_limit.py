@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from core.quizzes.bank import MAX_FILE_BYTES as BANK_FILE_BYTES
 from core.spreadsheet import MAX_FILE_BYTES as SHEET_FILE_BYTES
@@ -83,6 +85,14 @@ class BodyLimit:
             if started:
                 raise
             await _refuse(send, limit)
+
+
+async def too_large(_request: Request, exc: Exception) -> JSONResponse:
+    """The app's answer when a body streamed past the cap while a route read it (FastAPI lets
+    the HTTPException through): the shape of `_refuse` and of the adapters' refusals, not
+    FastAPI's {"detail": ...}."""
+    detail = exc.detail if isinstance(exc, BodyTooLarge) else "the body is too large"
+    return JSONResponse({"error": detail}, 413, headers={"Connection": "close"})
 
 
 async def _refuse(send: Send, limit: int) -> None:
