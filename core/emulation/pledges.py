@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.campaigns import service as campaigns
@@ -140,25 +141,31 @@ class Registration:
     deadline: date
 
 
+def audience_where(session: Session, campaign: Campaign) -> list[ColumnElement[bool]] | None:
+    """Who a campaign is for, as conditions on `Member` joined to its `UnionUnit` (its unit,
+    below it if it says so, its groups); None when its unit is gone."""
+    unit = session.get(UnionUnit, campaign.unit_id)
+    if unit is None:
+        return None
+    among = [col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None)]
+    if campaign.include_subtree:
+        among.append(col(UnionUnit.path).startswith(unit.path))
+    else:
+        among.append(col(Member.unit_id) == unit.id)
+    if campaign.target_groups:
+        among.append(col(Member.worker_group).in_(groups_of(campaign.target_groups)))
+    return among
+
+
 def audience_members(
     session: Session, campaign: Campaign, *, announcements_only: bool = False
 ) -> list[Member]:
     """The members a campaign is for (its unit, below it if it says so, its groups), in id
     order; with `announcements_only`, those who have not withdrawn consent to announcements."""
-    unit = session.get(UnionUnit, campaign.unit_id)
-    if unit is None:
+    among = audience_where(session, campaign)
+    if among is None:
         return []
-    query = (
-        select(Member)
-        .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
-        .where(col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None))
-    )
-    if campaign.include_subtree:
-        query = query.where(col(UnionUnit.path).startswith(unit.path))
-    else:
-        query = query.where(col(Member.unit_id) == unit.id)
-    if campaign.target_groups:
-        query = query.where(col(Member.worker_group).in_(groups_of(campaign.target_groups)))
+    query = select(Member).join(UnionUnit, col(UnionUnit.id) == Member.unit_id).where(*among)
     if announcements_only:
         consented = select(Consent.member_id).where(
             Consent.purpose == ConsentPurpose.ANNOUNCEMENTS, col(Consent.withdrawn_at).is_(None)

@@ -24,10 +24,10 @@ from core.emulation.buttons import (
 from core.emulation.criteria import active
 from core.emulation.numbers import parse_amount
 from core.emulation.pledges import local_today
-from core.emulation.progress import figures, standing, unit_members
-from core.emulation.roll import roll_of
+from core.emulation.progress import figures
 from core.emulation.scoring import Kind
 from core.emulation.steps import Reporting, ReportState
+from core.emulation.unit_standing import standing
 from core.errors import DomainError
 from core.members.models import UnionUnit
 from core.messages import Button, OutgoingMessage
@@ -137,12 +137,12 @@ def _unit_name(ctx: Context, unit_id: int) -> str:
 def finish(
     ctx: Context, state: ReportState, items: list[reporting.Item], said: str
 ) -> list[OutgoingMessage]:
+    """The person's figures against their targets, and their unit's standing (read for that
+    unit, not from the whole campaign's roll: core/emulation/unit_standing.py)."""
     campaign = reporting.campaign_for_report(ctx.session, state.campaign_id)
     due = date.fromisoformat(state.due)
-    found = roll_of(ctx.session, campaign, due)
     unit = ctx.session.get(UnionUnit, items[0].unit_id) if items else None
-    size = unit_members(ctx.session, unit, found.lines) if unit else None
-    place = standing(ctx.session, campaign, due, items[0].unit_id, found) if items else None
+    size, place = standing(ctx.session, campaign, due, unit) if unit else (None, None)
     text = words.progress(ctx.t, campaign.title, figures(ctx.session, items, size), place)
     thanks = ctx.t.gettext("Thank you, your report is kept.")
     return [reply("\n\n".join(x for x in (said, thanks, text) if x))]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from core.emulation.progress import Figure, Standing
+from core.emulation.progress import Figure
 from core.emulation.reporting import Item
 from core.emulation.scoring import Kind
 from core.emulation.scoring import progress as progress_of
 from core.emulation.texts import figure as figure_text
 from core.emulation.texts import problem as criteria_problem
+from core.emulation.unit_standing import Standing
 from core.i18n import N_, Translator
 
 PROBLEMS = {

@@ -14,7 +14,8 @@ from core.campaigns.models import Campaign
 from core.campaigns.scope import Actor
 from core.emulation import periods as timing
 from core.emulation.criteria import active
-from core.emulation.models import EmulationReport
+from core.emulation.models import EmulationCriterion, EmulationReport
+from core.emulation.periods import Period
 from core.emulation.pledges import audience_members
 from core.emulation.reporting import Item, grassroots_units, lineage
 from core.emulation.templates import Frequency, Reporter
@@ -59,8 +60,13 @@ class Roll:
         return [line for line in self.lines if not line.complete]
 
 
-def _due_items(session: Session, campaign: Campaign, due_on: date):  # type: ignore[no-untyped-def]
-    member_items, unit_items = [], []
+def due_items(
+    session: Session, campaign: Campaign, due_on: date
+) -> tuple[list[tuple[EmulationCriterion, Period]], list[tuple[EmulationCriterion, Period]]]:
+    """The criteria in force due on `due_on`, each with its period: those members report, and
+    those grassroots unions report."""
+    member_items: list[tuple[EmulationCriterion, Period]] = []
+    unit_items: list[tuple[EmulationCriterion, Period]] = []
     for criterion in active(session, campaign_id=campaign.id):  # type: ignore[arg-type]
         period = timing.ending_on(
             Frequency(criterion.frequency), campaign.starts_on, campaign.ends_on, due_on
@@ -87,7 +93,7 @@ def _former(session: Session, campaign: Campaign) -> list[Member]:
 
 
 def _lines(session: Session, campaign: Campaign, due_on: date) -> list[Line]:
-    member_items, unit_items = _due_items(session, campaign, due_on)
+    member_items, unit_items = due_items(session, campaign, due_on)
     units = {u.id: u for u in session.exec(select(UnionUnit))} if member_items else {}
     lines: list[Line] = []
     if member_items:

@@ -133,6 +133,14 @@ def rank_totals(totals: Mapping[int, Decimal]) -> list[Standing]:
     return standings
 
 
+def period_total(people_points: Decimal, people: int, union_points: Decimal) -> Decimal:
+    """A unit's total for a reporting period, as its reporters see their standing: the average
+    points of its members who reported (`people_points` summed over the `people` of them) plus
+    the points of the union's own figures."""
+    average = people_points / people if people else Decimal(0)
+    return quantize(average + union_points)
+
+
 def most_points(criteria: Sequence[Criterion]) -> Decimal:
     """The highest total a unit can reach (every target beaten by the cap)."""
     return sum(

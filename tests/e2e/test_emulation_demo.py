@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 from bots.bootstrap import Runtime
 from core.campaigns.models import Campaign
 from core.campaigns.scope import Actor
-from core.emulation import block_ranking, demo, progress, roll
+from core.emulation import block_ranking, demo, roll, unit_standing
 from core.emulation.block_models import EmulationBlock, Evaluation
 from core.emulation.models import EmulationReport
+from core.members.models import UnionUnit
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, ZONE, load_demo
 
 
@@ -43,7 +44,7 @@ def test_the_demo_campaign_shows_progress(runtime: Runtime) -> None:
         assert {line.unit.id for line in found.reported} == {MINH_PHAT, HUNG_THINH}
         assert all(line.member is None for line in found.lines)
         ranks = {
-            u: progress.standing(session, campaign, last, u).rank  # type: ignore[union-attr]
+            u: unit_standing.standing(session, campaign, last, session.get(UnionUnit, u))[1].rank  # type: ignore[arg-type, union-attr]
             for u in (MINH_PHAT, HUNG_THINH)
         }
         assert sorted(ranks.values()) == [1, 2]
