@@ -10,10 +10,11 @@ member's conversation at the report's figure step (core/emulation/report_chat.py
 «Report now» button leaves it), stored as the app stores it (core/conversation.py). Each
 request is a distinct Telegram `message` update whose text is a figure ("12"), from the
 members in turn, so that each is a real report: parsed, kept as an `emulation_report` row and
-answered with the next criterion. 55,000 figures: each layout takes up to about 25,000 (the
-echo reuses them), so with two layouts every member stops at most at their tenth figure: the
-last figure of a report, answered with the member's progress and their unit's standing, is
-not measured here (at 5,000 members, a batch of 50 of them took minutes: docs/benchmarks.md).
+answered with the next criterion. By default 55,000 figures: each layout takes up to about
+25,000 (the echo reuses them), so with two layouts every member stops at most at their tenth
+figure and the last figure of a report, answered with the member's progress and their unit's
+standing (core/emulation/unit_standing.py), is not sent; `--criteria 10` (two layouts) or
+`--criteria 5` (one) sends each member's last figure in the closing closed loop.
 
 Then, as bench/quiz_answers_p1.py does for quiz answers (with the load generator and layouts of
 bench/telegram_webhook.py): for each layout, the echo and then the layout, each at rising
@@ -23,6 +24,7 @@ just before it. After each layout the bench waits until every acknowledged repor
 
     .venv/bin/python -m bench.report_answers_p1 [--rates 100,250,500] [--seconds 5]
         [--connections 32] [--database-url URL] [--layouts serve,split] [--no-spool]
+        [--criteria 11]
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ def _people(session: Session, now: datetime) -> int:
     return seed_province(session, MEMBERS, now).id  # type: ignore[return-value]
 
 
-def _campaign(session: Session, top: int, now: datetime, starts: date, ends: date) -> int:
+def _campaign(
+    session: Session, top: int, now: datetime, starts: date, ends: date, criteria: int
+) -> int:
     """The running campaign of the province, its criteria, its calls already sent."""
     campaign = Campaign(
         unit_id=top,
@@ -120,7 +124,7 @@ def _campaign(session: Session, top: int, now: datetime, starts: date, ends: dat
                 "frequency": Frequency.MONTHLY.value,
                 "created_at": now,
             }
-            for c in range(CRITERIA)
+            for c in range(criteria)
         ],
     )
     past = starts + timedelta(days=7)  # the call to pledge: over, invited and reminded
@@ -132,7 +136,7 @@ def _campaign(session: Session, top: int, now: datetime, starts: date, ends: dat
     return campaign.id
 
 
-def seed(database_url: str) -> tuple[list[tuple[int, str]], str]:
+def seed(database_url: str, criteria: int = CRITERIA) -> tuple[list[tuple[int, str]], str]:
     """(person id, figure typed) of every figure that can be reported, in sending order (the
     members in turn, criterion after criterion), and the period's key."""
     engine = make_engine(database_url)
@@ -142,7 +146,7 @@ def seed(database_url: str) -> tuple[list[tuple[int, str]], str]:
     assert period.open_on(local_today(now, TIMEZONE)) and period.end == ends
     with Session(engine) as session, session.begin():
         top = _people(session, now)
-        campaign_id = _campaign(session, top, now, starts, ends)
+        campaign_id = _campaign(session, top, now, starts, ends, criteria)
         state = ReportState(campaign_id=campaign_id, due=ends.isoformat())
         data = json.dumps(state.to_data(), ensure_ascii=False)  # as core/conversation.py does
         flow, step = Reporting.figure.key
@@ -166,7 +170,7 @@ def seed(database_url: str) -> tuple[list[tuple[int, str]], str]:
     engine.dispose()
     figures = [
         (member, str(1 + (member + criterion) % 20))  # 1..20 giờ: never ten times the target
-        for criterion, member in itertools.product(range(CRITERIA), range(1, MEMBERS + 1))
+        for criterion, member in itertools.product(range(criteria), range(1, MEMBERS + 1))
     ]
     return figures, period.key
 
@@ -204,7 +208,7 @@ class Figures:
             )
             out.append(head.encode() + body)
         if len(out) < count:
-            raise SystemExit(f"only {len(out)} of {count} seeded figures left: raise CRITERIA")
+            raise SystemExit(f"only {len(out)} of {count} seeded figures left: raise --criteria")
         return out
 
 
@@ -240,6 +244,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--criteria",
+        type=int,
+        default=CRITERIA,
+        help="figures in each member's report; at 10 or fewer with two layouts (5 or fewer "
+        "with one), the members' last figures, answered with their unit's standing, are sent",
+    )
     add_layout_options(parser, "serve,split")
     parser.add_argument(
         "--acks-only",
@@ -256,7 +267,7 @@ def main() -> None:
     throughput: dict[str, tuple[int, float]] = {}
     with serve_in_thread(fake.app) as api_base:
         env = upgraded_env(database_url, api_base, tmp, args.no_spool)
-        seeded, period = seed(database_url)
+        seeded, period = seed(database_url, args.criteria)
         figures = Figures(seeded)
         for name in args.layouts:
             # the echo stores nothing: it is sent the same figures afresh each time
@@ -283,7 +294,7 @@ def main() -> None:
 def report(results, throughput, args, env, period, replies) -> None:  # type: ignore[no-untyped-def]
     print(
         f"P1 progress reports through the Telegram webhook, {describe_store(env)}; "
-        f"{MEMBERS} members x {CRITERIA} number criteria, period {period}; "
+        f"{MEMBERS} members x {args.criteria} number criteria, period {period}; "
         f"{args.seconds:g} s per step, {args.connections} keep-alive connections"
     )
     for name, (echo, steps) in results.items():
