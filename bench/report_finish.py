@@ -116,7 +116,7 @@ def timed(engine, campaign_id: int, member_ids: list[int], plain: bool) -> tuple
             member = session.get(Member, member_id)
             started = time.perf_counter()
             if plain:
-                answer = plain_standing(session, campaign, member.unit_id)  # type: ignore[arg-type, union-attr]
+                answer = plain_standing(session, campaign, member.unit_id, campaign.ends_on)  # type: ignore[arg-type, union-attr]
             else:
                 size, place = reply_reading(session, campaign, member)  # type: ignore[arg-type]
                 got = place and (place.rank, place.units, place.reported, place.reporters)

@@ -40,10 +40,10 @@ MONTH, QUARTER = "2026-12", "2026-Q4"
 
 
 def plain_standing(
-    session: Session, campaign: Campaign, unit_id: int
+    session: Session, campaign: Campaign, unit_id: int, due_on: date = DUE
 ) -> tuple[int | None, tuple[int, int, int, int] | None]:
     """(the unit's size, (rank, units, reported, reporters)) worked out from the roll."""
-    found = roll_of(session, campaign, DUE)
+    found = roll_of(session, campaign, due_on)
     by_unit: dict[int, list[Line]] = {}
     for line in found.lines:
         by_unit.setdefault(line.unit.id, []).append(line)  # type: ignore[arg-type]
