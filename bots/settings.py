@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     broadcast_batch: int = Field(default=1000, ge=10, le=10_000)  # recipients per transaction
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
     worker_restart_seconds: float = Field(default=1.0, gt=0, le=60)  # serve's child: first back-off
-    worker_niceness: int = Field(default=10, ge=0, le=19)  # serve's child yields CPU to webhooks
+    worker_niceness: int = Field(default=10, ge=0, le=19)  # workers yield the CPU to webhooks
     # Raw webhook updates wait in this local file until processing moves them into the database.
     # Unset: beside a SQLite database file, none on PostgreSQL (docs/operations.md).
     inbound_spool: Path | None = None

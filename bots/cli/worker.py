@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+from pathlib import Path
 
 from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import build_runtime
@@ -20,6 +22,16 @@ from scheduler.runner import build_scheduler
 log = logging.getLogger(__name__)
 
 
+def _yield_to_the_web_process(niceness: int) -> None:
+    """`thidua serve`'s child runs in a session of its own (bots/supervisor.py), and Linux
+    (CONFIG_SCHED_AUTOGROUP, on by default) first shares the CPU equally between sessions,
+    then by niceness inside each: the child's niceness alone left it as much CPU as the web
+    process (docs/benchmarks.md, P1). Its session's group gets the same niceness; the child
+    is that session's only process. Without autogroups there is no such file."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(f"{niceness}\n")
+
+
 async def run_worker(
     with_scheduler: bool,
     platforms: list[str] | None = None,
@@ -27,6 +39,10 @@ async def run_worker(
     notify_fd: int | None = None,
 ) -> int:
     settings = load_settings()
+    # Webhooks on the same machine get the CPU first (`thidua serve`'s child, or a worker
+    # beside `thidua serve --web-only`); set before any thread starts, since Linux keeps a
+    # niceness per thread and a new thread inherits its creator's.
+    os.nice(settings.worker_niceness)
     runtime = build_runtime(settings)
     unknown = sorted(set(platforms or ()) - set(runtime.channels))
     if unknown:
@@ -43,7 +59,7 @@ async def run_worker(
     link = None
     if notify_fd is not None:  # `thidua serve`'s child (bots/supervisor.py)
         link = link_to_parent(notify_fd, runtime, stop, loop)
-        os.nice(settings.worker_niceness)
+        _yield_to_the_web_process(settings.worker_niceness)
     workers = per_platform(runtime, platforms)
     scheduler = None
     if with_scheduler:

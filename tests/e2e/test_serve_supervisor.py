@@ -133,6 +133,10 @@ def test_serve_restarts_a_killed_worker_and_answers_every_acknowledged_update(
     first = serve.wait_for_child(1)
     web_niceness = os.getpriority(os.PRIO_PROCESS, serve.process.pid)
     assert os.getpriority(os.PRIO_PROCESS, first) == min(web_niceness + 10, 19)
+    # its session's scheduling group too: Linux shares the CPU between sessions first
+    autogroup = Path(f"/proc/{first}/autogroup")
+    if autogroup.exists():
+        assert autogroup.read_text().split()[-1] == "10", autogroup.read_text()
     before, during_stop, while_dead = (telegram.user(n) for n in (501, 502, 503))
 
     assert post_update(serve, telegram.message_update(before, "/start")).status_code == 200
