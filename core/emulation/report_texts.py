@@ -128,7 +128,7 @@ def progress(t: Translator, campaign: str, found: Sequence[Figure], place: Stand
         name = f"{f.item.criterion.name} ({period_label(t, f.item.period.key)})"
         if f.value is None:
             lines.append(t.gettext("• {name}: not reported", name=name))
-        elif f.item.criterion.kind == Kind.NUMBER and f.target:
+        elif f.item.criterion.kind == Kind.NUMBER and _has_target(f.item, f.target):
             lines.append(_against_target(t, name, f.item, f.value, f.target))
         else:
             lines.append(f"• {name}: {shown(t, f.item, f.value)}")
@@ -146,6 +146,11 @@ def progress(t: Translator, campaign: str, found: Sequence[Figure], place: Stand
             )
         )
     return "\n".join(lines)
+
+
+def _has_target(item: Item, target: Decimal | None) -> bool:
+    """A target to show the figure against: above 0, or a maximum of 0 where lower is better."""
+    return target is not None and (target > 0 or (target == 0 and item.criterion.lower_is_better))
 
 
 def _against_target(t: Translator, name: str, item: Item, value: Decimal, target: Decimal) -> str:

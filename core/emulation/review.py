@@ -306,9 +306,7 @@ def reached_target(row: EmulationCriterion, value: Decimal, target: Decimal | No
         return value >= 1
     if row.kind == scoring.Kind.SCORE:
         return value >= row.points
-    if target is None or target <= 0:
-        return False
-    return value <= target if row.lower_is_better else value >= target
+    return scoring.met(value, target, lower_is_better=row.lower_is_better)
 
 
 @dataclass

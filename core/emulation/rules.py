@@ -39,7 +39,9 @@ def criterion_problem(data: CriterionInput) -> str | None:
     if not Decimal(0) < data.points <= POINTS_MAX:
         return "criterion_points"
     if data.kind is Kind.NUMBER:
-        if data.target is None or not Decimal(0) < data.target <= TARGET_MAX:
+        if data.target is None or data.target > TARGET_MAX or data.target < 0:
+            return "criterion_target"
+        if data.target == 0 and not data.lower_is_better:  # "at most 0" only, never "at least 0"
             return "criterion_target"
         return None
     if data.target is not None or data.per_member or data.lower_is_better or data.measure.strip():

@@ -5,7 +5,10 @@ The rule, in one place (issue #17):
   proportion to how much of the target was reached, up to `cap` times the points (a unit that
   does more than pledged earns a little more, not without limit). Where lower is better
   (accidents, defect rate), reaching the target or staying under it earns the full points and
-  each step above it loses points in proportion, down to none at twice the target.
+  each step above it loses points in proportion, down to none at twice the target. A
+  maximum of 0 ("không để xảy ra tai nạn lao động", no accident at all) is that same rule at
+  its limit: 0 earns the full points and any figure above 0 earns none (twice 0 is 0), as
+  a union's rules take one accident to mean the target was missed for the period.
 - A count is compared **per member** where the criterion says so: 12 initiatives in a union of
   1,200 members are worth what 1 initiative is in a union of 100. The member count is the
   roster's, or the declared membership where there is no roster, never the number of people
@@ -71,8 +74,10 @@ def criterion_points(criterion: Criterion, value: Decimal | None, members: int |
         return criterion.points if value >= 1 else Decimal(0)
     if criterion.kind is Kind.SCORE:
         return _round(min(value, criterion.points))
-    if not criterion.target or criterion.target <= 0:
+    if criterion.target is None or criterion.target < 0:
         return Decimal(0)
+    if criterion.target == 0:  # only "at most 0" (lower is better) takes a target of 0
+        return criterion.points if criterion.lower_is_better and value == 0 else Decimal(0)
     figure = value
     if criterion.per_member:
         if not members or members <= 0:
@@ -93,6 +98,14 @@ class Progress:
     met: bool
     share: Decimal | None = None  # more is better: the figure / the target (1 at the target)
     over: Decimal = Decimal(0)  # lower is better: how far above the maximum (0 when met)
+
+
+def met(value: Decimal, target: Decimal | None, *, lower_is_better: bool) -> bool:
+    """Whether `value` reached `target`: at most it where lower is better (a maximum of 0 is
+    met by 0 only), at least it otherwise (a target of 0 there is no target: never met)."""
+    if target is None or target < 0 or (target == 0 and not lower_is_better):
+        return False
+    return value <= target if lower_is_better else value >= target
 
 
 def progress(value: Decimal, target: Decimal, *, lower_is_better: bool) -> Progress:

@@ -34,7 +34,10 @@ PROBLEMS = {
         "That is too long: a criterion's name has at most 200 characters, its unit 60."
     ),
     "criterion_points": N_("The points of a criterion are more than 0 and at most 1,000."),
-    "criterion_target": N_("A number criterion needs a target above 0."),
+    "criterion_target": N_(
+        "A number criterion needs a target above 0, or of 0 where lower is better "
+        "(at most 0 accidents)."
+    ),
     "criterion_not_a_number": N_(
         "Only a number criterion has a target, a unit, a count per member or "
         'lower-is-better. Choose the kind "A number against a target", or clear those fields.'

@@ -58,6 +58,8 @@ def _points(c: EmulationCriterion, value: Decimal, members: int) -> Decimal:
         return c.points if value >= 1 else Decimal(0)
     if c.kind == "score":
         return min(value, c.points)
+    if c.lower_is_better and c.target == 0:  # at most 0 (no accident): all or nothing
+        return c.points if value == 0 else Decimal(0)
     figure = value / members if c.per_member else value
     ratio = figure / c.target  # type: ignore[operator]
     if c.lower_is_better:

@@ -135,7 +135,8 @@ async def test_criteria_from_a_template_edited_and_versioned(
     [
         ({"name": "   "}, "criterion_name_empty"),
         ({"target": None}, "criterion_target"),
-        ({"target": "0"}, "criterion_target"),
+        ({"target": "0", "lower_is_better": False}, "criterion_target"),  # at least 0: none
+        ({"target": "-1"}, "criterion_target"),
         ({"kind": "yes_no"}, "criterion_not_a_number"),
         (
             {"kind": "score", "target": None, "measure": "", "lower_is_better": False},
