@@ -35,7 +35,7 @@ ZONE = "Công đoàn các Khu công nghiệp Bình Dương"
 FIGURES = {
     1: (Decimal(104), Decimal(97), Decimal(3)),
     2: (Decimal("1.8"), Decimal("2.4"), Decimal("-0.2")),
-    3: (Decimal(0), Decimal(1), Decimal(0)),
+    3: (Decimal(0), Decimal(0), Decimal(0)),  # at most 0 accidents, and none: full points
     4: (Decimal(4), Decimal(2), Decimal(1)),
     5: (Decimal(101), Decimal(98), Decimal(1)),
 }

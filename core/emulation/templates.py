@@ -81,7 +81,7 @@ PRODUCTION = CampaignTemplate(
             Reporter.GRASSROOTS,
             Frequency.MONTHLY,
             N_("accidents"),
-            Decimal(1),
+            Decimal(0),  # «không để xảy ra tai nạn lao động»: at most 0
             lower_is_better=True,
         ),
         CriterionTemplate(

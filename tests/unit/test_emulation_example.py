@@ -13,7 +13,8 @@ CRITERIA = [
     for n, c in enumerate(PRODUCTION.criteria)
 ]
 A = (Decimal(104), Decimal("2.5"), Decimal(0), Decimal(4), Decimal(98))
-B = (Decimal(97), Decimal("1.8"), Decimal(1), Decimal(2), Decimal(101))
+B = (Decimal(97), Decimal("1.8"), Decimal(0), Decimal(2), Decimal(101))
+# the template's accidents are «at most 0»: B had none (one would earn 0 of 20, see below)
 
 
 def results(values: tuple[Decimal, ...]) -> list[scoring.Result]:
@@ -30,4 +31,14 @@ def test_the_worked_example() -> None:
     assert [(s.unit_id, s.total, s.rank) for s in ranked] == [
         (2, Decimal("95.92"), 1),
         (1, Decimal("93.15"), 2),
+    ]
+
+
+def test_the_worked_example_with_one_accident() -> None:
+    one = (*B[:2], Decimal(1), *B[3:])
+    assert scoring.criterion_points(CRITERIA[2], Decimal(1), 120) == 0  # above at most 0
+    ranked = scoring.rank_block(CRITERIA, {1: results(A), 2: results(one)}, {1: 250, 2: 120})
+    assert [(s.unit_id, s.total, s.rank) for s in ranked] == [
+        (1, Decimal("93.15"), 1),
+        (2, Decimal("75.92"), 2),
     ]
