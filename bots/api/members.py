@@ -134,10 +134,11 @@ async def list_members(
         if unit_id is None and not roots:
             raise NotFound("unit_unknown")
         unit = who.require_unit(s, unit_id) if unit_id is not None else roots[0]
-        counts = membership.counts(s, unit=unit)
+        scope = membership.scope_of(s, unit)
+        counts = membership.counts(s, unit=unit, scope=scope, q=q)
         place = membership.Cursor.decode(cursor) if cursor else None
         found = membership.cursor_page(
-            s, unit=unit, q=q, cursor=place, per_page=per_page, counted=counts
+            s, unit=unit, q=q, cursor=place, per_page=per_page, counted=counts, scope=scope
         )
         return MembersPage(
             unit_id=unit.id,  # type: ignore[arg-type]

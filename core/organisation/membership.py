@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import tuple_
+from sqlalchemy import case, tuple_
 from sqlmodel import Session, col, func, select
 
 from core.errors import InvalidInput
@@ -24,6 +24,8 @@ class Counts:
     verified: int  # joined and found on the roster
     self_declared: int  # joined, not found on the roster (or no roster)
     not_on_bot: int  # on the roster, nobody has claimed the entry yet
+    searched: str = ""  # the folded search counted along (`counts(q=…)`), if any
+    matching: int | None = None  # how many of those who joined match it
 
     @property
     def joined(self) -> int:
@@ -39,34 +41,73 @@ def subtree_ids(session: Session, unit: UnionUnit) -> list[int]:
     return list(session.exec(select(UnionUnit.id).where(members.subtree_filter(unit))))  # type: ignore[arg-type]
 
 
-def _joined(unit_ids: list[int]):  # type: ignore[no-untyped-def]
-    """The current members of these units. Over `WIDE` units (a federation, a district) the
-    unit is tested as an expression, so that no database walks the unit's index unit by unit
-    (and sorts all it finds) instead of scanning the covering indexes: `ix_member_current_unit`
-    for a count, `ix_member_current_name` in the order of names for a page."""
-    unit_id = func.coalesce(Member.unit_id, 0) if len(unit_ids) > WIDE else col(Member.unit_id)
-    return select(Member).where(
-        unit_id.in_(unit_ids),
-        col(Member.onboarded_at).is_not(None),
-        col(Member.forgotten_at).is_(None),
+@dataclass(frozen=True)
+class Scope:
+    """The units whose members a page reads: the ids of a unit's subtree, or every unit there
+    is (`everything`, no ids: the top of the only tree, a province's own officers). Then the
+    members and the roster are read without any test on their unit; testing 10^5 members
+    against a list of 1,500 units cost as much as reading them."""
+
+    unit_ids: list[int]
+    everything: bool = False
+
+
+def scope_of(session: Session, unit: UnionUnit) -> Scope:
+    if unit.parent_id is None:  # a top unit: is its tree every unit there is?
+        every, below = session.execute(
+            select(func.count(), func.count(case((members.subtree_filter(unit), 1))))
+        ).one()
+        if int(below) >= int(every):
+            return Scope([], everything=True)
+    return Scope(subtree_ids(session, unit))
+
+
+def _in_scope(query, column, scope: Scope, wide: bool = False):  # type: ignore[no-untyped-def]
+    """`query` kept to the scope's units. `wide` (over `WIDE` units): the unit is tested as an
+    expression, so that no database walks the unit's index unit by unit (and sorts all it
+    finds) instead of scanning the covering indexes in their own order."""
+    if scope.everything:
+        return query
+    tested = func.coalesce(column, 0) if wide and len(scope.unit_ids) > WIDE else column
+    return query.where(tested.in_(scope.unit_ids))
+
+
+def _joined(scope: Scope):  # type: ignore[no-untyped-def]
+    """The current members of the scope: `ix_member_current_unit` covers a count,
+    `ix_member_current_name` a page read in the order of names."""
+    current = select(Member).where(
+        col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None)
     )
+    return _in_scope(current, col(Member.unit_id), scope, wide=True)
 
 
-def counts(session: Session, *, unit: UnionUnit, unit_ids: list[int] | None = None) -> Counts:
-    """`unit_ids`: the subtree's ids (`subtree_ids`) when the caller has read them already."""
-    unit_ids = subtree_ids(session, unit) if unit_ids is None else unit_ids
-    joined = _joined(unit_ids).with_only_columns(func.count(), func.count(col(Member.verified_at)))
-    total, verified = session.execute(joined).one()
-    waiting = session.exec(
+def _contains(wanted: str):  # type: ignore[no-untyped-def]
+    """The folded name contains `wanted` (already folded: no case or diacritics to ignore)."""
+    return col(Member.name_key).contains(wanted, autoescape=True)
+
+
+def counts(session: Session, *, unit: UnionUnit, scope: Scope | None = None, q: str = "") -> Counts:
+    """`scope`: the unit's (`scope_of`) when the caller has read it already. `q`: a search
+    whose matches are counted in the same reading of the members (`Counts.matching`)."""
+    scope = scope_of(session, unit) if scope is None else scope
+    wanted = key_of(q)
+    sums = [func.count(), func.count(col(Member.verified_at))]
+    if wanted:
+        sums.append(func.count(case((_contains(wanted), 1))))
+    found = session.execute(_joined(scope).with_only_columns(*sums)).one()
+    waiting = (
         select(func.count())
         .select_from(RosterEntry)
-        .where(
-            col(RosterEntry.unit_id).in_(unit_ids),
-            col(RosterEntry.member_id).is_(None),
-            col(RosterEntry.removed_at).is_(None),
-        )
-    ).one()
-    return Counts(int(verified), int(total) - int(verified), int(waiting))
+        .where(col(RosterEntry.member_id).is_(None), col(RosterEntry.removed_at).is_(None))
+    )
+    total, verified = int(found[0]), int(found[1])
+    return Counts(
+        verified,
+        total - verified,
+        int(session.exec(_in_scope(waiting, col(RosterEntry.unit_id), scope)).one()),
+        wanted,
+        int(found[2]) if wanted else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,15 +136,17 @@ class KeysetPage:
         return self.members[-1].id if self.members else None
 
 
-def _matching(session: Session, unit_ids: list[int], q: str, counted: Counts | None):  # type: ignore[no-untyped-def]
-    """The members of the units whose folded name contains `q`, and how many they are (the
-    counts already made when there is no search)."""
+def _matching(session: Session, scope: Scope, q: str, counted: Counts | None):  # type: ignore[no-untyped-def]
+    """The members of the scope whose folded name contains `q`, and how many they are (the
+    counts already made, when they counted this search or there is none)."""
     wanted = key_of(q)
-    query = _joined(unit_ids)
+    query = _joined(scope)
     if wanted:
-        query = query.where(col(Member.name_key).contains(wanted, autoescape=True))
+        query = query.where(_contains(wanted))
     if counted is not None and not wanted:
         return query, counted.joined
+    if counted is not None and counted.matching is not None and counted.searched == wanted:
+        return query, counted.matching
     return query, session.exec(query.with_only_columns(func.count())).one()  # type: ignore[call-overload]
 
 
@@ -117,14 +160,14 @@ def keyset_page(
     number: int = 1,
     per_page: int = 50,
     counted: Counts | None = None,
-    unit_ids: list[int] | None = None,
+    scope: Scope | None = None,
 ) -> KeysetPage:
     """The members after the member `after` (or before the member `before`) in the order of
     names and ids, matching `q` (a part of the name without case or diacritics: the folded
     name kept beside the name); without either (or with a member who is no longer listed),
     the first page. Each page is a range of `ix_member_current_name`."""
     query, total = _matching(
-        session, subtree_ids(session, unit) if unit_ids is None else unit_ids, q, counted
+        session, scope_of(session, unit) if scope is None else scope, q, counted
     )
     key = tuple_(col(Member.full_name), col(Member.id))
     anchor_id = after if after is not None else before
@@ -199,10 +242,12 @@ def cursor_page(
     cursor: Cursor | None = None,
     per_page: int = 50,
     counted: Counts | None = None,
+    scope: Scope | None = None,
 ) -> CursorPage:
     """The page after (or before) `cursor` in the order of names and ids, matching `q` as
     `keyset_page` does; without a cursor, the first page. A range of `ix_member_current_name`."""
-    query, total = _matching(session, subtree_ids(session, unit), q, counted)
+    scope = scope_of(session, unit) if scope is None else scope
+    query, total = _matching(session, scope, q, counted)
     key = tuple_(col(Member.full_name), col(Member.id))
     forward = cursor is None or cursor.forward
     if cursor is not None:

@@ -29,6 +29,7 @@ from tests.browser.support import client, post_form, settings, signed_in_officer
 from tests.e2e.campaign_support import (
     HUNG_THINH,
     MINH_PHAT,
+    PROVINCE,
     ZONE,
     load_demo,
     member,
@@ -375,3 +376,55 @@ async def test_the_api_pages_members_by_cursor_and_a_member_added_between_pages_
     for bad in ("nonsense!", "WyJ4IiwxXQ"):  # not base64 JSON; JSON of the wrong shape
         answer = await client.get(f"{url}&cursor={bad}", headers=zone)
         assert (answer.status_code, answer.json()["error"]) == (422, "bad_cursor")
+
+
+def listed(page: httpx.Response) -> str:
+    """The desk's list of members with its counts and pages."""
+    return page.text.split('id="member-list"', 1)[1].split("</section>", 1)[0]
+
+
+async def test_a_province_reads_its_members_untested_only_while_its_tree_is_every_unit(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """The top of the only tree reads the members and the roster without testing their unit
+    (core/organisation/membership.py::Scope); once another tree exists, its members and roster
+    are not the province's, on the API and on the desk, with or without a search."""
+    from core.members import service as members_service
+    from core.members.models import UnitKind
+    from core.members.rules import key_of
+    from core.organisation import membership
+
+    data = load_demo(runtime)
+    province = bearer(token_for(runtime, data.officer_of[PROVINCE]))
+    url = f"/api/v1/members?unit_id={PROVINCE}&per_page=500"
+    alone = (await client.get(url, headers=province)).json()
+    web, _ = await signed_in_officer(client, runtime, data, PROVINCE)
+    page = listed(await web.get(f"/web/members?unit={PROVINCE}"))
+    now = runtime.clock.now()
+    with Session(runtime.engine) as session, session.begin():
+        other = members_service.create_unit(
+            session, name="LĐLĐ tỉnh bên", kind=UnitKind.PROVINCIAL_FEDERATION
+        )
+        below = members_service.create_unit(
+            session, name="CĐCS Nhà máy Xanh", kind=UnitKind.GRASSROOTS_UNION, parent=other
+        )
+        for unit_id in (other.id, below.id):
+            session.add(Member(unit_id=unit_id, full_name="Ông Văn Khác", onboarded_at=now))
+            session.add(RosterEntry(unit_id=unit_id, full_name="Bà Thị Chờ", name_key="ba thi cho"))
+        other_id = other.id
+    after = (await client.get(url, headers=province)).json()
+    assert after == alone and alone["total"] == alone["verified"] + alone["self_declared"] > 0
+    assert listed(await web.get(f"/web/members?unit={PROVINCE}")) == page
+    found = (await client.get(f"{url}&q=ong%20van%20khac", headers=province)).json()
+    assert (found["total"], found["members"]) == (0, [])
+    desk = (await web.get(f"/web/members?unit={PROVINCE}&q=ong%20van%20khac")).text
+    assert "Ông Văn Khác" not in desk and "Không có đoàn viên nào phù hợp." in desk
+    with Session(runtime.engine) as session:
+        theirs = membership.counts(session, unit=session.get(UnionUnit, other_id), q="khac")  # type: ignore[arg-type]
+    assert (theirs.joined, theirs.not_on_bot, theirs.matching) == (2, 2, 2)
+    mine = (await client.get(f"{url}&q=van", headers=province)).json()
+    assert (
+        mine["total"]
+        == len(mine["members"])
+        == len([m for m in alone["members"] if "van" in key_of(m["full_name"])])
+    )

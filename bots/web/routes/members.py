@@ -108,8 +108,8 @@ def load(s: Session, me: Me, wanted: Wanted, now: datetime) -> MembersPage:
         keep={"q": wanted.q},
     )
     unit = chooser.chosen
-    unit_ids = membership.subtree_ids(s, unit)
-    counts = membership.counts(s, unit=unit, unit_ids=unit_ids)
+    scope = membership.scope_of(s, unit)
+    counts = membership.counts(s, unit=unit, scope=scope, q=wanted.q)
     found = membership.keyset_page(
         s,
         unit=unit,
@@ -119,7 +119,7 @@ def load(s: Session, me: Me, wanted: Wanted, now: datetime) -> MembersPage:
         number=wanted.number,
         per_page=PER_PAGE,
         counted=counts,
-        unit_ids=unit_ids,
+        scope=scope,
     )
     invites = invites_of(s, unit)
     names = picking.names_of(
