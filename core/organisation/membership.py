@@ -75,15 +75,15 @@ def _in_scope(query, column, scope: Scope, wide: bool = False):  # type: ignore[
 def _joined(scope: Scope):  # type: ignore[no-untyped-def]
     """The current members of the scope: `ix_member_current_unit` covers a count,
     `ix_member_current_name` a page read in the order of names. For every unit, the unit is
-    still tested (`unit_id IS NOT NULL`, true of every member): without a test on it, SQLite
-    counts along the other index and reads each member's row for `verified_at` (10^5 rows,
-    250 ms instead of 10)."""
-    current = select(Member).where(
-        col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None)
-    )
+    still tested as a range (`unit_id > 0`, true of every member: ids count from 1), which
+    keeps SQLite counting along `ix_member_current_unit`; without it (or with `IS NOT NULL`
+    after the other terms) SQLite counts along the name index and reads each member's row
+    for `verified_at`: 10^5 rows, 250-640 ms instead of 10-20."""
     if scope.everything:
-        return current.where(col(Member.unit_id).is_not(None))
-    return _in_scope(current, col(Member.unit_id), scope, wide=True)
+        current = select(Member).where(col(Member.unit_id) > 0)
+    else:
+        current = _in_scope(select(Member), col(Member.unit_id), scope, wide=True)
+    return current.where(col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None))
 
 
 def _contains(wanted: str):  # type: ignore[no-untyped-def]
