@@ -270,6 +270,7 @@ class Dispatcher:
         """
         prompts = [ctx.conv.prompt]
         if ctx.conv.flow is None and ctx.identity.id is not None:
+            ctx.settle()  # a reply the batch holds for the person is one of their newest rows
             prompts.insert(0, newest_unanswered(ctx.session, ctx.identity.id))
         positional = step is None or step.choices_only
         if step is None and ctx.conv.flow is not None:  # a flow with undeclared steps

@@ -12,23 +12,31 @@ yet (pending, or held outside the messaging window) has not been seen and is pas
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, select
+from sqlmodel import Session
 
 from core.chat.render import choices_of
 from core.messages import OutgoingMessage
 from core.storage.models import REPLY_KEY, OutboxMessage, OutboxStatus
 
 LOOK_BACK = 5  # the newest rows read: a message that offered choices is among the last few
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+# Built once (it runs for every text typed outside a conversation: building it and its cache
+# key each time cost more than the query, bench/processing_p6.py).
+_NEWEST = (
+    select(_outbox.c.dedupe_key, _outbox.c.status, _outbox.c.body)
+    .where(_outbox.c.identity_id == bindparam("identity_id"))
+    .order_by(_outbox.c.id.desc())
+    .limit(LOOK_BACK)
+)
 
 
 def newest_unanswered(session: Session, identity_id: int) -> OutgoingMessage | None:
-    """The newest message sent to this identity after its last reply, if it offered choices."""
-    rows = session.exec(
-        select(OutboxMessage.dedupe_key, OutboxMessage.status, OutboxMessage.body)
-        .where(OutboxMessage.identity_id == identity_id)
-        .order_by(col(OutboxMessage.id).desc())
-        .limit(LOOK_BACK)
-    ).all()
+    """The newest message sent to this identity after its last reply, if it offered choices.
+    The caller writes a batch's held replies first (`Context.settle`): a reply held for the
+    person ends the search as a written one does."""
+    session.flush()  # as a query through the ORM would
+    rows = session.connection().execute(_NEWEST, {"identity_id": identity_id}).all()
     for key, status, body in rows:
         if key.startswith(REPLY_KEY):
             return None

@@ -14,7 +14,7 @@ router = Router()
 
 def menu_buttons(ctx: Context) -> tuple[Button, ...]:
     _ = ctx.t.gettext
-    officer = (button(_("Officer tasks"), Menu(MenuItem.OFFICER)),) if _units(ctx) else ()
+    officer = (button(_("Officer tasks"), Menu(MenuItem.OFFICER)),) if _is_officer(ctx) else ()
     return (
         button(_("Campaigns"), Menu(MenuItem.CAMPAIGNS)),
         button(_("Quiz"), Menu(MenuItem.QUIZ)),
@@ -33,6 +33,14 @@ def _units(ctx: Context) -> list[UnionUnit]:
     if ctx.member is None or ctx.member.id is None:
         return []
     return officer_units(ctx.session, member_id=ctx.member.id)
+
+
+def _is_officer(ctx: Context) -> bool:
+    from core.members.service import is_officer
+
+    if ctx.member is None or ctx.member.id is None:
+        return False
+    return is_officer(ctx.session, member_id=ctx.member.id)
 
 
 def main_menu(ctx: Context, text: str | None = None) -> OutgoingMessage:
@@ -65,7 +73,7 @@ def help_text(ctx: Context) -> str:
 
 
 def _officer_help(ctx: Context) -> list[str]:
-    if not _units(ctx):
+    if not _is_officer(ctx):
         return []
     return ["", *_officer_commands(ctx)]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError, Forbidden, NotFound
@@ -192,14 +193,29 @@ def grant_officer(
     return grant
 
 
+# Built once: the main menu asks on every /start and every free text whether the person is an
+# officer (its «Officer tasks»), and building the statement and its cache key each time cost
+# more than running it (a third of /start + text's processing, bench/processing_p6.py).
+_OFFICER_UNITS = (
+    select(UnionUnit)
+    .join(OfficerRole, col(OfficerRole.unit_id) == UnionUnit.id)
+    .where(OfficerRole.member_id == bindparam("member_id"))
+)
+_role = OfficerRole.__table__  # type: ignore[attr-defined]
+_IS_OFFICER = (
+    core_select(_role.c.member_id).where(_role.c.member_id == bindparam("member_id")).limit(1)
+)
+
+
 def officer_units(session: Session, *, member_id: int) -> list[UnionUnit]:
-    return list(
-        session.exec(
-            select(UnionUnit)
-            .join(OfficerRole, col(OfficerRole.unit_id) == UnionUnit.id)
-            .where(OfficerRole.member_id == member_id)
-        )
-    )
+    return list(session.exec(_OFFICER_UNITS, params={"member_id": member_id}))
+
+
+def is_officer(session: Session, *, member_id: int) -> bool:
+    """Whether the member holds an officer role on any unit (one indexed probe)."""
+    session.flush()  # as a query through the ORM would: a role granted in this unit of work
+    found = session.connection().execute(_IS_OFFICER, {"member_id": member_id}).first()
+    return found is not None
 
 
 def nearest_officers(session: Session, *, unit: UnionUnit, above: bool = False) -> list[int]:
