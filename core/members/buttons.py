@@ -49,6 +49,13 @@ class Purpose(CallbackData, prefix="onb_pur"):
 
 
 @dataclass(frozen=True, slots=True)
+class JoinName(CallbackData, prefix="onb_name"):
+    """Joining: the name shown back is right (keep), or is to be typed again."""
+
+    keep: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RosterSkip(CallbackData, prefix="onb_skip"):
     """Go on joining without being found on the roster."""
 
@@ -89,6 +96,13 @@ class PrivacyAction(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Privacy(CallbackData, prefix="privacy"):
     action: PrivacyAction
+
+
+@dataclass(frozen=True, slots=True)
+class NewName(CallbackData, prefix="rename"):
+    """/name: the new name shown back is right (keep), or is to be typed again."""
+
+    keep: bool
 
 
 @dataclass(frozen=True, slots=True)

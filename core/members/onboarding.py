@@ -11,11 +11,12 @@ from __future__ import annotations
 from core.chat.steps import Step
 from core.dispatch import Context, Router, button, parse_command, reply
 from core.errors import DomainError
-from core.members import consents, join_requests, roster, service
+from core.members import consents, join_requests, naming, roster, service
 from core.members.buttons import (
     Consent,
     Group,
     Interface,
+    JoinName,
     Language,
     Leader,
     Purpose,
@@ -24,7 +25,7 @@ from core.members.buttons import (
 from core.members.labels import LANGUAGE_NAMES, WORKER_GROUP_LABELS
 from core.members.menu import main_menu
 from core.members.models import ConsentPurpose, Member, UnionUnit, WorkerGroup
-from core.members.rules import looks_like_invite_code, name_problem
+from core.members.rules import looks_like_invite_code, typed_name_problem
 from core.members.steps import Joining, JoiningState
 from core.messages import Button, InboundKind, OutgoingMessage
 from core.text import clean
@@ -164,17 +165,49 @@ def on_purpose(ctx: Context, data: Purpose) -> list[OutgoingMessage]:
 
 
 def ask_name(ctx: Context, problem: str | None = None) -> list[OutgoingMessage]:
-    _ = ctx.t.gettext
-    _enter(ctx, Joining.name)
-    problems = {
-        "name_empty": _("Please write your name in letters."),
-        "name_too_long": _("That is longer than a name can be here (100 characters at most)."),
-        "name_too_short": _("That seems too short for a full name."),
-        "name_characters": _("A name can have letters, spaces, dots, dashes and apostrophes only."),
-        "name_is_a_reply": _("That looks like an answer rather than your name."),
-    }
-    ask = _("What is your full name? (for example: Nguyễn Thị Lan)")
-    return [reply(f"{problems[problem]}\n{ask}" if problem else ask)]
+    _enter(ctx, Joining.name, name="")
+    ask = ctx.t.gettext("What is your full name? (for example: Nguyễn Thị Lan)")
+    return [reply(f"{naming.problem_text(ctx, problem)}\n{ask}" if problem else ask)]
+
+
+def ask_name_confirm(ctx: Context, name: str, problem: str | None = None) -> list[OutgoingMessage]:
+    """Show the name back as it will be kept, to be confirmed or typed again."""
+    _enter(ctx, Joining.name_confirm, name=name)
+    ask = ctx.t.gettext("Your full name: {name}\nIs that right? If not, type it again.", name=name)
+    text = f"{naming.problem_text(ctx, problem)}\n\n{ask}" if problem else ask
+    return [reply(text, *naming.buttons(ctx, JoinName))]
+
+
+@router.step(Joining.name_confirm)
+def on_name_confirm(ctx: Context) -> list[OutgoingMessage]:
+    """What is typed at the name's confirmation (a tap or a typed label: `on_join_name`)."""
+    if ctx.message.referral:
+        return start(ctx, ctx.message.referral)
+    return _answered_name(ctx, naming.typed(ctx, JoinName))
+
+
+@router.button(JoinName)
+def on_join_name(ctx: Context, data: JoinName) -> list[OutgoingMessage]:
+    if ctx.member is None or not ctx.conv.at(Joining.name_confirm):
+        return _not_now(ctx)
+    return _answered_name(ctx, naming.tapped(ctx, data))
+
+
+def _answered_name(ctx: Context, answer: naming.Answer) -> list[OutgoingMessage]:
+    member = ctx.member
+    name = _state(ctx).name
+    if member is None or not name:  # consent was not given in this flow, or no name waits
+        return _repeat_step(ctx)
+    if answer.said is naming.Said.RETYPE:
+        return ask_name(ctx)
+    if answer.said is naming.Said.NAME:
+        return ask_name_confirm(ctx, answer.name)
+    if answer.said is naming.Said.UNCLEAR:
+        return ask_name_confirm(ctx, name, answer.problem)
+    member.full_name = name
+    _enter(ctx, Joining.name, name="")  # the name is kept: nothing waits any more
+    said = ctx.t.gettext("Thank you, {name}. You can correct it later with /name.", name=name)
+    return [reply(said), *resume(ctx, member)]
 
 
 def ask_group(ctx: Context) -> list[OutgoingMessage]:
@@ -214,7 +247,8 @@ def resume(ctx: Context, member: Member) -> list[OutgoingMessage]:
     if join_requests.waiting(ctx.session, member_id=member.id) is not None:  # type: ignore[arg-type]
         return still_waiting(ctx, member)
     if member.full_name is None:
-        return ask_name(ctx)
+        waiting = _state(ctx).name if ctx.conv.at(Joining.name_confirm) else ""
+        return ask_name_confirm(ctx, waiting) if waiting else ask_name(ctx)
     if _roster_question_due(ctx, member):
         return ask_roster_key(ctx)
     if member.worker_group is None:
@@ -463,18 +497,10 @@ def on_other_input(ctx: Context) -> list[OutgoingMessage]:
         return resume(ctx, member)
     if ctx.message.payload:
         return ask_name(ctx)
-    problem = name_problem(ctx.text)
+    problem = typed_name_problem(ctx.text)
     if problem:
         return ask_name(ctx, problem)
-    member.full_name = clean(ctx.text)
-    return [
-        reply(
-            ctx.t.gettext(
-                "Thank you, {name}. You can correct it later with /name.", name=member.full_name
-            )
-        ),
-        *resume(ctx, member),
-    ]
+    return ask_name_confirm(ctx, clean(ctx.text))
 
 
 @router.button(Group)

@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from core.dispatch import Context, Router, button, reply
-from core.members import service
-from core.members.buttons import AskLanguage, Menu, MenuItem, Privacy, PrivacyAction, SetLanguage
+from core.members import naming, service
+from core.members.buttons import (
+    AskLanguage,
+    Menu,
+    MenuItem,
+    NewName,
+    Privacy,
+    PrivacyAction,
+    SetLanguage,
+)
 from core.members.labels import LANGUAGE_NAMES, worker_group, yes_no
 from core.members.menu import main_menu
 from core.members.models import UnionUnit
-from core.members.rules import name_problem
-from core.members.steps import Renaming
+from core.members.rules import typed_name_problem
+from core.members.steps import Renaming, RenamingState
 from core.messages import OutgoingMessage
 from core.text import clean
 
@@ -65,8 +73,12 @@ def language_question(ctx: Context) -> list[OutgoingMessage]:
 @router.command("name", "rename", members_only=True)
 def on_name(ctx: Context) -> list[OutgoingMessage]:
     """/name: correct one's own name."""
+    return ask_new_name(ctx)
+
+
+def ask_new_name(ctx: Context) -> list[OutgoingMessage]:
     assert ctx.member is not None
-    ctx.conv.enter(Renaming.name)
+    ctx.conv.enter(Renaming.name, RenamingState())
     return [
         reply(
             ctx.t.gettext(
@@ -77,19 +89,56 @@ def on_name(ctx: Context) -> list[OutgoingMessage]:
     ]
 
 
+def confirm_new_name(ctx: Context, name: str, problem: str | None = None) -> list[OutgoingMessage]:
+    """Show the new name back as it will be kept, to be confirmed or typed again."""
+    ctx.conv.enter(Renaming.confirm, RenamingState(name=name))
+    ask = ctx.t.gettext(
+        "Your new name: {name}\nIs that right? If not, type it again, or send /cancel to keep "
+        "your name as it is.",
+        name=name,
+    )
+    text = f"{naming.problem_text(ctx, problem)}\n\n{ask}" if problem else ask
+    return [reply(text, *naming.buttons(ctx, NewName))]
+
+
 @router.step(Renaming.name)
 def on_new_name(ctx: Context) -> list[OutgoingMessage]:
     assert ctx.member is not None
-    problem = name_problem(ctx.text) if not ctx.message.payload else "name_empty"
+    problem = typed_name_problem(ctx.text) if not ctx.message.payload else "name_empty"
     if problem:
         return [
             reply(
                 ctx.t.gettext("Please send your full name in letters, for example: Nguyễn Thị Lan.")
             )
         ]
-    ctx.member.full_name = clean(ctx.text)
+    return confirm_new_name(ctx, clean(ctx.text))
+
+
+@router.step(Renaming.confirm)
+def on_new_name_confirm(ctx: Context) -> list[OutgoingMessage]:
+    """What is typed at the new name's confirmation (a tap or a typed label: `on_rename`)."""
+    return _answered_new_name(ctx, naming.typed(ctx, NewName))
+
+
+@router.button(NewName, members_only=True)
+def on_rename(ctx: Context, data: NewName) -> list[OutgoingMessage]:
+    if not ctx.conv.at(Renaming.confirm):
+        return [main_menu(ctx, ctx.t.gettext("That button is no longer active."))]
+    return _answered_new_name(ctx, naming.tapped(ctx, data))
+
+
+def _answered_new_name(ctx: Context, answer: naming.Answer) -> list[OutgoingMessage]:
+    assert ctx.member is not None
+    name = ctx.conv.state(RenamingState).name
+    if answer.said is naming.Said.RETYPE or not name:
+        return ask_new_name(ctx)
+    if answer.said is naming.Said.NAME:
+        return confirm_new_name(ctx, answer.name)
+    if answer.said is naming.Said.UNCLEAR:
+        return confirm_new_name(ctx, name, answer.problem)
+    ctx.member.full_name = name
     ctx.conv.end()
-    return [main_menu(ctx, ctx.t.gettext("Your name is now {name}.", name=ctx.member.full_name))]
+    return [main_menu(ctx, ctx.t.gettext("Your name is now {name}.", name=name))]
 
 
 @router.command("language", "lang")

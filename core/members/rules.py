@@ -147,3 +147,107 @@ def normalise_phone(text: str) -> str | None:
     if not digits.isdigit() or not 10 <= len(digits) <= 11 or not digits.startswith("0"):
         return None
     return digits
+
+
+# Replies to «is this your name?» (core/members/naming.py), as typed with their diacritics; a
+# reply typed without any ("dung roi", "nhap lai") is read by its folded form. The marks
+# matter: «Dũng» is a name, «đúng» a yes.
+KEEP_NAME = (
+    "đúng",
+    "đúng rồi",
+    "rồi",
+    "đã đúng",
+    "đã đúng rồi",
+    "đúng vậy",
+    "đúng ạ",
+    "đúng rồi ạ",
+    "dạ đúng",
+    "dạ đúng rồi",
+    "vâng đúng rồi",
+    "chính xác",
+    "có",
+    "có ạ",
+    "ok",
+    "oke",
+    "okay",
+    "ừ",
+    "vâng",
+    "vâng ạ",
+    "dạ",
+    "đồng ý",
+    "tôi đồng ý",
+    "xác nhận",
+    "yes",
+    "y",
+    "correct",
+    "right",
+    "that's right",
+    "yes that's right",
+    "confirm",
+    "agree",
+    "i agree",
+)
+RETYPE_NAME = (
+    "nhập lại",
+    "nhập",
+    "sửa",
+    "sửa lại",
+    "sửa tên",
+    "gõ lại",
+    "viết lại",
+    "đổi",
+    "đổi tên",
+    "không",
+    "không phải",
+    "không đúng",
+    "chưa đúng",
+    "chưa",
+    "sai",
+    "sai rồi",
+    "ko",
+    "k",
+    "no",
+    "wrong",
+    "change",
+    "edit",
+    "again",
+    "re-enter",
+    "type again",
+    "type it again",
+)
+_MARKED_SPLIT = re.compile(r"[^\w]+")
+
+
+def marked_words(text: str) -> str:
+    """Lower case, words joined by one space, diacritics kept."""
+    return " ".join(w for w in _MARKED_SPLIT.split(clean(text).lower()) if w)
+
+
+_NAME_REPLIES = {marked_words(w): "keep" for w in KEEP_NAME} | {
+    marked_words(w): "retype" for w in RETYPE_NAME
+}
+_NAME_REPLIES_FOLDED = {key_of(w): r for w, r in _NAME_REPLIES.items()}
+
+
+def name_reply(raw: str) -> str | None:
+    """What a typed reply to «is this your name?» says: "keep", "retype", or None (it says
+    neither: perhaps another name)."""
+    text = clean(raw)
+    if text.isascii():
+        return _NAME_REPLIES_FOLDED.get(key_of(text))
+    found = _NAME_REPLIES.get(marked_words(text))
+    if found is None and " " in marked_words(text):  # «đung roi»: marks half typed; one word
+        found = _NAME_REPLIES_FOLDED.get(key_of(text))  # such as «Dũng» stays a name
+    return found
+
+
+def typed_name_problem(raw: str) -> str | None:
+    """`name_problem` for a name typed in the chat, which also refuses a reply to the name's
+    confirmation typed as the name («Đúng», «nhập lại»; not «Dung», which may be one)."""
+    problem = name_problem(raw)
+    if problem is not None:
+        return problem
+    text = clean(raw)
+    if name_reply(text) is not None and (" " in text or not text.isascii()):
+        return "name_is_a_reply"
+    return None

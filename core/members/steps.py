@@ -13,6 +13,7 @@ class Joining(Steps, flow="onboarding"):
     announcements = Step(choices=True)  # a purpose of its own
     public_name = Step(choices=True)  # the name beyond one's own union: a purpose of its own
     name = Step()
+    name_confirm = Step()  # the name shown back: kept, typed again, or another name typed
     roster_key = Step()  # a card number, a phone or a birth date, to find them on the roster
     group = Step(choices=True)
     leader = Step(choices=True)
@@ -26,6 +27,7 @@ class JoiningState(FlowState):
     unit_id: int | None = None
     roster_tries: int = 0
     roster_done: bool = False  # found, or gone on without being found
+    name: str = ""  # the name typed, waiting to be confirmed
 
 
 class Forgetting(Steps, flow="forget"):
@@ -34,3 +36,9 @@ class Forgetting(Steps, flow="forget"):
 
 class Renaming(Steps, flow="rename"):
     name = Step()
+    confirm = Step()  # the new name shown back: kept, typed again, or another name typed
+
+
+@dataclass
+class RenamingState(FlowState):
+    name: str = ""  # the new name, waiting to be confirmed

@@ -78,10 +78,11 @@ class LiveChat:
             ("", "onb_pur:announcements:1"),
             ("", "onb_pur:public_name:1"),
             (name, None),
+            ("", "onb_name:1"),  # «Đúng»: the name shown back is right
             ("", "onb_group:direct_worker"),
             ("", "onb_lead:0"),
         ):
-            self.send(text, payload, until_buttons=text == name)
+            self.send(text, payload, until_buttons=text == name or payload == "onb_name:1")
         self.send("", "onb_lang:vi")
 
     def close(self) -> None:

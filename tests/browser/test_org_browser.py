@@ -49,10 +49,11 @@ def waiting_worker(base: str, name: str) -> LiveChat:
         ("", "onb_pur:announcements:1"),
         ("", "onb_pur:public_name:1"),
         (name, None),
+        ("", "onb_name:1"),  # «Đúng»: the name shown back is right
         ("", "onb_group:official"),
         ("", "onb_lead:1"),
     ):
-        worker.send(text, payload, until_buttons=text == name)
+        worker.send(text, payload, until_buttons=text == name or payload == "onb_name:1")
     assert "đã được gửi tới cán bộ công đoàn" in worker.text_of("", "onb_lang:vi")
     return worker
 

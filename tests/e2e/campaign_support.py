@@ -79,6 +79,7 @@ async def member(
     await user.tap("onb_pur:announcements:1")
     await user.tap(f"onb_pur:public_name:{int(public_name)}")
     await user.say(name)
+    await user.tap("onb_name:1")  # «Đúng»: the name shown back is right
     await user.tap(f"onb_group:{group}")
     await user.tap("onb_lead:0")
     await user.tap(f"onb_lang:{lang}")

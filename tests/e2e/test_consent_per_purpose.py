@@ -34,6 +34,7 @@ async def join(chat: TelegramChat, name: str, code: str, *, announcements: str, 
     await chat.tap(announcements)
     await chat.tap(public)
     await chat.say(name)
+    await chat.tap("Đúng")  # the name shown back is right
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
     await chat.tap("Tiếng Việt")

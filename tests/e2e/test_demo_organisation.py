@@ -50,6 +50,7 @@ async def test_the_demo_imports_its_tree_and_roster_files(
     await worker.tap("Có, gửi cho tôi")
     await worker.tap("Có, hiện tên tôi")
     await worker.say("Trịnh Thị Hồng")
+    await worker.tap("Đúng")
     found = await worker.say("mp-0001")
     assert "có tên trong danh sách" in worker.texts(found)
     with Session(engine) as session:

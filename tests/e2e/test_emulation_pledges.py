@@ -81,6 +81,7 @@ async def test_pledges_by_telegram_and_the_web_chat(
         "co, gui cho toi",
         "co, hien ten toi",
         "Nguyễn Thị Lan",
+        "có",  # the name shown back is right
         "4",
         "khong",
         "1",

@@ -95,7 +95,7 @@ async def test_two_periods_by_telegram_and_the_web_chat(
     lan = TelegramChat(fake, tg_client, runtime, fake.user(402, "Lan", language_code="vi"))
     for typed in ("/start CDCSTN33", "dong y", "co, gui cho toi", "co, hien ten toi"):
         await lan.say(typed)
-    for typed in ("Nguyễn Thị Lan", "4", "khong", "1"):
+    for typed in ("Nguyễn Thị Lan", "dung", "4", "khong", "1"):
         await lan.say(typed)
     binh = await member(tg_client, runtime, code="CDCSTN33", name="Trần Văn Bình")
     hoa = await member(tg_client, runtime, code="CDCSTN33", name="Lê Thị Hoa")

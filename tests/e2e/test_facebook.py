@@ -76,6 +76,7 @@ async def join(person: MessengerUser, code: str = "CDCSTN33", name: str = "Nguy�
     await person.tap("onb_pur:announcements:1")
     await person.tap("onb_pur:public_name:1")
     await person.say(name)
+    await person.tap("onb_name:1")  # «Đúng»: the name shown back is right
     await person.tap("onb_group:direct_worker")
     await person.tap("onb_lead:0")
     await person.tap("onb_lang:vi")
@@ -271,6 +272,7 @@ async def test_get_started_with_ref_joins_the_right_unit(
     await lan.tap("onb_pur:announcements:1")
     await lan.tap("onb_pur:public_name:1")
     await lan.say("Nguyễn Thị Lan")
+    await lan.tap("onb_name:1")
     await lan.tap("onb_group:direct_worker")
     await lan.tap("onb_lead:0")
     await lan.tap("onb_lang:vi")
@@ -340,7 +342,10 @@ async def test_onboarding_over_messenger(
     await lan.tap("onb_ok:1")
     await lan.tap("onb_pur:announcements:1")
     await lan.tap("onb_pur:public_name:1")
-    asked_group = await lan.say("Nguyễn Thị Lan")
+    shown = await lan.say("Nguyễn Thị Lan")
+    assert "Họ và tên của bạn: Nguyễn Thị Lan" in lan.texts(shown)
+    assert [o["title"] for m in shown for o in m.options] == ["Đúng", "Nhập lại"]
+    asked_group = await lan.tap("Đúng")  # a quick reply
     assert "đối tượng" in lan.texts(asked_group)
     # "Người lao động trực tiếp sản xuất, kinh doanh" does not fit a 20-character title:
     # the full labels are listed in the text and the quick replies are numbered.
@@ -360,6 +365,33 @@ async def test_onboarding_over_messenger(
         assert member.onboarded_at is not None
         identity = session.exec(select(Identity).where(Identity.platform_user_id == "8803")).one()
         assert identity.platform == "facebook" and identity.member_id == member.id
+    assert fake.refused == []
+
+
+async def test_the_name_is_typed_again_and_confirmed_over_messenger(
+    fake: FakeGraph, client: httpx.AsyncClient, runtime: Runtime, demo_data: None
+):
+    """The name shown back with «Đúng» and «Nhập lại» as quick replies; a second name typed
+    instead of an answer is shown back in its turn; «ok» typed keeps it (issue 19)."""
+    hoa = user(fake, client, runtime, "8807")
+    await hoa.get_started(ref="CDCSTN33")
+    await hoa.tap("onb_ok:1")
+    await hoa.tap("onb_pur:announcements:1")
+    await hoa.tap("onb_pur:public_name:1")
+    shown = await hoa.say("Le Thi Hoa")
+    assert "Họ và tên của bạn: Le Thi Hoa\nĐã đúng chưa?" in hoa.texts(shown)
+    assert [o["title"] for m in shown for o in m.options] == ["Đúng", "Nhập lại"]
+    again = await hoa.tap("Nhập lại")
+    assert "Họ và tên của bạn là gì?" in hoa.texts(again)
+    await hoa.say("Lê Thị Hoa")
+    shown = await hoa.say("Lê Thị Hoà")
+    assert "Họ và tên của bạn: Lê Thị Hoà\n" in hoa.texts(shown)
+    kept = await hoa.say("ok")
+    assert "Cảm ơn Lê Thị Hoà." in hoa.texts(kept) and "đối tượng" in hoa.texts(kept)
+    with Session(runtime.engine) as session:
+        identity = session.exec(select(Identity).where(Identity.platform_user_id == "8807")).one()
+        member = session.get(Member, identity.member_id)
+        assert member is not None and member.full_name == "Lê Thị Hoà"
     assert fake.refused == []
     assert {m.messaging_type for m in fake.sent} == {"RESPONSE"}
 

@@ -216,6 +216,7 @@ async def test_telegram_photo_is_fetched_with_getfile(
     await chat.tap("Có, gửi cho tôi")
     await chat.tap("Có, hiện tên tôi")
     await chat.say("Nguyễn Thị Lan")
+    await chat.tap("Đúng")
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
     await chat.tap("Tiếng Việt")

@@ -174,6 +174,7 @@ async def test_an_initiative_by_typed_numbers_on_a_channel_without_buttons(
     await worker.say("1")  # announcements: yes
     await worker.say("1")  # the name beyond the union: yes
     await worker.say("Nguyễn Thị Lan")
+    await worker.say("1")  # «Đúng»
     await worker.say("4")
     await worker.say("2")
     menu = await worker.say("1")
@@ -227,6 +228,7 @@ async def test_the_wizard_and_the_review_typed_on_telegram(
     await lan.say("co, gui cho toi")
     await lan.say("khong, chi chu cai dau")
     await lan.say("Nguyễn Thị Lan")
+    await lan.say("dung roi")  # «Đúng rồi», typed without diacritics
     await lan.say("4")
     await lan.say("khong")
     await lan.say("tieng viet")

@@ -67,7 +67,8 @@ async def join(chat: TelegramChat, name: str, *, key: str | None, group: str, po
     await chat.tap("Tôi đồng ý")
     await chat.tap("Có, gửi cho tôi")
     await chat.tap("Có, hiện tên tôi")
-    asked = await chat.say(name)
+    await chat.say(name)
+    asked = await chat.tap("Đúng")  # the name shown back is right
     assert "danh sách đoàn viên" in chat.texts(asked)
     if key is not None:
         found = await chat.say(key)

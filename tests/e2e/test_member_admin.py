@@ -54,6 +54,7 @@ async def verified_worker(client: httpx.AsyncClient, runtime: Runtime) -> ChatUs
     await worker.tap("Có, gửi cho tôi")
     await worker.tap("Có, hiện tên tôi")
     await worker.say("Trịnh Thị Hồng")
+    await worker.tap("Đúng")
     found = await worker.say("mp-0001")
     assert "có tên trong danh sách" in worker.texts(found)
     if any(p.startswith("onb_lang:") for p in worker.payloads(found)):

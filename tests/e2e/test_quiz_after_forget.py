@@ -75,6 +75,7 @@ async def join(chat: TelegramChat, name: str) -> None:
     await chat.tap("Có, gửi cho tôi")
     await chat.tap("Có, hiện tên tôi")
     await chat.say(name)
+    await chat.tap("Đúng")  # the name shown back is right
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
     await chat.tap("Tiếng Việt")

@@ -55,6 +55,7 @@ async def join(user: ChatUser, name: str, code: str = "CDCSTN33") -> None:
     await user.tap("onb_pur:announcements:1")
     await user.tap("onb_pur:public_name:1")
     await user.say(name)
+    await user.tap("onb_name:1")  # «Đúng»: the name shown back is right
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")
     await user.tap("onb_lang:vi")

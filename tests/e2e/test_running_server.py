@@ -50,7 +50,7 @@ async def test_message_in_reply_out_with_background_workers(settings: Settings, 
 async def test_terminal_chat(runtime, engine):
     with Session(engine) as session, session.begin():
         demo.load(session, now=runtime.clock.now())
-    lines = iter(["CDCSFD44", "1", "1", "2", "Lê Văn Nam", "4", "2", "1", "/quit"])
+    lines = iter(["CDCSFD44", "1", "1", "2", "Lê Văn Nam", "1", "4", "2", "1", "/quit"])
     out = io.StringIO()
     await run_terminal(runtime, "local-test", lambda: next(lines), out)
     text = out.getvalue()

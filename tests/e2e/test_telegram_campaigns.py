@@ -38,6 +38,7 @@ async def test_a_campaign_created_launched_and_read_by_typing_on_telegram(
     await worker.say("co, gui cho toi")  # typed, without diacritics
     await worker.say("1")  # «Có, hiện tên tôi», by its number
     await worker.say("Nguyễn Thị Lan")
+    await worker.say("đúng")  # «Đúng», typed
     await worker.say("4")  # the production worker
     await worker.say("khong")
     welcome = await worker.say("1")  # Tiếng Việt

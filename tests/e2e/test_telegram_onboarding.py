@@ -61,7 +61,11 @@ async def test_join_by_deep_link(
     assert "chữ cái đầu" in chat.texts(asked_public)
     asked_name = await chat.tap("Không, chỉ chữ cái đầu")
     assert "họ và tên" in chat.texts(asked_name).lower()
-    asked_group = await chat.say("Nguyễn Thị Lan")
+    shown = await chat.say("Nguyễn Thị Lan")
+    assert "Họ và tên của bạn: Nguyễn Thị Lan\nĐã đúng chưa?" in chat.texts(shown)
+    assert chat.labels(shown) == ["Đúng", "Nhập lại"]
+    asked_group = await chat.tap("Đúng")
+    assert "Cảm ơn Nguyễn Thị Lan." in chat.texts(asked_group)
     assert "đối tượng" in chat.texts(asked_group)
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     asked_language = await chat.tap("Không")
@@ -70,7 +74,7 @@ async def test_join_by_deep_link(
     assert "Chào mừng Nguyễn Thị Lan" in chat.texts(done)
     assert len(chat.labels(done)) == 6  # the main menu as an inline keyboard
 
-    assert len(fake.answered) == 6  # every tap's spinner was stopped
+    assert len(fake.answered) == 7  # every tap's spinner was stopped
     for message in fake.sent_to(301):
         assert all(len(data.encode()) <= 64 for _, data in message.buttons)
     with Session(tg_runtime.engine) as session:
@@ -103,7 +107,9 @@ async def test_deep_link_in_english_app(
     await chat.tap("I agree")
     await chat.tap("Yes, send them")
     await chat.tap("Yes, show my name")
-    await chat.say("Tran Van Binh")
+    shown = await chat.say("Tran Van Binh")
+    assert "Your full name: Tran Van Binh\nIs that right?" in chat.texts(shown)
+    await chat.tap("That's right")
     await chat.tap("Worker in production or business")
     await chat.tap("Yes")
     done = await chat.tap("English")

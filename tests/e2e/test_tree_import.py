@@ -233,7 +233,8 @@ async def test_a_worker_found_on_the_roster_joins_verified_with_the_rosters_fact
     await user.tap("Tôi đồng ý")
     await user.tap("Có, gửi cho tôi")
     await user.tap("Có, hiện tên tôi")
-    asked = await user.say("Phạm Văn Tài")
+    await user.say("Phạm Văn Tài")
+    asked = await user.say("đúng rồi")  # the name shown back is right, typed
     assert "danh sách đoàn viên" in user.texts(asked)
     wrong = await user.say("0999 999 999")
     assert "Không tìm thấy «0999 999 999»" in user.texts(wrong)
@@ -270,6 +271,7 @@ async def test_a_worker_not_on_the_roster_goes_on_self_declared(
     await user.tap("Có, gửi cho tôi")
     await user.tap("Có, hiện tên tôi")
     await user.say("Đỗ Thị Mai")
+    await user.tap("Đúng")
     skipped = await user.say("bo qua")  # the skip button's label, typed
     assert "đối tượng nào" in user.texts(skipped)
     with Session(runtime.engine) as session:

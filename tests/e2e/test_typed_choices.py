@@ -36,7 +36,9 @@ async def test_onboarding_by_typed_numbers_on_a_channel_without_buttons(
     await user.say("co, gui cho toi")  # a label typed without diacritics
     name = await user.say("2")  # initials only
     assert "họ và tên" in user.texts(name).lower()
-    group = await user.say("Trần Văn Bình")
+    shown = await user.say("Trần Văn Bình")
+    assert "1. Đúng\n2. Nhập lại" in user.texts(shown)
+    group = await user.say("1")  # «Đúng», by its number
     assert "4. " in user.texts(group)
     leader = await user.say("4")
     assert "2. Không" in user.texts(leader)
@@ -63,7 +65,8 @@ async def test_a_choice_step_asks_again_with_its_choices(
     await user.tap("Tôi đồng ý")
     await user.tap("Có, gửi cho tôi")
     await user.tap("Có, hiện tên tôi")
-    group = await user.say("Lê Thị Hoa")
+    await user.say("Lê Thị Hoa")
+    group = await user.say("ok")  # the name shown back is right, typed
     again = await user.say("something else")
     assert "Bạn vui lòng trả lời bằng một trong các lựa chọn" in user.texts(again)
     assert user.payloads(again) == user.payloads(group)
@@ -89,7 +92,8 @@ async def test_an_unknown_command_mid_step_asks_the_step_again(
     assert "Tôi chưa hiểu lệnh /thi." in user.texts(on_name)
     assert "/start" not in user.texts(on_name)
     assert "trả lời câu hỏi ở trên" in user.texts(on_name)
-    group = await user.say("Lê Thị Hoa")
+    await user.say("Lê Thị Hoa")
+    group = await user.tap("Đúng")
     again = await user.say("/frobnicate")
     assert "Tôi chưa hiểu lệnh /frobnicate." in user.texts(again)
     assert user.payloads(again) == user.payloads(group)

@@ -29,6 +29,7 @@ async def join(user: ChatUser, code: str = "CDCSTN33", name: str = "Nguyễn Th�
     await user.tap("onb_pur:announcements:1")
     await user.tap("onb_pur:public_name:1")
     await user.say(name)
+    await user.tap("onb_name:1")  # «Đúng»: the name shown back is right
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")
     await user.tap("onb_lang:vi")
@@ -48,7 +49,9 @@ async def test_join_in_vietnamese(client: httpx.AsyncClient, runtime: Runtime, d
     await user.tap("onb_ok:1")
     await user.tap("onb_pur:announcements:1")
     await user.tap("onb_pur:public_name:1")
-    asked_group = await user.say("Nguyễn Thị Lan")
+    shown = await user.say("Nguyễn Thị Lan")
+    assert "Họ và tên của bạn: Nguyễn Thị Lan\nĐã đúng chưa?" in user.texts(shown)
+    asked_group = await user.tap("Đúng")
     assert "đối tượng" in user.texts(asked_group)
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")
@@ -76,6 +79,7 @@ async def test_join_in_english(client: httpx.AsyncClient, runtime: Runtime, demo
     await user.tap("onb_pur:announcements:1")
     await user.tap("onb_pur:public_name:1")
     await user.say("Tran Van Binh")
+    await user.tap("That's right")
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:1")
     done = await user.tap("onb_lang:en")
@@ -238,7 +242,9 @@ async def test_the_name_step_refuses_a_reply_and_a_name_can_be_corrected(
     assert "chưa phải họ tên" in user.texts(refused)
     with Session(runtime.engine) as session:
         assert session.exec(select(Member).where(Member.full_name == "Đồng ý")).first() is None
-    named = await user.say("Nguyen Thi Lan")
+    shown = await user.say("Nguyen Thi Lan")
+    assert "Họ và tên của bạn: Nguyen Thi Lan" in user.texts(shown)
+    named = await user.say("dung")  # «đúng», typed without its marks
     assert "/name" in user.texts(named)
     await user.tap("onb_group:direct_worker")
     await user.tap("onb_lead:0")
@@ -247,7 +253,11 @@ async def test_the_name_step_refuses_a_reply_and_a_name_can_be_corrected(
     assert "Nguyen Thi Lan" in user.texts(asked)
     again = await user.say("ok")
     assert "họ tên đầy đủ" in user.texts(again)
-    done = await user.say("Nguyễn Thị Lan")
+    shown = await user.say("Nguyễn Thị Lan")
+    assert "Tên mới của bạn: Nguyễn Thị Lan\nĐã đúng chưa?" in user.texts(shown)
+    with Session(runtime.engine) as session:  # not changed before it is confirmed
+        assert session.exec(select(Member).where(Member.full_name == "Nguyen Thi Lan")).one()
+    done = await user.tap("Đúng")
     assert "Đã đổi tên của bạn thành Nguyễn Thị Lan." in user.texts(done)
     with Session(runtime.engine) as session:
         assert session.exec(select(Member).where(Member.full_name == "Nguyễn Thị Lan")).one()

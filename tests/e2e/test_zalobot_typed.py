@@ -18,7 +18,7 @@ from core.members.models import Identity, Member, WorkerGroup
 from core.quizzes.models import QuizAnswer
 from tests.e2e.test_initiative_typed import _load as load_initiative_demo
 from tests.e2e.test_quiz_typed import letter_of, number_of, open_quiz
-from tests.e2e.test_zalobot import Build, build, fake  # noqa: F401  (fixtures)
+from tests.e2e.test_zalobot import Build, build, fake, load_demo  # noqa: F401  (fixtures)
 from tests.fakes.zalo_bot import Delivered, FakeZaloBot, ZaloBotUser
 
 pytestmark = pytest.mark.anyio
@@ -35,8 +35,8 @@ def number(messages: list[Delivered], label: str) -> str:
 
 
 async def join(user: ZaloBotUser, name: str) -> list[Delivered]:
-    """Joining by typed numbers only: the code, consent to each purpose, name, group, post,
-    language."""
+    """Joining by typed numbers only: the code, consent to each purpose, name (confirmed by
+    the number of «Đúng»), group, post, language."""
     hello = await user.say("Xin chào")
     assert "mã mời" in user.texts(hello)
     consent = await user.say("CDCSTN33")
@@ -44,7 +44,8 @@ async def join(user: ZaloBotUser, name: str) -> list[Delivered]:
     announcements = await user.say(number(consent, "Tôi đồng ý"))
     public = await user.say(number(announcements, "Có, gửi cho tôi"))
     await user.say(number(public, "Có, hiện tên tôi"))
-    group = await user.say(name)
+    shown = await user.say(name)
+    group = await user.say(number(shown, "Đúng"))
     leader = await user.say(number(group, "Người lao động trực tiếp sản xuất, kinh doanh"))
     language = await user.say(number(leader, "Không"))
     done = await user.say(number(language, "Tiếng Việt"))
@@ -126,3 +127,37 @@ async def test_an_initiative_with_a_photo_by_typed_numbers(
     assert (photo.platform, photo.kind, photo.status) == ("zalobot", "image", "stored")
     kept = [p for p in store.rglob("*") if p.is_file()]
     assert [p.read_bytes() for p in kept] == [PHOTO]
+
+
+async def test_the_name_shown_back_is_answered_by_number(build: Build, fake: FakeZaloBot):
+    """No buttons on the Zalo Bot: «Đúng» and «Nhập lại» are numbered, and their numbers, a yes
+    in words or another name answer them (issue 19)."""
+    runtime, client = await build()
+    load_demo(runtime)
+    user = ZaloBotUser(client, runtime, fake, "a1b2c3d4e5f60718293b")
+    await user.say("CDCSTN33")
+    await user.say("1")  # taking part
+    await user.say("1")  # announcements
+    await user.say("1")  # the name beyond the union
+    shown = await user.say("Le Thi Hoa")
+    assert "Họ và tên của bạn: Le Thi Hoa\nĐã đúng chưa?" in user.texts(shown)
+    assert "1. Đúng\n2. Nhập lại" in user.texts(shown)
+    again = await user.say(number(shown, "Nhập lại"))
+    assert "Họ và tên của bạn là gì?" in user.texts(again)
+    await user.say("Lê Thị Hoa")
+    shown = await user.say("Lê Thị Hoà")  # another name instead of a number
+    assert "Họ và tên của bạn: Lê Thị Hoà\n" in user.texts(shown)
+    group = await user.say(number(shown, "Đúng"))
+    assert "Cảm ơn Lê Thị Hoà." in user.texts(group)
+    leader = await user.say(number(group, "Người lao động trực tiếp sản xuất, kinh doanh"))
+    language = await user.say(number(leader, "Không"))
+    done = await user.say(number(language, "Tiếng Việt"))
+    assert "Chào mừng Lê Thị Hoà" in user.texts(done)
+    await user.say("/name")
+    await user.say("Lê Thị Hoa")
+    renamed = await user.say("dung")  # «đúng», typed without its marks
+    assert "Đã đổi tên của bạn thành Lê Thị Hoa." in user.texts(renamed)
+    with Session(runtime.engine) as session:
+        identity = session.exec(select(Identity).where(Identity.platform == "zalobot")).one()
+        member = session.get(Member, identity.member_id)
+        assert member is not None and member.full_name == "Lê Thị Hoa"

@@ -12,6 +12,7 @@ async def tg_join(chat: TelegramChat, name: str, code: str = "CDCSTN33") -> None
     await chat.tap("Có, gửi cho tôi")
     await chat.tap("Có, hiện tên tôi")
     await chat.say(name)
+    await chat.tap("Đúng")  # the name shown back is right
     await chat.tap("Người lao động trực tiếp sản xuất, kinh doanh")
     await chat.tap("Không")
     done = await chat.tap("Tiếng Việt")
