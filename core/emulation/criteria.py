@@ -186,18 +186,21 @@ def input_of(row: EmulationCriterion) -> CriterionInput:
     )
 
 
+def as_scored(row: EmulationCriterion, target: Decimal | None) -> scoring.Criterion:
+    """The criterion as the pure scoring rules read it, against the target given (the
+    campaign's own, or a member's pledged one)."""
+    return scoring.Criterion(
+        id=row.id,  # type: ignore[arg-type]
+        kind=scoring.Kind(row.kind),
+        points=row.points,
+        target=target,
+        per_member=row.per_member,
+        lower_is_better=row.lower_is_better,
+    )
+
+
 def for_scoring(rows: Sequence[EmulationCriterion]) -> list[scoring.Criterion]:
-    return [
-        scoring.Criterion(
-            id=row.id,  # type: ignore[arg-type]
-            kind=scoring.Kind(row.kind),
-            points=row.points,
-            target=row.target,
-            per_member=row.per_member,
-            lower_is_better=row.lower_is_better,
-        )
-        for row in rows
-    ]
+    return [as_scored(row, row.target) for row in rows]
 
 
 def most_points(rows: Sequence[EmulationCriterion]) -> Decimal:

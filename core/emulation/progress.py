@@ -11,8 +11,8 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from core.emulation import scoring
+from core.emulation.criteria import as_scored
 from core.emulation.reporting import Item, as_reported, current, target_of
-from core.emulation.unit_standing import as_scored
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,12 @@ from core.broadcasts import service as broadcasts
 from core.broadcasts.models import Broadcast
 from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign, CampaignStatus
-from core.campaigns.rules import groups_of
 from core.campaigns.scope import Actor
 from core.commendations.models import Commendation, CommendationStatus, CommendedMember
 from core.emulation import scoring, title_proposals
 from core.emulation.block_models import BlockUnit, EmulationBlock, Evaluation
 from core.emulation.block_ranking import UNIT_REPORTERS, applies, sizes
+from core.emulation.criteria import as_scored
 from core.emulation.models import (
     SCALE,
     EmulationCriterion,
@@ -55,6 +55,7 @@ from core.emulation.models import (
     PledgeTarget,
 )
 from core.emulation.periods import Period, periods
+from core.emulation.pledges import audience_where
 from core.emulation.reporting import grassroots_units
 from core.emulation.review_models import EmulationReview, ReviewKind
 from core.emulation.templates import Frequency, Reporter
@@ -290,17 +291,6 @@ def _figure(stored: int) -> Decimal:
     return (Decimal(int(stored)) / SCALE).normalize() + 0
 
 
-def _score(row: EmulationCriterion, target: Decimal | None) -> scoring.Criterion:
-    return scoring.Criterion(
-        id=row.id,  # type: ignore[arg-type]
-        kind=scoring.Kind(row.kind),
-        points=row.points,
-        target=target,
-        per_member=row.per_member,
-        lower_is_better=row.lower_is_better,
-    )
-
-
 def reached_target(row: EmulationCriterion, value: Decimal, target: Decimal | None) -> bool:
     if row.kind == scoring.Kind.YES_NO:
         return value >= 1
@@ -338,7 +328,7 @@ class _Build:
 
     def participation(self) -> None:
         """The audience, the pledges, who reported; the figures in force."""
-        self.audience = _audience(self.session, self.campaign, self.home)
+        self.audience = _audience(self.session, self.campaign)
         for unit_id in self.audience.values():
             self.line(unit_id).members += 1
         self.pledged = dict(
@@ -405,7 +395,7 @@ class _Build:
         """The unions' criteria: points per period, added up, and the unions ranked."""
         for row in (r for r in self.crit.in_force if r.reporter in UNIT_REPORTERS):
             rule, root, counted = (
-                _score(row, row.target),
+                as_scored(row, row.target),
                 self.crit.root[row.id],
                 self.counted[row.id],
             )  # type: ignore[index]
@@ -462,7 +452,7 @@ class _Build:
                     if known is None:
                         known = memo[(target, value)] = (
                             reached_target(row, value, target),
-                            scoring.criterion_points(_score(row, target), value, None),
+                            scoring.criterion_points(as_scored(row, target), value, None),
                         )
                     if known[0]:
                         mine.met += 1
@@ -533,20 +523,17 @@ def compute(
     )
 
 
-def _audience(session: Session, campaign: Campaign, home: UnionUnit) -> dict[int, int]:
+def _audience(session: Session, campaign: Campaign) -> dict[int, int]:
     """member id -> unit id of the members the campaign is for (core.emulation.pledges'
     audience_members, read as two columns)."""
+    among = audience_where(session, campaign)
+    if among is None:
+        return {}
     query = (
         select(Member.id, Member.unit_id)
         .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
-        .where(col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None))
+        .where(*among)
     )
-    if campaign.include_subtree:
-        query = query.where(col(UnionUnit.path).startswith(home.path))
-    else:
-        query = query.where(col(Member.unit_id) == home.id)
-    if campaign.target_groups:
-        query = query.where(col(Member.worker_group).in_(groups_of(campaign.target_groups)))
     return dict(session.execute(query.order_by(col(Member.id))).all())  # type: ignore[arg-type]
 
 

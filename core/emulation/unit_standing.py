@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign
 from core.emulation import scoring
+from core.emulation.criteria import as_scored
 from core.emulation.models import EmulationCriterion, EmulationPledge, EmulationReport, PledgeTarget
 from core.emulation.pledges import audience_where
 from core.emulation.reporting import grassroots_units, lineage
@@ -56,17 +57,6 @@ def dues(session: Session, campaign: Campaign, due_on: date) -> tuple[list[Due],
     return (
         [Due(c, p.key, lineage(session, c)) for c, p in members],
         [Due(c, p.key, lineage(session, c)) for c, p in unions],
-    )
-
-
-def as_scored(criterion: EmulationCriterion, target: Decimal | None) -> scoring.Criterion:
-    return scoring.Criterion(
-        id=criterion.id,  # type: ignore[arg-type]
-        kind=scoring.Kind(criterion.kind),
-        points=criterion.points,
-        target=target,
-        per_member=criterion.per_member,
-        lower_is_better=criterion.lower_is_better,
     )
 
 

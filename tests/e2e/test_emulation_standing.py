@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from bots.bootstrap import Runtime
 from core.campaigns.models import Campaign, CampaignStatus
 from core.emulation import scoring
+from core.emulation.criteria import as_scored
 from core.emulation.models import (
     EmulationCriterion,
     EmulationPledge,
@@ -31,7 +32,7 @@ from core.emulation.reporting import target_of
 from core.emulation.roll import Line, roll_of
 from core.emulation.scoring import Kind
 from core.emulation.templates import Frequency, Reporter
-from core.emulation.unit_standing import as_scored, standing
+from core.emulation.unit_standing import standing
 from core.members.models import Member, UnionUnit, UnitKind
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, PROVINCE, bulk_members, load_demo
 
