@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 import time
 import zlib
@@ -168,7 +169,7 @@ def test_the_officer_sees_the_photo_on_the_desk(runtime: Runtime, served: str, p
     got = tap(worker, got, "Không thêm")
     got = tap(worker, got, "Cải tiến kỹ thuật")
     sent = tap(worker, got, "Gửi")
-    code = next(w for m in sent for w in str(m["text"]).split() if w.startswith("SK-"))
+    code = next(found[0] for m in sent if (found := re.findall(r"SK-\d{4}-\d+", str(m["text"]))))
     (row,) = stored(runtime)
 
     page = pages(width, 900)
