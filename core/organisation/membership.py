@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import case, tuple_
+from sqlalchemy import case, column, table, tuple_
 from sqlmodel import Session, col, func, select
 
 from core.errors import InvalidInput
 from core.members import service as members
 from core.members.models import Member, RosterEntry, UnionUnit
 from core.members.rules import key_of
+from core.organisation.models import UnitMemberCount
 
 
 @dataclass(frozen=True)
@@ -86,33 +87,61 @@ def _joined(scope: Scope):  # type: ignore[no-untyped-def]
     return current.where(col(Member.onboarded_at).is_not(None), col(Member.forgotten_at).is_(None))
 
 
-def _contains(wanted: str):  # type: ignore[no-untyped-def]
-    """The folded name contains `wanted` (already folded: no case or diacritics to ignore)."""
+NAMES = table("member_name", column("rowid"), column("member_name"))  # SQLite's (0027)
+
+
+def _indexed(wanted: str, scope: Scope) -> bool:
+    """Whether a search is found by the names' trigrams: 3 characters or more, over a wide
+    scope (a few units' members are read by their units)."""
+    return len(wanted) >= 3 and (scope.everything or len(scope.unit_ids) > WIDE)
+
+
+def _contains(wanted: str, scope: Scope, dialect: str):  # type: ignore[no-untyped-def]
+    """The folded name contains `wanted` (already folded: no case or diacritics to ignore).
+    Where `_indexed`, SQLite finds the names in the FTS5 table `member_name` (a phrase of
+    trigrams is exactly a substring) instead of reading every name; PostgreSQL's planner finds
+    the same `LIKE` by its trigram index (`ix_member_name_trgm`)."""
+    if dialect == "sqlite" and _indexed(wanted, scope):
+        phrase = '"' + wanted.replace('"', '""') + '"'
+        found = select(NAMES.c.rowid).where(NAMES.c.member_name.match(phrase))
+        return col(Member.id).in_(found)
     return col(Member.name_key).contains(wanted, autoescape=True)
 
 
+def _by_name(session: Session, scope: Scope, q: str):  # type: ignore[no-untyped-def]
+    """What a page is ordered by: the name, and then the id. For an indexed search on
+    PostgreSQL, the name as an expression (`full_name || ''`, the same order), so that the
+    planner sorts the matches found by the trigram index instead of walking the name index
+    until it has a page: a common name late in the alphabet («nguyen van») read 40,000 names
+    for 50 (14-33 ms, against 3 ms)."""
+    if _dialect(session) == "postgresql" and _indexed(key_of(q), scope):
+        return col(Member.full_name) + ""
+    return col(Member.full_name)
+
+
 def counts(session: Session, *, unit: UnionUnit, scope: Scope | None = None, q: str = "") -> Counts:
-    """`scope`: the unit's (`scope_of`) when the caller has read it already. `q`: a search
-    whose matches are counted in the same reading of the members (`Counts.matching`)."""
+    """`scope`: the unit's (`scope_of`) when the caller has read it already. The members are
+    added up from their units' counts (`unit_member_count`, kept by the database), not
+    counted. `q`: a search whose matches are counted too (`Counts.matching`)."""
     scope = scope_of(session, unit) if scope is None else scope
+    sums = select(
+        func.coalesce(func.sum(UnitMemberCount.joined), 0),
+        func.coalesce(func.sum(UnitMemberCount.verified), 0),
+        func.coalesce(func.sum(UnitMemberCount.waiting), 0),
+    )
+    total, verified, waiting = (
+        int(n) for n in session.execute(_in_scope(sums, col(UnitMemberCount.unit_id), scope)).one()
+    )
     wanted = key_of(q)
-    sums = [func.count(), func.count(col(Member.verified_at))]
+    matching = None
     if wanted:
-        sums.append(func.count(case((_contains(wanted), 1))))
-    found = session.execute(_joined(scope).with_only_columns(*sums)).one()
-    waiting = (
-        select(func.count())
-        .select_from(RosterEntry)
-        .where(col(RosterEntry.member_id).is_(None), col(RosterEntry.removed_at).is_(None))
-    )
-    total, verified = int(found[0]), int(found[1])
-    return Counts(
-        verified,
-        total - verified,
-        int(session.exec(_in_scope(waiting, col(RosterEntry.unit_id), scope)).one()),
-        wanted,
-        int(found[2]) if wanted else None,
-    )
+        found = _joined(scope).where(_contains(wanted, scope, _dialect(session)))
+        matching = int(session.exec(found.with_only_columns(func.count())).one())  # type: ignore[call-overload]
+    return Counts(verified, total - verified, waiting, wanted, matching)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 @dataclass(frozen=True)
@@ -147,7 +176,7 @@ def _matching(session: Session, scope: Scope, q: str, counted: Counts | None):  
     wanted = key_of(q)
     query = _joined(scope)
     if wanted:
-        query = query.where(_contains(wanted))
+        query = query.where(_contains(wanted, scope, _dialect(session)))
     if counted is not None and not wanted:
         return query, counted.joined
     if counted is not None and counted.matching is not None and counted.searched == wanted:
@@ -171,9 +200,9 @@ def keyset_page(
     names and ids, matching `q` (a part of the name without case or diacritics: the folded
     name kept beside the name); without either (or with a member who is no longer listed),
     the first page. Each page is a range of `ix_member_current_name`."""
-    query, total = _matching(
-        session, scope_of(session, unit) if scope is None else scope, q, counted
-    )
+    scope = scope_of(session, unit) if scope is None else scope
+    query, total = _matching(session, scope, q, counted)
+    name = _by_name(session, scope, q)
     key = tuple_(col(Member.full_name), col(Member.id))
     anchor_id = after if after is not None else before
     anchor = (
@@ -182,21 +211,17 @@ def keyset_page(
         else None
     )
     if anchor is None:
-        rows = session.exec(
-            query.order_by(col(Member.full_name), col(Member.id)).limit(per_page + 1)
-        ).all()
+        rows = session.exec(query.order_by(name, col(Member.id)).limit(per_page + 1)).all()
         found = list(rows[:per_page])
         return KeysetPage(found, int(total), 1, per_page, False, len(rows) > per_page)
     at = tuple_(anchor, anchor_id)
-    by_name = (col(Member.full_name), col(Member.id))
+    by_name = (name, col(Member.id))
     if after is not None:
         rows = session.exec(query.where(key > at).order_by(*by_name).limit(per_page + 1)).all()
         found = list(rows[:per_page])
         return KeysetPage(found, int(total), max(2, number), per_page, True, len(rows) > per_page)
     rows = session.exec(
-        query.where(key < at)
-        .order_by(col(Member.full_name).desc(), col(Member.id).desc())
-        .limit(per_page + 1)
+        query.where(key < at).order_by(name.desc(), col(Member.id).desc()).limit(per_page + 1)
     ).all()
     found = list(reversed(rows[:per_page]))
     more = len(rows) > per_page
@@ -258,9 +283,10 @@ def cursor_page(
     if cursor is not None:
         at = tuple_(cursor.name, cursor.member_id)
         query = query.where(key > at if forward else key < at)
-    order = (col(Member.full_name), col(Member.id))
+    name = _by_name(session, scope, q)
+    order = (name, col(Member.id))
     if not forward:
-        order = (col(Member.full_name).desc(), col(Member.id).desc())
+        order = (name.desc(), col(Member.id).desc())
     rows = list(session.exec(query.order_by(*order).limit(per_page + 1)).all())
     more = len(rows) > per_page
     found = rows[:per_page] if forward else list(reversed(rows[:per_page]))

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from core.schema import metadata
+from core.storage import migrate
 from core.storage.engine import make_engine
 
 config = context.config
@@ -15,6 +16,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=migrate.modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
