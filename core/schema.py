@@ -9,6 +9,7 @@ import core.emulation.block_models
 import core.emulation.models
 import core.emulation.review_models
 import core.emulation.title_models
+import core.emulation.total_models
 import core.groups.models
 import core.initiatives.models
 import core.linking.models

@@ -127,6 +127,8 @@ class EmulationReport(SQLModel, table=True):
     __table_args__ = (
         # a block's unions' figures for a period (core/emulation/block_ranking.py: cells)
         Index("ix_emulation_report_unit_period", "unit_id", "period"),
+        # a campaign's figures of one period (core/emulation/unit_standing.py)
+        Index("ix_emulation_report_campaign_period", "campaign_id", "period"),
         {"sqlite_autoincrement": True},
     )
 
@@ -153,3 +155,7 @@ class EmulationReport(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     superseded_by: int | None = Field(default=None, foreign_key="emulation_report.id")
+
+
+# the units' kept period totals are marked stale or dropped on every Session's writes
+import core.emulation.total_marks  # noqa: E402, F401

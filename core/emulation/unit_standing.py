@@ -23,14 +23,14 @@ from sqlalchemy import ColumnElement, and_, case, false, func, null, or_
 from sqlmodel import Session, col, select
 
 from core.campaigns.models import Campaign
-from core.emulation import scoring
+from core.emulation import scoring, unit_totals
 from core.emulation.criteria import as_scored
 from core.emulation.models import EmulationCriterion, EmulationPledge, EmulationReport, PledgeTarget
 from core.emulation.pledges import audience_where
 from core.emulation.reporting import grassroots_units, lineage
 from core.emulation.roll import due_items
 from core.emulation.scoring import Kind
-from core.members.models import Member, UnionUnit
+from core.members.models import Member, UnionUnit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ def dues(session: Session, campaign: Campaign, due_on: date) -> tuple[list[Due],
 def _matched(due: Sequence[Due]) -> ColumnElement[bool]:
     """A report row on one of the criteria due, for its period."""
     criterion, period = col(EmulationReport.criterion_id), col(EmulationReport.period)
-    return or_(false(), *(and_(criterion.in_(d.versions), period == d.period) for d in due))
+    matched = or_(false(), *(and_(criterion.in_(d.versions), period == d.period) for d in due))
+    # the periods apart, so that the indexes on (campaign, period) and (unit, period) serve
+    return and_(period.in_(sorted({d.period for d in due})), matched)
 
 
 def _root(column: Any, due: Sequence[Due]) -> Any:
@@ -81,10 +83,13 @@ def _line_member(session: Session, campaign: Campaign) -> ColumnElement[bool]:
     return former if among is None else or_(former, and_(*among))
 
 
-def member_rows(session: Session, campaign: Campaign, due: Sequence[Due], *columns: Any) -> Any:
+def member_rows(
+    session: Session, campaign: Campaign, due: Sequence[Due], *columns: Any, unit: int | None = None
+) -> Any:
     """The period's figures in force that count for members' lines: on a criterion due, by a
-    member of a line, on the unit the member is in now (the roll's items are on that unit)."""
-    return (
+    member of a line, on the unit the member is in now (the roll's items are on that unit);
+    of one unit if `unit` is given."""
+    query = (
         select(*columns)
         .select_from(EmulationReport)
         .join(
@@ -96,12 +101,22 @@ def member_rows(session: Session, campaign: Campaign, due: Sequence[Due], *colum
         )
         .join(UnionUnit, col(UnionUnit.id) == Member.unit_id)
         .where(
-            EmulationReport.campaign_id == campaign.id,
+            _of_campaign(campaign, unit),
             col(EmulationReport.superseded_at).is_(None),
             _matched(due),
             _line_member(session, campaign),
         )
     )
+    return query if unit is None else query.where(EmulationReport.unit_id == unit)
+
+
+def _of_campaign(campaign: Campaign, unit: int | None) -> ColumnElement[bool]:
+    """A report row of the campaign; for one unit's rows written so that the database reads
+    them by (unit, period), not by the campaign's period (every unit's rows), which SQLite
+    without statistics would otherwise choose."""
+    if unit is None:
+        return col(EmulationReport.campaign_id) == campaign.id
+    return col(EmulationReport.campaign_id) + 0 == campaign.id
 
 
 def _pledged(campaign: Campaign, due: Sequence[Due]) -> Any:
@@ -134,7 +149,9 @@ class Tally:
     union_points: Decimal = Decimal(0)
 
 
-def _people(session: Session, campaign: Campaign, due: Sequence[Due]) -> list[Any]:
+def _people(
+    session: Session, campaign: Campaign, due: Sequence[Due], unit: int | None
+) -> list[Any]:
     """(unit, criterion due, figure, pledged target, how many) of the members' figures."""
     rows = member_rows(
         session,
@@ -144,12 +161,15 @@ def _people(session: Session, campaign: Campaign, due: Sequence[Due]) -> list[An
         _root(col(EmulationReport.criterion_id), due).label("criterion"),
         col(EmulationReport.value).label("value"),
         _pledged(campaign, due).label("pledged"),
+        unit=unit,
     ).subquery()
     keys = (rows.c.unit_id, rows.c.criterion, rows.c.value, rows.c.pledged)
     return list(session.execute(select(*keys, func.count()).group_by(*keys)).all())  # type: ignore[call-overload]
 
 
-def _reporting(session: Session, campaign: Campaign, due: Sequence[Due]) -> dict[int, int]:
+def _reporting(
+    session: Session, campaign: Campaign, due: Sequence[Due], unit: int | None
+) -> dict[int, int]:
     """Per unit, its members who reported at least one figure due."""
     query = member_rows(
         session,
@@ -157,22 +177,27 @@ def _reporting(session: Session, campaign: Campaign, due: Sequence[Due]) -> dict
         due,
         EmulationReport.unit_id,
         func.count(func.distinct(EmulationReport.member_id)),
+        unit=unit,
     ).group_by(EmulationReport.unit_id)
     return dict(session.execute(query).all())  # type: ignore[call-overload]
 
 
-def _unions(session: Session, campaign: Campaign, due: Sequence[Due], ids: set[int]) -> list[Any]:
+def _unions(
+    session: Session, campaign: Campaign, due: Sequence[Due], ids: set[int], unit: int | None
+) -> list[Any]:
     """(unit, criterion due, figure) of the grassroots unions' own figures (`ids`: the
-    campaign's grassroots unions)."""
-    if not due:
+    campaign's grassroots unions; of one unit if `unit` is given)."""
+    if not due or (unit is not None and unit not in ids):
         return []
     criterion = _root(col(EmulationReport.criterion_id), due)
     query = select(EmulationReport.unit_id, criterion, EmulationReport.value).where(
-        EmulationReport.campaign_id == campaign.id,
+        _of_campaign(campaign, unit),
         col(EmulationReport.member_id).is_(None),
         col(EmulationReport.superseded_at).is_(None),
         _matched(due),
     )
+    if unit is not None:
+        query = query.where(EmulationReport.unit_id == unit)
     return [row for row in session.execute(query).all() if row[0] in ids]  # type: ignore[call-overload]
 
 
@@ -262,12 +287,81 @@ def _complete_members(session: Session, campaign: Campaign, due: Sequence[Due], 
         return 0
     done = func.count(func.distinct(_root(col(EmulationReport.criterion_id), due)))
     query = (
-        member_rows(session, campaign, due, EmulationReport.member_id)
-        .where(EmulationReport.unit_id == unit)
+        member_rows(session, campaign, due, EmulationReport.member_id, unit=unit)
         .group_by(EmulationReport.member_id)
         .having(done >= len(due))
     )
     return len(session.execute(query).all())  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a period's totals are computed from: the criteria due, the campaign's grassroots
+    unions that report for it."""
+
+    campaign: Campaign
+    member_due: list[Due]
+    union_due: list[Due]
+
+    @property
+    def key(self) -> str:
+        due = (*self.member_due, *self.union_due)
+        return unit_totals.due_key((d.criterion.id, d.period) for d in due)  # type: ignore[misc]
+
+
+def computed(
+    session: Session, period: Period, grassroots: set[int], unit: int | None
+) -> tuple[dict[int, Decimal], dict[int, int], dict[int, int | None]]:
+    """The units' totals for the period (of the units with a figure in it; of `unit` alone
+    if given), their members' lines and their sizes as the scoring takes them."""
+    campaign, member_due, union_due = period.campaign, period.member_due, period.union_due
+    people = _people(session, campaign, member_due, unit) if member_due else []
+    unions = _unions(session, campaign, union_due, grassroots, unit)
+    per_member = any(d.criterion.per_member for d in (*member_due, *union_due))
+    units = {row[0] for row in (*people, *unions)} if per_member else set()
+    units |= set() if unit is None else {unit}
+    lines = counted(session, campaign, units) if member_due else {}
+    size = sizes(session, units, lines)
+    reporting = _reporting(session, campaign, member_due, unit) if member_due else {}
+    found = totals(people, unions, reporting, Scorer([*member_due, *union_due]), size)
+    return found, lines, size
+
+
+def _covers(session: Session, campaign: Campaign, unit: UnionUnit) -> bool:
+    """Whether the unit is one of the campaign's grassroots unions (reporting.grassroots_units)."""
+    if unit.kind != UnitKind.GRASSROOTS_UNION or unit.closed_at is not None:
+        return False
+    if not campaign.include_subtree:
+        return unit.id == campaign.unit_id
+    top = session.get(UnionUnit, campaign.unit_id)
+    return top is not None and unit.path.startswith(top.path)
+
+
+def _every_unit(session: Session, period: Period) -> tuple[dict[int, Decimal], set[int]]:
+    """Every unit's total (the period asked for the first time, or its totals dropped), and
+    every unit that can have one: the campaign's and those with a figure of the period."""
+    grassroots = {u.id for u in grassroots_units(session, period.campaign)}
+    found = computed(session, period, grassroots, None)[0]  # type: ignore[arg-type]
+    campaign = period.campaign
+    top = session.get(UnionUnit, campaign.unit_id)
+    units: set[int] = set()
+    if top is not None:
+        below = select(UnionUnit.id).where(col(UnionUnit.path).startswith(top.path))
+        units = set(session.exec(below))  # type: ignore[arg-type]
+    periods = {d.period for d in (*period.member_due, *period.union_due)}
+    reported = select(EmulationReport.unit_id).distinct()
+    reported = reported.where(
+        EmulationReport.campaign_id == campaign.id, col(EmulationReport.period).in_(periods)
+    )
+    return found, units | set(session.exec(reported))
+
+
+def _one_unit(session: Session, period: Period, unit_id: int) -> Decimal | None:
+    unit = session.get(UnionUnit, unit_id)
+    if unit is None:
+        return None
+    covered = {unit_id} if period.union_due and _covers(session, period.campaign, unit) else set()
+    return computed(session, period, covered, unit_id)[0].get(unit_id)
 
 
 def standing(
@@ -276,24 +370,30 @@ def standing(
     """The unit's size as the scoring takes it (for the reporter's own figures), and its
     rank for the period among the campaign's units that reported (the average points of its
     members who reported, plus the union's own figures' points), with how many of its
-    reporters have reported every figure due."""
+    reporters have reported every figure due. The unit's total is computed from its own
+    figures; the other units' are read from the kept totals (core/emulation/unit_totals.py)."""
     member_due, union_due = dues(session, campaign, due_on)
-    grassroots = {u.id for u in grassroots_units(session, campaign)} if union_due else set()
-    people = _people(session, campaign, member_due) if member_due else []
-    unions = _unions(session, campaign, union_due, grassroots)  # type: ignore[arg-type]
-    per_member = any(d.criterion.per_member for d in (*member_due, *union_due))
-    units = {row[0] for row in (*people, *unions)} | {unit.id} if per_member else {unit.id}
-    lines = counted(session, campaign, units) if member_due else {}  # type: ignore[arg-type]
-    size = sizes(session, units, lines)  # type: ignore[arg-type]
-    reporting = _reporting(session, campaign, member_due) if member_due else {}
-    found = totals(people, unions, reporting, Scorer([*member_due, *union_due]), size)
-    if unit.id not in found:
+    period = Period(campaign, member_due, union_due)
+    union_line = bool(union_due) and _covers(session, campaign, unit)
+    grassroots = {unit.id} if union_line else set()
+    found, lines, size = computed(session, period, grassroots, unit.id)  # type: ignore[arg-type]
+    total = found.get(unit.id)  # type: ignore[call-overload]
+    ranked = unit_totals.rank(
+        session,
+        campaign_id=campaign.id,  # type: ignore[arg-type]
+        key=period.key,
+        due_on=due_on,
+        unit_id=unit.id,  # type: ignore[arg-type]
+        total=total,
+        compute_all=lambda: _every_unit(session, period),
+        compute_one=lambda u: _one_unit(session, period, u),
+    )
+    if ranked is None:
         return size[unit.id], None  # type: ignore[index]
-    ranked = {s.unit_id: s.rank for s in scoring.rank_totals(found)}
-    union_line = unit.id in grassroots
-    union_done = {c for u, c, _v in unions if u == unit.id}
     reported = _complete_members(session, campaign, member_due, unit.id)  # type: ignore[arg-type]
-    reported += int(union_line and len(union_done) >= len(union_due))
+    if union_line:
+        done = {c for _u, c, _v in _unions(session, campaign, union_due, grassroots, unit.id)}
+        reported += int(len(done) >= len(union_due))
     reporters = lines.get(unit.id, 0) + int(union_line)  # type: ignore[call-overload]
-    place = Standing(unit, ranked[unit.id], len(found), reported, reporters)
+    place = Standing(unit, ranked[0], ranked[1], reported, reporters)
     return size[unit.id], place  # type: ignore[index]

@@ -16,7 +16,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core.campaigns.models import Campaign, CampaignStatus
@@ -32,7 +33,9 @@ from core.emulation.reporting import target_of
 from core.emulation.roll import Line, roll_of
 from core.emulation.scoring import Kind
 from core.emulation.templates import Frequency, Reporter
-from core.emulation.unit_standing import standing
+from core.emulation.total_models import StandingPeriod, UnitTotal
+from core.emulation.unit_standing import Period, dues, standing
+from core.emulation.unit_totals import kept
 from core.members.models import Member, UnionUnit, UnitKind
 from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, PROVINCE, bulk_members, load_demo
 
@@ -40,10 +43,10 @@ DUE = date(2026, 12, 31)  # December ends a month and the fourth quarter
 MONTH, QUARTER = "2026-12", "2026-Q4"
 
 
-def plain_standing(
-    session: Session, campaign: Campaign, unit_id: int, due_on: date = DUE
-) -> tuple[int | None, tuple[int, int, int, int] | None]:
-    """(the unit's size, (rank, units, reported, reporters)) worked out from the roll."""
+def plain_totals(
+    session: Session, campaign: Campaign, due_on: date = DUE
+) -> tuple[dict[int, Decimal], dict[int, list[Line]], dict[int, int | None]]:
+    """Each unit's total worked out from the roll, its lines, its size."""
     found = roll_of(session, campaign, due_on)
     by_unit: dict[int, list[Line]] = {}
     for line in found.lines:
@@ -69,14 +72,22 @@ def plain_standing(
         if people or union:
             average = sum(people, Decimal(0)) / len(people) if people else Decimal(0)
             totals[uid] = (average + sum(union, Decimal(0))).quantize(Decimal("0.01"))
+    return totals, by_unit, {uid: size(lines[0].unit) for uid, lines in by_unit.items()}
+
+
+def plain_standing(
+    session: Session, campaign: Campaign, unit_id: int, due_on: date = DUE
+) -> tuple[int | None, tuple[int, int, int, int] | None]:
+    """(the unit's size, (rank, units, reported, reporters)) worked out from the roll."""
+    totals, by_unit, sizes = plain_totals(session, campaign, due_on)
     unit = session.get(UnionUnit, unit_id)
     assert unit is not None
     if unit_id not in totals:
-        return size(unit), None
+        return sizes.get(unit_id, unit.declared_members or None), None
     ordered = sorted(totals.values(), reverse=True)
     rank = ordered.index(totals[unit_id]) + 1  # equal totals share the better rank
     mine = by_unit[unit_id]
-    return size(unit), (rank, len(totals), sum(x.complete for x in mine), len(mine))
+    return sizes[unit_id], (rank, len(totals), sum(x.complete for x in mine), len(mine))
 
 
 def criterion(campaign_id: int, position: int, **fields) -> EmulationCriterion:  # type: ignore[no-untyped-def]
@@ -221,3 +232,142 @@ def test_standing_equals_the_roll_scored_line_by_line(runtime: Runtime) -> None:
             # back as they were for the next round
             gone.forgotten_at, newcomer.onboarded_at = None, now
             moved.unit_id = HUNG_THINH if moved.unit_id == MINH_PHAT else MINH_PHAT
+
+
+def _checked(session: Session, campaign: Campaign, asking: int) -> None:
+    """One reporter of `asking` reads the standing (which brings the kept totals up to date):
+    the kept totals are the roll's, and every unit's standing is the roll's."""
+    unit = session.get(UnionUnit, asking)
+    standing(session, campaign, DUE, unit)  # type: ignore[arg-type]
+    key = Period(campaign, *dues(session, campaign, DUE)).key
+    totals = plain_totals(session, campaign)[0]
+    assert kept(session, campaign.id, key) == totals  # type: ignore[arg-type]
+    for unit_id in sorted(totals):
+        size, place = standing(session, campaign, DUE, session.get(UnionUnit, unit_id))  # type: ignore[arg-type]
+        got = None if place is None else (place.rank, place.units, place.reported, place.reporters)
+        assert (size, got) == plain_standing(session, campaign, unit_id), unit_id
+
+
+def correct(session: Session, crit, unit: int, member, value, now) -> None:  # type: ignore[no-untyped-def]
+    """A figure for the month on `crit`, superseding the one in force (as reporting.record)."""
+    earlier = session.exec(
+        select(EmulationReport).where(
+            EmulationReport.criterion_id == crit.id,
+            EmulationReport.unit_id == unit,
+            EmulationReport.member_id == member,
+            EmulationReport.period == MONTH,
+            col(EmulationReport.superseded_at).is_(None),
+        )
+    ).first()
+    if earlier is not None:
+        earlier.superseded_at = now
+    report(session, crit, MONTH, unit, member, value, now)
+
+
+def _stale(session: Session, campaign: Campaign) -> dict[int, int]:
+    rows = session.exec(select(UnitTotal).where(UnitTotal.campaign_id == campaign.id))
+    return {row.unit_id: row.stale for row in rows if row.stale}
+
+
+def _kept_periods(session: Session, campaign: Campaign) -> int:
+    return len(
+        list(session.exec(select(StandingPeriod).where(StandingPeriod.campaign_id == campaign.id)))
+    )
+
+
+def test_kept_totals_follow_every_change(runtime: Runtime) -> None:
+    """The totals kept as figures come stay those of a plain recomputation after a figure, a
+    correction, a pledge, a union's own figure, a member moved, one who used /forget, a
+    declared size, a criterion edited, and a bulk move; a figure marks its unit's totals
+    stale and no other's, a change to a member that the standing does not read keeps them."""
+    load_demo(runtime)
+    now = runtime.clock.now()
+    for unit, count in ((MINH_PHAT, 8), (HUNG_THINH, 6)):
+        bulk_members(
+            runtime.engine,
+            unit_id=unit,
+            count=count,
+            platform="web",
+            seen=now,
+            now=now,
+            prefix=f"K{unit}",
+        )
+    chance = random.Random(17)
+    with Session(runtime.engine) as session, session.begin():
+        campaign, rows = make_campaign(session, now)
+        c1, _c2, c3, c4, c5, *_others = rows
+        people = list(
+            session.exec(select(Member).where(col(Member.unit_id).in_((MINH_PHAT, HUNG_THINH))))
+        )
+        figures(session, chance, rows, people, now)
+        session.flush()
+        _checked(session, campaign, MINH_PHAT)
+        assert _kept_periods(session, campaign) == 1
+
+        one = next(p for p in people if p.unit_id == MINH_PHAT)
+        correct(session, c3, MINH_PHAT, one.id, 1, now)  # a figure: its unit stale only
+        session.flush()
+        assert set(_stale(session, campaign)) == {MINH_PHAT}
+        _checked(session, campaign, HUNG_THINH)
+
+        corrected = next(p for p in people if p.unit_id == HUNG_THINH)
+        correct(session, c1, HUNG_THINH, corrected.id, 24, now)  # a correction
+        session.flush()
+        assert set(_stale(session, campaign)) == {HUNG_THINH}
+        _checked(session, campaign, MINH_PHAT)
+
+        other = next(p for p in people if p.unit_id == HUNG_THINH and p.id != corrected.id)
+        pledge = session.exec(
+            select(EmulationPledge).where(
+                EmulationPledge.member_id == other.id, EmulationPledge.campaign_id == campaign.id
+            )
+        ).first()
+        if pledge is None:
+            pledge = EmulationPledge(campaign_id=campaign.id, member_id=other.id, title="good")
+            session.add(pledge)
+            session.flush()
+        session.add(PledgeTarget(pledge_id=pledge.id, criterion_id=c4.id, value=Decimal(1)))  # type: ignore[arg-type]
+        session.flush()
+        target = session.get(PledgeTarget, (pledge.id, c4.id))
+        target.value = Decimal(3)  # type: ignore[union-attr]
+        session.flush()
+        assert set(_stale(session, campaign)) == {HUNG_THINH}
+        _checked(session, campaign, MINH_PHAT)
+
+        correct(session, c5, MINH_PHAT, None, 7, now)  # the union's own figure
+        session.flush()
+        _checked(session, campaign, HUNG_THINH)
+
+        one.full_name = "Someone Else"  # not read by the standing: the totals stay kept
+        session.flush()
+        assert _kept_periods(session, campaign) == 1 and not _stale(session, campaign)
+
+        one.unit_id = HUNG_THINH  # moved
+        session.flush()
+        assert _kept_periods(session, campaign) == 0
+        _checked(session, campaign, MINH_PHAT)
+
+        other.forgotten_at = now  # /forget
+        session.flush()
+        _checked(session, campaign, MINH_PHAT)
+
+        minh_phat = session.get(UnionUnit, MINH_PHAT)
+        minh_phat.declared_members = 40  # type: ignore[union-attr]
+        session.flush()
+        _checked(session, campaign, HUNG_THINH)
+
+        c1.retired_at = now  # criterion 1 edited: a new version with another target
+        edited = criterion(
+            campaign.id, 1, target=Decimal(3), points=Decimal(40), version=2, replaces_id=c1.id
+        )
+        session.add(edited)
+        session.flush()
+        assert _kept_periods(session, campaign) == 0
+        _checked(session, campaign, MINH_PHAT)
+
+        session.execute(  # a bulk move back
+            update(Member).where(col(Member.id) == one.id).values(unit_id=MINH_PHAT)
+        )
+        session.expire_all()
+        assert _kept_periods(session, campaign) == 0
+        _checked(session, campaign, HUNG_THINH)
