@@ -184,12 +184,17 @@ def scored(database_url: str) -> int:
 
 
 def wait_until_scored(
-    database_url: str, started: float, before: int, count: Callable[[str], int] = scored
+    database_url: str,
+    started: float,
+    before: int,
+    count: Callable[[str], int] = scored,
+    busy: Callable[[str], bool] = lambda _url: False,
+    still: float = 10,
 ) -> tuple[int, float]:
     """Answers scored (rows `count`ed) since `before`, and the seconds from `started` to the
-    last of them: once the count has not moved for 10 s."""
+    last of them: once the count has not moved for `still` seconds and nothing is `busy`."""
     last, last_change = count(database_url), time.perf_counter()
-    while time.perf_counter() - last_change < 10:
+    while time.perf_counter() - last_change < still or busy(database_url):
         time.sleep(0.5)
         now = count(database_url)
         if now != last:
