@@ -86,11 +86,12 @@ def _refresh(session: Session, period_id: int, compute: Callable[[int], Decimal 
 def _keep_own(
     session: Session, campaign_id: int, period_id: int, unit_id: int, total: Decimal | None
 ) -> None:
-    """The reporter's unit's row, if the unit had none (its total just computed)."""
+    """The reporter's unit's total, just computed, kept (its row added if it had none). Its
+    stale mark stays: another transaction may have marked it since this one read."""
     statement = _insert(session, UnitTotal)
     statement = statement.values(  # type: ignore[attr-defined]
         period_id=period_id, campaign_id=campaign_id, unit_id=unit_id, total=total, stale=0
-    ).on_conflict_do_nothing()
+    ).on_conflict_do_update(index_elements=["period_id", "unit_id"], set_={"total": total})
     session.execute(statement)
 
 
