@@ -5,7 +5,10 @@ Seeds what bench/report_answers_p1.py seeds (5,000 members in 10 grassroots unio
 province, a running campaign of `--criteria` number criteria members report monthly), then
 every member's figures for the month as if all had reported (bulk inserts) and a pledge with
 its targets for `--pledged` of them. Times, for members picked across the units, the reply's
-reading: `unit_standing.standing` and `progress.figures` (the code since this bench), and for
+reading: `unit_standing.standing` and `progress.figures`, each in a committed transaction of
+its own after the member's figure and another member's (of any unit) are kept, as the worker
+does, so that the units' kept totals (core/emulation/unit_totals.py) serve the next reply;
+the period's first reply (which computes and keeps every unit's total) is shown apart; and for
 `--plain` of them the roll of the whole campaign scored line by line with a target read per
 member and criterion (the code before, kept as the test's plain recomputation:
 tests/e2e/test_emulation_standing.py), and checks that both give the same standing.

@@ -187,10 +187,11 @@ def figures(session: Session, chance: random.Random, rows, people, now) -> None:
             report(session, c6, QUARTER, unit, None, chance.randint(50, 150), now)
 
 
-def test_standing_equals_the_roll_scored_line_by_line(runtime: Runtime) -> None:
+def demo_with_members(runtime: Runtime, minh_phat: int, hung_thinh: int):  # type: ignore[no-untyped-def]
+    """The demo, with members added in bulk to its two grassroots unions; the time now."""
     load_demo(runtime)
     now = runtime.clock.now()
-    for unit, count in ((MINH_PHAT, 9), (HUNG_THINH, 7)):
+    for unit, count in ((MINH_PHAT, minh_phat), (HUNG_THINH, hung_thinh)):
         bulk_members(
             runtime.engine,
             unit_id=unit,
@@ -200,6 +201,11 @@ def test_standing_equals_the_roll_scored_line_by_line(runtime: Runtime) -> None:
             now=now,
             prefix=f"U{unit}",
         )
+    return now
+
+
+def test_standing_equals_the_roll_scored_line_by_line(runtime: Runtime) -> None:
+    now = demo_with_members(runtime, 9, 7)
     for seed in range(6):
         chance = random.Random(seed)
         with Session(runtime.engine) as session, session.begin():
@@ -280,18 +286,7 @@ def test_kept_totals_follow_every_change(runtime: Runtime) -> None:
     correction, a pledge, a union's own figure, a member moved, one who used /forget, a
     declared size, a criterion edited, and a bulk move; a figure marks its unit's totals
     stale and no other's, a change to a member that the standing does not read keeps them."""
-    load_demo(runtime)
-    now = runtime.clock.now()
-    for unit, count in ((MINH_PHAT, 8), (HUNG_THINH, 6)):
-        bulk_members(
-            runtime.engine,
-            unit_id=unit,
-            count=count,
-            platform="web",
-            seen=now,
-            now=now,
-            prefix=f"K{unit}",
-        )
+    now = demo_with_members(runtime, 8, 6)
     chance = random.Random(17)
     with Session(runtime.engine) as session, session.begin():
         campaign, rows = make_campaign(session, now)
