@@ -144,17 +144,20 @@ def in_force(session: Session, criterion_id: int) -> EmulationCriterion | None:
 
 
 def current(session: Session, item: Item) -> EmulationReport | None:
-    """The figure in force for the item (on any version of its criterion)."""
-    member = (
-        col(EmulationReport.member_id).is_(None)
-        if item.member_id is None
-        else EmulationReport.member_id == item.member_id
-    )
+    """The figure in force for the item (on any version of its criterion). A member's is read
+    by the member's index: SQLite without statistics would otherwise read by (unit, period),
+    every figure of the member's unit for the period (5,000 rows at 500 members and 10
+    criteria, three times or more per figure typed)."""
+    unit = col(EmulationReport.unit_id)
+    if item.member_id is None:
+        member, same_unit = col(EmulationReport.member_id).is_(None), unit == item.unit_id
+    else:
+        member, same_unit = EmulationReport.member_id == item.member_id, unit + 0 == item.unit_id
     return session.exec(
         select(EmulationReport).where(
             col(EmulationReport.criterion_id).in_(lineage(session, item.criterion)),
             EmulationReport.period == item.period.key,
-            EmulationReport.unit_id == item.unit_id,
+            same_unit,
             member,
             col(EmulationReport.superseded_at).is_(None),
         )
