@@ -51,8 +51,12 @@ class _Batch:
         # update runs alone, so that it fails or conflicts on its own statements
         self.held = HeldWrites(self.connection) if hold else None
         # the replies and conversation states of the batch, held the same way
-        self.replies = self.held.part("replies", outbox.HeldReplies) if self.held else None
-        self.states = self.held.part("states", conversation.HeldStates) if self.held else None
+        # (`is not None`: a HeldWrites is false while it holds nothing)
+        held = self.held
+        self.replies = (
+            held.part(outbox.HeldReplies.NAME, outbox.HeldReplies) if held is not None else None
+        )
+        self.states = held.part("states", conversation.HeldStates) if held is not None else None
         self.touches: list[dict[str, object]] = []
         self.done: list[tuple[int, str]] = []  # (inbound id, sender)
 
