@@ -152,7 +152,12 @@ def _rank_statement():  # type: ignore[no-untyped-def]
         total = select(func.sum(h.c.members)).where(h.c.scope == scope, h.c.level == level)
         return func.coalesce(total.where(*conditions).scalar_subquery(), 0)
 
-    ties = (
+    # The earlier ties are the members at the same points (the histogram's exact count, which
+    # leaves out forgotten members as the ranks do) less those at (reached_at, member_id) or
+    # later: a range that is almost always empty, since the member being ranked has usually
+    # just reached the score. Counting the earlier ones themselves walked every tie, probing
+    # each one's member row for `forgotten_at` (at 0 points: everyone who answered wrongly).
+    later = (
         select(func.count())
         .select_from(s)
         .where(
@@ -160,16 +165,16 @@ def _rank_statement():  # type: ignore[no-untyped-def]
             s.c.points == bindparam("points"),
             ~_forgotten(s.c.member_id),
             # a row-value comparison, which both databases walk as one range of
-            # ix_member_score_rank; the OR of the two cases scanned every tie
+            # ix_member_score_rank
             tuple_(s.c.reached_at, s.c.member_id)
-            < tuple_(bindparam("reached_at", type_=s.c.reached_at.type), bindparam("member")),
+            >= tuple_(bindparam("reached_at", type_=s.c.reached_at.type), bindparam("member")),
         )
         .scalar_subquery()
     )
     return select(
         histogram_sum(1, h.c.key > bindparam("band")),
         histogram_sum(0, h.c.key > bindparam("points"), h.c.key < bindparam("band_end")),
-        ties,
+        histogram_sum(0, h.c.key == bindparam("points")) - later,
         histogram_sum(1, h.c.key > -(2**31)),
     )
 

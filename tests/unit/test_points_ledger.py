@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.leaderboards import service as boards
+from core.members.models import Member
 from core.points import service as points
 from core.points.models import MemberScore, PointsEntry, PointsSource, UnitScore
 from core.points.rules import ALL_TIME, BAND, month_scope, week_scope
@@ -148,4 +149,56 @@ def test_rank_from_histogram_equals_a_plain_recount(engine: Engine, plan):
             if row is not None:
                 assert row.points == sum(totals[m][0] for m in mine)
                 assert row.participants == len(mine)
+        session.rollback()
+
+
+forgetting_plans = st.lists(
+    st.one_of(
+        st.tuples(st.just("award"), st.integers(0, 7), st.integers(-2, 2), st.integers(0, 2)),
+        st.tuples(st.just("forget"), st.integers(0, 7), st.just(0), st.just(0)),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(plan=forgetting_plans)
+def test_ranks_with_ties_and_forgotten_members_equal_a_plain_recount(engine: Engine, plan):
+    """Few scores and few instants, so that many members tie on both; forgotten members are
+    out of the ranks (the earlier ties are counted from the histogram, less the later ones)."""
+    with Session(engine) as session, session.begin():
+        _, units = make_units(session, grassroots=2)
+        people = [make_member(session, units[i % 2], f"M{i}", T0) for i in range(8)]
+        for n, (action, who, pts, secs) in enumerate(plan):
+            member = people[who]
+            if action == "forget":
+                if member.forgotten_at is None:
+                    points.unrank(session, member_id=member.id)  # type: ignore[arg-type]
+                    member.forgotten_at = T0
+                    session.flush()
+                continue
+            points.award(
+                session,
+                member_id=member.id,  # type: ignore[arg-type]
+                points=pts,
+                source=PointsSource.COMMENDATION,
+                source_id=f"p{n}",
+                now=T0 + timedelta(seconds=secs),
+            )
+        totals: dict[int, tuple[int, datetime]] = {}
+        for entry in session.exec(select(PointsEntry).order_by(PointsEntry.id)):
+            total, reached = totals.get(entry.member_id, (0, entry.created_at))
+            totals[entry.member_id] = (
+                total + entry.points,
+                entry.created_at if entry.points else reached,
+            )
+        ranked = [m for m in totals if session.get(Member, m).forgotten_at is None]  # type: ignore[union-attr]
+        expected = sorted(ranked, key=lambda m: (-totals[m][0], totals[m][1], m))
+        for position, member_id in enumerate(expected, start=1):
+            mine = boards.my_rank(session, scope=ALL_TIME, member_id=member_id)
+            assert mine is not None
+            assert (mine.rank, mine.out_of) == (position, len(expected))
         session.rollback()
