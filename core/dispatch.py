@@ -114,6 +114,7 @@ TypedHandler = Callable[[Context, B], list[OutgoingMessage]]
 class Route:
     handler: Handler
     members_only: bool = False
+    batched: bool = False  # runs with the batch's writes held (core/held.py), as below
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,16 @@ class Router:
         self.buttons: list[ButtonRoute] = []
         self.steps: dict[tuple[str, str], Handler] = {}
 
-    def command(self, *names: str, members_only: bool = False) -> Callable[[Handler], Handler]:
+    def command(
+        self, *names: str, members_only: bool = False, batched: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Register a command's handler; `batched`: it runs with the batch's writes held
+        (core/held.py), so it must read none of what a batch holds (the outbox, conversation
+        states, quiz answers, scores) or call `ctx.settle()` before it does."""
+
         def register(fn: Handler) -> Handler:
             for name in names:
-                self.commands[name] = Route(fn, members_only)
+                self.commands[name] = Route(fn, members_only, batched)
             return fn
 
         return register
@@ -188,6 +195,8 @@ class Fallbacks:
     not_a_member: Handler  # anything from someone who has not joined (starts onboarding)
     unknown_command: Handler
     stale_button: Handler
+    # what a member types outside any step: runs with the batch's writes held, like a
+    # batched command (`Router.command`)
     free_text: Handler
     not_a_choice: Handler  # typed text at a step that takes only one of the offered choices
 
@@ -212,6 +221,8 @@ class Dispatcher:
         self.fallbacks = fallbacks
 
     def _guarded(self, route: Route, ctx: Context) -> list[OutgoingMessage]:
+        if not route.batched or (route.members_only and not ctx.onboarded):
+            ctx.settle()
         if route.members_only and not ctx.onboarded:
             return self.fallbacks.not_a_member(ctx)
         return route.handler(ctx)
@@ -227,9 +238,9 @@ class Dispatcher:
     def _answer(self, ctx: Context) -> list[OutgoingMessage]:
         command = parse_command(ctx.text) if ctx.message.payload is None else None
         if command is not None:
-            ctx.settle()
             route = self.commands.get(command[0])
             if route is None:
+                ctx.settle()
                 return self.fallbacks.unknown_command(ctx)
             return self._guarded(route, ctx)
         step = step_of(ctx.conv.flow, ctx.conv.step)
@@ -250,15 +261,15 @@ class Dispatcher:
             answered = self._button(ctx, payload)
             if answered is not None:
                 return answered
-        ctx.settle()
         handler = self.steps.get(step.key) if step is not None else None
+        if handler is None and ctx.onboarded and payload is None:
+            return self.fallbacks.free_text(ctx)  # batched (`Fallbacks`)
+        ctx.settle()
         if handler is not None:
             return handler(ctx)
         if not ctx.onboarded:
             return self.fallbacks.not_a_member(ctx)
-        if payload is not None:
-            return self.fallbacks.stale_button(ctx)
-        return self.fallbacks.free_text(ctx)
+        return self.fallbacks.stale_button(ctx)  # a payload no route claimed
 
     def _typed_choice(self, ctx: Context, step: Step | None) -> str | None:
         """The payload of the offered choice that the typed text names, if it names one.
@@ -270,8 +281,7 @@ class Dispatcher:
         """
         prompts = [ctx.conv.prompt]
         if ctx.conv.flow is None and ctx.identity.id is not None:
-            ctx.settle()  # a reply the batch holds for the person is one of their newest rows
-            prompts.insert(0, newest_unanswered(ctx.session, ctx.identity.id))
+            prompts.insert(0, newest_unanswered(ctx.session, ctx.identity.id, ctx.held))
         positional = step is None or step.choices_only
         if step is None and ctx.conv.flow is not None:  # a flow with undeclared steps
             positional = False

@@ -48,6 +48,10 @@ class HeldWrites:
             self._parts[name] = make()
         return self._parts[name]  # type: ignore[return-value]
 
+    def peek(self, name: str) -> HeldPart | None:
+        """The part of that name, if one was asked for (nothing is made)."""
+        return self._parts.get(name)
+
     def flush(self) -> None:
         for part in self._parts.values():
             if part:

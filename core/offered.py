@@ -16,7 +16,9 @@ from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from core.chat.render import choices_of
+from core.held import HeldWrites
 from core.messages import OutgoingMessage
+from core.outbox import HeldReplies
 from core.storage.models import REPLY_KEY, OutboxMessage, OutboxStatus
 
 LOOK_BACK = 5  # the newest rows read: a message that offered choices is among the last few
@@ -31,10 +33,16 @@ _NEWEST = (
 )
 
 
-def newest_unanswered(session: Session, identity_id: int) -> OutgoingMessage | None:
+def newest_unanswered(
+    session: Session, identity_id: int, held: HeldWrites | None = None
+) -> OutgoingMessage | None:
     """The newest message sent to this identity after its last reply, if it offered choices.
-    The caller writes a batch's held replies first (`Context.settle`): a reply held for the
-    person ends the search as a written one does."""
+    `held`: the batch's held writes (core/held.py); a reply held there for the person is their
+    newest reply and ends the search as a written one does, without a query (what else the
+    batch holds is never an outbox row, so nothing needs writing first)."""
+    replies = held.peek(HeldReplies.NAME) if held is not None else None
+    if isinstance(replies, HeldReplies) and replies.holds_for(identity_id):
+        return None
     session.flush()  # as a query through the ORM would
     rows = session.connection().execute(_NEWEST, {"identity_id": identity_id}).all()
     for key, status, body in rows:

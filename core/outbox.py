@@ -75,7 +75,7 @@ def enqueue_replies(
         for index, message in enumerate(messages)
     ]
     if held is not None:
-        held.rows.extend(rows)
+        held.hold(identity_id, rows)
     else:
         connection.execute(_INSERT, rows)
 
@@ -86,15 +86,27 @@ class HeldReplies:
     else reaches the outbox in the batch (core/held.py), so a person's messages keep their
     order: `release_held` is called after the batch's held writes are written."""
 
+    NAME = "replies"  # the part's name in the batch's HeldWrites
+
     def __init__(self) -> None:
         self.rows: list[dict[str, object]] = []
+        self.identities: set[int] = set()  # whom the held replies are for
 
     def __bool__(self) -> bool:
         return bool(self.rows)
 
+    def hold(self, identity_id: int, rows: list[dict[str, object]]) -> None:
+        self.rows.extend(rows)
+        self.identities.add(identity_id)
+
+    def holds_for(self, identity_id: int) -> bool:
+        """Whether a reply to this identity waits here (it is their newest outbox row)."""
+        return identity_id in self.identities
+
     def flush(self, connection: Connection) -> None:
         connection.execute(_INSERT, self.rows)
         self.rows.clear()
+        self.identities.clear()
 
 
 def release_held(session: Session, *, identity_id: int, now: datetime) -> int:

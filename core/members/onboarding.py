@@ -404,8 +404,12 @@ def start(ctx: Context, code: str | None) -> list[OutgoingMessage]:
     return ask_consent(ctx, unit, code)
 
 
-@router.command("start")
+@router.command("start", batched=True)
 def on_start(ctx: Context) -> list[OutgoingMessage]:
+    """Batched (core/held.py): a member's /start reads their unit and officer roles, which a
+    batch never holds; joining reads and writes more, so it finds the batch written first."""
+    if not ctx.onboarded:
+        ctx.settle()
     parsed = parse_command(ctx.text)
     return start(ctx, parsed[1] if parsed else None)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
@@ -192,3 +192,36 @@ async def test_a_quiz_answer_is_timed_by_the_update_not_by_processing(
         answer = session.exec(select(QuizAnswer)).one()
         assert (answer.elapsed_ms, answer.late) == (5000, False)
         assert answer.answered_at == asked + timedelta(seconds=5)
+
+
+async def test_a_batch_of_members_writes_its_replies_and_states_once(
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    quiz_id: int,  # noqa: F811 (the demo, which the members join)
+):
+    """Members' /start and free text run with the batch's writes held (core/held.py): their
+    replies are one insert and their conversation states one statement of each kind, and
+    each person still gets their replies in the order they wrote."""
+    users = [await ChatUser(client, runtime).open() for _ in range(3)]
+    for user, name in zip(users, ("Nguyễn Thị Lan", "Trần Văn Bình", "Lê Thị Hoa"), strict=True):
+        await join(user, name)
+    for user in users:
+        for text in ("/start", "xin chào"):
+            assert (await user.post(text=text)).status_code == 202
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", record)
+    try:
+        assert runtime.processor.process_pending() == 6  # one batch
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", record)
+    writes = [s.split("(")[0].split(" SET ")[0].strip() for s in statements]
+    assert writes.count("INSERT INTO outbox_message") == 1
+    assert writes.count("UPDATE conversation_state") <= 1
+    assert writes.count("INSERT INTO conversation_state") <= 1
+    for user in users:
+        texts = user.texts(await user.replies())
+        assert texts.index("Bạn đã tham gia") < texts.index("Xin lỗi, tôi chưa hiểu ý bạn")

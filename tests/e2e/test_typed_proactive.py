@@ -76,3 +76,18 @@ async def test_a_reply_since_the_announcement_takes_the_numbers_back(
     assert attempts(runtime) == set()
     quizzes = await binh.say("/quiz")  # the typed way still lists it
     assert "Hiểu luật, giữ quyền" in binh.texts(quizzes)
+
+
+async def test_a_reply_held_in_the_same_batch_takes_the_numbers_back(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """/start and "1" processed in one batch: the /start reply is held for the batch
+    (core/held.py), not yet in the outbox, and still counts as the person's newest reply."""
+    (binh,) = await announced(client, runtime, "Trần Văn Bình")
+    for text in ("/start", "1"):
+        response = await binh.post(text=text)
+        assert response.status_code == 202
+    assert runtime.processor.process_pending() == 2  # one batch
+    replies = binh.texts(await binh.replies())
+    assert FIRST_QUESTION not in replies  # the menu's "1", not the announcement's
+    assert attempts(runtime) == set()
