@@ -92,9 +92,10 @@ class Context:
         return self.conv.locale_hint() or self.config.default_locale
 
     def settle(self) -> None:
-        """Write what the batch holds, so that a handler that is not batched reads it."""
-        if self.held is not None and self.held:
-            self.held.flush()
+        """Write what the batch holds, so that a handler that is not batched reads it (and
+        forget what the batch read for batched handlers, which it might change)."""
+        if self.held is not None:
+            self.held.settle()
 
     def use_locale(self, locale: str) -> None:
         self.t = self.catalogs.translator(locale, self.config.timezone)

@@ -14,6 +14,10 @@ written (`flush`):
   answering twice in one batch);
 - at the end of the batch, before its commit.
 
+The same goes the other way for what the batch reads once for its batched handlers
+(`reads`, such as which of its writers are officers): it is forgotten before any handler
+that is not batched runs, which might change it.
+
 Each part is flushed in the order it was first asked for; a part that finds its rows changed
 under it raises, which rolls the batch back (processing then runs its updates one by one,
 with nothing held).
@@ -42,6 +46,10 @@ class HeldWrites:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._parts: dict[str, HeldPart] = {}
+        # What the batch read at its start for its batched handlers, by name (the writers'
+        # officer roles): good only while nothing but batched handlers runs, so `settle`
+        # forgets it before anything else may change it.
+        self.reads: dict[str, object] = {}
 
     def part(self, name: str, make: Callable[[], P]) -> P:
         if name not in self._parts:
@@ -56,6 +64,11 @@ class HeldWrites:
         for part in self._parts.values():
             if part:
                 part.flush(self.connection)
+
+    def settle(self) -> None:
+        """Before a handler that is not batched: write what is held, forget what was read."""
+        self.reads.clear()
+        self.flush()
 
     def __bool__(self) -> bool:
         return any(self._parts.values())

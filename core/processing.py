@@ -81,10 +81,15 @@ class _Batch:
         units = {w.member.unit_id for w in self.writers.values() if w.member is not None}
         if units:
             self.units = list(self.session.exec(_UNITS, params={"ids": sorted(units)}))
+        # which of them are officers, asked by the main menu of every /start and free text
+        ids = {w.member.id for w in self.writers.values() if w.member is not None}
+        if ids and self.held is not None:
+            known = members.officers_among(self.connection, sorted(ids))  # type: ignore[arg-type]
+            self.held.reads[members.KnownOfficers.NAME] = known
 
     def settle(self) -> None:
         if self.held is not None:
-            self.held.flush()
+            self.held.settle()
 
     def finish(self, now: datetime) -> None:
         self.settle()

@@ -40,7 +40,7 @@ def _is_officer(ctx: Context) -> bool:
 
     if ctx.member is None or ctx.member.id is None:
         return False
-    return is_officer(ctx.session, member_id=ctx.member.id)
+    return is_officer(ctx.session, member_id=ctx.member.id, held=ctx.held)
 
 
 def main_menu(ctx: Context, text: str | None = None) -> OutgoingMessage:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from core.errors import DomainError, Forbidden, NotFound
+from core.held import HeldWrites
 from core.members import consents
 from core.members.models import (
     Consent,
@@ -211,8 +215,34 @@ def officer_units(session: Session, *, member_id: int) -> list[UnionUnit]:
     return list(session.exec(_OFFICER_UNITS, params={"member_id": member_id}))
 
 
-def is_officer(session: Session, *, member_id: int) -> bool:
-    """Whether the member holds an officer role on any unit (one indexed probe)."""
+@dataclass(frozen=True)
+class KnownOfficers:
+    """Which of some members hold an officer role, read once for a batch (`HeldWrites.reads`,
+    core/held.py): the main menu of every /start and free text asks."""
+
+    NAME: ClassVar[str] = "officers"
+    members: frozenset[int]  # those asked about
+    officers: frozenset[int]  # those of them who hold a role
+
+
+_OFFICERS_AMONG = (
+    core_select(_role.c.member_id)
+    .where(_role.c.member_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
+
+
+def officers_among(connection: Connection, member_ids: Sequence[int]) -> KnownOfficers:
+    found = connection.execute(_OFFICERS_AMONG, {"ids": list(member_ids)}).scalars()
+    return KnownOfficers(frozenset(member_ids), frozenset(found))
+
+
+def is_officer(session: Session, *, member_id: int, held: HeldWrites | None = None) -> bool:
+    """Whether the member holds an officer role on any unit (one indexed probe, or what the
+    batch read for its writers: `held`)."""
+    known = held.reads.get(KnownOfficers.NAME) if held is not None else None
+    if isinstance(known, KnownOfficers) and member_id in known.members:
+        return member_id in known.officers
     session.flush()  # as a query through the ORM would: a role granted in this unit of work
     found = session.connection().execute(_IS_OFFICER, {"member_id": member_id}).first()
     return found is not None

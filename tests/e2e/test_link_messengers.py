@@ -105,3 +105,24 @@ async def test_officer_code(client: httpx.AsyncClient, runtime: Runtime):
     lan = await member(client, runtime, code="CDCSFD44", name="Nguyễn Thị Lan", lang="en")
     used = await lan.say(f"/officer {code}")
     assert "already been used" in lan.texts(used)
+
+
+async def test_an_officer_code_redeemed_in_a_batch_shows_in_the_next_menu_of_it(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """A batch reads once which of its writers are officers, for their menus (core/held.py);
+    a role granted by an earlier update of the same batch is in a later update's menu."""
+    load_demo(runtime)
+    binh = await member(client, runtime, code="CDCSFD44", name="Trần Văn Bình", lang="en")
+    with Session(runtime.engine) as session, session.begin():
+        code = linking.issue(
+            session, purpose=CodePurpose.OFFICER, unit_id=HUNG_THINH, now=runtime.clock.now()
+        )
+    for text in ("/start", f"/officer {code}", "/start"):
+        assert (await binh.post(text=text)).status_code == 202
+    assert runtime.processor.process_pending() == 3  # one batch
+    before, granted, after = await binh.replies()
+    officer_tasks = Menu(MenuItem.OFFICER).pack()
+    assert officer_tasks not in binh.payloads([before])
+    assert "You are now an officer" in granted["text"]
+    assert officer_tasks in binh.payloads([after])
