@@ -109,6 +109,9 @@ Handler = Callable[[Context], list[OutgoingMessage]]
 B = TypeVar("B", bound=CallbackData)
 ButtonHandler = Callable[[Context, Any], list[OutgoingMessage]]
 TypedHandler = Callable[[Context, B], list[OutgoingMessage]]
+# reads once, at a batch's start, what a batched route's taps in it need (`Router.button`):
+# the session, the batch's held writes (whose `reads` keep it) and (member, tap) pairs
+Prefetch = Callable[[Session, HeldWrites, list[tuple[Any, Any]]], None]
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class ButtonRoute:
     members_only: bool = False
     when: tuple[tuple[str, object], ...] = ()  # field values this route is for (all, if empty)
     batched: bool = False  # reads and holds with the batch's held writes (core/held.py)
+    prefetch: Prefetch | None = None  # a batched route's reads for a whole batch
 
     def claims(self, data: CallbackData) -> bool:
         return all(getattr(data, name) == value for name, value in self.when)
@@ -151,14 +155,22 @@ class Router:
         return register
 
     def button(
-        self, kind: type[B], *, members_only: bool = False, batched: bool = False, **when: object
+        self,
+        kind: type[B],
+        *,
+        members_only: bool = False,
+        batched: bool = False,
+        prefetch: Prefetch | None = None,
+        **when: object,
     ) -> Callable[[TypedHandler[B]], TypedHandler[B]]:
         """Register a handler for taps of `kind` (only those whose fields equal `when`);
         `batched`: it works with the batch's held writes (core/held.py), which other
-        handlers find written before they run."""
+        handlers find written before they run; `prefetch`: what it reads, read for all of a
+        batch's taps of it at once."""
 
         def register(fn: TypedHandler[B]) -> TypedHandler[B]:
-            self.buttons.append(ButtonRoute(kind, fn, members_only, tuple(when.items()), batched))
+            when_ = tuple(when.items())
+            self.buttons.append(ButtonRoute(kind, fn, members_only, when_, batched, prefetch))
             return fn
 
         return register
@@ -220,6 +232,24 @@ class Dispatcher:
             for route in router.buttons:
                 self.buttons.setdefault(route.kind.prefix(), []).append(route)
         self.fallbacks = fallbacks
+
+    def prefetch(self, session: Session, held: HeldWrites, taps: list[tuple[Any, str]]) -> None:
+        """Let the batched routes of a batch's taps ((member, payload) pairs of members)
+        read what those taps need, once for the batch (`Router.button`'s `prefetch`)."""
+        wanted: dict[Prefetch, list[tuple[Any, Any]]] = {}
+        for member, payload in taps:
+            routes = self.buttons.get(prefix_of(payload))
+            if not routes:
+                continue
+            try:
+                data = routes[0].kind.unpack(payload)
+            except BadPayload:
+                continue
+            route = next((r for r in routes if r.claims(data)), None)
+            if route is not None and route.batched and route.prefetch is not None:
+                wanted.setdefault(route.prefetch, []).append((member, data))
+        for prefetch, items in wanted.items():
+            prefetch(session, held, items)
 
     def _guarded(self, route: Route, ctx: Context) -> list[OutgoingMessage]:
         if not route.batched or (route.members_only and not ctx.onboarded):

@@ -64,7 +64,7 @@ class _Batch:
         self.payloads: dict[str, str] = {}
         self.units: list[UnionUnit] = []
 
-    def prefetch(self, messages: Sequence[IncomingMessage]) -> None:
+    def prefetch(self, messages: Sequence[IncomingMessage], dispatcher: Dispatcher) -> None:
         """Everyone who wrote in the batch, and the payloads behind its button keys, read in
         one statement each; a person's later updates in the batch reuse what was read (the
         identity and member objects, and the conversation as the earlier update saved it)."""
@@ -86,6 +86,14 @@ class _Batch:
         if ids and self.held is not None:
             known = members.officers_among(self.connection, sorted(ids))  # type: ignore[arg-type]
             self.held.reads[members.KnownOfficers.NAME] = known
+        if self.held is not None:  # what batched routes read for the batch's taps
+            taps = []
+            for m in messages:
+                writer = self.writers.get((m.platform, m.sender_id))
+                payload = m.payload or self.payloads.get(m.button_key or "")
+                if m.group_id is None and payload and writer and writer.member is not None:
+                    taps.append((writer.member, payload))
+            dispatcher.prefetch(self.session, self.held, taps)
 
     def settle(self) -> None:
         if self.held is not None:
@@ -162,7 +170,7 @@ class Processor:
         try:
             with Session(self.engine) as session, session.begin():
                 work = _Batch(session, hold=True)
-                work.prefetch([m for m in read if m is not None])
+                work.prefetch([m for m in read if m is not None], self.dispatcher)
                 for update, message in zip(updates, read, strict=True):
                     self._handle(work, update, message)
                     handled += 1
@@ -181,7 +189,7 @@ class Processor:
                     if inbound.unfinished(session.connection(), update.id) is None:
                         return
                     work = _Batch(session)
-                    work.prefetch([message] if message is not None else [])
+                    work.prefetch([message] if message is not None else [], self.dispatcher)
                     self._handle(work, update, message)
                     work.finish(self.clock.now())
                 return

@@ -366,18 +366,61 @@ def _read_answerable(session: Session, *, member: Member, attempt_id: int, quest
         )
         .first()
     )
-    if (
-        row is None
-        or not row.consent
+    if row is None or _unusual(row, member):
+        _answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
+        raise ConcurrencyConflict(f"attempt {attempt_id} changed while it was read")
+    return row
+
+
+def _unusual(row: Any, member: Member) -> bool:
+    return bool(
+        not row.consent
         or row.member_id != member.id
         or row.question_quiz != row.quiz_id
         or row.already
         or row.finished_at is not None
         or row.question_position != row.position
-    ):
-        _answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
-        raise ConcurrencyConflict(f"attempt {attempt_id} changed while it was read")
-    return row
+    )
+
+
+class _Prefetched:
+    """A batch's answers as read at its start (`prefetch_answers`, in `HeldWrites.reads`):
+    each member's first answer in the batch is served from here, any later one reads again
+    (after the batch's held writes are written: `answer`)."""
+
+    NAME = "quiz_answerable"
+
+    def __init__(self, rows: dict[tuple[int, int], Any]) -> None:
+        self.rows = rows  # (attempt, question) -> row
+        self.used: set[int] = set()  # members served
+
+    def take(self, member: Member, attempt_id: int, question_id: int) -> Any:
+        if member.id in self.used:
+            return None
+        self.used.add(member.id)  # type: ignore[arg-type]
+        row = self.rows.pop((attempt_id, question_id), None)
+        return None if row is None or _unusual(row, member) else row
+
+
+def prefetch_answers(
+    session: Session, held: HeldWrites, taps: Sequence[tuple[Member, Any]]
+) -> None:
+    """Read what the answers of a batch (`Answer` taps, with who tapped) need in one
+    statement, for `answer` to take instead of reading each; anything unusual in a row is
+    left for `answer` to read again and say why."""
+    if not taps:
+        return
+    session.flush()  # the statement below reads through the connection
+    found = session.connection().execute(
+        _ANSWERABLE_MANY,
+        {
+            "attempt_ids": sorted({data.attempt for _m, data in taps}),
+            "question_ids": sorted({data.question for _m, data in taps}),
+        },
+    )
+    held.reads[_Prefetched.NAME] = _Prefetched(
+        {(row.attempt_id, row.question_id): row for row in found}
+    )
 
 
 def _move_on(
@@ -429,7 +472,14 @@ def answer(
     to be written with the rest of the batch's; without it they are written now."""
     if held is not None and _holds(session, held, member.id):  # type: ignore[arg-type]
         held.flush()  # the same person again in this batch: read what they did before
-    row = _read_answerable(session, member=member, attempt_id=attempt_id, question_id=question_id)
+    prefetched = held.reads.get(_Prefetched.NAME) if held is not None else None
+    row = None
+    if isinstance(prefetched, _Prefetched):
+        row = prefetched.take(member, attempt_id, question_id)
+    if row is None:
+        row = _read_answerable(
+            session, member=member, attempt_id=attempt_id, question_id=question_id
+        )
     outcome = _judge(row, option=option, now=now, answered_at=answered_at)
     if held is not None:
         return _hold(session, held, member=member, row=row, option=option, outcome=outcome, tz=tz)
@@ -639,18 +689,32 @@ def _award(
     return award.scores.get(quiz_scope(row.quiz_id))
 
 
-def _answerable_statement() -> Any:
-    """What `answer` reads, for :attempt_id, :question_id, :member_id and :unit_id."""
+def _answerable_statement(*, many: bool = False) -> Any:
+    """What `answer` reads, for :attempt_id, :question_id, :member_id and :unit_id; `many`:
+    the same for every attempt of :attempt_ids and each question of :question_ids in the
+    attempt's quiz, with the consent, unit and score of the attempt's member (a batch's
+    answers, read at once: `prefetch_answers`)."""
     attempts, questions, quizzes = _attempts, QuizQuestion.__table__, Quiz.__table__  # type: ignore[attr-defined]
     consents, answers = Consent.__table__, QuizAnswer.__table__  # type: ignore[attr-defined]
     counted = questions.alias("counted")
     people = Member.__table__  # type: ignore[attr-defined]
+    owner = people.alias("owner")  # the attempt's member (`many`)
     scores = MemberScore.__table__  # type: ignore[attr-defined]
-    return (
+    member_id = attempts.c.member_id if many else bindparam("member_id")
+    unit_id = owner.c.unit_id if many else bindparam("unit_id")
+    question = (
+        and_(
+            questions.c.id.in_(bindparam("question_ids", expanding=True)),
+            questions.c.quiz_id == attempts.c.quiz_id,
+        )
+        if many
+        else questions.c.id == bindparam("question_id")
+    )
+    statement = (
         select(  # type: ignore[call-overload]
             exists()
             .where(
-                consents.c.member_id == bindparam("member_id"),
+                consents.c.member_id == member_id,
                 consents.c.purpose == ConsentPurpose.DATA_PROCESSING.value,
                 consents.c.withdrawn_at.is_(None),
             )
@@ -663,7 +727,7 @@ def _answerable_statement() -> Any:
             .scalar_subquery()
             .label("questions"),
             select(func.count())
-            .where(people.c.unit_id == bindparam("unit_id"))
+            .where(people.c.unit_id == unit_id)
             .scalar_subquery()
             .label("unit_members"),
             attempts.c.id.label("attempt_id"),
@@ -680,15 +744,19 @@ def _answerable_statement() -> Any:
         )
         .select_from(attempts)
         .join(quizzes, quizzes.c.id == attempts.c.quiz_id)
-        .join(questions, questions.c.id == bindparam("question_id"))
+        .join(questions, question)
         .outerjoin(
             scores,
             and_(
                 scores.c.scope == literal("quiz:", String) + cast(attempts.c.quiz_id, String),
-                scores.c.member_id == bindparam("member_id"),
+                scores.c.member_id == member_id,
             ),
         )
-        .where(attempts.c.id == bindparam("attempt_id"))
+    )
+    if not many:
+        return statement.where(attempts.c.id == bindparam("attempt_id"))
+    return statement.join(owner, owner.c.id == attempts.c.member_id).where(
+        attempts.c.id.in_(bindparam("attempt_ids", expanding=True))
     )
 
 
@@ -706,6 +774,7 @@ _MOVE_ON = (
     .returning(*(_attempts.c[name] for name in _MOVED))
 )
 _ANSWERABLE = _answerable_statement()
+_ANSWERABLE_MANY = _answerable_statement(many=True)
 _QUESTION_COUNT = select(func.count()).where(col(QuizQuestion.quiz_id) == bindparam("quiz_id"))
 _ANSWER_INSERTS: dict[str, Any] = {}
 

@@ -6,6 +6,7 @@ an answer is timed by when it arrived, however long it waited to be processed.""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -261,3 +262,48 @@ async def test_a_telegram_answer_that_waited_scores_as_if_processed_at_once(
     points = 1000 - 1000 * answer.elapsed_ms // 40_000
     assert answer.points == points > 500
     assert f"Chính xác! +{points} điểm" in feedback
+
+
+async def test_one_persons_answers_to_two_quizzes_and_a_double_tap_in_one_batch(
+    client: httpx.AsyncClient, runtime: Runtime, caplog: pytest.LogCaptureFixture
+):
+    """A batch reads its answers at once (`quizzes.service.prefetch_answers`): a person's
+    first answer in it is served from that read, their later ones read again after what the
+    batch holds is written, so the second quiz scores and the double tap is refused, all in
+    the batch (not by rolling it back and answering one by one)."""
+    caplog.set_level(logging.INFO, logger="core.processing")
+    first, second = make_quiz(runtime, "Quiz A"), make_quiz(runtime, "Quiz B")
+    lan, binh = [await ChatUser(client, runtime).open() for _ in range(2)]
+    await join(lan, NAMES[0])
+    await join(binh, NAMES[1])
+    buttons: dict[tuple[str, int], dict[str, str]] = {}
+    for name, user in (("lan", lan), ("binh", binh)):
+        for quiz in (first, second):
+            await user.say(payload=Start(quiz).pack())
+            buttons[(name, quiz)] = {o: answer_button(user, o) for o in ("300 giờ", "200 giờ")}
+    runtime.clock.advance(seconds=4)
+    for user, key, option in (
+        (lan, ("lan", first), "300 giờ"),
+        (binh, ("binh", first), "300 giờ"),
+        (lan, ("lan", second), "300 giờ"),
+        (lan, ("lan", first), "200 giờ"),  # a second answer to the first quiz's question
+    ):
+        response = await user.post(text="B", payload=buttons[key][option])
+        assert response.status_code == 202
+    assert runtime.processor.process_pending() == 4  # one batch
+    assert "rolled back" not in caplog.text
+    texts = lan.texts(await lan.replies())
+    assert texts.count("Chính xác! +900 điểm") == 2  # 4 s of 20: 1000 - 1000 * 4 / 40
+    assert "chỉ câu trả lời đầu tiên được tính" in texts
+    assert "Chính xác! +900 điểm" in binh.texts(await binh.replies())
+    with Session(runtime.engine) as session:
+        scored = session.exec(
+            select(QuizAttempt.quiz_id, QuizAttempt.member_id, QuizAttempt.score).where(
+                QuizAttempt.score > 0
+            )
+        ).all()
+        assert len(scored) == 3
+        chosen = session.exec(select(QuizAnswer.option)).all()
+        assert list(chosen) == [1, 1, 1]  # the double tap changed nothing
+        ledger = session.exec(select(PointsEntry.points)).all()
+        assert list(ledger) == [900, 900, 900]

@@ -190,7 +190,7 @@ def _next_button(ctx: Context, attempt_id: int) -> Button:
     return button(ctx.t.gettext("Next question"), Next(attempt_id))
 
 
-@router.button(Answer, members_only=True, batched=True)
+@router.button(Answer, members_only=True, batched=True, prefetch=service.prefetch_answers)
 def on_answer(ctx: Context, data: Answer) -> list[OutgoingMessage]:
     """Batched (core/held.py): the answer's rows and scores are written with its batch's."""
     member = _member(ctx)
