@@ -100,6 +100,18 @@ def test_ties_go_to_who_reached_the_score_first(engine: Engine):
         assert boards.my_rank(session, scope=ALL_TIME, member_id=b.id).rank == 1  # type: ignore[union-attr]
 
 
+def recount(session: Session) -> dict[int, tuple[int, datetime]]:
+    """Every member's total and when they reached it, from the ledger alone."""
+    totals: dict[int, tuple[int, datetime]] = {}
+    for entry in session.exec(select(PointsEntry).order_by(PointsEntry.id)):
+        total, reached = totals.get(entry.member_id, (0, entry.created_at))
+        totals[entry.member_id] = (
+            total + entry.points,
+            entry.created_at if entry.points else reached,
+        )
+    return totals
+
+
 awards = st.lists(
     st.tuples(st.integers(0, 7), st.integers(-50, 3 * BAND), st.integers(0, 5)),
     min_size=1,
@@ -124,14 +136,7 @@ def test_rank_from_histogram_equals_a_plain_recount(engine: Engine, plan):
                 source_id=f"p{n}",
                 now=T0 + timedelta(seconds=secs + n),
             )
-        # the plain recount from the ledger
-        totals: dict[int, tuple[int, datetime]] = {}
-        for entry in session.exec(select(PointsEntry).order_by(PointsEntry.id)):
-            total, reached = totals.get(entry.member_id, (0, entry.created_at))
-            totals[entry.member_id] = (
-                total + entry.points,
-                entry.created_at if entry.points else reached,
-            )
+        totals = recount(session)  # the plain recount from the ledger
         expected = sorted(totals, key=lambda m: (-totals[m][0], totals[m][1], m))
         board = boards.top_members(session, scope=ALL_TIME, limit=100)
         assert [r.member_id for r in board] == expected
@@ -188,13 +193,7 @@ def test_ranks_with_ties_and_forgotten_members_equal_a_plain_recount(engine: Eng
                 source_id=f"p{n}",
                 now=T0 + timedelta(seconds=secs),
             )
-        totals: dict[int, tuple[int, datetime]] = {}
-        for entry in session.exec(select(PointsEntry).order_by(PointsEntry.id)):
-            total, reached = totals.get(entry.member_id, (0, entry.created_at))
-            totals[entry.member_id] = (
-                total + entry.points,
-                entry.created_at if entry.points else reached,
-            )
+        totals = recount(session)
         ranked = [m for m in totals if session.get(Member, m).forgotten_at is None]  # type: ignore[union-attr]
         expected = sorted(ranked, key=lambda m: (-totals[m][0], totals[m][1], m))
         for position, member_id in enumerate(expected, start=1):
