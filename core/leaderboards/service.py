@@ -20,6 +20,7 @@ from core.members.models import Member, UnionUnit, UnitKind
 from core.organisation import membership
 from core.points.models import MemberScore, ScoreHistogram, UnitScore
 from core.points.rules import BAND, band
+from core.storage.prepared import Prepared
 from core.storage.types import UTCDateTime
 
 
@@ -179,7 +180,7 @@ def _rank_statement():  # type: ignore[no-untyped-def]
     )
 
 
-_RANK = _rank_statement()
+_RANK = Prepared(_rank_statement())  # counts only: run on the cursor (core/storage/prepared.py)
 
 
 def my_rank(session: Session, *, scope: str, member_id: int) -> MyRank | None:
@@ -196,20 +197,17 @@ def rank_at(
 ) -> MyRank:
     """The rank of a member whose score in the scope is known (as an award returned it)."""
     my_band = band(points)
-    bands, in_band, ties, everyone = (
-        session.connection()
-        .execute(
-            _RANK,
-            {
-                "scope": scope,
-                "band": my_band,
-                "points": points,
-                "band_end": (my_band + 1) * BAND,
-                "reached_at": reached_at,
-                "member": member_id,
-            },
-        )
-        .one()
+    session.flush()  # the statement below reads through the connection
+    bands, in_band, ties, everyone = _RANK.one(
+        session.connection(),
+        {
+            "scope": scope,
+            "band": my_band,
+            "points": points,
+            "band_end": (my_band + 1) * BAND,
+            "reached_at": reached_at,
+            "member": member_id,
+        },
     )
     return MyRank(1 + int(bands) + int(in_band) + int(ties), points, int(everyone))
 
