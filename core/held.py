@@ -38,6 +38,7 @@ class HeldPart(Protocol):
 
 
 P = TypeVar("P", bound=HeldPart)
+REPLIES = "replies"  # the part of a batch's replies (core/outbox.py::HeldReplies)
 
 
 class HeldWrites:
@@ -56,9 +57,10 @@ class HeldWrites:
             self._parts[name] = make()
         return self._parts[name]  # type: ignore[return-value]
 
-    def peek(self, name: str) -> HeldPart | None:
-        """The part of that name, if one was asked for (nothing is made)."""
-        return self._parts.get(name)
+    def holds_reply_for(self, identity_id: int) -> bool:
+        """Whether a reply to this identity waits in the batch's replies (`REPLIES`)."""
+        replies = self._parts.get(REPLIES)
+        return replies is not None and replies.holds_for(identity_id)  # type: ignore[attr-defined]
 
     def flush(self) -> None:
         for part in self._parts.values():

@@ -18,7 +18,6 @@ from sqlmodel import Session
 from core.chat.render import choices_of
 from core.held import HeldWrites
 from core.messages import OutgoingMessage
-from core.outbox import HeldReplies
 from core.storage.models import REPLY_KEY, OutboxMessage, OutboxStatus
 
 LOOK_BACK = 5  # the newest rows read: a message that offered choices is among the last few
@@ -40,8 +39,7 @@ def newest_unanswered(
     `held`: the batch's held writes (core/held.py); a reply held there for the person is their
     newest reply and ends the search as a written one does, without a query (what else the
     batch holds is never an outbox row, so nothing needs writing first)."""
-    replies = held.peek(HeldReplies.NAME) if held is not None else None
-    if isinstance(replies, HeldReplies) and replies.holds_for(identity_id):
+    if held is not None and held.holds_reply_for(identity_id):
         return None
     session.flush()  # as a query through the ORM would
     rows = session.connection().execute(_NEWEST, {"identity_id": identity_id}).all()

@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from core.held import REPLIES
 from core.members.models import Identity
 from core.messages import OutgoingMessage
 from core.storage.models import OutboxMessage, OutboxStatus
@@ -86,7 +87,7 @@ class HeldReplies:
     else reaches the outbox in the batch (core/held.py), so a person's messages keep their
     order: `release_held` is called after the batch's held writes are written."""
 
-    NAME = "replies"  # the part's name in the batch's HeldWrites
+    NAME = REPLIES  # the part's name in the batch's HeldWrites
 
     def __init__(self) -> None:
         self.rows: list[dict[str, object]] = []
