@@ -34,6 +34,10 @@ from core.members.models import Member, UnionUnit
 
 HUNDRED = Decimal(100)
 
+# ids bound in one query: PostgreSQL takes at most 65,535 parameters a statement (the final
+# review of a province's 10^5 members failed there; bench/review_province.py)
+IDS_PER_QUERY = 10_000
+
 
 @dataclass
 class Result:
@@ -165,15 +169,19 @@ def people(session: Session, campaign: Campaign, last: date) -> list[Result]:
         if target.criterion_id in owner:
             targets[member_id][owner[target.criterion_id]] = target.value
     ids = sorted(set(figures) | set(pledged))
-    found = session.exec(
-        select(Member)
-        .where(
-            col(Member.id).in_(ids),
-            col(Member.forgotten_at).is_(None),
-            col(Member.onboarded_at).is_not(None),
+    found: list[Member] = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        found.extend(
+            session.exec(
+                select(Member)
+                .where(
+                    col(Member.id).in_(ids[start : start + IDS_PER_QUERY]),
+                    col(Member.forgotten_at).is_(None),
+                    col(Member.onboarded_at).is_not(None),
+                )
+                .order_by(col(Member.id))
+            )
         )
-        .order_by(col(Member.id))
-    ).all()
     homes: dict[int, UnionUnit] = {}
     by_union: dict[int, list[Result]] = {}
     for member in found:
