@@ -12,23 +12,17 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.emulation.total_models import StandingPeriod, UnitTotal
+from core.storage.upsert import insert_for
 
 
 def due_key(due: Iterable[tuple[int, str]]) -> str:
     """The period's key: the criteria due (in force) with their periods, hashed."""
     text = ",".join(f"{c}:{p}" for c, p in sorted(due))
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def _insert(session: Session, table: type) -> object:
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return builder(table)  # type: ignore[arg-type]
 
 
 def _period(session: Session, campaign_id: int, key: str) -> StandingPeriod | None:
@@ -49,10 +43,11 @@ def fill(
 ) -> int:
     """Keep a period's totals computed in full (`units`: every unit that can have one); the
     period's id (another transaction's, when it kept them first)."""
-    statement = _insert(session, StandingPeriod)
-    statement = statement.values(  # type: ignore[attr-defined]
-        campaign_id=campaign_id, due_key=key, due_on=due_on, computed_at=utcnow()
-    ).on_conflict_do_nothing()
+    statement = (
+        insert_for(session, StandingPeriod)
+        .values(campaign_id=campaign_id, due_key=key, due_on=due_on, computed_at=utcnow())
+        .on_conflict_do_nothing()
+    )
     made = session.execute(statement).rowcount  # type: ignore[attr-defined]
     period = _period(session, campaign_id, key)
     assert period is not None
@@ -88,10 +83,11 @@ def _keep_own(
 ) -> None:
     """The reporter's unit's total, just computed, kept (its row added if it had none). Its
     stale mark stays: another transaction may have marked it since this one read."""
-    statement = _insert(session, UnitTotal)
-    statement = statement.values(  # type: ignore[attr-defined]
-        period_id=period_id, campaign_id=campaign_id, unit_id=unit_id, total=total, stale=0
-    ).on_conflict_do_update(index_elements=["period_id", "unit_id"], set_={"total": total})
+    statement = (
+        insert_for(session, UnitTotal)
+        .values(period_id=period_id, campaign_id=campaign_id, unit_id=unit_id, total=total, stale=0)
+        .on_conflict_do_update(index_elements=["period_id", "unit_id"], set_={"total": total})
+    )
     session.execute(statement)
 
 

@@ -26,12 +26,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from core.points.models import MemberScore, PointsEntry, PointsSource
 from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
 from core.points.service import Score, _upserts
+from core.storage.upsert import insert_for
 
 _ledger = PointsEntry.__table__  # type: ignore[attr-defined]
 _scores = MemberScore.__table__  # type: ignore[attr-defined]
@@ -223,8 +223,7 @@ def _member_upsert(dialect: str) -> Any:
     """One row per (scope, member), the batch's points added, the totals returned in the
     order of the rows (SQLAlchemy sends them as multi-row VALUES, its "insertmanyvalues")."""
     if dialect not in _MEMBER_UPSERTS:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        insert = make(_scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
+        insert = insert_for(dialect, _scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
         _MEMBER_UPSERTS[dialect] = insert.on_conflict_do_update(
             index_elements=["scope", "member_id"],
             set_={

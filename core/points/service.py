@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, literal_column, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Connection
@@ -21,6 +20,7 @@ from core.errors import NotFound
 from core.members.models import Member
 from core.points.models import MemberScore, PointsEntry, PointsSource, ScoreHistogram, UnitScore
 from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
+from core.storage.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,6 @@ class Award:
     created: bool  # False when (source, source_id) had already been awarded
     # the member's scores in every scope the award counted in (empty when not created)
     scores: dict[str, Score] = field(default_factory=dict, compare=False)
-
-
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def award(
@@ -105,10 +100,9 @@ _UNIT_MEMBERS = select(func.count()).where(col(Member.unit_id) == bindparam("uni
 
 def _entry_insert(dialect: str) -> Any:
     if dialect not in _ENTRY_INSERT:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         ledger = PointsEntry.__table__  # type: ignore[attr-defined]
         _ENTRY_INSERT[dialect] = (
-            make(ledger)
+            insert_for(dialect, ledger)
             .on_conflict_do_nothing(index_elements=["source", "source_id"])
             .returning(ledger.c.id)
         )
@@ -136,9 +130,8 @@ def _member_upsert(dialect: str, rows: int, moving: bool) -> Any:
     key = (dialect, rows, moving)
     if key in _MEMBER_UPSERTS:
         return _MEMBER_UPSERTS[key]
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     scores = MemberScore.__table__  # type: ignore[attr-defined]
-    member = make(scores).values(
+    member = insert_for(dialect, scores).values(
         [
             {c: bindparam(f"r{i}_{c}", type_=scores.c[c].type) for c in _MEMBER_COLUMNS}
             for i in range(rows)
@@ -179,15 +172,16 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     parameter set per histogram row (or scope)."""
     if dialect in _UPSERTS:
         return _UPSERTS[dialect]
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     histogram = ScoreHistogram.__table__  # type: ignore[attr-defined]
-    bump = make(histogram).values({c: bindparam(c) for c in ("scope", "level", "key", "members")})
+    bump = insert_for(dialect, histogram).values(
+        {c: bindparam(c) for c in ("scope", "level", "key", "members")}
+    )
     bump = bump.on_conflict_do_update(
         index_elements=["scope", "level", "key"],
         set_={"members": histogram.c.members + bump.excluded.members},
     )
     units = UnitScore.__table__  # type: ignore[attr-defined]
-    unit = make(units).values(
+    unit = insert_for(dialect, units).values(
         {
             c: bindparam(c)
             for c in ("scope", "unit_id", "points", "participants", "members", "reached_at")

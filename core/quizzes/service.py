@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -31,6 +30,7 @@ from core.quizzes.bank import QuestionDraft
 from core.quizzes.held import HeldAnswers
 from core.quizzes.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from core.quizzes.scoring import ScoringSwitches, answer_points, late, next_streak
+from core.storage.upsert import insert_for
 
 MAX_TITLE = 200
 
@@ -782,10 +782,9 @@ _ANSWER_INSERTS: dict[str, Any] = {}
 def _answer_insert(dialect: str) -> Any:
     """At most one answer per attempt and question: the unique key, without a savepoint."""
     if dialect not in _ANSWER_INSERTS:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         answers = QuizAnswer.__table__  # type: ignore[attr-defined]
         _ANSWER_INSERTS[dialect] = (
-            make(answers)
+            insert_for(dialect, answers)
             .on_conflict_do_nothing(index_elements=["attempt_id", "question_id"])
             .returning(answers.c.id)
         )

@@ -6,10 +6,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col
@@ -17,20 +16,15 @@ from sqlmodel import col
 from core.errors import StoreUnavailable
 from core.messages import IncomingMessage, RawUpdate
 from core.storage.models import InboundStatus, InboundUpdate
+from core.storage.upsert import insert_for
 
 PROCESSING = "processing"
 
 
-def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
-    if engine.dialect.name == "postgresql":
-        return pg_insert(InboundUpdate).on_conflict_do_nothing(
-            index_elements=["platform", "external_id"]
-        )
-    if engine.dialect.name == "sqlite":
-        return sqlite_insert(InboundUpdate).on_conflict_do_nothing(
-            index_elements=["platform", "external_id"]
-        )
-    raise NotImplementedError(f"no insert-or-ignore for {engine.dialect.name}")
+def _insert_ignoring_duplicates(engine: Engine) -> Any:
+    return insert_for(engine, InboundUpdate).on_conflict_do_nothing(
+        index_elements=["platform", "external_id"]
+    )
 
 
 def safe_id(value: str) -> str:

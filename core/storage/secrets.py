@@ -7,11 +7,11 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from core.clock import utcnow
 from core.storage.models import AppSecret
+from core.storage.upsert import insert_for
 
 PRIVACY_KEY = "privacy_key"
 
@@ -23,12 +23,10 @@ def privacy_key(session: Session, configured: bytes = b"") -> bytes:
         return configured
     row = session.get(AppSecret, PRIVACY_KEY)
     if row is None:
-        dialect = session.get_bind().dialect.name
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AppSecret)
         session.execute(
-            insert.values(
-                name=PRIVACY_KEY, value=secrets.token_hex(32), created_at=utcnow()
-            ).on_conflict_do_nothing()
+            insert_for(session, AppSecret)
+            .values(name=PRIVACY_KEY, value=secrets.token_hex(32), created_at=utcnow())
+            .on_conflict_do_nothing()
         )
         row = session.get(AppSecret, PRIVACY_KEY)
         assert row is not None

@@ -75,6 +75,38 @@ def test_the_size_rules_see_every_route_package():
     assert [p for p in sources("bots/api") if p.name != "__init__.py"]
 
 
+def _dialect_inserts(path: Path) -> list[str]:
+    """Where a module builds a dialect's insert itself (postgresql.insert, sqlite.insert, or
+    either imported from its dialect)."""
+    found = []
+    for node in ast.walk(parsed(path)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            ("sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.sqlite")
+        ):
+            if any(alias.name == "insert" for alias in node.names):
+                found.append(where(path, node))
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "insert"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("postgresql", "sqlite")
+        ):
+            found.append(where(path, node))
+    return found
+
+
+def test_only_the_helper_builds_a_dialects_insert():
+    helper = ROOT / "core/storage/upsert.py"
+    found = [
+        place
+        for path in sources("core", "bots", "scheduler", "adapters")
+        if path != helper
+        for place in _dialect_inserts(path)
+    ]
+    assert found == []
+    assert len(_dialect_inserts(helper)) == 2  # the rule sees what it looks for
+
+
 def test_no_branch_on_an_action_string():
     found = [
         f"{path.relative_to(ROOT)}:{n}"
