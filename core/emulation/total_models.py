@@ -5,9 +5,10 @@ figures (core/emulation/unit_totals.py keeps them, core/emulation/unit_standing.
 A `StandingPeriod` is one set of criteria due (a campaign's criteria in force due on a date,
 each with its period): its rows are every unit of the campaign with its total (None while the
 unit has no figure counted). A unit's rows are marked `stale` in the transaction that changes
-one of its figures or pledges, and recomputed for that unit before the next rank is read; a
-change that can move any unit (criteria, members, units, the campaign's audience) drops the
-campaign's periods, recomputed in full when next asked."""
+what its total is made of (one of its figures or pledges, a member joining, leaving or moving,
+its size), and recomputed for that unit before the next rank is read; a change that can move
+many units (the campaign's criteria or audience, a unit moved within it) drops the campaign's
+periods, recomputed in full when next asked (core/emulation/total_marks.py)."""
 
 from __future__ import annotations
 

@@ -36,8 +36,18 @@ from core.emulation.templates import Frequency, Reporter
 from core.emulation.total_models import StandingPeriod, UnitTotal
 from core.emulation.unit_standing import Period, dues, standing
 from core.emulation.unit_totals import kept
-from core.members.models import Member, UnionUnit, UnitKind
-from tests.e2e.campaign_support import HUNG_THINH, MINH_PHAT, PROVINCE, bulk_members, load_demo
+from core.members.models import Member, UnionUnit, UnitKind, WorkerGroup
+from core.members.rules import child_path
+from core.members.service import create_unit
+from tests.e2e.campaign_support import (
+    HUNG_THINH,
+    MINH_PHAT,
+    PROVINCE,
+    STATE_AGENCY,
+    ZONE,
+    bulk_members,
+    load_demo,
+)
 
 DUE = date(2026, 12, 31)  # December ends a month and the fourth quarter
 MONTH, QUARTER = "2026-12", "2026-Q4"
@@ -102,9 +112,11 @@ def criterion(campaign_id: int, position: int, **fields) -> EmulationCriterion: 
     )
 
 
-def make_campaign(session: Session, now) -> tuple[Campaign, list[EmulationCriterion]]:  # type: ignore[no-untyped-def]
+def running(session: Session, now, unit: int = PROVINCE, *, subtree: bool = True) -> Campaign:  # type: ignore[no-untyped-def]
+    """A running campaign of `unit` (with the units below it, or alone) since October."""
     campaign = Campaign(
-        unit_id=PROVINCE,
+        unit_id=unit,
+        include_subtree=subtree,
         title="Thi đua",
         starts_on=date(2026, 10, 1),
         ends_on=DUE,
@@ -113,6 +125,11 @@ def make_campaign(session: Session, now) -> tuple[Campaign, list[EmulationCriter
     )
     session.add(campaign)
     session.flush()
+    return campaign
+
+
+def make_campaign(session: Session, now) -> tuple[Campaign, list[EmulationCriterion]]:  # type: ignore[no-untyped-def]
+    campaign = running(session, now)
     cid = campaign.id
     rows = [
         criterion(cid, 1, target=Decimal(10), points=Decimal(40)),
@@ -337,18 +354,21 @@ def test_kept_totals_follow_every_change(runtime: Runtime) -> None:
         session.flush()
         assert _kept_periods(session, campaign) == 1 and not _stale(session, campaign)
 
-        one.unit_id = HUNG_THINH  # moved
+        one.unit_id = HUNG_THINH  # moved: the unit it left and the one it joined
         session.flush()
-        assert _kept_periods(session, campaign) == 0
+        assert _kept_periods(session, campaign) == 1
+        assert set(_stale(session, campaign)) == {MINH_PHAT, HUNG_THINH}
         _checked(session, campaign, MINH_PHAT)
 
         other.forgotten_at = now  # /forget
         session.flush()
+        assert set(_stale(session, campaign)) == {HUNG_THINH}
         _checked(session, campaign, MINH_PHAT)
 
         minh_phat = session.get(UnionUnit, MINH_PHAT)
         minh_phat.declared_members = 40  # type: ignore[union-attr]
         session.flush()
+        assert set(_stale(session, campaign)) == {MINH_PHAT}
         _checked(session, campaign, HUNG_THINH)
 
         c1.retired_at = now  # criterion 1 edited: a new version with another target
@@ -360,9 +380,108 @@ def test_kept_totals_follow_every_change(runtime: Runtime) -> None:
         assert _kept_periods(session, campaign) == 0
         _checked(session, campaign, MINH_PHAT)
 
-        session.execute(  # a bulk move back
+        session.execute(  # a bulk move back: every campaign's kept totals dropped
             update(Member).where(col(Member.id) == one.id).values(unit_id=MINH_PHAT)
         )
         session.expire_all()
         assert _kept_periods(session, campaign) == 0
         _checked(session, campaign, HUNG_THINH)
+
+
+def small_campaign(
+    session: Session, now, unit: int, *, subtree: bool = True
+) -> tuple[Campaign, EmulationCriterion]:  # type: ignore[no-untyped-def]
+    """A running campaign of `unit` (with the units below it, or alone) with a number
+    criterion and a per-member one on the unit's size."""
+    campaign = running(session, now, unit, subtree=subtree)
+    counted = criterion(campaign.id, 1, target=Decimal(10))  # type: ignore[arg-type]
+    sized = criterion(campaign.id, 2, target=Decimal("0.5"), per_member=True)  # type: ignore[arg-type]
+    session.add_all([counted, sized])
+    session.flush()
+    return campaign, counted
+
+
+def _state(session: Session, campaign: Campaign) -> tuple[int, set[int]]:
+    """(the campaign's kept periods, its units marked stale)."""
+    return _kept_periods(session, campaign), set(_stale(session, campaign))
+
+
+def test_a_change_marks_only_the_totals_it_can_move(runtime: Runtime) -> None:
+    """Three campaigns kept at once: the province's (every unit), the state agency's and Hưng
+    Thịnh's alone. After a member joins, changes worker group, moves, uses /forget, a unit's
+    declared size changes, a unit is created, moved (the audiences that held it before or
+    hold it now) and closed, each campaign's kept totals are those of a plain recomputation,
+    and a campaign whose audience holds none of it keeps its totals as they were: not
+    dropped, nothing marked stale."""
+    now = demo_with_members(runtime, 6, 5)
+    chance = random.Random(29)
+    with Session(runtime.engine) as session, session.begin():
+        province, rows = make_campaign(session, now)
+        people = list(
+            session.exec(select(Member).where(col(Member.unit_id).in_((MINH_PHAT, HUNG_THINH))))
+        )
+        figures(session, chance, rows, people, now)
+        agency, agency_c = small_campaign(session, now, STATE_AGENCY)
+        hung, hung_c = small_campaign(session, now, HUNG_THINH, subtree=False)
+        for crit, unit in ((agency_c, STATE_AGENCY), (hung_c, HUNG_THINH)):
+            for member in session.exec(select(Member).where(Member.unit_id == unit)):
+                report(session, crit, MONTH, unit, member.id, chance.randint(0, 20), now)
+        session.flush()
+        asking = {province.id: MINH_PHAT, agency.id: STATE_AGENCY, hung.id: HUNG_THINH}
+
+        def changed(expected: dict[int, tuple[int, set[int]]]) -> None:
+            """Each campaign's (kept periods, stale units) after the change, then every
+            campaign checked against the plain recomputation."""
+            session.flush()
+            found = {c.id: _state(session, c) for c in (province, agency, hung)}
+            assert found == expected
+            for campaign in (province, agency, hung):
+                _checked(session, campaign, asking[campaign.id])  # type: ignore[index]
+
+        changed({province.id: (0, set()), agency.id: (0, set()), hung.id: (0, set())})
+        kept = (1, set())
+
+        joining = Member(
+            unit_id=MINH_PHAT, full_name="Người Mới", worker_group=WorkerGroup.DIRECT_WORKER
+        )
+        joining.onboarded_at = now  # a member joins Minh Phát
+        session.add(joining)
+        changed({province.id: (1, {MINH_PHAT}), agency.id: kept, hung.id: kept})
+
+        joining.worker_group = WorkerGroup.OFFICIAL  # another worker group
+        changed({province.id: (1, {MINH_PHAT}), agency.id: kept, hung.id: kept})
+
+        joining.unit_id = HUNG_THINH  # moved
+        changed(
+            {province.id: (1, {MINH_PHAT, HUNG_THINH}), agency.id: kept, hung.id: (1, {HUNG_THINH})}
+        )
+
+        civil = session.exec(
+            select(Member).where(
+                Member.unit_id == STATE_AGENCY, col(Member.onboarded_at).is_not(None)
+            )
+        ).first()
+        civil.forgotten_at = now  # type: ignore[union-attr]  # /forget in the state agency
+        changed({province.id: (1, {STATE_AGENCY}), agency.id: (1, {STATE_AGENCY}), hung.id: kept})
+
+        hung_thinh = session.get(UnionUnit, HUNG_THINH)
+        hung_thinh.declared_members = 300  # type: ignore[union-attr]
+        changed({province.id: (1, {HUNG_THINH}), agency.id: kept, hung.id: (1, {HUNG_THINH})})
+
+        zone = session.get(UnionUnit, ZONE)
+        new = create_unit(
+            session, name="Công đoàn mới", kind=UnitKind.GRASSROOTS_UNION, parent=zone
+        )
+        worker = Member(unit_id=new.id, full_name="Thợ Mới", worker_group=WorkerGroup.DIRECT_WORKER)
+        worker.onboarded_at = now
+        session.add(worker)
+        session.flush()
+        report(session, rows[0], MONTH, new.id, worker.id, 12, now)  # its first figure
+        changed({province.id: (1, {new.id}), agency.id: kept, hung.id: kept})
+
+        agency_unit = session.get(UnionUnit, STATE_AGENCY)
+        new.parent_id, new.path = STATE_AGENCY, child_path(agency_unit.path, new.id)  # type: ignore[union-attr]
+        changed({province.id: (0, set()), agency.id: (0, set()), hung.id: kept})
+
+        new.closed_at = now  # closed
+        changed({province.id: (1, {new.id}), agency.id: (1, {new.id}), hung.id: kept})
