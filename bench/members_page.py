@@ -4,7 +4,8 @@ Builds a fresh database with the real migrations and fills it with bulk SQL: a p
 federation, 60 upper-level unions, 1,500 grassroots unions, `--members` members (Vietnamese
 names with diacritics, 60 % verified on the roster, one messenger each) and a roster of as many
 entries (the verified members' and people not on the bot yet). Then, with the app in this
-process (httpx over ASGI, as a browser or a script would call it, background loops off):
+process (httpx over ASGI, as a browser or a script would call it, background loops off, the
+garbage collector tuned as `thidua serve` tunes it: bots/gc_tuning.py):
 
 - the admin API's `GET /api/v1/members` (the operator's token) and the desk's `/web/members`
   (a signed-in officer of the federation), page 1, a page deep in the list, and searches typed
@@ -43,6 +44,7 @@ from sqlmodel import Session
 from bench.common import print_provenance
 from bots.app import create_app
 from bots.bootstrap import build_runtime
+from bots.gc_tuning import tune_for_latency
 from bots.settings import load_settings
 from core.members.models import (
     Identity,
@@ -299,6 +301,7 @@ async def run(engine: Engine, url: str, runs: int, grassroots: int, count: int) 
     )
     runtime = build_runtime(settings, engine=engine)
     app = create_app(settings, runtime=runtime, background=False)
+    tune_for_latency()  # as `thidua serve` does once the app is built, before it serves
     transport = httpx.ASGITransport(app=app)
     deep = min(1000, count // 100)  # page 1,000 at 10^5 members, half way down with fewer
     anchor = deep_anchor(engine, deep)

@@ -135,7 +135,7 @@ async def list_members(
             raise NotFound("unit_unknown")
         unit = who.require_unit(s, unit_id) if unit_id is not None else roots[0]
         scope = membership.scope_of(s, unit)
-        counts = membership.counts(s, unit=unit, scope=scope, q=q)
+        counts = membership.counts(s, unit=unit, scope=scope)  # the page counts its search
         place = membership.Cursor.decode(cursor) if cursor else None
         found = membership.cursor_page(
             s, unit=unit, q=q, cursor=place, per_page=per_page, counted=counts, scope=scope

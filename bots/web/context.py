@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -76,6 +77,30 @@ class Me:
         return Actor.officer(self.member_id)
 
 
+# What the shared macros (_macros.html) read while a page is rendered: its words and its CSRF
+# token. The pages import those macros without their context: imported "with context", each
+# page made a module of its own whose macros and context referred to each other, a cycle that
+# held everything the page was given (its rows, their ORM objects) until the garbage
+# collector freed it, in pauses of tens of milliseconds every few dozen pages
+# (docs/benchmarks.md, issue 16). Imported without it, the module is made once.
+_RENDERING: ContextVar[tuple[Translator, str]] = ContextVar("desk_rendering")
+
+
+def _words(message: str, **params: object) -> str:
+    return _RENDERING.get()[0].gettext(message, **params)
+
+
+class _PageTranslator:
+    """`t` in the shared macros: the translator of the page being rendered."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_RENDERING.get()[0], name)
+
+
+def _csrf_token() -> str:
+    return _RENDERING.get()[1]
+
+
 class WebApp:
     """What every officer page shares, built once when the app is made."""
 
@@ -94,6 +119,7 @@ class WebApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.globals.update(_=_words, t=_PageTranslator(), csrf_token=_csrf_token)
         self.throttle = SigninThrottle()
         self.proxies = settings.trusted_proxy_networks
         self.lifetime = timedelta(hours=settings.web_session_hours)
@@ -219,17 +245,21 @@ class Visit:
 
     def render(self, template: str, *, status: int = 200, **data: Any) -> Response:
         t = self.t
-        page = self.web.env.get_template(template).render(
-            _=t.gettext,
-            t=t,
-            lang=t.locale,
-            csrf=self.session.csrf,
-            me=self.me,
-            path=self.request.url.path,
-            P=PREFIX,
-            platform_label=lambda platform: platform_name(t, platform),
-            **data,
-        )
+        rendering = _RENDERING.set((t, self.session.csrf))
+        try:
+            page = self.web.env.get_template(template).render(
+                _=t.gettext,
+                t=t,
+                lang=t.locale,
+                csrf=self.session.csrf,
+                me=self.me,
+                path=self.request.url.path,
+                P=PREFIX,
+                platform_label=lambda platform: platform_name(t, platform),
+                **data,
+            )
+        finally:
+            _RENDERING.reset(rendering)
         return self.finish(HTMLResponse(page, status_code=status))
 
     def redirect(self, url: str) -> Response:

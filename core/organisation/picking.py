@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from core.campaigns.scope import Actor
 from core.errors import Forbidden, NotFound
+from core.members import service as members
 from core.members.models import UnionUnit
 from core.members.rules import key_of
 
@@ -67,27 +69,56 @@ def _below(session: Session, unit: UnionUnit, open_only: bool) -> list[UnionUnit
     return list(session.exec(by_name.limit(LIMIT + 1)))
 
 
-def search(
-    session: Session, *, actor: Actor, q: str, open_only: bool = False, limit: int = LIMIT
+def _within(actor: Actor, roots: list[UnionUnit]) -> ColumnElement[bool]:
+    """A WHERE clause on UnionUnit for the units of these subtrees (the operator: all)."""
+    if actor.operator:
+        return col(UnionUnit.id).is_not(None)
+    if not roots:
+        return col(UnionUnit.id).is_(None)
+    return or_(*(members.subtree_filter(root) for root in roots))
+
+
+def find(
+    session: Session,
+    *,
+    where: ColumnElement[bool],
+    q: str,
+    open_only: bool = False,
+    limit: int = LIMIT,
 ) -> tuple[list[UnionUnit], bool]:
-    """The units in the actor's scope whose name (or code) contains `q` without case or
-    diacritics, by name; and whether more than `limit` match. Only ids, names and codes are
-    read to match, then the few found are loaded."""
+    """The units `where` whose name contains `q` or whose code is `q`, both without case or
+    diacritics (the folded `name_key` and `code_key`, migration 0029), by name; and whether
+    more than `limit` match. One query: the database matches, sorts and stops at `limit`."""
     wanted = key_of(q)
     if not wanted:
         return [], False
-    query = select(UnionUnit.id, UnionUnit.name, UnionUnit.code).where(actor.unit_filter(session))
+    matches = or_(
+        col(UnionUnit.name_key).contains(wanted, autoescape=True),
+        col(UnionUnit.code_key) == wanted,
+    )
+    query = select(UnionUnit).where(where, matches)
     if open_only:
         query = query.where(col(UnionUnit.closed_at).is_(None))
-    hits = [
-        (name, unit_id)
-        for unit_id, name, code in session.execute(query)
-        if wanted in key_of(name) or (code and wanted == key_of(code))
-    ]
-    hits.sort()
-    ids = [unit_id for _, unit_id in hits[:limit]]
-    loaded = {u.id: u for u in session.exec(select(UnionUnit).where(col(UnionUnit.id).in_(ids)))}
-    return [loaded[i] for i in ids if i in loaded], len(hits) > limit
+    by_name = query.order_by(col(UnionUnit.name), col(UnionUnit.id)).limit(limit + 1)
+    found = list(session.exec(by_name))
+    return found[:limit], len(found) > limit
+
+
+def search(
+    session: Session,
+    *,
+    actor: Actor,
+    q: str,
+    open_only: bool = False,
+    limit: int = LIMIT,
+    roots: list[UnionUnit] | None = None,
+) -> tuple[list[UnionUnit], bool]:
+    """The units in the actor's scope whose name (or code) contains `q` without case or
+    diacritics, by name; and whether more than `limit` match. `roots`: the actor's own units
+    when the caller has read them already."""
+    roots = actor.units(session) if roots is None and not actor.operator else roots
+    where = _within(actor, roots or [])
+    return find(session, where=where, q=q, open_only=open_only, limit=limit)
 
 
 def pick(
@@ -114,7 +145,9 @@ def pick(
     else:
         raise Forbidden("not_an_officer")
     below = _below(session, chosen, open_only)
-    found, more_found = search(session, actor=actor, q=q, open_only=open_only) if q else ([], False)
+    found, more_found = (
+        search(session, actor=actor, q=q, open_only=open_only, roots=roots) if q else ([], False)
+    )
     return Picked(
         chosen=chosen,
         trail=_trail(session, chosen, roots, actor),

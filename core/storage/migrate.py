@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-# made by migration 0027 beside the models, not described by them: the members search's
-# trigram index (PostgreSQL) and its FTS5 table with the tables FTS5 keeps for it (SQLite)
+# made by migrations 0027 and 0029 beside the models, not described by them: the members
+# search's trigram index (PostgreSQL) and its FTS5 table with the tables FTS5 keeps for it
+# (SQLite); the unit search's trigram index (PostgreSQL)
 NOT_MODELLED = frozenset(
-    ["ix_member_name_trgm", "member_name"]
+    ["ix_member_name_trgm", "member_name", "ix_union_unit_name_trgm"]
     + [f"member_name_{part}" for part in ("data", "idx", "content", "docsize", "config")]
 )
 

@@ -109,7 +109,7 @@ def load(s: Session, me: Me, wanted: Wanted, now: datetime) -> MembersPage:
     )
     unit = chooser.chosen
     scope = membership.scope_of(s, unit)
-    counts = membership.counts(s, unit=unit, scope=scope, q=wanted.q)
+    counts = membership.counts(s, unit=unit, scope=scope)  # the page counts its search
     found = membership.keyset_page(
         s,
         unit=unit,
