@@ -15,6 +15,10 @@ dropped when the change can move many units.
   its rows are not known here (a unit's subtree moved, a tree imported: rare).
 
 Dropped totals are recomputed in full when next read, stale rows one unit at a time.
+On PostgreSQL a mark of known campaigns (a figure, a pledge, a drop) first takes the
+campaign's shared advisory lock, which a transaction filling its totals for the first time
+holds exclusively (unit_totals.may_fill): a mark never races a fill. A member's or a unit's
+marks (of every campaign) and bulk drops take none.
 It listens to every Session's flushes and to its bulk statements, so no writer has to
 remember it (docs/architecture.md says what that costs); a writer that bypasses the Session
 (raw SQL on a connection) must mark or drop the totals itself."""
@@ -32,6 +36,7 @@ from sqlalchemy import (
     cast,
     delete,
     event,
+    func,
     inspect,
     literal_column,
     select,
@@ -48,9 +53,10 @@ from core.emulation.models import (
     PledgeTarget,
 )
 from core.emulation.total_models import StandingPeriod, UnitTotal
+from core.emulation.unit_totals import FILL_LOCK
 from core.members.models import Member, UnionUnit
 from core.members.rules import child_path
-from core.storage.upsert import insert_for
+from core.storage.upsert import dialect_name, insert_for
 
 # the fields a unit's total, its rank or the units ranked depend on
 MEMBER_FIELDS = frozenset({"unit_id", "onboarded_at", "forgotten_at", "worker_group"})
@@ -246,6 +252,25 @@ def _holding(connection: Connection, marks: Marks) -> set[int]:
     return {c for c, top in tops if any(p.startswith(top) or top.startswith(p) for p in places)}
 
 
+def _pledgers_of(connection: Connection, pledges: set[int]) -> set[tuple[int, int]]:
+    """(campaign, member) of the pledges whose targets changed."""
+    if not pledges:
+        return set()
+    of = select(EmulationPledge.campaign_id, EmulationPledge.member_id).where(
+        EmulationPledge.id.in_(pledges)  # type: ignore[attr-defined]
+    )
+    return {(c, m) for c, m in connection.execute(of)}
+
+
+def _guard(connection: Connection, campaigns: Iterable[int]) -> None:
+    """On PostgreSQL, the shared advisory lock of each campaign marked, held to the commit:
+    a transaction filling a campaign's kept totals (unit_totals.may_fill) is not computing
+    while a mark is in flight, and a mark made while it fills waits to see its rows."""
+    if dialect_name(connection) == "postgresql":
+        for campaign in sorted(set(campaigns)):
+            connection.execute(select(func.pg_advisory_xact_lock_shared(FILL_LOCK, campaign)))
+
+
 def _apply(session: Session, marks: Marks) -> None:
     if marks.everything:
         drop(session)
@@ -253,6 +278,9 @@ def _apply(session: Session, marks: Marks) -> None:
     connection = session.connection()
     if marks.places:
         marks.campaigns |= _holding(connection, marks)
+    of_pledges = _pledgers_of(connection, marks.pledges)
+    marked = {c for c, _unit in marks.units} | {c for c, _m in marks.pledgers | of_pledges}
+    _guard(connection, marks.campaigns | marked)
     if marks.campaigns:
         drop(connection, marks.campaigns)
     _mark_units(connection, marks.unit_rows)
@@ -263,16 +291,11 @@ def _apply(session: Session, marks: Marks) -> None:
     pledgers = sorted(p for p in marks.pledgers if p[0] not in marks.campaigns)
     if pledgers:
         connection.execute(_stale(moving, bindparam("c")), [{"c": c, "m": m} for c, m in pledgers])
-    if marks.pledges:
-        of = select(EmulationPledge.campaign_id, EmulationPledge.member_id).where(
-            EmulationPledge.id.in_(marks.pledges)  # type: ignore[attr-defined]
+    found = {(c, m) for c, m in of_pledges - set(pledgers) if c not in marks.campaigns}
+    if found:
+        connection.execute(
+            _stale(moving, bindparam("c")), [{"c": c, "m": m} for c, m in sorted(found)]
         )
-        found = {(c, m) for c, m in connection.execute(of)} - set(pledgers)
-        found = {(c, m) for c, m in found if c not in marks.campaigns}
-        if found:
-            connection.execute(
-                _stale(moving, bindparam("c")), [{"c": c, "m": m} for c, m in sorted(found)]
-            )
 
 
 def _after_flush(session: Session, _context: UOWTransaction) -> None:

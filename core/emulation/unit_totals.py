@@ -2,7 +2,10 @@
 to a last figure reads them: the period's rows filled in full the first time it is asked (or
 after a change dropped them), the stale units' totals recomputed one unit at a time, then the
 reporter's unit ranked by one query over the period's rows. The computing is the caller's
-(core/emulation/unit_standing.py); core/emulation/total_marks.py marks and drops the rows."""
+(core/emulation/unit_standing.py); core/emulation/total_marks.py marks and drops the rows.
+On PostgreSQL the first fill takes the campaign's advisory lock without waiting (`may_fill`):
+with a mark of the campaign in flight, the reply is ranked among totals computed now and
+nothing is kept; a mark made during the fill waits for its commit."""
 
 from __future__ import annotations
 
@@ -16,7 +19,10 @@ from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.emulation.total_models import StandingPeriod, UnitTotal
-from core.storage.upsert import insert_for
+from core.storage.upsert import dialect_name, insert_for
+
+# the advisory locks of the kept totals on PostgreSQL: (FILL_LOCK, campaign id)
+FILL_LOCK = 0x7107
 
 
 def due_key(due: Iterable[tuple[int, str]]) -> str:
@@ -59,6 +65,25 @@ def fill(
         ]
         session.execute(insert(UnitTotal), rows)
     return period.id  # type: ignore[return-value]
+
+
+def may_fill(session: Session, campaign_id: int) -> bool:
+    """Whether this transaction may keep the campaign's totals computed now. On PostgreSQL a
+    transaction that marks a campaign's totals holds a shared advisory lock on it until it
+    commits (core/emulation/total_marks.py): a filler takes it exclusively, without waiting,
+    so that no mark is in flight while it computes, and every mark made until it commits
+    waits and then sees its rows. If another transaction holds it, nothing is kept this time
+    (another reply will). SQLite has one writer: nothing can be in flight."""
+    if dialect_name(session) != "postgresql":
+        return True
+    statement = select(func.pg_try_advisory_xact_lock(FILL_LOCK, campaign_id))
+    return bool(session.execute(statement).scalar_one())
+
+
+def _ranked(found: dict[int, Decimal], unit_id: int, total: Decimal) -> tuple[int, int]:
+    """(rank, units ranked) of the unit among totals computed now (none kept)."""
+    others = [t for u, t in found.items() if u != unit_id and t is not None]
+    return sum(1 for t in others if t > total) + 1, len(others) + 1
 
 
 def _refresh(session: Session, period_id: int, compute: Callable[[int], Decimal | None]) -> None:
@@ -105,6 +130,9 @@ def rank(
     """(rank, units ranked) of the unit with `total` among the period's kept totals (equal
     totals share the better rank), the totals filled or refreshed first."""
     period = _period(session, campaign_id, key)
+    if period is None and not may_fill(session, campaign_id):
+        found, _units = compute_all()
+        return None if total is None else _ranked(found, unit_id, total)
     if period is None:
         found, units = compute_all()
         period_id = fill(session, campaign_id, key, due_on, found, units)

@@ -13,9 +13,11 @@ onboarded."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -485,3 +487,69 @@ def test_a_change_marks_only_the_totals_it_can_move(runtime: Runtime) -> None:
 
         new.closed_at = now  # closed
         changed({province.id: (1, {new.id}), agency.id: (1, {new.id}), hung.id: kept})
+
+
+def _seeded(runtime: Runtime) -> tuple[int, int, int]:
+    """A province's campaign with figures, committed: (campaign, its first criterion, a
+    member of Hưng Thịnh)."""
+    now = demo_with_members(runtime, 6, 5)
+    with Session(runtime.engine) as session, session.begin():
+        campaign, rows = make_campaign(session, now)
+        people = list(
+            session.exec(select(Member).where(col(Member.unit_id).in_((MINH_PHAT, HUNG_THINH))))
+        )
+        figures(session, random.Random(41), rows, people, now)
+        member = next(p for p in people if p.unit_id == HUNG_THINH)
+        return campaign.id, rows[0].id, member.id  # type: ignore[return-value]
+
+
+def _figure(runtime: Runtime, campaign_id: int, criterion_id: int, member_id: int) -> None:
+    """Another transaction: a corrected figure of Hưng Thịnh's member, committed."""
+    with Session(runtime.engine) as session, session.begin():
+        crit = session.get(EmulationCriterion, criterion_id)
+        correct(session, crit, HUNG_THINH, member_id, 25, runtime.clock.now())
+        session.flush()
+
+
+def test_a_figure_made_while_the_totals_are_first_kept_is_not_missed(runtime: Runtime) -> None:
+    """PostgreSQL with several workers: a transaction keeps the period's totals for the first
+    time while another commits a figure of another unit. The figure's mark waits for the
+    filler's commit, then marks its unit's kept total stale, so the kept totals are those of
+    a plain recomputation afterwards; and a filler that finds a mark in flight keeps nothing
+    and answers from totals computed now."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: no mark can be in flight during a fill")
+    campaign_id, criterion_id, member_id = _seeded(runtime)
+    with Session(runtime.engine) as filler, filler.begin():
+        campaign = filler.get(Campaign, campaign_id)
+        standing(filler, campaign, DUE, filler.get(UnionUnit, MINH_PHAT))  # type: ignore[arg-type]
+        assert _kept_periods(filler, campaign) == 1  # type: ignore[arg-type]
+        marking = threading.Thread(
+            target=_figure, args=(runtime, campaign_id, criterion_id, member_id)
+        )
+        marking.start()
+        marking.join(1.0)
+        assert marking.is_alive()  # its mark waits for the filler's commit
+    marking.join(10.0)
+    assert not marking.is_alive()
+    with Session(runtime.engine) as session, session.begin():
+        campaign = session.get(Campaign, campaign_id)
+        assert set(_stale(session, campaign)) == {HUNG_THINH}  # type: ignore[arg-type]
+        _checked(session, campaign, MINH_PHAT)  # type: ignore[arg-type]
+
+        session.execute(update(Campaign).where(col(Campaign.id) == campaign_id).values(ends_on=DUE))
+        assert _kept_periods(session, campaign) == 0  # type: ignore[arg-type]
+    with Session(runtime.engine) as marker, marker.begin():  # a mark in flight
+        crit = marker.get(EmulationCriterion, criterion_id)
+        correct(marker, crit, HUNG_THINH, member_id, 2, runtime.clock.now())
+        marker.flush()
+        with Session(runtime.engine) as filler, filler.begin():
+            campaign = filler.get(Campaign, campaign_id)
+            size, place = standing(filler, campaign, DUE, filler.get(UnionUnit, MINH_PHAT))  # type: ignore[arg-type]
+            assert _kept_periods(filler, campaign) == 0  # type: ignore[arg-type]
+            got = (
+                None
+                if place is None
+                else (place.rank, place.units, place.reported, place.reporters)
+            )
+            assert (size, got) == plain_standing(filler, campaign, MINH_PHAT)  # type: ignore[arg-type]
