@@ -22,6 +22,7 @@ from core.clock import utcnow
 from core.errors import ConcurrencyConflict
 from core.messages import OutgoingMessage
 from core.storage.models import ConversationState
+from core.storage.prepared import Prepared
 
 S = TypeVar("S", bound=FlowState)
 _PROMPT = "__prompt__"  # where the last offered choices live inside the stored data
@@ -79,7 +80,7 @@ _TABLE = ConversationState.__table__  # type: ignore[attr-defined]
 _LOAD = select(_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data, _TABLE.c.version).where(
     _TABLE.c.identity_id == bindparam("identity_id")
 )
-_INSERT = insert(_TABLE)
+_COLUMNS = ("identity_id", "flow", "step", "data", "version", "updated_at")
 _UPDATE = (
     update(_TABLE)
     .where(
@@ -94,6 +95,9 @@ _UPDATE = (
         updated_at=bindparam("updated_at"),
     )
 )
+# run on the cursor (core/storage/prepared.py), a batch's states at once
+_HELD_INSERT = Prepared(insert(_TABLE).values({c: bindparam(c) for c in _COLUMNS}))
+_HELD_UPDATE = Prepared(_UPDATE)
 
 
 def from_row(
@@ -190,7 +194,7 @@ def save(session: Session, conv: Conversation, held: HeldStates | None = None) -
 
 def _insert(connection: Connection, rows: list[dict[str, Any]]) -> None:
     try:
-        connection.execute(_INSERT, rows)
+        _HELD_INSERT.many(connection, rows)
     except IntegrityError as exc:  # the other transaction inserted it first: the whole
         # unit of work is retried (on PostgreSQL the transaction is aborted anyway)
         raise ConcurrencyConflict(str(exc)) from exc
@@ -213,7 +217,7 @@ class HeldStates:
         if self.inserts:
             _insert(connection, self.inserts)
         if self.updates:
-            changed = connection.execute(_UPDATE, self.updates).rowcount
+            changed = _HELD_UPDATE.many(connection, self.updates)
             if changed != len(self.updates):
                 raise ConcurrencyConflict(f"{len(self.updates) - changed} conversations changed")
         self.inserts.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
@@ -13,6 +13,7 @@ from core.held import REPLIES
 from core.members.models import Identity
 from core.messages import OutgoingMessage
 from core.storage.models import OutboxMessage, OutboxStatus
+from core.storage.prepared import Prepared
 
 HANDOVER_LIMIT = 3  # held announcements delivered after a person's next message
 
@@ -44,6 +45,21 @@ def enqueue(
 
 
 _INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+_REPLY_COLUMNS = (
+    "identity_id",
+    "platform",
+    "body",
+    "proactive",
+    "status",
+    "attempts",
+    "dedupe_key",
+    "next_attempt_at",
+    "created_at",
+)
+# a batch's replies, run on the cursor (core/storage/prepared.py)
+_HELD_INSERT = Prepared(
+    insert(OutboxMessage.__table__).values({c: bindparam(c) for c in _REPLY_COLUMNS})  # type: ignore[attr-defined]
+)
 
 
 def enqueue_replies(
@@ -105,7 +121,7 @@ class HeldReplies:
         return identity_id in self.identities
 
     def flush(self, connection: Connection) -> None:
-        connection.execute(_INSERT, self.rows)
+        _HELD_INSERT.many(connection, self.rows)
         self.rows.clear()
         self.identities.clear()
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from core.members.models import Identity, Member
 from core.storage.models import ConversationState, OutboxMessage, OutboxStatus
+from core.storage.prepared import Prepared
 
 
 @dataclass
@@ -57,7 +58,7 @@ _FIND = (
         )
     )
 )
-_TOUCH = (
+_TOUCH = Prepared(  # a batch's touches at once, on the cursor (core/storage/prepared.py)
     update(Identity.__table__)  # type: ignore[attr-defined]
     .where(Identity.__table__.c.id == bindparam("b_id"))  # type: ignore[attr-defined]
     .values(last_inbound_at=bindparam("last_inbound_at"), blocked_at=bindparam("blocked_at"))
@@ -102,4 +103,4 @@ def record_touches(connection: Connection, touches: Iterable[dict[str, object]])
     """One statement for the batch: writing again unblocks an identity, leaving blocks it."""
     latest = {touch["b_id"]: touch for touch in touches}  # a person's last update wins
     if latest:
-        connection.execute(_TOUCH, list(latest.values()))
+        _TOUCH.many(connection, list(latest.values()))

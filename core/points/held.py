@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case
+from sqlalchemy import bindparam, case, insert
 from sqlalchemy.engine import Connection
 
 from core.points.models import MemberScore, PointsEntry, PointsSource
 from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
 from core.points.service import Score, _upserts
+from core.storage.prepared import Prepared
 from core.storage.upsert import insert_for
 
 _ledger = PointsEntry.__table__  # type: ignore[attr-defined]
@@ -151,8 +152,7 @@ class HeldAwards:
         return above, joined
 
     def flush(self, connection: Connection) -> None:
-        dialect = connection.dialect.name
-        connection.execute(_ledger_insert(), self.ledger)
+        _LEDGER_INSERT.many(connection, self.ledger)
         rows = sorted(
             (
                 (scope, a.member_id, a.unit_id, a.points, 1, a.when)
@@ -162,9 +162,8 @@ class HeldAwards:
             key=lambda r: (r[0], r[1]),
         )
         totals: dict[tuple[str, int], tuple[int, int]] = {}
-        statement = _member_upsert(dialect)
-        for scope, member_id, points, entries in connection.execute(
-            statement, [dict(zip(_MEMBER_COLUMNS, row, strict=True)) for row in rows]
+        for scope, member_id, points, entries in _MEMBER_UPSERT.rows(
+            connection, [dict(zip(_MEMBER_COLUMNS, row, strict=True)) for row in rows]
         ):
             totals[(scope, member_id)] = (points, entries)
         if len(totals) != len(rows):
@@ -197,46 +196,50 @@ class HeldAwards:
                 unit["members"] = a.unit_members
                 if a.points:  # as award by award: the last award that moved the unit
                     unit["reached_at"] = a.when
-        bump, unit_upsert = _upserts(dialect)
         moves = [
             {"scope": scope, "level": level, "key": key, "members": delta}
             for (scope, level, key), delta in sorted(changes.items())
             if delta
         ]
-        if moves:
-            connection.execute(bump, moves)
-        connection.execute(unit_upsert, [units[key] for key in sorted(units)])
+        _BUMP.many(connection, moves)
+        _UNIT_UPSERT.many(connection, [units[key] for key in sorted(units)])
         self.awards.clear()
         self.ledger.clear()
         self.members.clear()
         self.known.clear()
 
 
-def _ledger_insert() -> Any:
-    return _LEDGER_INSERT
-
-
-_LEDGER_INSERT = _ledger.insert()
-
-
 def _member_upsert(dialect: str) -> Any:
-    """One row per (scope, member), the batch's points added, the totals returned in the
-    order of the rows (SQLAlchemy sends them as multi-row VALUES, its "insertmanyvalues")."""
-    if dialect not in _MEMBER_UPSERTS:
-        insert = insert_for(dialect, _scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
-        _MEMBER_UPSERTS[dialect] = insert.on_conflict_do_update(
-            index_elements=["scope", "member_id"],
-            set_={
-                "points": _scores.c.points + insert.excluded.points,
-                "entries": _scores.c.entries + insert.excluded.entries,
-                "unit_id": insert.excluded.unit_id,
-                "reached_at": case(
-                    (insert.excluded.points != 0, insert.excluded.reached_at),
-                    else_=_scores.c.reached_at,
-                ),
-            },
-        ).returning(_scores.c.scope, _scores.c.member_id, _scores.c.points, _scores.c.entries)
-    return _MEMBER_UPSERTS[dialect]
+    """One row per (scope, member), the batch's points added, the totals returned (with
+    their scope and member: the order of the rows returned is not the order given)."""
+    upsert = insert_for(dialect, _scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
+    return upsert.on_conflict_do_update(
+        index_elements=["scope", "member_id"],
+        set_={
+            "points": _scores.c.points + upsert.excluded.points,
+            "entries": _scores.c.entries + upsert.excluded.entries,
+            "unit_id": upsert.excluded.unit_id,
+            "reached_at": case(
+                (upsert.excluded.points != 0, upsert.excluded.reached_at),
+                else_=_scores.c.reached_at,
+            ),
+        },
+    ).returning(_scores.c.scope, _scores.c.member_id, _scores.c.points, _scores.c.entries)
 
 
-_MEMBER_UPSERTS: dict[str, Any] = {}
+_LEDGER_COLUMNS = (
+    "member_id",
+    "unit_id",
+    "points",
+    "source",
+    "source_id",
+    "campaign_id",
+    "extra_scope",
+    "created_at",
+)
+# A batch's writes run on the cursor (core/storage/prepared.py): SQLAlchemy's handling of
+# each of their rows (some 15 per answer) cost more than the database's work on it.
+_LEDGER_INSERT = Prepared(insert(_ledger).values({c: bindparam(c) for c in _LEDGER_COLUMNS}))
+_MEMBER_UPSERT = Prepared(_member_upsert)
+_BUMP = Prepared(lambda dialect: _upserts(dialect)[0])
+_UNIT_UPSERT = Prepared(lambda dialect: _upserts(dialect)[1])

@@ -14,18 +14,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import ConcurrencyConflict
 from core.quizzes.models import QuizAnswer, QuizAttempt
+from core.storage.prepared import Prepared
 
 _answers = QuizAnswer.__table__  # type: ignore[attr-defined]
 _attempts = QuizAttempt.__table__  # type: ignore[attr-defined]
-_INSERT = _answers.insert()
-_MOVE = (
+_ANSWER_COLUMNS = (
+    "attempt_id",
+    "question_id",
+    "option",
+    "correct",
+    "late",
+    "elapsed_ms",
+    "points",
+    "answered_at",
+)
+# run on the cursor (core/storage/prepared.py): SQLAlchemy's handling of each row cost more
+# than the database's work on it
+_INSERT = Prepared(insert(_answers).values({c: bindparam(c) for c in _ANSWER_COLUMNS}))
+_MOVE = Prepared(
     update(_attempts)
     .where(_attempts.c.id == bindparam("b_id"), _attempts.c.position == bindparam("b_position"))
     .values(
@@ -70,8 +83,8 @@ class HeldAnswers:
         self.after[move["b_id"]] = after
 
     def flush(self, connection: Connection) -> None:
-        connection.execute(_INSERT, self.answers)
-        moved = connection.execute(_MOVE, self.moves).rowcount
+        _INSERT.many(connection, self.answers)
+        moved = _MOVE.many(connection, self.moves)
         if moved != len(self.moves):
             raise ConcurrencyConflict(f"{len(self.moves) - moved} held attempts moved on")
         session = self.session

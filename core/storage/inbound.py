@@ -16,6 +16,7 @@ from sqlmodel import col
 from core.errors import StoreUnavailable
 from core.messages import IncomingMessage, RawUpdate
 from core.storage.models import InboundStatus, InboundUpdate
+from core.storage.prepared import Prepared
 from core.storage.upsert import insert_for
 
 PROCESSING = "processing"
@@ -133,7 +134,7 @@ _CLAIM = (
 _ONE = select(*_CLAIMED_COLUMNS).where(
     _T.c.id == bindparam("id"), _T.c.status.not_in([InboundStatus.DONE, InboundStatus.FAILED])
 )
-_DONE = (
+_DONE = Prepared(  # a batch's marks at once, on the cursor (core/storage/prepared.py)
     update(_T)
     .where(_T.c.id == bindparam("b_id"))
     .values(
@@ -168,8 +169,8 @@ def unfinished(conn: Connection, inbound_id: int) -> Claimed | None:
 def mark_done(conn: Connection, done: Sequence[tuple[int, str]], now: datetime) -> None:
     """(id, sender) of processed updates: done, their text dropped, the sender kept for dedupe."""
     if done:
-        conn.execute(
-            _DONE, [{"b_id": i, "sender_id": sender, "processed_at": now} for i, sender in done]
+        _DONE.many(
+            conn, [{"b_id": i, "sender_id": sender, "processed_at": now} for i, sender in done]
         )
 
 

@@ -1,58 +1,245 @@
-"""A hot-path Core statement run on the DBAPI cursor, compiled once per dialect.
+"""Hot-path Core statements run on the DBAPI cursor, compiled once per kind of dialect.
 
 SQLAlchemy spends 50–90 µs on each execution of a statement with a dozen parameters (building
 and processing them, setting up the result) where the database itself answers a small read in
-10 µs (bench/processing_p6.py, the rank of every finished quiz answer). `Prepared` compiles
-the statement once per dialect, keeps its parameter order and bind processors, and sends the
-processed values straight to the connection's DBAPI cursor, inside the connection's
-transaction. Results come back as the driver gives them: only for statements whose columns
-need no conversion (counts, sums, ids), and with no expanding (`IN`) parameters.
+10 µs (bench/processing_p6.py, the rank of every finished quiz answer), and several µs on
+each row of an `executemany` (a batch's held writes: core/held.py). `Prepared` compiles the
+statement once per kind of dialect (its name, driver, parameter style and server version),
+keeps its parameter order and bind processors, and sends the processed values straight to
+the connection's DBAPI cursor, inside the connection's transaction:
+
+- `one`: a statement's single row;
+- `many`: an `executemany`, returning how many rows it changed (psycopg 3 sends the rows in
+  its pipeline, as one prepared statement);
+- `rows`: an INSERT … RETURNING of many rows, returning every row (psycopg: an `executemany`
+  returning each row's; SQLite: one multi-row VALUES).
+
+Results come back as the driver gives them: only for statements whose columns need no
+conversion (counts, sums, ids, texts), and with no expanding (`IN`) parameters. The
+engine's cursor events are fired as for any statement (tests and benchmarks count
+statements with them), and a driver's error is raised as SQLAlchemy's (`IntegrityError`…),
+with a lost connection invalidated as SQLAlchemy does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
 
-_Compiled = tuple[str, tuple[str, ...] | None, dict[str, Callable[[Any], Any]], dict[str, Any]]
+_MAX_SQLITE_PARAMETERS = 30_000  # SQLite allows 32,766 in one statement (since 3.32)
+
+
+class _Slot(NamedTuple):
+    """One parameter as the statement takes it: its name, whether each row must give it (a
+    `bindparam` without a value), its value otherwise, and its type's bind processor."""
+
+    name: str
+    required: bool
+    default: Any
+    process: Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positional: bool
+    slots: tuple[_Slot, ...]  # in the statement's order when positional
+    values: str | None  # an INSERT's single VALUES group, "(?, ?, ?)", when it has one
+
+    def params(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Each row's parameters as the driver takes them (a tuple, or a dict by name).
+
+        A processed value is reused while a parameter's value is the same object as in the
+        row before: a batch's rows share their times (`now`, an answer's time in each of its
+        scopes), and turning a datetime into SQLite's text is most of a row's cost."""
+        slots = self.slots
+        last: list[tuple[Any, Any] | None] = [None] * len(slots)
+        found: list[Any] = []
+        for given in rows:
+            values = []
+            for i, (name, required, default, process) in enumerate(slots):
+                value = given[name] if required else given.get(name, default)
+                if process is not None:
+                    before = last[i]
+                    if before is not None and before[0] is value:
+                        value = before[1]
+                    else:
+                        processed = process(value)
+                        last[i] = (value, processed)
+                        value = processed
+                values.append(value)
+            if self.positional:
+                found.append(tuple(values))
+            else:
+                found.append(dict(zip([s.name for s in slots], values, strict=True)))
+        return found
+
+
+def _key(dialect: Dialect) -> tuple[Any, ...]:
+    return (dialect.name, dialect.driver, dialect.paramstyle, dialect.server_version_info)
 
 
 class Prepared:
-    def __init__(self, statement: ClauseElement) -> None:
+    """`statement`, or what builds it for a dialect's name (an upsert of its own dialect)."""
+
+    def __init__(self, statement: ClauseElement | Callable[[str], ClauseElement]) -> None:
         self.statement = statement
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[Any, ...], _Compiled] = {}
 
     def _compile(self, dialect: Dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
+        key = _key(dialect)
+        found = self._compiled.get(key)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            processors = {
-                name: processor
-                for name, bind in compiled.binds.items()
-                if (processor := bind.type._cached_bind_processor(dialect)) is not None
-            }
-            order = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
-            defaults = compiled.construct_params(_check=False)  # the literal values
-            found = (compiled.string, order, processors, defaults)
-            self._compiled[dialect.name] = found
+            statement = self.statement
+            if not isinstance(statement, ClauseElement):
+                statement = statement(dialect.name)
+            found = self._compiled[key] = _compile(statement, dialect)
         return found
 
     def one(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...]:
         """The statement's single row, for `params` (every parameter without a value of its
         own in the statement)."""
-        sql, order, processors, defaults = self._compile(connection.dialect)
-        values = {**defaults, **params}
-        for name, process in processors.items():
-            values[name] = process(values[name])
+        compiled = self._compile(connection.dialect)
+        (values,) = compiled.params([params])
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(sql, tuple(values[n] for n in order) if order is not None else values)
+            _run(connection, cursor, compiled.sql, values, many=False)
             row = cursor.fetchone()
         finally:
             cursor.close()
         if row is None:
             raise LookupError("no row")
         return tuple(row)
+
+    def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """The statement once per row of parameters, in order; how many rows it changed."""
+        if not rows:
+            return 0
+        compiled = self._compile(connection.dialect)
+        values = compiled.params(rows)
+        cursor = connection.connection.cursor()
+        try:
+            _run(connection, cursor, compiled.sql, values, many=True)
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def rows(
+        self, connection: Connection, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """An INSERT … RETURNING for every row of parameters: the rows it returned (in no
+        particular order on SQLite)."""
+        if not rows:
+            return []
+        compiled = self._compile(connection.dialect)
+        values = compiled.params(rows)
+        cursor = connection.connection.cursor()
+        found: list[tuple[Any, ...]] = []
+        try:
+            if connection.dialect.driver == "psycopg":
+                _run(connection, cursor, compiled.sql, values, many=True, returning=True)
+                while True:
+                    found.extend(tuple(r) for r in cursor.fetchall())
+                    if not cursor.nextset():
+                        break
+                return found
+            for sql, chunk in _multirow(compiled, values):
+                _run(connection, cursor, sql, chunk, many=False)
+                found.extend(tuple(r) for r in cursor.fetchall())
+            return found
+        finally:
+            cursor.close()
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    # as for an executemany: an INSERT has no RETURNING of its own (its primary key)
+    compiled = statement.compile(dialect=dialect, for_executemany=True)
+    if compiled.escaped_bind_names:  # type: ignore[attr-defined]
+        raise TypeError("a prepared statement's parameter names must need no escaping")
+    defaults = compiled.construct_params(_check=False)  # the values given in the statement
+    binds = compiled.binds  # type: ignore[attr-defined]
+    # Columns left out of an INSERT (or an UPDATE) whose default SQLAlchemy computes in
+    # Python at each execution: a fixed value is taken here, anything else must be given.
+    required = {name for name, bind in binds.items() if bind.required}
+    for columns, attribute in (
+        (compiled.insert_prefetch, "default"),
+        (compiled.update_prefetch, "onupdate"),
+    ):  # type: ignore[attr-defined]
+        for column in columns:
+            default = getattr(column, attribute)
+            if column.key not in binds:
+                raise TypeError(f"no parameter for the default of {column}")
+            if default is not None and default.is_scalar:
+                defaults[column.key] = default.arg
+            else:
+                required.add(column.key)
+    if any(bind.expanding for bind in binds.values()):
+        raise TypeError("a prepared statement takes no expanding (IN) parameters")
+    if compiled.positional:
+        names = compiled.positiontup  # type: ignore[attr-defined]
+    else:  # the binds rendered (an upsert's `excluded` leaves some that are not)
+        style = "%({})s" if dialect.paramstyle == "pyformat" else ":{}"
+        names = [name for name in binds if style.format(name) in compiled.string]
+    slots = tuple(
+        _Slot(
+            name,
+            name in required,
+            defaults.get(name),
+            binds[name].type._cached_bind_processor(dialect),
+        )
+        for name in names  # type: ignore[union-attr]
+    )
+    single = getattr(compiled, "insert_single_values_expr", None)
+    values = f"({single})" if single and f"VALUES ({single})" in compiled.string else None
+    return _Compiled(compiled.string, bool(compiled.positional), slots, values)
+
+
+def _multirow(compiled: _Compiled, rows: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:
+    """A positional INSERT's rows as multi-row VALUES statements (within SQLite's limit on
+    parameters), with the statement's parameters after its VALUES (an upsert's) once each."""
+    if compiled.values is None or not compiled.positional:
+        raise TypeError("many rows returned need psycopg or a positional INSERT … VALUES")
+    width = compiled.values.count("?")
+    if any(slot.required for slot in compiled.slots[width:]):
+        raise TypeError("an INSERT's parameters after its VALUES must have values of their own")
+    tail = rows[0][width:]
+    per = max(1, (_MAX_SQLITE_PARAMETERS - len(tail)) // max(width, 1))
+    head, rest = compiled.sql.split(f"VALUES {compiled.values}", 1)
+    statements = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        sql = f"{head}VALUES {', '.join([compiled.values] * len(chunk))}{rest}"
+        statements.append((sql, tuple(v for row in chunk for v in row[:width]) + tuple(tail)))
+    return statements
+
+
+def _run(
+    connection: Connection,
+    cursor: Any,
+    sql: str,
+    params: Any,
+    *,
+    many: bool,
+    returning: bool = False,
+) -> None:
+    """`sql` on the cursor with the engine's cursor events around it and its errors raised as
+    SQLAlchemy raises them (`Connection._cursor_execute` does the same for one execution)."""
+    events = connection._has_events or connection.engine._has_events
+    try:
+        if events:
+            for fn in connection.dispatch.before_cursor_execute:
+                sql, params = fn(connection, cursor, sql, params, None, many)
+        if not many:
+            cursor.execute(sql, params)
+        elif returning:
+            cursor.executemany(sql, params, returning=True)
+        else:
+            cursor.executemany(sql, params)
+        if events:
+            connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, many)
+    except BaseException as exc:
+        connection._handle_dbapi_exception(exc, sql, params, cursor, None)
