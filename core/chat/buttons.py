@@ -24,8 +24,9 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import Any, ClassVar, Self
 
 SEP = ":"
@@ -59,8 +60,8 @@ class CallbackData:
 
     def pack(self) -> str:
         parts = [self.__prefix__]
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            parts.append(_encode(f.name, getattr(self, f.name)))
+        for name in _names(type(self)):
+            parts.append(_encode(name, getattr(self, name)))
         payload = SEP.join(parts)
         if len(payload.encode()) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"payload over {MAX_PAYLOAD_BYTES} bytes: {payload!r}")
@@ -68,14 +69,12 @@ class CallbackData:
 
     @classmethod
     def unpack(cls, payload: str) -> Self:
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        layout = _layout(cls)
         parts = payload.split(SEP)
-        if parts[0] != cls.__prefix__ or len(parts) != len(fields) + 1:
+        if parts[0] != cls.__prefix__ or len(parts) != len(layout) + 1:
             raise BadPayload(payload)
-        hints = _hints(cls)
-        pairs = zip(fields, parts[1:], strict=True)
-        values = {f.name: _decode(hints[f.name], raw) for f, raw in pairs}
-        return cls(**values)
+        pairs = zip(layout, parts[1:], strict=True)
+        return cls(**{name: decode(raw) for (name, decode), raw in pairs})
 
     @classmethod
     def prefix(cls) -> str:
@@ -83,8 +82,15 @@ class CallbackData:
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@cache
+def _layout(cls: type) -> tuple[tuple[str, Callable[[str], Any]], ...]:
+    """The fields of a kind of button, each with its decoder (worked out once per kind)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def prefix_of(payload: str) -> str:
@@ -109,25 +115,37 @@ def _encode(name: str, value: object) -> str:
     return text
 
 
-def _decode(hint: Any, raw: str) -> Any:
+def _decoder(hint: Any) -> Callable[[str], Any]:
     args = typing.get_args(hint)
     if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
-        if raw == "":
-            return None
-        (hint,) = [a for a in args if a is not type(None)]
+        (inner,) = [a for a in args if a is not type(None)]
+        decode = _decoder(inner)
+        return lambda raw: None if raw == "" else decode(raw)
     if hint is bool:
-        if raw not in ("0", "1"):
-            raise BadPayload(raw)
-        return raw == "1"
+        return _decode_bool
     if hint is int:
-        if not _INT.match(raw):
-            raise BadPayload(raw)
-        return int(raw)
+        return _decode_int
     if isinstance(hint, type) and issubclass(hint, Enum):
-        try:
-            return hint(int(raw) if issubclass(hint, int) and _INT.match(raw) else raw)
-        except ValueError as exc:
-            raise BadPayload(raw) from exc
+        return partial(_decode_enum, hint)
     if hint is str:
-        return raw
+        return str
     raise TypeError(f"unsupported button field type {hint!r}")
+
+
+def _decode_bool(raw: str) -> bool:
+    if raw not in ("0", "1"):
+        raise BadPayload(raw)
+    return raw == "1"
+
+
+def _decode_int(raw: str) -> int:
+    if not _INT.match(raw):
+        raise BadPayload(raw)
+    return int(raw)
+
+
+def _decode_enum(hint: type[Enum], raw: str) -> Enum:
+    try:
+        return hint(int(raw) if issubclass(hint, int) and _INT.match(raw) else raw)
+    except ValueError as exc:
+        raise BadPayload(raw) from exc
