@@ -38,6 +38,7 @@ class Conversation:
     exists: bool = False
     prompt: OutgoingMessage | None = None  # the last reply that offered choices
     loaded: str | None = field(default=None, repr=False)  # what was read, to skip a no-op save
+    stored: str | None = field(default=None, repr=False)  # `data` as last read or written
 
     def enter(self, step: Step, state: FlowState | None = None) -> None:
         """Start the flow `step` belongs to, at that step, with its typed state."""
@@ -118,14 +119,15 @@ def from_row(
         exists=True,
         prompt=OutgoingMessage.from_json(prompt) if prompt else None,
         loaded=_snapshot(flow, step, data or "{}"),
+        stored=data or "{}",
     )
 
 
 def as_row(conv: Conversation) -> tuple[str | None, str | None, str | None, int | None]:
-    """What `from_row` takes, as the state stands (after a save: as stored)."""
+    """What `from_row` takes, as the state was last saved (or read, if nothing changed it)."""
     if not conv.exists:
         return None, None, None, None
-    return conv.flow, conv.step, _serialise(conv), conv.version
+    return conv.flow, conv.step, conv.stored, conv.version
 
 
 def load(session: Session, identity_id: int) -> Conversation:
@@ -173,7 +175,7 @@ def save(session: Session, conv: Conversation, held: HeldStates | None = None) -
             held.inserts.append(row)
         else:
             _insert(session.connection(), [row])
-        conv.exists, conv.version, conv.loaded = True, 1, snapshot
+        conv.exists, conv.version, conv.loaded, conv.stored = True, 1, snapshot, data
         return
     change = {
         "b_identity_id": conv.identity_id,
@@ -189,7 +191,7 @@ def save(session: Session, conv: Conversation, held: HeldStates | None = None) -
     elif session.connection().execute(_UPDATE, change).rowcount != 1:
         raise ConcurrencyConflict(f"conversation of identity {conv.identity_id} changed")
     conv.version += 1
-    conv.loaded = snapshot
+    conv.loaded, conv.stored = snapshot, data
 
 
 def _insert(connection: Connection, rows: list[dict[str, Any]]) -> None:

@@ -311,11 +311,10 @@ class Processor:
         message = self._decode(update.platform, update.body)
         if message is None:
             return None
-        return replace(
-            message,
-            sender_id=inbound.safe_id(message.sender_id),
-            received_at=min(message.received_at, update.received_at),
-        )
+        sender, received_at = inbound.safe_id(message.sender_id), update.received_at
+        if sender == message.sender_id and message.received_at <= received_at:
+            return message  # as it is (a copy costs more than the check)
+        return replace(message, sender_id=sender, received_at=min(message.received_at, received_at))
 
     def _dispatch(
         self, work: _Batch, message: IncomingMessage, writer: touch.Writer, now: datetime
