@@ -74,6 +74,7 @@ class HeldAwards:
         self.ledger: list[dict[str, Any]] = []
         self.members: set[int] = set()
         self.known: dict[str, dict[int, _Known]] = {}  # scope -> member -> scores
+        self.in_scope: dict[str, int] = {}  # scope -> awards held in it
 
     def __bool__(self) -> bool:
         return bool(self.awards)
@@ -107,6 +108,8 @@ class HeldAwards:
         )
         self.members.add(member_id)
         self.awards.append(HeldAward(member_id, unit_id, points, now, scopes, unit_members, ranked))
+        for scope in scopes:
+            self.in_scope[scope] = self.in_scope.get(scope, 0) + 1
         self.ledger.append(
             {
                 "member_id": member_id,
@@ -136,7 +139,7 @@ class HeldAwards:
         members in the scope to add); None when a held member's score before the batch is not
         known in this scope (the caller then flushes and reads the database)."""
         known = self.known.get(scope, {})
-        if sum(scope in a.scopes for a in self.awards) != len(known):
+        if self.in_scope.get(scope, 0) != len(known):
             return None
         above = joined = 0
         for other, k in known.items():
@@ -207,6 +210,7 @@ class HeldAwards:
         self.ledger.clear()
         self.members.clear()
         self.known.clear()
+        self.in_scope.clear()
 
 
 def _member_upsert(dialect: str) -> Any:

@@ -53,24 +53,24 @@ class _Compiled:
     def params(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
         """Each row's parameters as the driver takes them (a tuple, or a dict by name).
 
-        A processed value is reused while a parameter's value is the same object as in the
-        row before: a batch's rows share their times (`now`, an answer's time in each of its
-        scopes), and turning a datetime into SQLite's text is most of a row's cost."""
+        A value processed once is reused for the same object in other rows (by identity:
+        the rows keep every object alive meanwhile): a batch's rows share their times (`now`,
+        an answer's time in each of its scopes), and turning a datetime into SQLite's text is
+        most of a row's cost."""
         slots = self.slots
-        last: list[tuple[Any, Any] | None] = [None] * len(slots)
+        done: list[dict[int, Any]] = [{} for _ in slots]
         found: list[Any] = []
         for given in rows:
             values = []
             for i, (name, required, default, process) in enumerate(slots):
                 value = given[name] if required else given.get(name, default)
                 if process is not None:
-                    before = last[i]
-                    if before is not None and before[0] is value:
-                        value = before[1]
+                    known = done[i]
+                    key = id(value)
+                    if key in known:
+                        value = known[key]
                     else:
-                        processed = process(value)
-                        last[i] = (value, processed)
-                        value = processed
+                        value = known[key] = process(value)
                 values.append(value)
             if self.positional:
                 found.append(tuple(values))
@@ -89,8 +89,12 @@ class Prepared:
     def __init__(self, statement: ClauseElement | Callable[[str], ClauseElement]) -> None:
         self.statement = statement
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
+        self._last: tuple[Dialect, _Compiled] | None = None  # the dialect asked last, its own
 
     def _compile(self, dialect: Dialect) -> _Compiled:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         key = _key(dialect)
         found = self._compiled.get(key)
         if found is None:
@@ -98,6 +102,7 @@ class Prepared:
             if not isinstance(statement, ClauseElement):
                 statement = statement(dialect.name)
             found = self._compiled[key] = _compile(statement, dialect)
+        self._last = (dialect, found)
         return found
 
     def one(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...]:
