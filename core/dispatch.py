@@ -110,8 +110,9 @@ B = TypeVar("B", bound=CallbackData)
 ButtonHandler = Callable[[Context, Any], list[OutgoingMessage]]
 TypedHandler = Callable[[Context, B], list[OutgoingMessage]]
 # reads once, at a batch's start, what a batched route's taps in it need (`Router.button`):
-# the session, the batch's held writes (whose `reads` keep it) and (member, tap) pairs
-Prefetch = Callable[[Session, HeldWrites, list[tuple[Any, Any]]], None]
+# the session, the batch's held writes (whose `reads` keep it) and (member, tap, the
+# update's own time) triples
+Prefetch = Callable[[Session, HeldWrites, list[tuple[Any, Any, datetime]]], None]
 
 
 @dataclass(frozen=True)
@@ -233,11 +234,14 @@ class Dispatcher:
                 self.buttons.setdefault(route.kind.prefix(), []).append(route)
         self.fallbacks = fallbacks
 
-    def prefetch(self, session: Session, held: HeldWrites, taps: list[tuple[Any, str]]) -> None:
-        """Let the batched routes of a batch's taps ((member, payload) pairs of members)
-        read what those taps need, once for the batch (`Router.button`'s `prefetch`)."""
-        wanted: dict[Prefetch, list[tuple[Any, Any]]] = {}
-        for member, payload in taps:
+    def prefetch(
+        self, session: Session, held: HeldWrites, taps: list[tuple[Any, str, datetime]]
+    ) -> None:
+        """Let the batched routes of a batch's taps ((member, payload, the update's own time)
+        of members) read what those taps need, once for the batch (`Router.button`'s
+        `prefetch`)."""
+        wanted: dict[Prefetch, list[tuple[Any, Any, datetime]]] = {}
+        for member, payload, at in taps:
             routes = self.buttons.get(prefix_of(payload))
             if not routes:
                 continue
@@ -247,7 +251,7 @@ class Dispatcher:
                 continue
             route = next((r for r in routes if r.claims(data)), None)
             if route is not None and route.batched and route.prefetch is not None:
-                wanted.setdefault(route.prefetch, []).append((member, data))
+                wanted.setdefault(route.prefetch, []).append((member, data, at))
         for prefetch, items in wanted.items():
             prefetch(session, held, items)
 

@@ -51,6 +51,9 @@ class HeldWrites:
         # officer roles): good only while nothing but batched handlers runs, so `settle`
         # forgets it before anything else may change it.
         self.reads: dict[str, object] = {}
+        # how many times something held was written: a read that the held writes change
+        # (the ranks read ahead for a batch's answers) is good only while this stays the same
+        self.written = 0
 
     def part(self, name: str, make: Callable[[], P]) -> P:
         if name not in self._parts:
@@ -65,6 +68,7 @@ class HeldWrites:
     def flush(self) -> None:
         for part in self._parts.values():
             if part:
+                self.written += 1
                 part.flush(self.connection)
 
     def settle(self) -> None:

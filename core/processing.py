@@ -92,7 +92,7 @@ class _Batch:
                 writer = self.writers.get((m.platform, m.sender_id))
                 payload = m.payload or self.payloads.get(m.button_key or "")
                 if m.group_id is None and payload and writer and writer.member is not None:
-                    taps.append((writer.member, payload))
+                    taps.append((writer.member, payload, m.received_at))
             dispatcher.prefetch(self.session, self.held, taps)
 
     def settle(self) -> None:

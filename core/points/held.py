@@ -59,6 +59,15 @@ class _Known:
     ranked: bool
 
 
+def score_after(before: Score | None, points: int, when: datetime) -> Score:
+    """A member's score in a scope after an award of `points` at `when` (`before`: their
+    score before it, None if none)."""
+    if before is None:
+        return Score(points, when)
+    # an award of 0 points does not move the member: they reached the score before
+    return Score(before.points + points, when if points else before.reached_at)
+
+
 def _beats(other: Score, member_id: int, points: int, reached_at: datetime, mine: int) -> bool:
     """`other` (of member `member_id`) ranks above (points, reached_at) of member `mine`."""
     if other.points != points:
@@ -124,10 +133,7 @@ class HeldAwards:
         )
         after: dict[str, Score] = {}
         for scope, old in (before or {}).items():
-            if old is None:
-                new = Score(points, now)
-            else:  # an award of 0 points does not move the member: they reached it before
-                new = Score(old.points + points, now if points else old.reached_at)
+            new = score_after(old, points, now)
             self.known.setdefault(scope, {})[member_id] = _Known(old, new, ranked)
             after[scope] = new
         return after

@@ -17,11 +17,11 @@ from core.campaigns import service as campaigns
 from core.campaigns.models import Campaign
 from core.errors import ConcurrencyConflict, DomainError, Forbidden, InvalidInput, NotFound
 from core.held import HeldWrites
-from core.leaderboards.service import MyRank, rank_at
+from core.leaderboards.service import MyRank, RankAsked, rank_at, ranks_at
 from core.members import service as members
 from core.members.models import Consent, ConsentPurpose, Member, UnionUnit
 from core.points import service as points
-from core.points.held import HeldAwards
+from core.points.held import HeldAwards, score_after
 from core.points.models import MemberScore, PointsSource
 from core.points.rules import DEFAULT_TZ, quiz_scope
 from core.points.service import Score
@@ -402,25 +402,75 @@ class _Prefetched:
         return None if row is None or _unusual(row, member) else row
 
 
+class _RanksAhead:
+    """The database's ranks of a batch's answers that finish a counted attempt, read at the
+    batch's start in one round trip (`prefetch_answers`, in `HeldWrites.reads`) for the
+    scores those answers are expected to reach. A finished answer takes its rank from here
+    when its score is the one expected and nothing held has been written since (the
+    database's scores are then as they were read); otherwise `rank_at` reads it."""
+
+    NAME = "quiz_ranks_ahead"
+
+    def __init__(self, ranks: dict[RankAsked, MyRank], written: int) -> None:
+        self.ranks = ranks
+        self.written = written  # `HeldWrites.written` when they were read
+
+    def get(self, held: HeldWrites, asked: RankAsked) -> MyRank | None:
+        return self.ranks.get(asked) if held.written == self.written else None
+
+
 def prefetch_answers(
-    session: Session, held: HeldWrites, taps: Sequence[tuple[Member, Any]]
+    session: Session, held: HeldWrites, taps: Sequence[tuple[Member, Any, datetime]]
 ) -> None:
-    """Read what the answers of a batch (`Answer` taps, with who tapped) need in one
-    statement, for `answer` to take instead of reading each; anything unusual in a row is
-    left for `answer` to read again and say why."""
+    """Read what the answers of a batch (`Answer` taps, with who tapped and the update's own
+    time) need in one statement, for `answer` to take instead of reading each; anything
+    unusual in a row is left for `answer` to read again and say why. Where each statement is
+    a round trip (PostgreSQL), the ranks of the answers that finish a counted attempt too."""
     if not taps:
         return
     session.flush()  # the statement below reads through the connection
-    found = session.connection().execute(
+    connection = session.connection()
+    found = connection.execute(
         _ANSWERABLE_MANY,
         {
-            "attempt_ids": sorted({data.attempt for _m, data in taps}),
-            "question_ids": sorted({data.question for _m, data in taps}),
+            "attempt_ids": sorted({data.attempt for _m, data, _at in taps}),
+            "question_ids": sorted({data.question for _m, data, _at in taps}),
         },
     )
-    held.reads[_Prefetched.NAME] = _Prefetched(
-        {(row.attempt_id, row.question_id): row for row in found}
-    )
+    rows = {(row.attempt_id, row.question_id): row for row in found}
+    held.reads[_Prefetched.NAME] = _Prefetched(dict(rows))
+    if connection.dialect.name != "sqlite":  # SQLite: a rank read when needed costs as much
+        asked = _ranks_asked(taps, rows)
+        held.reads[_RanksAhead.NAME] = _RanksAhead(
+            dict(zip(asked, ranks_at(session, asked), strict=True)), held.written
+        )
+
+
+def _ranks_asked(
+    taps: Sequence[tuple[Member, Any, datetime]], rows: dict[tuple[int, int], Any]
+) -> list[RankAsked]:
+    """The rank each member's first answer in the batch would ask for, if it finishes a
+    counted attempt: its score in the quiz as `_hold` computes it, judged as `answer` judges
+    it when the update's own time is not after its processing."""
+    asked: dict[RankAsked, None] = {}
+    seen: set[int] = set()
+    for member, data, at in taps:
+        if member.id in seen:
+            continue
+        seen.add(member.id)  # type: ignore[arg-type]
+        row = rows.get((data.attempt, data.question))
+        if row is None or _unusual(row, member) or row.number != 1:
+            continue
+        if row.position < row.questions:  # not the last question
+            continue
+        try:
+            o = _judge(row, option=data.option, now=max(at, row.asked_at or at), answered_at=at)
+        except DomainError:
+            continue
+        before = None if row.quiz_points is None else Score(row.quiz_points, row.quiz_reached_at)
+        after = score_after(before, o.points, o.when)
+        asked[RankAsked(quiz_scope(row.quiz_id), member.id, after.points, after.reached_at)] = None  # type: ignore[arg-type]
+    return list(asked)
 
 
 def _move_on(
@@ -657,6 +707,14 @@ def _held_rank(
     )
     if change is None:
         held.flush()
+    else:
+        ahead = held.reads.get(_RanksAhead.NAME)
+        if isinstance(ahead, _RanksAhead):
+            read = ahead.get(
+                held, RankAsked(scope, member_id, standing.points, standing.reached_at)
+            )
+            if read is not None:
+                return MyRank(read.rank + change[0], read.points, read.out_of + change[1])
     found = rank_at(
         session,
         scope=scope,

@@ -12,7 +12,10 @@ the connection's DBAPI cursor, inside the connection's transaction:
 - `many`: an `executemany`, returning how many rows it changed (psycopg 3 sends the rows in
   its pipeline, as one prepared statement);
 - `rows`: an INSERT … RETURNING of many rows, returning every row (psycopg: an `executemany`
-  returning each row's; SQLite: one multi-row VALUES).
+  returning each row's; SQLite: one multi-row VALUES);
+- `each`: a statement's single row for each set of parameters, in order (psycopg: an
+  `executemany` returning each execution's row, all sent in its pipeline in one round trip;
+  SQLite, where a statement costs no round trip: one execution each).
 
 Results come back as the driver gives them: only for statements whose columns need no
 conversion (counts, sums, ids, texts), and with no expanding (`IN`) parameters. The
@@ -142,22 +145,60 @@ class Prepared:
             return []
         compiled = self._compile(connection.dialect)
         values = compiled.params(rows)
+        if connection.dialect.driver == "psycopg":
+            return [tuple(r) for found in _pipelined(connection, compiled, values) for r in found]
         cursor = connection.connection.cursor()
         found: list[tuple[Any, ...]] = []
         try:
-            if connection.dialect.driver == "psycopg":
-                _run(connection, cursor, compiled.sql, values, many=True, returning=True)
-                while True:
-                    found.extend(tuple(r) for r in cursor.fetchall())
-                    if not cursor.nextset():
-                        break
-                return found
             for sql, chunk in _multirow(compiled, values):
                 _run(connection, cursor, sql, chunk, many=False)
                 found.extend(tuple(r) for r in cursor.fetchall())
             return found
         finally:
             cursor.close()
+
+    def each(
+        self, connection: Connection, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """The statement's single row for each row of parameters, in their order."""
+        if not rows:
+            return []
+        compiled = self._compile(connection.dialect)
+        values = compiled.params(rows)
+        if connection.dialect.driver == "psycopg":
+            found = [_single(rows) for rows in _pipelined(connection, compiled, values)]
+        else:
+            found = []
+            cursor = connection.connection.cursor()
+            try:
+                for one in values:
+                    _run(connection, cursor, compiled.sql, one, many=False)
+                    found.append(_single(cursor.fetchall()))
+            finally:
+                cursor.close()
+        if len(found) != len(rows):
+            raise LookupError(f"{len(found)} results for {len(rows)} executions")
+        return found
+
+
+def _pipelined(connection: Connection, compiled: _Compiled, values: list[Any]) -> list[list[Any]]:
+    """psycopg: an `executemany` returning each execution's rows (sent in its pipeline)."""
+    cursor = connection.connection.cursor()
+    found: list[list[Any]] = []
+    try:
+        _run(connection, cursor, compiled.sql, values, many=True, returning=True)
+        while True:
+            found.append(cursor.fetchall())
+            if not cursor.nextset():
+                return found
+    finally:
+        cursor.close()
+
+
+def _single(rows: list[Any]) -> tuple[Any, ...]:
+    if len(rows) != 1:
+        raise LookupError(f"{len(rows)} rows where one was expected")
+    return tuple(rows[0])
 
 
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from bots.bootstrap import Runtime
 from core import demo
+from core.leaderboards import service as leaderboards
 from core.members.models import UnionUnit
 from core.points.models import MemberScore, PointsEntry, ScoreHistogram, UnitScore
 from core.points.rules import histogram_keys, quiz_scope
@@ -307,3 +309,33 @@ async def test_one_persons_answers_to_two_quizzes_and_a_double_tap_in_one_batch(
         assert list(chosen) == [1, 1, 1]  # the double tap changed nothing
         ledger = session.exec(select(PointsEntry.points)).all()
         assert list(ledger) == [900, 900, 900]
+
+
+async def test_a_batchs_ranks_are_read_at_its_start_in_one_round_trip_on_postgresql(
+    client: httpx.AsyncClient, runtime: Runtime
+):
+    """The ranks of a batch's answers that finish an attempt are read at the batch's start
+    (`quizzes.service.prefetch_answers`): on PostgreSQL all in one `executemany` (psycopg's
+    pipeline: one round trip), on SQLite one statement per finished answer, as before. The
+    replies are those of answering one at a time (the test above, on both databases)."""
+    quiz_id = make_quiz(runtime, "Hiểu luật, giữ quyền")
+    users = [await ChatUser(client, runtime).open() for _ in NAMES]
+    for user, name in zip(users, NAMES, strict=True):
+        await join(user, name)
+    rank_sql = leaderboards._RANK._compile(runtime.engine.dialect).sql
+    seen: list[bool] = []  # each execution of the rank statement: whether an executemany
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement == rank_sql:
+            seen.append(executemany)
+
+    event.listen(runtime.engine, "before_cursor_execute", record)
+    try:
+        replies = await take(runtime, users, quiz_id, batched=True)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", record)
+    assert all("xếp hạng" in text for text in replies[-1])
+    if runtime.engine.dialect.name == "postgresql":
+        assert seen == [True]  # the last question's batch: five ranks in one round trip
+    else:
+        assert seen == [False] * len(NAMES)

@@ -3,20 +3,39 @@ writes them, its typed errors, its cursor events."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import importlib
+import pkgutil
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, event, insert, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    event,
+    func,
+    insert,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import NullType
+from sqlmodel import AutoString, Session, select
 
+import core
 from core.members.models import Identity
 from core.points import held as held_points
-from core.points.models import MemberScore
+from core.points.models import MemberScore, PointsSource
 from core.storage import prepared
 from core.storage.models import OutboxMessage, OutboxStatus
 from core.storage.prepared import Prepared
+from core.storage.types import UTCDateTime
 from tests.points_helpers import make_member, make_units
 
 T0 = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -140,3 +159,154 @@ def test_rows_returns_every_row_of_an_upsert(
         assert sorted(again) == sorted(("all", m.id, 100, 2) for m in members)
         scores = session.exec(select(MemberScore)).all()
         assert {(s.points, s.entries, s.reached_at) for s in scores} == {(100, 2, T0)}
+
+
+# Every type of column a `Prepared` statement of core/ binds, and a row of values of each
+# kind it is given (`_values`): the test below writes them with `Prepared` and with
+# SQLAlchemy and compares what each stored.
+_TYPES = {
+    "integer": Integer(),
+    "autostring": AutoString(length=64),
+    "string": String(length=24),
+    "text": Text(),
+    "boolean": Boolean(),
+    "utc": UTCDateTime(),
+}
+_COVERED = {type(t) for t in _TYPES.values()} | {NullType}  # NullType: a typeless bindparam
+_VN = timezone(timedelta(hours=7))
+
+
+def _core_statements() -> list[tuple[str, Prepared]]:
+    found = []
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, Prepared):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+def test_every_type_a_prepared_statement_binds_is_covered_below(engine: Engine):
+    statements = _core_statements()
+    assert len(statements) >= 10
+    for where, statement in statements:
+        built = statement.statement
+        if not isinstance(built, ClauseElement):
+            built = built(engine.dialect.name)
+        compiled = built.compile(dialect=engine.dialect, for_executemany=True)
+        for name, bind in compiled.binds.items():  # type: ignore[attr-defined]
+            assert type(bind.type) in _COVERED, f"{where}: {name} is {bind.type!r}"
+
+
+def _values() -> list[dict[str, object]]:
+    shared = datetime(2026, 12, 4, 13, 5, 7, 123456, tzinfo=UTC)
+    rows: list[dict[str, object]] = [
+        {
+            "integer": 0,
+            "autostring": PointsSource.QUIZ_ANSWER,  # a StrEnum, as the ledger's source
+            "string": "week:2026-W49",
+            "text": '{"text": "Chào bạn, Nguyễn Thị Lan!"}',
+            "boolean": True,
+            "utc": shared,
+        },
+        {
+            "integer": -(2**31),
+            "autostring": "",
+            "string": "quiz:7",
+            "text": "",
+            "boolean": False,
+            "utc": shared,  # the same object in another row (processed once)
+        },
+        {
+            "integer": 2**31 - 1,
+            "autostring": "Công đoàn cơ sở",
+            "string": "all",
+            "text": "x" * 5000,
+            "boolean": True,
+            "utc": datetime(2026, 12, 4, 20, 5, 7, 123456, tzinfo=_VN),  # = shared, at +07:00
+        },
+        {
+            "integer": 42,
+            "autostring": "b",
+            "string": "c",
+            "text": "d",
+            "boolean": False,
+            "utc": datetime(2026, 1, 1, 0, 0, tzinfo=_VN),  # the day before in UTC
+        },
+        {c: None for c in _TYPES},
+    ]
+    return rows
+
+
+def test_every_column_type_is_stored_as_sqlalchemy_stores_it(engine: Engine):
+    """What `Prepared` sends for each type is what SQLAlchemy sends: the rows it writes are
+    stored byte for byte as the same rows written by SQLAlchemy, and read back equal."""
+    table = Table(
+        "prepared_types_check",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("via", String(16), nullable=False),
+        *(Column(name, kind, nullable=True) for name, kind in _TYPES.items()),
+    )
+    columns = ("id", "via", *_TYPES)
+    write = Prepared(insert(table).values({c: bindparam(c) for c in columns}))
+    rows = _values()
+    with engine.begin() as connection:
+        table.create(connection)
+    try:
+        with engine.begin() as connection:
+            theirs = [{"id": i, "via": "sqlalchemy", **row} for i, row in enumerate(rows)]
+            ours = [{"id": 100 + i, "via": "prepared", **row} for i, row in enumerate(rows)]
+            connection.execute(insert(table), theirs)
+            assert write.many(connection, ours) == len(rows)
+            # as stored (SQLite keeps the text it was given; a cast shows PostgreSQL's)
+            raw = "CAST({} AS TEXT)" if engine.dialect.name == "postgresql" else "{}"
+            stored = connection.exec_driver_sql(
+                f"SELECT via, {', '.join(raw.format(c) for c in _TYPES)} "
+                f"FROM prepared_types_check ORDER BY id"
+            ).all()
+            assert [r[1:] for r in stored if r[0] == "prepared"] == [
+                r[1:] for r in stored if r[0] == "sqlalchemy"
+            ]
+            read = connection.execute(select(table).order_by(table.c.id)).all()
+            by = {via: [r[2:] for r in read if r.via == via] for via in ("prepared", "sqlalchemy")}
+            assert by["prepared"] == by["sqlalchemy"]
+            expected = [tuple(row[c] for c in _TYPES) for row in rows]
+            assert by["prepared"] == expected  # and what was given, read back
+    finally:
+        with engine.begin() as connection:
+            table.drop(connection)
+
+
+def test_each_returns_one_row_per_execution_in_order(engine: Engine):
+    scores = MemberScore.__table__  # type: ignore[attr-defined]
+    count = Prepared(
+        select(func.count(), bindparam("tag", type_=String()))
+        .select_from(scores)
+        .where(scores.c.scope == bindparam("scope"), scores.c.points >= bindparam("least"))
+    )
+    with Session(engine) as session, session.begin():
+        _, units = make_units(session)
+        members = [make_member(session, units[0], f"Người {i}", T0) for i in range(3)]
+        held_points._MEMBER_UPSERT.rows(
+            session.connection(),
+            [
+                {
+                    "scope": "all",
+                    "member_id": m.id,
+                    "unit_id": m.unit_id,
+                    "points": 10 * i,
+                    "entries": 1,
+                    "reached_at": T0,
+                }
+                for i, m in enumerate(members)
+            ],
+        )
+        asked = [{"scope": "all", "least": least, "tag": f"t{least}"} for least in (20, 0, 10, 99)]
+        assert count.each(session.connection(), asked) == [
+            (1, "t20"),
+            (3, "t0"),
+            (2, "t10"),
+            (0, "t99"),
+        ]
+        assert count.each(session.connection(), []) == []
