@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections import deque
 
 from bots.services import Services
 from core import delivery
 from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
+from core.storage.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,11 @@ class DeliveryWorker:
         self._committing = False
         self._flusher: asyncio.Task[None] | None = None
         self._claimable = asyncio.Event()  # set when the queue runs low
+        self._health: dict[str, delivery.Health] = {}  # per platform: lone failure or outage
+        # Instants (the event loop's clock) when failed sends with a known wait come due again,
+        # soonest first; the claiming loop wakes for them instead of at its next look.
+        self._retries: list[float] = []
+        self._retry_queued = asyncio.Event()
 
     # ---- configuration -------------------------------------------------------------------
     def _platforms(self) -> list[str]:
@@ -194,7 +201,7 @@ class DeliveryWorker:
     async def _renew_forever(self, stop: asyncio.Event) -> None:
         every = self._policy.lease.total_seconds() / 3
         while not stop.is_set():
-            await _wait_any(stop, asyncio.Event(), every)
+            await _wait_any(stop, every)
             if stop.is_set():
                 return
             try:
@@ -210,12 +217,17 @@ class DeliveryWorker:
 
     # ---- sending ---------------------------------------------------------------------------
     async def _send(self, job: delivery.Job) -> SendResult:
-        channel = self.runtime.channels[job.recipient.platform]
+        platform = job.recipient.platform
+        channel = self.runtime.channels[platform]
         try:
             result = await channel.send(job.recipient, job.message, proactive=job.proactive)
         except Exception as exc:  # a bug in an adapter: never retried, always visible
-            log.exception("channel %s raised on outbox %s", job.recipient.platform, job.outbox_id)
+            log.exception("channel %s raised on outbox %s", platform, job.outbox_id)
             return DeliveryFailure(DeliveryErrorKind.PERMANENT, f"adapter error: {exc!r}"[:500])
+        health = self._health.get(platform)
+        if health is None:
+            health = self._health[platform] = delivery.Health()
+        result = health.retry(job, result)  # a lone failure among successes: retried soon
         if not isinstance(result, Sent):
             log.info(
                 "outbox %s not sent on %s: %s (%s)",
@@ -252,7 +264,7 @@ class DeliveryWorker:
             if stop is not None and stop.is_set() and following is not None:
                 released.append((following, None))  # stopping: give it back untried
                 following = None
-            await self._commit(
+            [status] = await self._commit(
                 delivery.Record(
                     outcomes=[(job, result)],
                     starting=[following] if following is not None else [],
@@ -261,6 +273,11 @@ class DeliveryWorker:
             )
             if isinstance(result, Sent):
                 self.sent += 1
+            elif stop is not None and status == OutboxStatus.PENDING and result.retry_after:
+                # due at the commit's time + retry_after, which is before this instant's
+                loop = asyncio.get_running_loop()
+                heapq.heappush(self._retries, loop.time() + result.retry_after)
+                self._retry_queued.set()
             self._held.discard(job.outbox_id)
             self._held.difference_update(j.outbox_id for j, _ in released)
             job = following
@@ -278,15 +295,20 @@ class DeliveryWorker:
         size = self._slots()
         low = size  # claim more when fewer than this many jobs wait
         try:
+            loop = asyncio.get_running_loop()
             while not stop.is_set():
                 self.runtime.outbox_ready.clear()
                 self._claimable.clear()
+                self._retry_queued.clear()
                 claimed = 0
                 if self._people.queued < low:
+                    looked = loop.time()
                     try:
                         claimed = await self._claim(min(self.batch, max(4 * size, 50)))
                     except Exception:
                         log.exception("delivery claim failed")
+                    while self._retries and self._retries[0] <= looked:
+                        heapq.heappop(self._retries)  # due when the claim looked: it saw them
                 while len(slots) < size and self._people.ready:
                     task = asyncio.create_task(self._slot(stop))
                     slots.add(task)
@@ -295,9 +317,12 @@ class DeliveryWorker:
                 if claimed and self._people.queued < low:
                     continue
                 if self._people.queued >= low:
-                    await _wait_any(stop, self._claimable, IDLE_WAIT)
-                else:
-                    await _wait_any(stop, self.runtime.outbox_ready, IDLE_WAIT)
+                    await _wait_any(stop, IDLE_WAIT, self._claimable)
+                else:  # nothing due: wake for new rows, a failed send's retry, or a look
+                    wait = IDLE_WAIT
+                    if self._retries:
+                        wait = min(wait, max(self._retries[0] - loop.time(), 0.0))
+                    await _wait_any(stop, wait, self.runtime.outbox_ready, self._retry_queued)
         finally:
             untried = self._people.drain()
             if untried:  # leased, never handed to the platform: due again at once
@@ -326,11 +351,11 @@ async def process_forever(runtime: Services, stop: asyncio.Event) -> None:
         if handled:
             runtime.outbox_ready.set()
             continue
-        await _wait_any(stop, runtime.inbound_ready, IDLE_WAIT)
+        await _wait_any(stop, IDLE_WAIT, runtime.inbound_ready)
 
 
-async def _wait_any(stop: asyncio.Event, ready: asyncio.Event, timeout: float) -> None:
-    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(ready.wait())]
+async def _wait_any(stop: asyncio.Event, timeout: float, *ready: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *ready)]
     try:
         await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -7,8 +7,9 @@ transactions, so it is tested without any network.
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,15 @@ LEASE = timedelta(seconds=3)  # renewed every third of it while the worker lives
 MAX_ATTEMPTS = 8  # transient failures; then the row fails for good
 AUTH_RETRY = 300.0  # seconds between tries while a channel's token is broken
 BACKOFF_CAP = 600.0
+# A transient failure among a platform's successes (a lone 5xx or time-out while the calls
+# around it are answered) is retried after QUICK_RETRY seconds instead of the backoff, for its
+# first QUICK_TRIES attempts: the platform is up and this call was unlucky. A platform is
+# taken as up while at most HEALTHY_FAILURES of its last HEALTH_WINDOW outcomes were failures
+# of its own (transient, rate-limited, auth) and it has given at least that many.
+QUICK_RETRY = 0.25
+QUICK_TRIES = 2
+HEALTH_WINDOW = 50
+HEALTHY_FAILURES = 10
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,45 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after the n-th failed attempt: 2, 4, 8 ... capped, with ±20% jitter."""
     base = min(2.0**attempts, BACKOFF_CAP)
     return base * (0.8 + 0.4 * (rng or random).random())
+
+
+class Health:
+    """A platform's last outcomes, to tell a lone failure from an outage (see QUICK_RETRY).
+
+    During an outage every failure keeps its backoff (2, 4, 8 s ...), so a platform that is
+    down is not called more often than before; a failure that the platform names a wait for
+    (`retry_after`) keeps that wait.
+    """
+
+    def __init__(self) -> None:
+        self._outcomes: deque[bool] = deque(maxlen=HEALTH_WINDOW)  # True: the platform's fault
+
+    def observe(self, result: SendResult) -> None:
+        self._outcomes.append(not isinstance(result, Sent) and result.kind in _PLATFORM_FAULTS)
+
+    def up(self) -> bool:
+        return len(self._outcomes) == HEALTH_WINDOW and sum(self._outcomes) <= HEALTHY_FAILURES
+
+    def retry(self, job: Job, result: SendResult) -> SendResult:
+        """`result`, observed; a transient failure to retry soon carries QUICK_RETRY."""
+        quick = (
+            isinstance(result, DeliveryFailure)
+            and result.kind == DeliveryErrorKind.TRANSIENT
+            and result.retry_after is None
+            and result.migrate_to is None
+            and job.attempts <= QUICK_TRIES
+            and self.up()  # judged before this outcome: one failure does not tip it
+        )
+        self.observe(result)
+        if quick:
+            assert isinstance(result, DeliveryFailure)
+            return replace(result, retry_after=QUICK_RETRY)
+        return result
+
+
+_PLATFORM_FAULTS = frozenset(
+    {DeliveryErrorKind.TRANSIENT, DeliveryErrorKind.RATE_LIMITED, DeliveryErrorKind.AUTH}
+)
 
 
 _CLAIM_COLUMNS = "id, identity_id, status, body, proactive, attempts"

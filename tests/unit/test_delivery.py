@@ -1,4 +1,5 @@
-"""How each typed send result changes an outbox row and the recipient's identity."""
+"""How each typed send result changes an outbox row and the recipient's identity, and when a
+failed send is tried again."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 from core import delivery, outbox
 from core.errors import DeliveryErrorKind, DeliveryFailure, Sent
 from core.members.models import Identity
-from core.messages import OutgoingMessage
+from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
 from tests.conftest import FakeClock
 
@@ -262,3 +263,75 @@ def test_auth_failures_wait_for_the_operator_without_using_attempts(
         clock.advance(seconds=delivery.AUTH_RETRY)
     [job] = claim(engine, clock)
     assert delivery.apply_result(engine, job, Sent(("ok",)), clock.now()) == OutboxStatus.SENT
+
+
+def _job(attempts: int = 1) -> delivery.Job:
+    return delivery.Job(
+        outbox_id=1,
+        recipient=Recipient(platform="webchat", user_id="p1", identity_id=1),
+        message=OutgoingMessage(text="hi"),
+        proactive=True,
+        attempts=attempts,
+    )
+
+
+FIVE_XX = DeliveryFailure(DeliveryErrorKind.TRANSIENT, "502")
+
+
+def _healthy(failures: int = 0) -> delivery.Health:
+    health = delivery.Health()
+    for n in range(delivery.HEALTH_WINDOW):
+        health.observe(FIVE_XX if n < failures else Sent(("ok",)))
+    return health
+
+
+def test_a_lone_transient_failure_among_successes_is_retried_soon():
+    health = _healthy(failures=delivery.HEALTHY_FAILURES)
+    result = health.retry(_job(), FIVE_XX)
+    assert isinstance(result, DeliveryFailure)
+    assert (result.kind, result.retry_after) == (DeliveryErrorKind.TRANSIENT, delivery.QUICK_RETRY)
+
+
+def test_a_quick_retry_still_counts_the_attempt_and_the_possible_duplicate(
+    engine: Engine, clock: FakeClock
+):
+    seed(engine, clock, ["hi"])
+    [job] = claim(engine, clock)
+    timed_out = DeliveryFailure(DeliveryErrorKind.TRANSIENT, "timed out", maybe_delivered=True)
+    result = _healthy().retry(job, timed_out)
+    assert delivery.apply_result(engine, job, result, clock.now()) == OutboxStatus.PENDING
+    stored = row(engine, job.outbox_id)
+    assert stored.attempts == 1 and stored.possible_duplicates == 1
+    assert stored.next_attempt_at == clock.now() + timedelta(seconds=delivery.QUICK_RETRY)
+
+
+@pytest.mark.parametrize(
+    "health, job, result",
+    [
+        # an outage: more than HEALTHY_FAILURES of the last outcomes failed
+        (_healthy(failures=delivery.HEALTHY_FAILURES + 1), _job(), FIVE_XX),
+        # too little seen to tell (a worker's first sends)
+        (delivery.Health(), _job(), FIVE_XX),
+        # the row's own attempts beyond the quick ones
+        (_healthy(), _job(attempts=delivery.QUICK_TRIES + 1), FIVE_XX),
+        # a wait the platform named is kept
+        (_healthy(), _job(), DeliveryFailure(DeliveryErrorKind.TRANSIENT, "-234", 3600.0)),
+        (_healthy(), _job(), DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", 1.0)),
+        (_healthy(), _job(), DeliveryFailure(DeliveryErrorKind.AUTH, "190")),
+        (_healthy(), _job(), Sent(("ok",))),
+    ],
+)
+def test_other_outcomes_keep_their_wait(
+    health: delivery.Health, job: delivery.Job, result: DeliveryFailure | Sent
+):
+    assert health.retry(job, result) is result
+
+
+def test_a_run_of_failures_turns_quick_retries_off():
+    health = _healthy()
+    quick = 0
+    for _ in range(delivery.HEALTH_WINDOW):
+        again = health.retry(_job(), FIVE_XX)
+        quick += isinstance(again, DeliveryFailure) and again.retry_after == delivery.QUICK_RETRY
+    assert quick == delivery.HEALTHY_FAILURES + 1  # then the platform counts as down
+    assert not health.up()
