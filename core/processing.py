@@ -125,10 +125,21 @@ class Processor:
             inbound.store_raw(self.engine, updates, self.clock.now())
 
     def process_pending(self, limit: int = BATCH) -> int:
-        """Claim a batch and process it; returns how many updates were handled."""
-        if self.spool is not None:
-            self.spool.move_into(self.engine, self.clock.now())
+        """Claim a batch and process it; returns how many updates were handled.
+
+        With a spool, its updates are moved into the database (up to a thousand at a time)
+        only when what waits there cannot fill the batch. Moving before every batch moved up
+        to a thousand updates for each fifty processed, so under a webhook burst every update
+        was copied as it arrived: the worker, and the database server's backend that its
+        niceness does not reach, spent CPU beside the webhooks on updates that would wait
+        anyway (docs/benchmarks.md, P1)."""
         claimed = inbound.claim_rows(self.engine, now=self.clock.now(), limit=limit, lease=LEASE)
+        while self.spool is not None and len(claimed) < limit:
+            if not self.spool.move_into(self.engine, self.clock.now()):
+                break
+            claimed += inbound.claim_rows(
+                self.engine, now=self.clock.now(), limit=limit - len(claimed), lease=LEASE
+            )
         self.process_batch(claimed)
         return len(claimed)
 

@@ -6,6 +6,7 @@ and on PostgreSQL the spool is used when THIDUA_INBOUND_SPOOL names a file."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -19,6 +20,7 @@ from bots.bootstrap import Runtime, build_runtime
 from bots.platforms import Telegram
 from bots.settings import load_settings
 from core.messages import RawUpdate
+from core.storage import inbound
 from core.storage.models import InboundUpdate
 from core.storage.spool import InboundSpool, spool_path_for
 from tests.fakes.telegram_api import FakeTelegram, FakeTimer
@@ -128,3 +130,46 @@ async def test_a_configured_spool_takes_the_webhooks_on_either_database(
         assert runtime.processor.spool.pending() == 0 and inbound_rows(engine) == 1
     finally:
         await runtime.aclose()
+
+
+async def test_spooled_updates_move_only_when_the_database_cannot_fill_a_batch(
+    fake: FakeTelegram, fake_url: str, database_url: str, engine: Engine, clock: Any, tmp_path: Any
+) -> None:
+    """Processing takes what waits in the database first and moves spooled updates (a
+    thousand at a time) only for a batch it cannot fill otherwise, on either database;
+    spooled updates that were all stored already (a crash between move and delete) leave
+    the spool empty and nothing to process."""
+    settings = load_settings(
+        environ={
+            **telegram_env(database_url, fake_url),
+            "THIDUA_INBOUND_SPOOL": str(tmp_path / "inbound.db"),
+        }
+    )
+    runtime = build_runtime(
+        settings, engine=engine, clock=clock, messengers=(Telegram(timer=FakeTimer(clock)),)
+    )
+    try:
+        processor, spool = runtime.processor, runtime.processor.spool
+        assert spool is not None
+        person = fake.user(303)
+        updates = [
+            RawUpdate("telegram", str(i), json.dumps(fake.message_update(person, f"hi {i}")))
+            for i in range(8)
+        ]
+        inbound.store_raw(engine, updates[:5], clock.now())
+        spool.append(updates[2:], clock.now())  # 2-4 stored already, 5-7 new
+
+        assert processor.process_pending(limit=3) == 3
+        assert spool.pending() == 6 and inbound_rows(engine) == 5
+        assert processor.process_pending(limit=3) == 3  # 3, 4 and, moved, 5
+        assert spool.pending() == 0 and inbound_rows(engine) == 8
+        assert processor.process_pending(limit=3) == 2
+        assert processor.process_pending(limit=3) == 0
+
+        spool.append(updates[:3], clock.now())  # only what was stored already
+        spool.append(updates[3:4], clock.now())
+        assert processor.process_pending(limit=3) == 0
+        assert spool.pending() == 0 and inbound_rows(engine) == 8
+    finally:
+        await runtime.aclose()
+        runtime.dispose()
