@@ -32,6 +32,14 @@ def _yield_to_the_web_process(niceness: int) -> None:
         Path("/proc/self/autogroup").write_text(f"{niceness}\n")
 
 
+def _alone_in_its_session(notify_fd: int | None) -> bool:
+    """`thidua serve`'s child, or a `thidua worker` that leads its own session (a systemd
+    service, `setsid thidua worker`, a supervisor's new session): then its session's
+    scheduling group is its own. A worker started from a shell or a script shares that
+    session with them, whose group must keep its priority."""
+    return notify_fd is not None or os.getsid(0) == os.getpid()
+
+
 async def run_worker(
     with_scheduler: bool,
     platforms: list[str] | None = None,
@@ -59,6 +67,7 @@ async def run_worker(
     link = None
     if notify_fd is not None:  # `thidua serve`'s child (bots/supervisor.py)
         link = link_to_parent(notify_fd, runtime, stop, loop)
+    if _alone_in_its_session(notify_fd):
         _yield_to_the_web_process(settings.worker_niceness)
     workers = per_platform(runtime, platforms)
     scheduler = None

@@ -229,3 +229,38 @@ async def test_the_child_stops_when_the_web_process_is_gone(runtime: Runtime) ->
     ours.close()
     await asyncio.wait_for(stop.wait(), 30)
     assert child.closed
+
+
+def test_a_worker_leading_its_own_session_lowers_its_session_group_too(
+    fake: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
+) -> None:
+    """`thidua worker` under systemd (or `setsid`) leads a session of its own, whose
+    scheduling group would otherwise get as much CPU as the web process's: it sets that
+    group's niceness as serve's child does. One started from a shell or a script leaves its
+    session's group alone (the shell's, and whatever else runs in it); both are niced."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")},
+        **telegram_env(database_url, fake[1]),
+    }
+    command = [sys.executable, "-m", "bots", "worker", "--no-processing"]
+    logs = [tmp_path / "own.log", tmp_path / "shared.log"]
+    own, shared = (
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log.open("wb"), start_new_session=new_session
+        )
+        for log, new_session in zip(logs, (True, False), strict=True)
+    )
+    try:
+        for log in logs:
+            wait_for(lambda log=log: "worker running:" in log.read_text(), 60, f"{log.name}")
+        niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+        assert os.getpriority(os.PRIO_PROCESS, own.pid) == niceness
+        assert os.getpriority(os.PRIO_PROCESS, shared.pid) == niceness
+        ours = Path("/proc/self/autogroup")
+        if ours.exists():
+            assert Path(f"/proc/{own.pid}/autogroup").read_text().split()[-1] == "10"
+            assert Path(f"/proc/{shared.pid}/autogroup").read_text() == ours.read_text()
+    finally:
+        for process in (own, shared):
+            process.terminate()
+            process.wait(30)
