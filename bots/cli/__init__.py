@@ -1,40 +1,55 @@
-"""The `thidua` command. Each sub-command lives in its own module with a `register`."""
+"""The `thidua` command. Each sub-command lives in its own module with a `register`.
+
+A command's module is imported only when that command runs (or for the full help): each
+imports what its work needs, and `thidua worker` started again after a crash (docs/benchmarks.md,
+P7) should not first import the web app, the desk and every export."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
-from bots.cli import chat, db, demo, invite, officer, org, privacy, report, serve, worker
-from bots.cli import member as member_cli
-from bots.cli import quiz as quiz_cli
-from bots.cli import telegram as telegram_cli
-from bots.cli import zalobot as zalobot_cli
 from bots.settings import SettingsError
 
-COMMANDS = [serve, chat, db, demo, invite, officer, org, worker, report, privacy]
-COMMANDS.append(telegram_cli)
-COMMANDS.append(quiz_cli)
-COMMANDS.append(zalobot_cli)
-COMMANDS.append(member_cli)
+# bots/cli/<name>.py registers the command <name>; in the order of `thidua --help`
+COMMANDS = [
+    "serve",
+    "chat",
+    "db",
+    "demo",
+    "invite",
+    "officer",
+    "org",
+    "worker",
+    "report",
+    "privacy",
+    "telegram",
+    "quiz",
+    "zalobot",
+    "member",
+]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser, or only the command `only`'s (its module alone imported)."""
     parser = argparse.ArgumentParser(
         prog="thidua", description="thidua: emulation campaigns of trade unions, by chat"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS:
-        module.register(sub)
+    for name in COMMANDS if only is None else [only]:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    args = build_parser().parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    command = args_in[0] if args_in and args_in[0] in COMMANDS else None
+    args = build_parser(command).parse_args(args_in)
     try:
         return int(args.run(args) or 0)
     except SettingsError as exc:

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-
 from core.errors import InvalidInput
 from core.quizzes.rules import MAX_OPTIONS, MIN_OPTIONS
 from core.text import clean, fold
@@ -252,6 +250,9 @@ def read_xlsx(data: bytes) -> list[QuestionDraft]:
         raise BankRejected(
             [RowError(0, "file_too_large", f"the file is over {MAX_FILE_BYTES} bytes")]
         )
+    # openpyxl is imported here: processing imports this module and never reads a workbook
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -299,6 +300,8 @@ def write_csv(
 
 
 def write_xlsx(drafts: Sequence[QuestionDraft], header: Sequence[str] = COLUMNS) -> bytes:
+    from openpyxl import Workbook  # as in read_xlsx
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

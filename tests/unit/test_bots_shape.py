@@ -4,7 +4,11 @@ was dodged that way) except for optional dependencies, and no cycle between its 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+from bots.cli import COMMANDS, build_parser
 
 BOTS = Path(__file__).resolve().parents[2] / "bots"
 # Modules that may be missing from an installation, imported only where they are used.
@@ -125,3 +129,25 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles(_packages({"bots.c.x": {"bots.d.y"}, "bots.d.y": {"bots.c.z"}})) == [
         ["bots.c", "bots.d"]
     ]
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """bots/cli/<name>.py registers the command <name> (bots.cli.COMMANDS: every module of
+    bots/cli but the polling helper), and `thidua worker`, started again after a crash
+    (docs/benchmarks.md, P7), imports neither the web app nor a spreadsheet library."""
+    commands = {p.stem for p in (BOTS / "cli").glob("*.py")} - {"__init__", "polling"}
+    assert sorted(COMMANDS) == sorted(commands)
+    every = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert list(every) == COMMANDS
+    for name in COMMANDS:
+        alone = build_parser(name)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+        assert list(alone) == [name]
+    probe = (
+        "import sys; from bots.cli import build_parser; build_parser('worker'); "
+        "print(sorted(m for m in ('bots.app', 'bots.web', 'bots.api', 'jinja2', "
+        "'openpyxl', 'alembic', 'uvicorn') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=BOTS.parent
+    )
+    assert loaded.stdout.strip() == "[]"
