@@ -140,6 +140,7 @@ class Router:
         self.commands: dict[str, Route] = {}
         self.buttons: list[ButtonRoute] = []
         self.steps: dict[tuple[str, str], Handler] = {}
+        self.batched_steps: set[tuple[str, str]] = set()
 
     def command(
         self, *names: str, members_only: bool = False, batched: bool = False
@@ -176,12 +177,15 @@ class Router:
 
         return register
 
-    def step(self, *steps: Step) -> Callable[[Handler], Handler]:
-        """Register the handler of what is typed or sent at these steps."""
+    def step(self, *steps: Step, batched: bool = False) -> Callable[[Handler], Handler]:
+        """Register the handler of what is typed or sent at these steps; `batched`: it runs
+        with the batch's writes held, as a batched command does (`command`)."""
 
         def register(fn: Handler) -> Handler:
             for one in steps:
                 self.steps[one.key] = fn
+                if batched:
+                    self.batched_steps.add(one.key)
             return fn
 
         return register
@@ -227,9 +231,11 @@ class Dispatcher:
         self.commands: dict[str, Route] = {}
         self.buttons: dict[str, list[ButtonRoute]] = {}
         self.steps: dict[tuple[str, str], Handler] = {}
+        self.batched_steps: set[tuple[str, str]] = set()
         for router in routers:
             _merge(self.commands, router.commands)
             _merge(self.steps, router.steps)
+            self.batched_steps |= router.batched_steps
             for route in router.buttons:
                 self.buttons.setdefault(route.kind.prefix(), []).append(route)
         self.fallbacks = fallbacks
@@ -299,6 +305,8 @@ class Dispatcher:
         handler = self.steps.get(step.key) if step is not None else None
         if handler is None and ctx.onboarded and payload is None:
             return self.fallbacks.free_text(ctx)  # batched (`Fallbacks`)
+        if handler is not None and step is not None and step.key in self.batched_steps:
+            return handler(ctx)
         ctx.settle()
         if handler is not None:
             return handler(ctx)

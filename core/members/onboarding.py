@@ -461,8 +461,15 @@ def _repeat_step(ctx: Context) -> list[OutgoingMessage]:
     return ask_code(ctx)
 
 
-@router.step(Joining.code)
+@router.step(Joining.code, batched=True)
 def on_code(ctx: Context) -> list[OutgoingMessage]:
+    """Batched (core/held.py): what a stranger types at this step is read as an invite code
+    (invite codes and units, which a batch never holds) and answered with the next step or
+    the code asked again, so a batch of strangers' greetings costs one read each instead of
+    writing the batch before each. Someone already on the members' list finds the batch
+    written first."""
+    if ctx.member is not None:
+        ctx.settle()
     if ctx.message.referral:
         return start(ctx, ctx.message.referral)
     if not ctx.text:

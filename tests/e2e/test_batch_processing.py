@@ -51,6 +51,22 @@ def replies_to(runtime: Runtime, inbound_id: int) -> list[str]:
         return [OutgoingMessage.from_json(row.body).text for row in found]
 
 
+def processed_with_writes(runtime: Runtime) -> tuple[int, list[str]]:
+    """One round of processing: how many updates, and the kind of each statement it ran
+    ("INSERT INTO outbox_message", "UPDATE conversation_state", ...)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", record)
+    try:
+        handled = runtime.processor.process_pending()
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", record)
+    return handled, [s.split("(")[0].split(" SET ")[0].strip() for s in statements]
+
+
 async def test_a_failing_update_is_retried_alone_and_the_others_commit(runtime: Runtime):
     calls: list[str] = []
 
@@ -208,20 +224,57 @@ async def test_a_batch_of_members_writes_its_replies_and_states_once(
     for user in users:
         for text in ("/start", "xin chào"):
             assert (await user.post(text=text)).status_code == 202
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(runtime.engine, "before_cursor_execute", record)
-    try:
-        assert runtime.processor.process_pending() == 6  # one batch
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", record)
-    writes = [s.split("(")[0].split(" SET ")[0].strip() for s in statements]
+    handled, writes = processed_with_writes(runtime)
+    assert handled == 6  # one batch
     assert writes.count("INSERT INTO outbox_message") == 1
     assert writes.count("UPDATE conversation_state") <= 1
     assert writes.count("INSERT INTO conversation_state") <= 1
     for user in users:
         texts = user.texts(await user.replies())
         assert texts.index("Bạn đã tham gia") < texts.index("Xin lỗi, tôi chưa hiểu ý bạn")
+
+
+async def test_strangers_at_the_code_step_are_answered_with_the_batch_held(runtime: Runtime):
+    """What strangers type where joining asks for the invite code runs with the batch's
+    writes held (core/members/onboarding.py, on_code): wrong codes, a right one, and one
+    person's wrong code then the right one in the same batch are answered as one at a time
+    would, with the batch's replies written by one insert."""
+    with Session(runtime.engine) as session, session.begin():
+        demo.load(session, now=runtime.clock.now())
+    people = ("lan", "minh", "hoa")
+    await runtime.accept([message(runtime, f"s-{p}", p, "/start") for p in people])
+    assert runtime.processor.process_pending() == 3  # each asked for the invite code
+    await runtime.accept(
+        [
+            message(runtime, "lan-1", "lan", "xin chào"),
+            message(runtime, "minh-1", "minh", "CDCSTN33"),
+            message(runtime, "hoa-1", "hoa", "CDCSTN99"),
+            message(runtime, "hoa-2", "hoa", "cdcstn33"),
+        ]
+    )
+    handled, writes = processed_with_writes(runtime)
+    assert handled == 4  # one batch
+    assert writes.count("INSERT INTO outbox_message") == 1
+    stored = rows(runtime)
+    assert all(r.status == "done" for r in stored.values())
+
+    def consent_asked(key: str) -> bool:
+        with Session(runtime.engine) as session:
+            body = session.exec(
+                select(OutboxMessage.body).where(
+                    col(OutboxMessage.dedupe_key).startswith(f"reply:{stored[key].id}:")
+                )
+            ).one()
+        return "onb_ok:1" in [b.payload for b in OutgoingMessage.from_json(body).buttons]
+
+    assert [consent_asked(k) for k in ("lan-1", "minh-1", "hoa-1", "hoa-2")] == [
+        False,
+        True,
+        False,
+        True,
+    ]
+    with Session(runtime.engine) as session:
+        for person, step in (("lan", "code"), ("minh", "consent"), ("hoa", "consent")):
+            who = session.exec(select(Identity).where(Identity.platform_user_id == person)).one()
+            state = session.get(ConversationState, who.id)
+            assert state is not None and (state.flow, state.step) == ("onboarding", step)
