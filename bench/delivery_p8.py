@@ -62,6 +62,15 @@ def allowed(platform: str, seconds: float) -> float:
     return 4000 * (math.floor(seconds / 60) + 1)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far (Linux), 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--telegram", type=int, default=3000)
@@ -168,12 +177,20 @@ def main() -> None:
         dead_before = 0
         try:
             deadline = time.monotonic() + args.timeout
+            # the clocks at the first delivery (the workers' start-up done)
+            started: tuple[float, float, list[float]] | None = None
             while len(last) < len(sizes) and time.monotonic() < deadline:
                 now = time.monotonic()
                 for platform in sizes:
                     n = reached[platform]()
                     if n and platform not in first:
                         first[platform] = now
+                        if started is None:
+                            started = (
+                                now,
+                                time.process_time(),
+                                [cpu_seconds(w.pid) for w in workers],
+                            )
                     if n and platform not in last:
                         progress[platform].append((now, n))
                     if n >= sizes[platform] and platform not in last:
@@ -188,6 +205,7 @@ def main() -> None:
                         expired = True
                 time.sleep(0.02)
         finally:
+            ended = (time.monotonic(), time.process_time(), [cpu_seconds(w.pid) for w in workers])
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
             tg.release()
@@ -244,6 +262,17 @@ def main() -> None:
         f"{zl.token_uses.get(dead_token, 0) - dead_before}, token refreshes: {zl.refresh_calls}"
     )
     print("outbox rows (platform, status, error, count, possible duplicates):", rows)
+    started = started or ended
+    wall = ended[0] - started[0]
+    used = [
+        f"{platform} worker {b - a:.1f} s"
+        for platform, a, b in zip(sizes, started[2], ended[2], strict=True)
+    ]
+    print(
+        f"CPU over the {wall:.1f} s of the run ({os.cpu_count()} cores): "
+        + ", ".join(used)
+        + f", the fakes' process {ended[1] - started[1]:.1f} s"
+    )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print_provenance("bench.delivery_p8")
 
