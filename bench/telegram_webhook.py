@@ -1,18 +1,21 @@
 """P1: how many Telegram updates per second the running app acknowledges, and how fast,
 side by side with a bare FastAPI echo endpoint on the same machine in the same run.
 
-Starts, in turn on one fresh database with Telegram configured against the test suite's fake
-Bot API (loopback, in this process), each layout of `--layouts`, each right after a bare
-FastAPI app whose `POST /webhooks/telegram` reads the body and answers `{"ok": true}` under
-the same uvicorn (the *echo*; measured again before every layout, so that each ratio compares
-two runs a minute apart on a machine whose load changes): `serve` (`thidua serve`: the web
-process, with processing, delivery and the scheduler in its supervised worker child), `split`
-(`thidua serve --web-only` beside `thidua worker --with-scheduler`) and `webhook` (`thidua
-serve --web-only` alone). On PostgreSQL every layout gets a local inbound spool
-(`THIDUA_INBOUND_SPOOL`, as docs/operations.md advises) unless `--no-spool`. A layout
-inherits the backlog of the ones before it, so its worker processes while the load runs.
-Against each, a load generator in this process (plain asyncio sockets, keep-alive
-connections, so that it costs little CPU):
+Starts, in turn on one fresh database (a SQLite file, or a database of its own created on the
+PostgreSQL server that `--database-url` names and dropped afterwards: on a database reused from
+an earlier run every update would be a redelivery of one already stored, and the worker beside
+the webhook would have nothing to process) with Telegram configured against the test suite's
+fake Bot API (loopback, in this process), each layout of `--layouts`, each right after a bare
+FastAPI app whose `POST /webhooks/telegram` reads the body and answers `{"ok": true}` under the
+same uvicorn (the *echo*; measured again before every layout, so that each ratio compares two
+runs a minute apart on a machine whose load changes): `serve` (`thidua serve`: the web process,
+with processing, delivery and the scheduler in its supervised worker child), `split` (`thidua
+serve --web-only` beside `thidua worker --with-scheduler`) and `webhook` (`thidua serve
+--web-only` alone). On PostgreSQL every layout gets a local inbound spool
+(`THIDUA_INBOUND_SPOOL`, as docs/operations.md advises) unless `--no-spool`. A layout inherits
+the backlog of the ones before it, so its worker processes while the load runs. Against each, a
+load generator in this process (plain asyncio sockets, keep-alive connections, so that it costs
+little CPU):
 
 1. open loop at rising rates (`--rates`, `--seconds` each): update i is due at t0 + i/rate
    and its latency runs from that instant to the 200 (waiting for a free connection counts);
@@ -44,6 +47,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 
+from bench.broadcast_common import fresh_database
 from tests.fakes.server import free_port, serve_in_thread
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
@@ -341,8 +345,10 @@ def main() -> None:
     for person in range(1, PEOPLE + 1):
         fake.user(person)
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-tg-"))
-    database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
-    with serve_in_thread(fake.app) as api_base:
+    with (
+        fresh_database(args.database_url, tmp) as database_url,
+        serve_in_thread(fake.app) as api_base,
+    ):
         env = upgraded_env(database_url, api_base, tmp, args.no_spool)
         updates = Updates()
         results = measure_layouts(args.layouts, env, lambda port: run_against(port, updates, args))
