@@ -137,6 +137,8 @@ def test_serve_restarts_a_killed_worker_and_answers_every_acknowledged_update(
     autogroup = Path(f"/proc/{first}/autogroup")
     if autogroup.exists():
         assert autogroup.read_text().split()[-1] == "10", autogroup.read_text()
+    if hasattr(os, "SCHED_IDLE"):  # and the CPU only when nothing else wants it
+        assert os.sched_getscheduler(first) == os.SCHED_IDLE
     before, during_stop, while_dead = (telegram.user(n) for n in (501, 502, 503))
 
     assert post_update(serve, telegram.message_update(before, "/start")).status_code == 200
@@ -237,30 +239,40 @@ def test_a_worker_leading_its_own_session_lowers_its_session_group_too(
     """`thidua worker` under systemd (or `setsid`) leads a session of its own, whose
     scheduling group would otherwise get as much CPU as the web process's: it sets that
     group's niceness as serve's child does. One started from a shell or a script leaves its
-    session's group alone (the shell's, and whatever else runs in it); both are niced."""
+    session's group alone (the shell's, and whatever else runs in it); both are niced and in
+    Linux's idle scheduling class, unless THIDUA_WORKER_IDLE_SCHEDULING=false."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")},
         **telegram_env(database_url, fake[1]),
     }
     command = [sys.executable, "-m", "bots", "worker", "--no-processing"]
-    logs = [tmp_path / "own.log", tmp_path / "shared.log"]
-    own, shared = (
+    logs = [tmp_path / "own.log", tmp_path / "shared.log", tmp_path / "plain.log"]
+    settings = ({}, {}, {"THIDUA_WORKER_IDLE_SCHEDULING": "false"})
+    own, shared, plain = (
         subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log.open("wb"), start_new_session=new_session
+            command,
+            cwd=ROOT,
+            env={**env, **extra},
+            stdout=log.open("wb"),
+            start_new_session=new_session,
         )
-        for log, new_session in zip(logs, (True, False), strict=True)
+        for log, new_session, extra in zip(logs, (True, False, False), settings, strict=True)
     )
     try:
         for log in logs:
             wait_for(lambda log=log: "worker running:" in log.read_text(), 60, f"{log.name}")
         niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
-        assert os.getpriority(os.PRIO_PROCESS, own.pid) == niceness
-        assert os.getpriority(os.PRIO_PROCESS, shared.pid) == niceness
+        for process in (own, shared, plain):
+            assert os.getpriority(os.PRIO_PROCESS, process.pid) == niceness
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(own.pid) == os.SCHED_IDLE
+            assert os.sched_getscheduler(shared.pid) == os.SCHED_IDLE
+            assert os.sched_getscheduler(plain.pid) == os.sched_getscheduler(0)
         ours = Path("/proc/self/autogroup")
         if ours.exists():
             assert Path(f"/proc/{own.pid}/autogroup").read_text().split()[-1] == "10"
             assert Path(f"/proc/{shared.pid}/autogroup").read_text() == ours.read_text()
     finally:
-        for process in (own, shared):
+        for process in (own, shared, plain):
             process.terminate()
             process.wait(30)
