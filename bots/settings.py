@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(default=5.0, gt=0)  # how often due work is checked
     worker_restart_seconds: float = Field(default=1.0, gt=0, le=60)  # serve's child: first back-off
     worker_niceness: int = Field(default=10, ge=0, le=19)  # workers yield the CPU to webhooks
-    # Linux: workers' threads in the idle scheduling class (SCHED_IDLE), CPU left by the rest
+    # Linux: a worker's processing thread in the idle scheduling class (SCHED_IDLE)
     worker_idle_scheduling: bool = True
     # Raw webhook updates wait in this local file until processing moves them into the database.
     # Unset: beside a SQLite database file, none on PostgreSQL (docs/operations.md).

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
+import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from bots.services import Services
 from core import delivery
@@ -340,18 +343,41 @@ def per_platform(runtime: Services, only: list[str] | None = None) -> list[Deliv
     return [DeliveryWorker(runtime, platforms=[p]) for p in chosen]
 
 
-async def process_forever(runtime: Services, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        runtime.inbound_ready.clear()
-        try:
-            handled = await asyncio.to_thread(runtime.processor.process_pending)
-        except Exception:
-            log.exception("processing round failed")
-            handled = 0
-        if handled:
-            runtime.outbox_ready.set()
-            continue
-        await _wait_any(stop, IDLE_WAIT, runtime.inbound_ready)
+def run_when_the_cpu_is_idle() -> None:
+    """Put the calling thread in Linux's idle scheduling class (SCHED_IDLE), which any
+    process may choose for its own threads: it runs on a CPU nothing else wants, and a
+    webhook that wakes takes the CPU at once. No such class elsewhere."""
+    if hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+async def process_forever(runtime: Services, stop: asyncio.Event, *, idle: bool = False) -> None:
+    """Process stored updates as they come, batch after batch, on a thread of its own; with
+    `idle` that thread is in Linux's idle scheduling class (`thidua worker`, and serve's
+    child: THIDUA_WORKER_IDLE_SCHEDULING). Niced (10) in the session of the web process, a
+    worker with a backlog still held one of two cores while the webhooks and their load
+    waited on the other (docs/benchmarks.md, P1). Only processing, the worker's CPU: the
+    event loop, which renews delivery leases every second, keeps its niceness alone, so that
+    a busy machine does not let a lease lapse while its send is in flight."""
+    loop = asyncio.get_running_loop()
+    thread = ThreadPoolExecutor(
+        1, "processing", initializer=run_when_the_cpu_is_idle if idle else None
+    )
+    try:
+        while not stop.is_set():
+            runtime.inbound_ready.clear()
+            try:
+                handled = await loop.run_in_executor(thread, runtime.processor.process_pending)
+            except Exception:
+                log.exception("processing round failed")
+                handled = 0
+            if handled:
+                runtime.outbox_ready.set()
+                continue
+            await _wait_any(stop, IDLE_WAIT, runtime.inbound_ready)
+    finally:
+        thread.shutdown(wait=False)  # a round still running ends on its own
 
 
 async def _wait_any(stop: asyncio.Event, timeout: float, *ready: asyncio.Event) -> None:

@@ -32,19 +32,6 @@ def _yield_to_the_web_process(niceness: int) -> None:
         Path("/proc/self/autogroup").write_text(f"{niceness}\n")
 
 
-def _run_when_the_cpu_is_idle() -> None:
-    """Linux's idle scheduling class (SCHED_IDLE), which any process may choose for itself:
-    the worker gets a CPU that nothing else wants, and a webhook that wakes takes it at once.
-    Niced (10) in the session of the web process, the worker still ran on one core while the
-    web process and the load waited on the other; in the idle class the webhooks' share of
-    the bench's CPU rose from 0.73-0.78 to 0.84-0.91 of a core (docs/benchmarks.md, P1).
-    The class keeps a small weight, so a machine that is never idle still processes, slowly;
-    THIDUA_WORKER_IDLE_SCHEDULING=false leaves the niceness alone. No such class elsewhere."""
-    if hasattr(os, "SCHED_IDLE"):
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-
-
 def _alone_in_its_session(notify_fd: int | None) -> bool:
     """`thidua serve`'s child, or a `thidua worker` that leads its own session (a systemd
     service, `setsid thidua worker`, a supervisor's new session): then its session's
@@ -64,8 +51,6 @@ async def run_worker(
     # beside `thidua serve --web-only`); set before any thread starts, since Linux keeps a
     # niceness per thread and a new thread inherits its creator's.
     os.nice(settings.worker_niceness)
-    if settings.worker_idle_scheduling:
-        _run_when_the_cpu_is_idle()
     runtime = build_runtime(settings)
     unknown = sorted(set(platforms or ()) - set(runtime.channels))
     if unknown:
@@ -106,7 +91,7 @@ async def run_worker(
     )
     loops = [w.run_forever(stop) for w in workers]
     if processing:
-        loops.append(process_forever(runtime, stop))
+        loops.append(process_forever(runtime, stop, idle=settings.worker_idle_scheduling))
         loops.append(store_attachments_forever(runtime, stop))
     try:
         await asyncio.gather(*loops)

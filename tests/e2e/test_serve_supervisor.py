@@ -6,6 +6,7 @@ long poll is woken across the process boundary; SIGTERM stops both processes cle
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -109,6 +110,17 @@ def serve(
                 os.kill(pid, signal.SIGKILL)
 
 
+def idle_threads(pid: int) -> list[int]:
+    """The threads of a process in Linux's idle scheduling class."""
+    threads = [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
+    found = []
+    for tid in threads:
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            if os.sched_getscheduler(tid) == os.SCHED_IDLE:
+                found.append(tid)
+    return found
+
+
 def post_update(serve: Serve, update: dict[str, object]) -> httpx.Response:
     return httpx.post(
         serve.base + "/webhooks/telegram", json=update, headers={HEADER: SECRET}, timeout=10
@@ -137,8 +149,9 @@ def test_serve_restarts_a_killed_worker_and_answers_every_acknowledged_update(
     autogroup = Path(f"/proc/{first}/autogroup")
     if autogroup.exists():
         assert autogroup.read_text().split()[-1] == "10", autogroup.read_text()
-    if hasattr(os, "SCHED_IDLE"):  # and the CPU only when nothing else wants it
-        assert os.sched_getscheduler(first) == os.SCHED_IDLE
+    if hasattr(os, "SCHED_IDLE"):  # and its processing the CPU only when nothing else wants it
+        wait_for(lambda: idle_threads(first), 60, "the child's processing thread")
+        assert first not in idle_threads(first)  # not its event loop (delivery's leases)
     before, during_stop, while_dead = (telegram.user(n) for n in (501, 502, 503))
 
     assert post_update(serve, telegram.message_update(before, "/start")).status_code == 200
@@ -239,18 +252,19 @@ def test_a_worker_leading_its_own_session_lowers_its_session_group_too(
     """`thidua worker` under systemd (or `setsid`) leads a session of its own, whose
     scheduling group would otherwise get as much CPU as the web process's: it sets that
     group's niceness as serve's child does. One started from a shell or a script leaves its
-    session's group alone (the shell's, and whatever else runs in it); both are niced and in
-    Linux's idle scheduling class, unless THIDUA_WORKER_IDLE_SCHEDULING=false."""
+    session's group alone (the shell's, and whatever else runs in it); both are niced, and
+    processing runs in Linux's idle scheduling class unless
+    THIDUA_WORKER_IDLE_SCHEDULING=false."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")},
         **telegram_env(database_url, fake[1]),
     }
-    command = [sys.executable, "-m", "bots", "worker", "--no-processing"]
+    command = [sys.executable, "-m", "bots", "worker"]
     logs = [tmp_path / "own.log", tmp_path / "shared.log", tmp_path / "plain.log"]
     settings = ({}, {}, {"THIDUA_WORKER_IDLE_SCHEDULING": "false"})
     own, shared, plain = (
         subprocess.Popen(
-            command,
+            command if log.name != "shared.log" else [*command, "--no-processing"],
             cwd=ROOT,
             env={**env, **extra},
             stdout=log.open("wb"),
@@ -265,9 +279,9 @@ def test_a_worker_leading_its_own_session_lowers_its_session_group_too(
         for process in (own, shared, plain):
             assert os.getpriority(os.PRIO_PROCESS, process.pid) == niceness
         if hasattr(os, "SCHED_IDLE"):
-            assert os.sched_getscheduler(own.pid) == os.SCHED_IDLE
-            assert os.sched_getscheduler(shared.pid) == os.SCHED_IDLE
-            assert os.sched_getscheduler(plain.pid) == os.sched_getscheduler(0)
+            wait_for(lambda: idle_threads(own.pid), 60, "the processing thread")
+            assert own.pid not in idle_threads(own.pid)  # its event loop keeps its class
+            assert idle_threads(shared.pid) == idle_threads(plain.pid) == []
         ours = Path("/proc/self/autogroup")
         if ours.exists():
             assert Path(f"/proc/{own.pid}/autogroup").read_text().split()[-1] == "10"
