@@ -106,11 +106,10 @@ class HeldAwards:
         tz: str = DEFAULT_TZ,
         ranked: bool = True,
         before: dict[str, Score | None] | None = None,
-    ) -> dict[str, Score]:
+    ) -> None:
         """Hold an award (as `points.service.award` would write it); `before`: the member's
-        scores before the batch in some of its scopes, which the award's result and the
-        ranks in those scopes are computed from. Returns the member's score with the award
-        in each scope of `before`."""
+        scores before the batch in some of its scopes, which the ranks in those scopes are
+        computed from (the member's score with the award is `score_after` of it)."""
         assert member_id not in self.members, "a member is held once per batch"
         scopes = tuple(
             sorted(scopes_for(now, campaign_id=campaign_id, extra_scope=extra_scope, tz=tz))
@@ -131,12 +130,10 @@ class HeldAwards:
                 "created_at": now,
             }
         )
-        after: dict[str, Score] = {}
         for scope, old in (before or {}).items():
-            new = score_after(old, points, now)
-            self.known.setdefault(scope, {})[member_id] = _Known(old, new, ranked)
-            after[scope] = new
-        return after
+            self.known.setdefault(scope, {})[member_id] = _Known(
+                old, score_after(old, points, now), ranked
+            )
 
     def rank_change(
         self, scope: str, *, member_id: int, points: int, reached_at: datetime

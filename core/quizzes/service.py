@@ -450,8 +450,8 @@ def _ranks_asked(
     taps: Sequence[tuple[Member, Any, datetime]], rows: dict[tuple[int, int], Any]
 ) -> list[RankAsked]:
     """The rank each member's first answer in the batch would ask for, if it finishes a
-    counted attempt: its score in the quiz as `_hold` computes it, judged as `answer` judges
-    it when the update's own time is not after its processing."""
+    counted attempt: its standing in the quiz as `_judge` gives it to `answer`, when the
+    update's own time is not after its processing."""
     asked: dict[RankAsked, None] = {}
     seen: set[int] = set()
     for member, data, at in taps:
@@ -467,9 +467,8 @@ def _ranks_asked(
             o = _judge(row, option=data.option, now=max(at, row.asked_at or at), answered_at=at)
         except DomainError:
             continue
-        before = None if row.quiz_points is None else Score(row.quiz_points, row.quiz_reached_at)
-        after = score_after(before, o.points, o.when)
-        asked[RankAsked(quiz_scope(row.quiz_id), member.id, after.points, after.reached_at)] = None  # type: ignore[arg-type]
+        scope, standing = quiz_scope(row.quiz_id), o.standing
+        asked[RankAsked(scope, member.id, standing.points, standing.reached_at)] = None  # type: ignore[arg-type]
     return list(asked)
 
 
@@ -556,7 +555,11 @@ def answer(
 
 
 def _judge(row: Any, *, option: int, now: datetime, answered_at: datetime | None) -> _Outcome:
-    """The answer's points, time and correctness, or why it cannot be given."""
+    """The answer's points, time and correctness, or why it cannot be given; and the
+    member's score in the quiz before and after it (their standing if the attempt counts:
+    the score read with the row, moved as the answer's award moves it). `answer` and the
+    batch's ranks read ahead (`_ranks_asked`) both judge a tap here, so that the score a
+    rank is read ahead for is the score the answer reaches."""
     asked_at = row.asked_at or now
     when = min(max(answered_at or now, asked_at), now)
     if when >= row.closes_at:
@@ -575,6 +578,7 @@ def _judge(row: Any, *, option: int, now: datetime, answered_at: datetime | None
         streak_before=row.streak,
         switches=ScoringSwitches(row.base_points, row.speed_bonus, row.streak_bonus),
     )
+    before = None if row.quiz_points is None else Score(row.quiz_points, row.quiz_reached_at)
     return _Outcome(
         correct=option in correct_set and not is_late,
         late=is_late,
@@ -583,6 +587,8 @@ def _judge(row: Any, *, option: int, now: datetime, answered_at: datetime | None
         when=when,
         finished=row.position >= row.questions,
         correct_options=tuple(options[i] for i in sorted(correct_set)),
+        before=before,
+        standing=score_after(before, earned, when),
     )
 
 
@@ -623,6 +629,8 @@ class _Outcome:
     when: datetime  # when the person answered, as judged
     finished: bool  # the attempt's last question
     correct_options: tuple[str, ...]
+    before: Score | None  # the member's score in the quiz before the answer (None: none yet)
+    standing: Score  # ... and after it, as its award leaves it (a counted attempt's)
 
 
 def _holds(session: Session, held: HeldWrites, member_id: int) -> bool:
@@ -670,9 +678,8 @@ def _hold(
     standing = rank = None
     if row.number == 1:
         scope = quiz_scope(row.quiz_id)
-        before = None if row.quiz_points is None else Score(row.quiz_points, row.quiz_reached_at)
         awards = held.part("points", HeldAwards)
-        standing = awards.award(
+        awards.award(
             member_id=member.id,  # type: ignore[arg-type]
             unit_id=member.unit_id,  # type: ignore[arg-type]
             points=o.points,
@@ -684,8 +691,9 @@ def _hold(
             extra_scope=scope,
             tz=tz,
             ranked=member.forgotten_at is None,
-            before={scope: before},
-        )[scope]
+            before={scope: o.before},
+        )
+        standing = o.standing
         if o.finished:
             rank = _held_rank(session, held, awards, scope, member.id, standing)  # type: ignore[arg-type]
     return _result(row, o, correct_count, score, standing, rank)
