@@ -438,12 +438,12 @@ def prefetch_answers(
         },
     )
     rows = {(row.attempt_id, row.question_id): row for row in found}
-    held.reads[_Prefetched.NAME] = _Prefetched(dict(rows))
     if connection.dialect.name != "sqlite":  # SQLite: a rank read when needed costs as much
         asked = _ranks_asked(taps, rows)
         held.reads[_RanksAhead.NAME] = _RanksAhead(
             dict(zip(asked, ranks_at(session, asked), strict=True)), held.written
         )
+    held.reads[_Prefetched.NAME] = _Prefetched(rows)  # its answers take (pop) their rows
 
 
 def _ranks_asked(
