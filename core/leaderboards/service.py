@@ -204,8 +204,9 @@ def rank_at(
 
 
 def ranks_at(session: Session, wanted: Sequence[RankAsked]) -> list[MyRank]:
-    """`rank_at` for each of `wanted`, in its order: on PostgreSQL all in one round trip
-    (psycopg's pipeline), on SQLite one statement each (which costs no round trip)."""
+    """`rank_at` for each of `wanted`, in its order, all in one round trip: PostgreSQL only
+    (psycopg's pipeline, `Prepared.each`); on SQLite, where a statement costs no round trip,
+    call `rank_at` when a rank is needed."""
     if not wanted:
         return []
     session.flush()  # the statements below read through the connection

@@ -13,9 +13,9 @@ the connection's DBAPI cursor, inside the connection's transaction:
   its pipeline, as one prepared statement);
 - `rows`: an INSERT … RETURNING of many rows, returning every row (psycopg: an `executemany`
   returning each row's; SQLite: one multi-row VALUES);
-- `each`: a statement's single row for each set of parameters, in order (psycopg: an
-  `executemany` returning each execution's row, all sent in its pipeline in one round trip;
-  SQLite, where a statement costs no round trip: one execution each).
+- `each`: a statement's single row for each set of parameters, in order: an `executemany`
+  returning each execution's row, all sent in psycopg's pipeline in one round trip (psycopg
+  only: on SQLite a statement costs no round trip, and its callers run `one` as needed).
 
 Results come back as the driver gives them: only for statements whose columns need no
 conversion (counts, sums, ids, texts), and with no expanding (`IN`) parameters. The
@@ -160,22 +160,14 @@ class Prepared:
     def each(
         self, connection: Connection, rows: Sequence[Mapping[str, Any]]
     ) -> list[tuple[Any, ...]]:
-        """The statement's single row for each row of parameters, in their order."""
+        """The statement's single row for each row of parameters, in their order, in one
+        round trip (psycopg's pipeline)."""
+        if connection.dialect.driver != "psycopg":
+            raise TypeError("each needs psycopg's pipeline: elsewhere run one as needed")
         if not rows:
             return []
         compiled = self._compile(connection.dialect)
-        values = compiled.params(rows)
-        if connection.dialect.driver == "psycopg":
-            found = [_single(rows) for rows in _pipelined(connection, compiled, values)]
-        else:
-            found = []
-            cursor = connection.connection.cursor()
-            try:
-                for one in values:
-                    _run(connection, cursor, compiled.sql, one, many=False)
-                    found.append(_single(cursor.fetchall()))
-            finally:
-                cursor.close()
+        found = [_single(r) for r in _pipelined(connection, compiled, compiled.params(rows))]
         if len(found) != len(rows):
             raise LookupError(f"{len(found)} results for {len(rows)} executions")
         return found

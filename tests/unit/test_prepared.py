@@ -278,13 +278,29 @@ def test_every_column_type_is_stored_as_sqlalchemy_stores_it(engine: Engine):
             table.drop(connection)
 
 
-def test_each_returns_one_row_per_execution_in_order(engine: Engine):
+def _count_at_least() -> Prepared:
     scores = MemberScore.__table__  # type: ignore[attr-defined]
-    count = Prepared(
+    return Prepared(
         select(func.count(), bindparam("tag", type_=String()))
         .select_from(scores)
         .where(scores.c.scope == bindparam("scope"), scores.c.points >= bindparam("least"))
     )
+
+
+def test_each_is_psycopgs_pipeline_only(engine: Engine):
+    """`each` is one round trip in psycopg's pipeline; on SQLite, where a statement is no
+    round trip, nothing calls it (`quizzes.service.prefetch_answers` reads ranks ahead on
+    PostgreSQL only), and it refuses rather than keep a loop that only tests would run."""
+    if engine.dialect.driver == "psycopg":
+        pytest.skip("psycopg: each runs (the test below)")
+    with engine.connect() as connection, pytest.raises(TypeError, match="psycopg"):
+        _count_at_least().each(connection, [{"scope": "all", "least": 0}])
+
+
+def test_each_returns_one_row_per_execution_in_order(engine: Engine):
+    if engine.dialect.driver != "psycopg":
+        pytest.skip("each is psycopg's pipeline only (the test above)")
+    count = _count_at_least()
     with Session(engine) as session, session.begin():
         _, units = make_units(session)
         members = [make_member(session, units[0], f"Người {i}", T0) for i in range(3)]
