@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection
 
 from core.points.models import MemberScore, PointsEntry, PointsSource
 from core.points.rules import DEFAULT_TZ, histogram_keys, scopes_for
-from core.points.service import Score, _upserts
+from core.points.service import Score, _upserts, adding_upsert
 from core.storage.prepared import Prepared
-from core.storage.upsert import insert_for
 
 _ledger = PointsEntry.__table__  # type: ignore[attr-defined]
 _scores = MemberScore.__table__  # type: ignore[attr-defined]
@@ -219,19 +218,9 @@ class HeldAwards:
 def _member_upsert(dialect: str) -> Any:
     """One row per (scope, member), the batch's points added, the totals returned (with
     their scope and member: the order of the rows returned is not the order given)."""
-    upsert = insert_for(dialect, _scores).values({c: bindparam(c) for c in _MEMBER_COLUMNS})
-    return upsert.on_conflict_do_update(
-        index_elements=["scope", "member_id"],
-        set_={
-            "points": _scores.c.points + upsert.excluded.points,
-            "entries": _scores.c.entries + upsert.excluded.entries,
-            "unit_id": upsert.excluded.unit_id,
-            "reached_at": case(
-                (upsert.excluded.points != 0, upsert.excluded.reached_at),
-                else_=_scores.c.reached_at,
-            ),
-        },
-    ).returning(_scores.c.scope, _scores.c.member_id, _scores.c.points, _scores.c.entries)
+    key = ("scope", "member_id")
+    upsert = adding_upsert(dialect, _scores, key, ("points", "entries"), ("unit_id",), reached=True)
+    return upsert.returning(*(_scores.c[c] for c in (*key, "points", "entries")))
 
 
 _LEDGER_COLUMNS = (

@@ -167,36 +167,43 @@ def _member_upsert(dialect: str, rows: int, moving: bool) -> Any:
 _MEMBER_UPSERTS: dict[tuple[str, int, bool], Any] = {}
 
 
+def adding_upsert(
+    dialect: str,
+    table: Any,
+    key: tuple[str, ...],
+    added: tuple[str, ...],
+    replaced: tuple[str, ...] = (),
+    *,
+    reached: bool = False,
+) -> Any:
+    """An INSERT of one row of a score table (each column a parameter of its name) that, on
+    the row already at `key`, adds the `added` columns and sets the `replaced` ones; with
+    `reached`, its `reached_at` too, but only when points are added: an award of 0 points
+    does not move a score, it was reached before (as `points.held.score_after`)."""
+    columns = (*key, *added, *replaced, *(("reached_at",) if reached else ()))
+    upsert = insert_for(dialect, table).values({c: bindparam(c) for c in columns})
+    new = upsert.excluded
+    change = {c: table.c[c] + new[c] for c in added} | {c: new[c] for c in replaced}
+    if reached:
+        change["reached_at"] = case((new.points != 0, new.reached_at), else_=table.c.reached_at)
+    return upsert.on_conflict_do_update(index_elements=list(key), set_=change)
+
+
 def _upserts(dialect: str) -> tuple[Any, Any]:
     """The histogram and unit upserts of an award, built once per dialect; each runs with one
     parameter set per histogram row (or scope)."""
     if dialect in _UPSERTS:
         return _UPSERTS[dialect]
     histogram = ScoreHistogram.__table__  # type: ignore[attr-defined]
-    bump = insert_for(dialect, histogram).values(
-        {c: bindparam(c) for c in ("scope", "level", "key", "members")}
-    )
-    bump = bump.on_conflict_do_update(
-        index_elements=["scope", "level", "key"],
-        set_={"members": histogram.c.members + bump.excluded.members},
-    )
+    bump = adding_upsert(dialect, histogram, ("scope", "level", "key"), ("members",))
     units = UnitScore.__table__  # type: ignore[attr-defined]
-    unit = insert_for(dialect, units).values(
-        {
-            c: bindparam(c)
-            for c in ("scope", "unit_id", "points", "participants", "members", "reached_at")
-        }
-    )
-    unit = unit.on_conflict_do_update(
-        index_elements=["scope", "unit_id"],
-        set_={
-            "points": units.c.points + unit.excluded.points,
-            "participants": units.c.participants + unit.excluded.participants,
-            "members": unit.excluded.members,
-            "reached_at": case(
-                (unit.excluded.points != 0, unit.excluded.reached_at), else_=units.c.reached_at
-            ),
-        },
+    unit = adding_upsert(
+        dialect,
+        units,
+        ("scope", "unit_id"),
+        ("points", "participants"),
+        ("members",),
+        reached=True,
     )
     _UPSERTS[dialect] = (bump, unit)
     return _UPSERTS[dialect]
