@@ -312,8 +312,12 @@ def test_a_quick_retry_still_counts_the_attempt_and_the_possible_duplicate(
         (_healthy(failures=delivery.HEALTHY_FAILURES + 1), _job(), FIVE_XX),
         # too little seen to tell (a worker's first sends)
         (delivery.Health(), _job(), FIVE_XX),
-        # the row's own attempts beyond the quick ones
-        (_healthy(), _job(attempts=delivery.QUICK_TRIES + 1), FIVE_XX),
+        # beyond the quick tries, in an outage: the backoff of its attempts (apply_result)
+        (
+            _healthy(failures=delivery.HEALTHY_FAILURES + 1),
+            _job(attempts=delivery.QUICK_TRIES + 1),
+            FIVE_XX,
+        ),
         # a wait the platform named is kept
         (_healthy(), _job(), DeliveryFailure(DeliveryErrorKind.TRANSIENT, "-234", 3600.0)),
         (_healthy(), _job(), DeliveryFailure(DeliveryErrorKind.RATE_LIMITED, "429", 1.0)),
@@ -325,6 +329,38 @@ def test_other_outcomes_keep_their_wait(
     health: delivery.Health, job: delivery.Job, result: DeliveryFailure | Sent
 ):
     assert health.retry(job, result) is result
+
+
+def _waits(engine: Engine, clock: FakeClock, health: delivery.Health, failures: int) -> list[float]:
+    """Seconds each failed attempt of one row waited, as stored, the clock following them."""
+    seed(engine, clock, ["hi"])
+    waits: list[float] = []
+    for _ in range(failures):
+        [job] = claim(engine, clock)
+        result = health.retry(job, FIVE_XX)
+        assert delivery.apply_result(engine, job, result, clock.now()) == OutboxStatus.PENDING
+        waited = (row(engine, job.outbox_id).next_attempt_at - clock.now()).total_seconds()
+        waits.append(waited)
+        clock.advance(seconds=waited)
+    return waits
+
+
+def test_a_row_failing_again_while_its_platform_is_up_backs_off_from_the_first_step(
+    engine: Engine, clock: FakeClock
+):
+    """P8: a row's third failure among successes waited the 8 s of its third attempt, and
+    a broadcast's last such row kept the whole broadcast waiting."""
+    quick, quick_again, third, fourth = _waits(engine, clock, _healthy(), failures=4)
+    assert quick == quick_again == delivery.QUICK_RETRY
+    assert 1.6 <= third <= 2.4 and 3.2 <= fourth <= 4.8
+
+
+def test_in_an_outage_every_failure_keeps_the_backoff_of_its_attempts(
+    engine: Engine, clock: FakeClock
+):
+    down = _healthy(failures=delivery.HEALTHY_FAILURES + 1)
+    first, second, third = _waits(engine, clock, down, failures=3)
+    assert 1.6 <= first <= 2.4 and 3.2 <= second <= 4.8 and 6.4 <= third <= 9.6
 
 
 def test_a_run_of_failures_turns_quick_retries_off():
