@@ -17,9 +17,10 @@ that two instances (or two moves) bring.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +29,11 @@ from sqlalchemy.engine import Engine
 from core.errors import StoreUnavailable
 from core.messages import RawUpdate
 from core.storage import inbound
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there, two processes starting at once may still race
+    fcntl = None  # type: ignore[assignment]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spool (
@@ -51,6 +57,20 @@ def spool_path_for(engine: Engine) -> Path | None:
     return path.with_name(path.name + ".inbound.db")
 
 
+@contextlib.contextmanager
+def _one_setup_at_a_time(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `<spool>.lock` (released when the file closes, or the process
+    dies). The web process and the worker open the spool as they start: when both turned a
+    new file to WAL at the same moment, one failed at once with "database is locked" (SQLite
+    does not call its busy handler for that lock, so the connection's timeout did not apply)."""
+    if fcntl is None:
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 class InboundSpool:
     """Append from any thread; `move_into` is called by processing only."""
 
@@ -58,14 +78,15 @@ class InboundSpool:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(_SCHEMA)
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(spool)")}
-        if "received_at" not in columns:  # a spool written before the column existed
-            self._conn.execute("ALTER TABLE spool ADD COLUMN received_at TEXT")
-        self._conn.commit()
+        with _one_setup_at_a_time(path):
+            self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(spool)")}
+            if "received_at" not in columns:  # a spool written before the column existed
+                self._conn.execute("ALTER TABLE spool ADD COLUMN received_at TEXT")
+            self._conn.commit()
 
     def append(self, updates: Sequence[RawUpdate], now: datetime) -> None:
         """Durable (as the main database is: WAL, synchronous=NORMAL) once this returns.

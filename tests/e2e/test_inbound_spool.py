@@ -1,13 +1,17 @@
 """The inbound spool: webhooks are acknowledged while processing holds SQLite's write lock,
 moving spooled updates twice (a crash between move and delete) is harmless on both databases,
-and on PostgreSQL the spool is used when THIDUA_INBOUND_SPOOL names a file."""
+on PostgreSQL the spool is used when THIDUA_INBOUND_SPOOL names a file, and processes that
+open a new spool at the same moment all open it."""
 
 # ruff: noqa: F811  (the fixtures are imported by name from tests/fakes/telegram_fixtures.py)
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +23,7 @@ from bots.app import create_app
 from bots.bootstrap import Runtime, build_runtime
 from bots.platforms import Telegram
 from bots.settings import load_settings
+from core.clock import utcnow
 from core.messages import RawUpdate
 from core.storage import inbound
 from core.storage.models import InboundUpdate
@@ -173,3 +178,43 @@ async def test_spooled_updates_move_only_when_the_database_cannot_fill_a_batch(
     finally:
         await runtime.aclose()
         runtime.dispose()
+
+
+def _open_new_spools(directory: Path, rounds: int, start: Any, errors: Any) -> None:
+    """In a child process: at each round, with the others, open the round's new spool and
+    append one update."""
+    for n in range(rounds):
+        start.wait()
+        try:
+            spool = InboundSpool(directory / f"{n}.inbound.db")
+            spool.append([RawUpdate("telegram", str(os.getpid()), "{}")], utcnow())
+            spool.close()
+        except sqlite3.Error as exc:
+            errors.put(f"round {n}: {exc!r}")
+
+
+def test_processes_opening_a_new_spool_at_the_same_moment_all_open_it(tmp_path: Path) -> None:
+    """The web process and the worker create the spool as they start. Before the setup lock,
+    one of two connections turning a new file to WAL at the same moment failed at once with
+    "database is locked" (this test with 60 rounds failed 3 runs of 5 without the lock)."""
+    processes, rounds = 8, 100
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(processes, timeout=60)
+    errors = context.Queue()
+    children = [
+        context.Process(target=_open_new_spools, args=(tmp_path, rounds, start, errors))
+        for _ in range(processes)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(120)
+    failures = []
+    while not errors.empty():
+        failures.append(errors.get())
+    assert failures == []
+    assert [child.exitcode for child in children] == [0] * processes
+    for n in range(rounds):
+        spool = InboundSpool(tmp_path / f"{n}.inbound.db")
+        assert spool.pending() == processes
+        spool.close()
