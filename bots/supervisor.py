@@ -26,7 +26,9 @@ import contextlib
 import logging
 import signal
 import socket
+import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -118,6 +120,60 @@ class Backoff:
         return self._next
 
 
+class ChildProcess:
+    """A `python -m bots ...` child in the web process's session but a process group of its
+    own, its exit awaited by a thread that waits for it.
+
+    The session: Linux (CONFIG_SCHED_AUTOGROUP, on by default) first shares the CPU equally
+    between sessions, then inside each. In a session of its own the child's processing,
+    although in the idle scheduling class, had its session group's whole share beside the
+    web process, and drove PostgreSQL's backend (a session of its own, at full weight) as
+    fast: `thidua serve` on PostgreSQL got 0.78 of a bare FastAPI app where the split layout,
+    whose worker shares the web process's session, got 0.94 (docs/benchmarks.md, P1). In the
+    web process's session the idle class and the niceness count against the web process
+    itself. The process group: a terminal's Ctrl-C (and Ctrl-Z) reaches the foreground
+    group, the web process's, only; the web process then stops the child.
+
+    Started with `subprocess` rather than the event loop's `subprocess_exec`, which under
+    uvloop knows no `process_group`; `process_group` makes the child call setpgid between
+    fork and exec, so no Python code runs in the forked child."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self._popen = popen
+        self.pid = popen.pid
+        self._loop = loop
+        self._exited: asyncio.Future[int] = loop.create_future()
+        threading.Thread(target=self._wait, name=f"wait-{self.pid}", daemon=True).start()
+
+    @classmethod
+    def start(
+        cls, command: list[str], *, pass_fds: tuple[int, ...], loop: asyncio.AbstractEventLoop
+    ) -> ChildProcess:
+        return cls(subprocess.Popen(command, pass_fds=pass_fds, process_group=0), loop)
+
+    def _wait(self) -> None:
+        code = self._popen.wait()
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            self._loop.call_soon_threadsafe(self._exit, code)
+
+    def _exit(self, code: int) -> None:
+        if not self._exited.done():
+            self._exited.set_result(code)
+
+    @property
+    def returncode(self) -> int | None:
+        return self._exited.result() if self._exited.done() else None
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._exited)
+
+    def send_signal(self, signum: int) -> None:
+        self._popen.send_signal(signum)
+
+    def kill(self) -> None:
+        self._popen.kill()
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     name: str
@@ -139,22 +195,24 @@ class Child:
         self._backoff = backoff
         self._stop_timeout = stop_timeout
         self._stopping = asyncio.Event()
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: ChildProcess | None = None
         self.link: Link | None = None
         self.starts = 0
 
-    async def _start(self) -> asyncio.subprocess.Process:
+    async def _start(self) -> ChildProcess:
         ours, theirs = socket_pair()
         try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bots",
-                *self.spec.args,
-                NOTIFY_FD_OPTION,
-                str(theirs.fileno()),
+            process = ChildProcess.start(
+                [
+                    sys.executable,
+                    "-m",
+                    "bots",
+                    *self.spec.args,
+                    NOTIFY_FD_OPTION,
+                    str(theirs.fileno()),
+                ],
                 pass_fds=(theirs.fileno(),),
-                start_new_session=True,  # a terminal's Ctrl-C goes to the web process only
+                loop=asyncio.get_running_loop(),
             )
         except BaseException:
             ours.close()

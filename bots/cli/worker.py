@@ -23,21 +23,22 @@ log = logging.getLogger(__name__)
 
 
 def _yield_to_the_web_process(niceness: int) -> None:
-    """`thidua serve`'s child runs in a session of its own (bots/supervisor.py), and Linux
-    (CONFIG_SCHED_AUTOGROUP, on by default) first shares the CPU equally between sessions,
-    then by niceness inside each: the child's niceness alone left it as much CPU as the web
-    process (docs/benchmarks.md, P1). Its session's group gets the same niceness; the child
-    is that session's only process. Without autogroups there is no such file."""
+    """Linux (CONFIG_SCHED_AUTOGROUP, on by default) first shares the CPU equally between
+    sessions, then by niceness inside each: a worker alone in its session kept as much CPU
+    as the web process in its own (docs/benchmarks.md, P1). Its session's group gets the
+    same niceness; the worker is that session's only process. Without autogroups there is
+    no such file. (`thidua serve`'s child shares the web process's session instead:
+    bots/supervisor.py.)"""
     with contextlib.suppress(OSError):
         Path("/proc/self/autogroup").write_text(f"{niceness}\n")
 
 
-def _alone_in_its_session(notify_fd: int | None) -> bool:
-    """`thidua serve`'s child, or a `thidua worker` that leads its own session (a systemd
-    service, `setsid thidua worker`, a supervisor's new session): then its session's
-    scheduling group is its own. A worker started from a shell or a script shares that
-    session with them, whose group must keep its priority."""
-    return notify_fd is not None or os.getsid(0) == os.getpid()
+def _alone_in_its_session() -> bool:
+    """A `thidua worker` that leads its own session (a systemd service, `setsid thidua
+    worker`, a supervisor's new session): then its session's scheduling group is its own.
+    A worker started from a shell or a script shares that session with them, and `thidua
+    serve`'s child shares the web process's: that group must keep its priority."""
+    return os.getsid(0) == os.getpid()
 
 
 async def run_worker(
@@ -67,7 +68,7 @@ async def run_worker(
     link = None
     if notify_fd is not None:  # `thidua serve`'s child (bots/supervisor.py)
         link = link_to_parent(notify_fd, runtime, stop, loop)
-    if _alone_in_its_session(notify_fd):
+    if _alone_in_its_session():
         _yield_to_the_web_process(settings.worker_niceness)
     workers = per_platform(runtime, platforms)
     scheduler = None
@@ -110,6 +111,9 @@ async def run_worker(
 def _worker(args: argparse.Namespace) -> int:
     platforms = args.platforms.split(",") if args.platforms else None
     if args.notify_fd is not None:  # a child of `thidua serve`: its lines say so
+        # in a process group of its own, not the terminal's foreground one: its lines are
+        # written even when the terminal stops background writers (`stty tostop`)
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         for handler in logging.getLogger().handlers:
             handler.setFormatter(logging.Formatter("%(levelname)s [worker] %(name)s: %(message)s"))
     return asyncio.run(
