@@ -45,6 +45,7 @@ _MAX_MESSAGE = 4096
 
 # What travels over the link, one datagram each.
 INBOUND = b"i"  # web → child: updates are stored
+WAITING = b"w"  # child → web: its processing found nothing and waits for an INBOUND
 OUTBOX = b"o"  # web → child: outbox rows are due (an officer's broadcast, an API call)
 MAILBOX = b"m"  # child → web: b"m" + session id, a web chat message was delivered
 
@@ -198,6 +199,12 @@ class Child:
         self.process: ChildProcess | None = None
         self.link: Link | None = None
         self.starts = 0
+        # INBOUND is sent only to a child whose processing waits for it: during a backlog
+        # it does not wait, and a datagram per stored batch (hundreds a second) cost both
+        # processes a wake-up each for nothing. Updates stored meanwhile are owed an INBOUND
+        # that its next WAITING gets at once.
+        self._waiting = True
+        self._owed = False
 
     async def _start(self) -> ChildProcess:
         ours, theirs = socket_pair()
@@ -219,7 +226,8 @@ class Child:
             raise
         finally:
             theirs.close()
-        self.link = Link(ours, self._on_message)
+        self._waiting, self._owed = True, False
+        self.link = Link(ours, self._received)
         self.link.attach(asyncio.get_running_loop())
         self.starts += 1
         log.info("%s started (pid %d)", self.spec.name, process.pid)
@@ -278,6 +286,22 @@ class Child:
         if self.link is not None:
             self.link.send(message)
 
+    def inbound_stored(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self.send(INBOUND)
+        else:
+            self._owed = True
+
+    def _received(self, message: bytes) -> None:
+        if message != WAITING:
+            self._on_message(message)
+        elif self._owed:
+            self._owed = False
+            self.send(INBOUND)
+        else:
+            self._waiting = True
+
 
 def _describe(code: int) -> str:
     if code < 0:
@@ -313,18 +337,28 @@ class Supervisor:
         for child in self.children:
             child.send(message)
 
-    async def _relay(self, event: asyncio.Event, message: bytes) -> None:
+    async def _relay(self, event: asyncio.Event, relay: Callable[[], None]) -> None:
         """In the web process nothing else waits on these events: each wake-up (coalesced
-        while the loop was busy) becomes one datagram to every child."""
+        while the loop was busy) is relayed to every child."""
         while True:
             await event.wait()
             event.clear()
-            self._broadcast(message)
+            relay()
+
+    def _inbound_stored(self) -> None:
+        for child in self.children:
+            child.inbound_stored()
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(child.run()) for child in self.children]
-        self._tasks.append(asyncio.create_task(self._relay(self.runtime.inbound_ready, INBOUND)))
-        self._tasks.append(asyncio.create_task(self._relay(self.runtime.outbox_ready, OUTBOX)))
+        self._tasks.append(
+            asyncio.create_task(self._relay(self.runtime.inbound_ready, self._inbound_stored))
+        )
+        self._tasks.append(
+            asyncio.create_task(
+                self._relay(self.runtime.outbox_ready, lambda: self._broadcast(OUTBOX))
+            )
+        )
 
     async def stop(self) -> None:
         await asyncio.gather(*(child.stop() for child in self.children))

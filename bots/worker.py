@@ -8,6 +8,7 @@ import heapq
 import logging
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from bots.services import Services
@@ -352,14 +353,22 @@ def run_when_the_cpu_is_idle() -> None:
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
-async def process_forever(runtime: Services, stop: asyncio.Event, *, idle: bool = False) -> None:
+async def process_forever(
+    runtime: Services,
+    stop: asyncio.Event,
+    *,
+    idle: bool = False,
+    waiting: Callable[[], None] = lambda: None,
+) -> None:
     """Process stored updates as they come, batch after batch, on a thread of its own; with
     `idle` that thread is in Linux's idle scheduling class (`thidua worker`, and serve's
     child: THIDUA_WORKER_IDLE_SCHEDULING). Niced (10) in the session of the web process, a
     worker with a backlog still held one of two cores while the webhooks and their load
     waited on the other (docs/benchmarks.md, P1). Only processing, the worker's CPU: the
     event loop, which renews delivery leases every second, keeps its niceness alone, so that
-    a busy machine does not let a lease lapse while its send is in flight."""
+    a busy machine does not let a lease lapse while its send is in flight. `waiting` is
+    called each time it finds nothing and waits (serve's child tells the web process, which
+    then wakes it when updates are stored)."""
     loop = asyncio.get_running_loop()
     thread = ThreadPoolExecutor(
         1, "processing", initializer=run_when_the_cpu_is_idle if idle else None
@@ -375,6 +384,7 @@ async def process_forever(runtime: Services, stop: asyncio.Event, *, idle: bool 
             if handled:
                 runtime.outbox_ready.set()
                 continue
+            waiting()
             await _wait_any(stop, IDLE_WAIT, runtime.inbound_ready)
     finally:
         thread.shutdown(wait=False)  # a round still running ends on its own

@@ -15,7 +15,7 @@ from bots.attachments import store_forever as store_attachments_forever
 from bots.bootstrap import build_runtime
 from bots.scheduling import make_ticker
 from bots.settings import load_settings
-from bots.supervisor import NOTIFY_FD_OPTION, link_to_parent
+from bots.supervisor import NOTIFY_FD_OPTION, WAITING, link_to_parent
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
@@ -92,7 +92,14 @@ async def run_worker(
     )
     loops = [w.run_forever(stop) for w in workers]
     if processing:
-        loops.append(process_forever(runtime, stop, idle=settings.worker_idle_scheduling))
+        loops.append(
+            process_forever(
+                runtime,
+                stop,
+                idle=settings.worker_idle_scheduling,
+                waiting=(lambda: link.send(WAITING)) if link is not None else lambda: None,
+            )
+        )
         loops.append(store_attachments_forever(runtime, stop))
     try:
         await asyncio.gather(*loops)
