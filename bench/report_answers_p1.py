@@ -2,19 +2,22 @@
 webhook, against a bare FastAPI echo endpoint in the same run (issue 17, "Speed": ingesting a
 month of reports through the webhook path keeps P1).
 
-Seeds a fresh database: 5,000 members (Telegram identities, consent given) in 10 grassroots
-unions, a running emulation campaign of their province with 11 NUMBER criteria that members
-report monthly (the current month's period open today in Asia/Ho_Chi_Minh, its call to report
-and the campaign's reminders already sent, so that the scheduler adds no traffic), and each
-member's conversation at the report's figure step (core/emulation/report_chat.py, as the
-«Report now» button leaves it), stored as the app stores it (core/conversation.py). Each
-request is a distinct Telegram `message` update whose text is a figure ("12"), from the
-members in turn, so that each is a real report: parsed, kept as an `emulation_report` row and
-answered with the next criterion. By default 55,000 figures: each layout takes up to about
-25,000 (the echo reuses them), so with two layouts every member stops at most at their tenth
-figure and the last figure of a report, answered with the member's progress and their unit's
-standing (core/emulation/unit_standing.py), is not sent; `--criteria 10` (two layouts) or
-`--criteria 5` (one) sends each member's last figure in the closing closed loop.
+Seeds a fresh database (a SQLite file, or, as bench/telegram_webhook.py does, a database of its
+own created on the PostgreSQL server that `--database-url` names and dropped afterwards: a
+database reused from an earlier run already holds the members and their campaign, and seeding it
+again fails on their unique keys): 5,000 members (Telegram identities, consent given) in 10
+grassroots unions, a running emulation campaign of their province with 11 NUMBER criteria that
+members report monthly (the current month's period open today in Asia/Ho_Chi_Minh, its call to
+report and the campaign's reminders already sent, so that the scheduler adds no traffic), and
+each member's conversation at the report's figure step (core/emulation/report_chat.py, as the
+«Report now» button leaves it), stored as the app stores it (core/conversation.py). Each request
+is a distinct Telegram `message` update whose text is a figure ("12"), from the members in turn,
+so that each is a real report: parsed, kept as an `emulation_report` row and answered with the
+next criterion. By default 55,000 figures: each layout takes up to about 25,000 (the echo reuses
+them), so with two layouts every member stops at most at their tenth figure and the last figure
+of a report, answered with the member's progress and their unit's standing
+(core/emulation/unit_standing.py), is not sent; `--criteria 10` (two layouts) or `--criteria 5`
+(one) sends each member's last figure in the closing closed loop.
 
 Then, as bench/quiz_answers_p1.py does for quiz answers (with the load generator and layouts of
 bench/telegram_webhook.py): for each layout, the echo and then the layout, each at rising
@@ -42,6 +45,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlmodel import Session, func, select
 
+from bench.broadcast_common import fresh_database
 from bench.quiz_answers_p1 import wait_until_scored
 from bench.seeding import seed_province
 from bench.telegram_webhook import (
@@ -278,10 +282,12 @@ def main() -> None:
     for person in range(1, MEMBERS + 1):
         fake.user(person)
     tmp = Path(tempfile.mkdtemp(prefix="thidua-bench-report-"))
-    database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
     results: dict[str, tuple[list[Step], list[Step]]] = {}
     throughput: dict[str, tuple[int, float]] = {}
-    with serve_in_thread(fake.app) as api_base:
+    with (
+        fresh_database(args.database_url, tmp) as database_url,
+        serve_in_thread(fake.app) as api_base,
+    ):
         env = upgraded_env(database_url, api_base, tmp, args.no_spool)
         seeded, period = seed(database_url, args.criteria)
         figures = Figures(seeded)
