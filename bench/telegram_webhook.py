@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import platform
@@ -40,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,7 +141,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000 if ordered else 0.0
 
 
+@contextlib.contextmanager
+def without_collections() -> Iterator[None]:
+    """No garbage collection in this process (the load generator) during a step. A full
+    collection of its heap (the fake platform's people and app, the requests made in
+    advance) took 86-104 ms, and one that fell in an open-loop step made every update due
+    meanwhile late by as much: that step's p99 read 43-47 ms for the server measured (the
+    echo or thidua) while each request took 1-3 ms (docs/benchmarks.md, P1). What is
+    collectable is collected before the clock starts; reference counting frees the rest."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 async def open_loop(port: int, requests: list[bytes], rate: float, pool_size: int) -> Step:
+    with without_collections():
+        return await _open_loop(port, requests, rate, pool_size)
+
+
+async def _open_loop(port: int, requests: list[bytes], rate: float, pool_size: int) -> Step:
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(pool_size):
         pool.put_nowait(await Connection.open(port))
@@ -181,6 +204,11 @@ async def open_loop(port: int, requests: list[bytes], rate: float, pool_size: in
 
 
 async def closed_loop(port: int, requests: list[bytes], connections: int, seconds: float) -> Step:
+    with without_collections():
+        return await _closed_loop(port, requests, connections, seconds)
+
+
+async def _closed_loop(port: int, requests: list[bytes], connections: int, seconds: float) -> Step:
     loop = asyncio.get_running_loop()
     latencies: list[float] = []
     errors = 0
