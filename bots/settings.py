@@ -208,7 +208,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite:", "postgresql", "postgres:")):
+        if value.startswith(("postgresql+", "postgres+")):
+            if not value.startswith("postgresql+psycopg:"):
+                raise ValueError("PostgreSQL is reached through psycopg 3: write postgresql://")
+        elif not value.startswith(("sqlite:", "postgresql:", "postgres:")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 

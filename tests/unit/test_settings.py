@@ -40,6 +40,9 @@ def test_links_point_where_the_server_listens_unless_a_public_url_is_set(
         ({"THIDUA_TIMEZONE": "Mars/Olympus"}, "THIDUA_TIMEZONE"),
         ({"THIDUA_PUBLIC_URL": "not a url"}, "THIDUA_PUBLIC_URL"),
         ({"THIDUA_DATABASE_URL": "mysql://x"}, "THIDUA_DATABASE_URL"),
+        ({"THIDUA_DATABASE_URL": "postgresql+psycopg2://db/x"}, "THIDUA_DATABASE_URL"),
+        ({"THIDUA_DATABASE_URL": "postgresql+asyncpg://db/x"}, "THIDUA_DATABASE_URL"),
+        ({"THIDUA_DATABASE_URL": "postgresqlx://db/x"}, "THIDUA_DATABASE_URL"),
         ({"THIDUA_PORT": "99999"}, "THIDUA_PORT"),
         ({"THIDUA_DATABSE_URL": "sqlite:///x.db"}, "THIDUA_DATABSE_URL"),
     ],
@@ -48,6 +51,13 @@ def test_bad_values_stop_start_up_naming_the_variable(environ: dict[str, str], n
     with pytest.raises(SettingsError) as err:
         load_settings(environ=environ)
     assert named in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://db/x", "postgres://db/x", "postgresql+psycopg://db/x", "sqlite:///x.db"]
+)
+def test_database_urls_the_product_runs_on(url: str):
+    assert load_settings(environ={"THIDUA_DATABASE_URL": url}).database_url == url
 
 
 def test_test_variables_are_not_unknown_settings():
