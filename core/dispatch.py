@@ -1,8 +1,9 @@
 """Routes one incoming message to the handler that answers it.
 
 Order: a slash command; a typed answer to the choices last offered (it becomes the tap it
-names, see `core.chat.choices`); a button, by its typed kind (`router.button`); the step the
-conversation is at (`router.step`); a stale button; free
+names, see `core.chat.choices`); a command's word typed without its slash («menu», «trợ giúp»,
+«hủy»: `Router.command`'s `words`) where no free text is expected; a button, by its typed kind
+(`router.button`); the step the conversation is at (`router.step`); a stale button; free
 text. In a step that accepts only choices, an answer that names none is asked again with the
 choices. Handlers return the replies; they never send. The replies are rendered for the
 person's channel (numbered choices where it has no buttons) and the last one that offered
@@ -141,17 +142,26 @@ class Router:
         self.buttons: list[ButtonRoute] = []
         self.steps: dict[tuple[str, str], Handler] = {}
         self.batched_steps: set[tuple[str, str]] = set()
+        self.words: dict[str, str] = {}  # a command's word (folded) -> the command's name
 
     def command(
-        self, *names: str, members_only: bool = False, batched: bool = False
+        self,
+        *names: str,
+        members_only: bool = False,
+        batched: bool = False,
+        words: Iterable[str] = (),
     ) -> Callable[[Handler], Handler]:
         """Register a command's handler; `batched`: it runs with the batch's writes held
         (core/held.py), so it must read none of what a batch holds (the outbox, conversation
-        states, quiz answers, scores) or call `ctx.settle()` before it does."""
+        states, quiz answers, scores) or call `ctx.settle()` before it does; `words`: what
+        typed alone, without a slash, is that command too (compared folded: "tro giup" is
+        «Trợ giúp»), outside any conversation and at a step that does not take free text."""
 
         def register(fn: Handler) -> Handler:
             for name in names:
                 self.commands[name] = Route(fn, members_only, batched)
+            for word in words:
+                self.words[choices.key(word)] = names[0]
             return fn
 
         return register
@@ -232,8 +242,10 @@ class Dispatcher:
         self.buttons: dict[str, list[ButtonRoute]] = {}
         self.steps: dict[tuple[str, str], Handler] = {}
         self.batched_steps: set[tuple[str, str]] = set()
+        self.words: dict[str, str] = {}
         for router in routers:
             _merge(self.commands, router.commands)
+            _merge(self.words, router.words)
             _merge(self.steps, router.steps)
             self.batched_steps |= router.batched_steps
             for route in router.buttons:
@@ -287,8 +299,12 @@ class Dispatcher:
         step = step_of(ctx.conv.flow, ctx.conv.step)
         if ctx.message.payload is None and ctx.text:
             tapped = self._typed_choice(ctx, step)
+            word = self._typed_command(ctx, step) if tapped is None else None
             if tapped is not None:
                 ctx.message = replace(ctx.message, payload=tapped)
+            elif word is not None:
+                ctx.text = f"/{word}"
+                return self._guarded(self.commands[word], ctx)
             elif (
                 step is not None
                 and step.choices_only
@@ -313,6 +329,22 @@ class Dispatcher:
         if not ctx.onboarded:
             return self.fallbacks.not_a_member(ctx)
         return self.fallbacks.stale_button(ctx)  # a payload no route claimed
+
+    def _typed_command(self, ctx: Context, step: Step | None) -> str | None:
+        """The command whose word the text is («menu», «trợ giúp»), where a command's word
+        cannot be an answer: outside any conversation, at a step that takes only its choices
+        (a member's; while joining the question is asked again), or at a free step declared
+        to take no such word (an invite code's)."""
+        if ctx.message.attachments:
+            return None
+        name = self.words.get(choices.key(ctx.text))
+        if name is None:
+            return None
+        if ctx.conv.flow is None or (step is not None and step.no_words):
+            return name
+        if step is not None and step.choices_only and ctx.onboarded:
+            return name  # while joining, the question is asked again (`not_a_choice`)
+        return None
 
     def _typed_choice(self, ctx: Context, step: Step | None) -> str | None:
         """The payload of the offered choice that the typed text names, if it names one.

@@ -19,7 +19,10 @@ dataclass::
 Handlers register per step (`router.step(Nominate.who)`). In a step declared with
 ``choices=True`` the dispatcher accepts a tap, the number, the letter or the label typed
 (see `core.chat.choices`) and re-asks with the choices for anything else; in a free step a
-typed label still counts as its button, and any other text goes to the step's handler.
+typed label still counts as its button, and any other text goes to the step's handler. A
+command's word typed without its slash («menu», «hủy») is the command at a step of choices,
+and at a free step only when it is declared ``no_words=True`` (an invite code is never such a
+word; a name, a figure or an initiative's text might be).
 """
 
 from __future__ import annotations
@@ -33,8 +36,11 @@ _flows: dict[str, type[Steps]] = {}
 
 
 class Step:
-    def __init__(self, *, choices: bool = False) -> None:
+    def __init__(self, *, choices: bool = False, no_words: bool = False) -> None:
         self.choices_only = choices
+        # a free step none of whose answers is a command's word («menu», «trợ giúp»): such a
+        # word typed there is the command (`core.dispatch`), as at a step of choices
+        self.no_words = no_words
         self.flow = ""
         self.name = ""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.chat import choices
+from core.chat.render import choices_of
 from core.dispatch import Context, Fallbacks, parse_command, reply
 from core.members.menu import main_menu
 from core.members.onboarding import on_stranger
@@ -51,6 +53,11 @@ def not_a_choice(ctx: Context) -> list[OutgoingMessage]:
     again = ctx.t.gettext("Please answer with one of the options below: its number or its name.")
     if asked is None:
         return [main_menu(ctx, again)]
+    if choices.yes_no_choices([b.label for b in choices_of(asked)]) is not None:
+        again = ctx.t.gettext(
+            "Sorry, I am not sure what you mean. Please answer with one of the options below, "
+            "or type «yes» or «no»."
+        )
     return [reply(again), asked]
 
 

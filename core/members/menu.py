@@ -67,6 +67,8 @@ def help_text(ctx: Context) -> str:
             _("/stop – stop announcements; /resume – receive them again"),
             _("/forget – delete all your data"),
             _("/cancel – leave the current step"),
+            "",
+            _("You can also just type «menu», «help» or «cancel», without the slash."),
             *_officer_help(ctx),
         ]
     )
@@ -149,14 +151,18 @@ def on_officer_button(ctx: Context, _data: Menu) -> list[OutgoingMessage]:
     return [main_menu(ctx, guide)]
 
 
-@router.command("help")
+HELP_WORDS = ("help", "trợ giúp", "giúp", "giúp tôi", "giúp đỡ", "hỗ trợ", "hướng dẫn")
+MENU_WORDS = ("menu", "menu chính", "main menu", "xem menu", "mở menu")
+
+
+@router.command("help", words=(*HELP_WORDS, "hướng dẫn sử dụng"))
 def on_help(ctx: Context) -> list[OutgoingMessage]:
     if not ctx.onboarded:
         return [reply(help_text(ctx) + "\n\n" + ctx.t.gettext("To begin, send /start."))]
     return [main_menu(ctx, help_text(ctx))]
 
 
-@router.command("menu", members_only=True)
+@router.command("menu", members_only=True, words=MENU_WORDS)
 def on_menu(ctx: Context) -> list[OutgoingMessage]:
     return [main_menu(ctx)]
 

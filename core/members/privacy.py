@@ -203,7 +203,7 @@ def on_resume(ctx: Context) -> list[OutgoingMessage]:
     return [main_menu(ctx, text)]
 
 
-@router.command("cancel")
+@router.command("cancel", words=("hủy", "hủy bỏ", "thoát", "cancel", "quit", "exit"))
 def on_cancel(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
     ctx.conv.end()

@@ -8,7 +8,7 @@ from core.chat.steps import FlowState, Step, Steps
 
 
 class Joining(Steps, flow="onboarding"):
-    code = Step()
+    code = Step(no_words=True)  # «menu», «trợ giúp» typed here are the commands
     consent = Step(choices=True)  # taking part
     announcements = Step(choices=True)  # a purpose of its own
     public_name = Step(choices=True)  # the name beyond one's own union: a purpose of its own
