@@ -4,11 +4,15 @@ scheduler in a `thidua worker` child that it supervises (bots/supervisor.py)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import signal
+import socket
+from collections.abc import Callable
 from types import FrameType
 
 import uvicorn
+from uvicorn.main import STARTUP_FAILURE
 
 from bots.app import create_app
 from bots.bootstrap import build_runtime
@@ -17,6 +21,26 @@ from bots.settings import load_settings
 from bots.supervisor import Backoff, ChildSpec, Supervisor, supervise
 
 WORKER = ChildSpec("worker", ("worker", "--with-scheduler"))
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which on Ctrl-C or SIGTERM first tells `on_exit`, before it waits
+    for open requests: the web chat's long polls then answer at once instead of being
+    cancelled after the grace period (a CancelledError's traceback in the terminal)."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._on_exit)  # safe in a signal handler
 
 
 class _Stopped(Exception):
@@ -47,16 +71,20 @@ def _serve(args: argparse.Namespace) -> int:
     # the app reads it itself, from THIDUA_TRUSTED_PROXIES only (bots/web/clients.py)
     # timeout_graceful_shutdown: an open web chat holds a long poll up to 25 s, which uvicorn
     # would wait out before stopping; the page polls again on its own once the server is back
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=STOP_GRACE_SECONDS,
+    )
+    server = _Server(config, on_exit=runtime.mailbox.close)
     with contextlib.suppress(KeyboardInterrupt, _Stopped):
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level=settings.log_level,
-            access_log=False,
-            proxy_headers=False,
-            timeout_graceful_shutdown=STOP_GRACE_SECONDS,
-        )
+        server.run()
+    if not server.started:  # the port taken, the app's start-up failed (as uvicorn.run)
+        return STARTUP_FAILURE
     print("thidua stopped.", flush=True)
     return 0
 

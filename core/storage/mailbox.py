@@ -29,6 +29,16 @@ class DbMailbox:
         self.clock = clock or SystemClock()  # dates the rows, for the retention purge
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self.listeners: list[Callable[[str], None]] = []  # told each session that got a message
+        self._closing = False
+
+    def close(self) -> None:
+        """The server is stopping: every long poll answers now with what it has, and none
+        waits any more, so that no request is left for the server to cancel (the page polls
+        again once the server is back). Call from the event loop's thread."""
+        self._closing = True
+        for waiters in self._waiters.values():
+            for event in waiters:
+                event.set()
 
     def _put(self, session_id: str, message: OutgoingMessage) -> int:
         with Session(self.engine) as session, session.begin():
@@ -76,7 +86,7 @@ class DbMailbox:
                 event.clear()
                 found = await self.read_after(session_id, after_id)
                 remaining = deadline - loop.time()
-                if found or remaining <= 0:
+                if found or remaining <= 0 or self._closing:
                     return found
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(event.wait(), min(self.recheck, remaining))

@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -205,6 +206,50 @@ def test_ctrl_c_stops_serve_and_its_worker(serve: Serve) -> None:
     assert not pid_alive(child)
     assert "worker stopped" in serve.output()
     assert len(serve.children()) == 1, "the child was started again while stopping"
+
+
+def _queues(port: int, peer: int) -> tuple[int, int] | None:
+    """(send queue, receive queue) of the TCP socket at local `port` connected to `peer`, as
+    the kernel counts them (/proc/net/tcp); None if there is none."""
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote = (int(f.rsplit(":", 1)[1], 16) for f in fields[1:3])
+            if (local, remote) == (port, peer):
+                send, receive = fields[4].split(":")
+                return int(send, 16), int(receive, 16)
+    return None
+
+
+def test_ctrl_c_with_a_web_chat_open_answers_its_long_poll_and_stops_cleanly(
+    serve: Serve,
+) -> None:
+    """A browser waiting in the web chat's long poll when Ctrl-C comes: its poll is answered
+    (nothing new) and the server stops at once, with no cancelled request's traceback."""
+    serve.wait_for_child(1)
+    session = httpx.post(serve.base + "/chat/api/session", timeout=10).json()["session"]
+    browser = socket.create_connection(("127.0.0.1", serve.port), timeout=30)
+    with browser:
+        browser.sendall(
+            f"GET /chat/api/messages?session={session}&after=0&wait=20 HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        ours = browser.getsockname()[1]
+        # the request left this socket and the server's socket has read all of it: the
+        # server is answering it (waiting in the long poll)
+        wait_for(lambda: _queues(ours, serve.port) == (0, 0), 30, "the request to be sent")
+        wait_for(lambda: _queues(serve.port, ours) == (0, 0), 30, "the server to read it")
+        os.killpg(serve.process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the job's group
+        answer = b""
+        while chunk := browser.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert answer.endswith(b'{"messages":[]}'), answer[-200:]
+    assert serve.process.wait(60) == 0
+    output = serve.output()
+    assert "Traceback" not in output, output
+    assert "CancelledError" not in output
+    assert "thidua stopped." in output
 
 
 @pytest.mark.anyio
