@@ -23,12 +23,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import NullType
 from sqlmodel import AutoString, Session, select
 
 import core
+from core import outbox
 from core.members.models import Identity
 from core.points import held as held_points
 from core.points.models import MemberScore, PointsSource
@@ -125,6 +126,46 @@ def test_the_engines_cursor_events_see_the_statements(engine: Engine):
         finally:
             event.remove(engine, "before_cursor_execute", record)
     assert seen == [("INSERT INTO outbox_message", True)]
+
+
+def test_a_batch_of_inserts_is_one_statement_on_postgresql_in_the_rows_order(engine: Engine):
+    """On PostgreSQL an INSERT of many rows is one INSERT … SELECT from arrays, which the
+    server runs once, not an execution per row (core/storage/prepared.py, `_arrays`); the
+    rows are inserted in the order given, and a text too long for its column is refused as
+    an execution per row refuses it, never cut to fit."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, executemany))
+
+    write = outbox._HELD_INSERT
+    with Session(engine) as session, session.begin():
+        identity_id = _identity(session)
+        rows = [
+            {**_row(identity_id, key), "attempts": 0, "next_attempt_at": T0, "created_at": T0}
+            for key in ("c", "a", "b")
+        ]
+        for row in rows:
+            del row["when"]
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert write.many(session.connection(), rows) == 3
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        found = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [r.dedupe_key for r in found] == ["c", "a", "b"]
+    ((statement, many),) = seen
+    if engine.dialect.driver == "psycopg":
+        assert "unnest(" in statement and not many
+    else:
+        assert many
+    if engine.dialect.name == "sqlite":
+        return  # SQLite keeps a text of any length: nothing to refuse there
+    with Session(engine) as session, session.begin():
+        too_long = {**rows[0], "dedupe_key": "d", "platform": "x" * 17}  # VARCHAR(16)
+        with pytest.raises(DBAPIError, match="too long"):
+            write.many(session.connection(), [too_long])
+        session.rollback()
 
 
 @pytest.mark.parametrize("limit", [None, 20])  # 20 parameters: three rows a statement
