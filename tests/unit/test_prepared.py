@@ -8,6 +8,8 @@ import pkgutil
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import (
     Boolean,
     Column,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     insert,
     update,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql import ClauseElement
@@ -367,3 +370,19 @@ def test_each_returns_one_row_per_execution_in_order(engine: Engine):
             (0, "t99"),
         ]
         assert count.each(session.connection(), []) == []
+
+
+@given(
+    when=st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from([UTC, _VN, timezone(timedelta(hours=-5, minutes=-30))]),
+    )
+)
+def test_a_utc_time_is_sqlites_text_as_sqlalchemy_makes_it(when: datetime):
+    """`Prepared` makes a UTC time's SQLite text in one step (`_sqlite_utc`): the text
+    SQLAlchemy's processors make, for any time at any offset."""
+    theirs = UTCDateTime()._cached_bind_processor(sqlite.dialect())
+    assert theirs is not None
+    assert prepared._sqlite_utc(when) == theirs(when)
+    assert prepared._sqlite_utc(None) is None
