@@ -98,7 +98,8 @@ _UPDATE = (
 )
 # run on the cursor (core/storage/prepared.py), a batch's states at once
 _HELD_INSERT = Prepared(insert(_TABLE).values({c: bindparam(c) for c in _COLUMNS}))
-_HELD_UPDATE = Prepared(_UPDATE)
+# one identity's states saved twice in a batch run one after the other (`key`)
+_HELD_UPDATE = Prepared(_UPDATE, key=("b_identity_id",))
 
 
 def from_row(

@@ -61,7 +61,8 @@ _FIND = (
 _TOUCH = Prepared(  # a batch's touches at once, on the cursor (core/storage/prepared.py)
     update(Identity.__table__)  # type: ignore[attr-defined]
     .where(Identity.__table__.c.id == bindparam("b_id"))  # type: ignore[attr-defined]
-    .values(last_inbound_at=bindparam("last_inbound_at"), blocked_at=bindparam("blocked_at"))
+    .values(last_inbound_at=bindparam("last_inbound_at"), blocked_at=bindparam("blocked_at")),
+    key=("b_id",),
 )
 
 

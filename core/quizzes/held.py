@@ -46,7 +46,8 @@ _MOVE = Prepared(
         score=_attempts.c.score + bindparam("earned"),
         correct_count=_attempts.c.correct_count + bindparam("correct"),
         finished_at=bindparam("finished_at"),
-    )
+    ),
+    key=("b_id",),
 )
 
 

@@ -143,7 +143,8 @@ _DONE = Prepared(  # a batch's marks at once, on the cursor (core/storage/prepar
         sender_id=bindparam("sender_id"),
         processed_at=bindparam("processed_at"),
         lease_until=None,
-    )
+    ),
+    key=("b_id",),
 )
 
 

@@ -98,8 +98,17 @@ def _key(dialect: Dialect) -> tuple[Any, ...]:
 class Prepared:
     """`statement`, or what builds it for a dialect's name (an upsert of its own dialect)."""
 
-    def __init__(self, statement: ClauseElement | Callable[[str], ClauseElement]) -> None:
+    def __init__(
+        self,
+        statement: ClauseElement | Callable[[str], ClauseElement],
+        *,
+        key: tuple[str, ...] = (),
+    ) -> None:
+        """`key`: an UPDATE's parameters that name the one row each set of parameters
+        changes (its primary key): on psycopg, rows of `many` whose keys do not repeat are
+        one UPDATE … FROM `unnest` of arrays (`_arrays`), repeated keys an `executemany`."""
         self.statement = statement
+        self.key = key
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
         self._last: tuple[Dialect, _Compiled] | None = None  # the dialect asked last, its own
 
@@ -113,7 +122,7 @@ class Prepared:
             statement = self.statement
             if not isinstance(statement, ClauseElement):
                 statement = statement(dialect.name)
-            found = self._compiled[key] = _compile(statement, dialect)
+            found = self._compiled[key] = _compile(statement, dialect, self.key)
         self._last = (dialect, found)
         return found
 
@@ -140,7 +149,7 @@ class Prepared:
         values = compiled.params(rows)
         cursor = connection.connection.cursor()
         try:
-            if compiled.arrays is not None:
+            if compiled.arrays is not None and _distinct(self.key, values):
                 sql, columns = compiled.arrays
                 _run(connection, cursor, sql, _as_arrays(columns, values), many=False)
             else:
@@ -228,7 +237,7 @@ def _sqlite_utc(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
-def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+def _compile(statement: ClauseElement, dialect: Dialect, key: tuple[str, ...] = ()) -> _Compiled:
     # as for an executemany: an INSERT has no RETURNING of its own (its primary key)
     compiled = statement.compile(dialect=dialect, for_executemany=True)
     if compiled.escaped_bind_names:  # type: ignore[attr-defined]
@@ -271,11 +280,13 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     arrays = None
     if dialect.driver == "psycopg" and compiled.isinsert:  # type: ignore[attr-defined]
         arrays = _arrays(compiled.string, binds, slots, dialect)
+    elif dialect.driver == "psycopg" and compiled.isupdate and key:  # type: ignore[attr-defined]
+        arrays = _update_arrays(compiled.string, binds, slots, dialect, key)
     return _Compiled(compiled.string, bool(compiled.positional), slots, values, arrays)
 
 
 _VALUES = re.compile(r" VALUES \((.*?)\)(?= ON CONFLICT | RETURNING |$)")
-_PARAMETER = re.compile(r"%\((\w+)\)s(?:::([A-Z ]+))?")
+_PARAMETER = re.compile(r"%\((\w+)\)s(?:::(TIMESTAMP WITH(?:OUT)? TIME ZONE|[A-Z]+))?")
 _LENGTH = re.compile(r"\(\d+\)")
 
 
@@ -313,6 +324,45 @@ def _arrays(
         f" AS v({', '.join(aliases)}, row_number) ORDER BY row_number"
     )
     return sql[: found.start()] + select + sql[found.end() :], tuple(names)
+
+
+def _update_arrays(
+    sql: str,
+    binds: Mapping[str, Any],
+    slots: Sequence[_Slot],
+    dialect: Dialect,
+    key: tuple[str, ...],
+) -> tuple[str, tuple[str, ...]] | None:
+    """psycopg: an UPDATE of one row per set of parameters (named by `key`) as one UPDATE …
+    FROM `unnest` of an array per parameter that each row gives; the statement's other
+    parameters are given once. Run only when the rows' keys do not repeat (`_distinct`):
+    each row of the arrays then changes its own table row, as its execution would."""
+    if sql.count(" WHERE ") != 1 or " FROM " in sql or " RETURNING " in sql:
+        return None
+    names = [slot.name for slot in slots if slot.required]
+    if not set(key) <= set(names):
+        return None
+    casts: dict[str, str] = {}
+
+    def column(found: re.Match[str]) -> str:
+        name, cast = found.groups()
+        if name not in names:
+            return found.group(0)  # given once
+        casts.setdefault(name, cast or _LENGTH.sub("", binds[name].type.compile(dialect=dialect)))
+        return f"v.p_{name}"
+
+    body = _PARAMETER.sub(column, sql)
+    if set(casts) != set(names):
+        return None
+    arrays = ", ".join(f"%({name})b::{casts[name]}[]" for name in names)
+    aliases = ", ".join(f"p_{name}" for name in names)
+    head, where = body.split(" WHERE ")
+    return f"{head} FROM unnest({arrays}) AS v({aliases}) WHERE {where}", tuple(names)
+
+
+def _distinct(key: tuple[str, ...], rows: list[Any]) -> bool:
+    """The rows' keys (processed named parameters) do not repeat (no key: nothing to repeat)."""
+    return not key or len({tuple(row[name] for name in key) for row in rows}) == len(rows)
 
 
 def _as_arrays(columns: tuple[str, ...], rows: list[Any]) -> dict[str, Any]:

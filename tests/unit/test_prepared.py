@@ -32,12 +32,12 @@ from sqlalchemy.types import NullType
 from sqlmodel import AutoString, Session, select
 
 import core
-from core import outbox
+from core import conversation, outbox
 from core.members.models import Identity
 from core.points import held as held_points
 from core.points.models import MemberScore, PointsSource
 from core.storage import prepared
-from core.storage.models import OutboxMessage, OutboxStatus
+from core.storage.models import ConversationState, OutboxMessage, OutboxStatus
 from core.storage.prepared import Prepared
 from core.storage.types import UTCDateTime
 from tests.points_helpers import make_member, make_units
@@ -386,3 +386,67 @@ def test_a_utc_time_is_sqlites_text_as_sqlalchemy_makes_it(when: datetime):
     assert theirs is not None
     assert prepared._sqlite_utc(when) == theirs(when)
     assert prepared._sqlite_utc(None) is None
+
+
+def test_a_batch_of_updates_by_key_is_one_statement_unless_a_key_repeats(engine: Engine):
+    """On PostgreSQL an UPDATE whose rows name distinct rows by their key (`Prepared(key=)`)
+    is one UPDATE … FROM arrays; rows that repeat a key (one person's state saved twice in a
+    batch) run one after the other, each seeing the one before, as an `executemany` does."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, executemany))
+
+    def change(identity_id: int, version: int) -> dict[str, object]:
+        return {
+            "b_identity_id": identity_id,
+            "b_version": version,
+            "flow": "quiz",
+            "step": f"q{version + 1}",
+            "data": "{}",
+            "version": version + 1,
+            "updated_at": T0,
+        }
+
+    with Session(engine) as session, session.begin():
+        connection = session.connection()
+        ids = []
+        for user in ("1", "2", "3"):
+            identity = Identity(platform="telegram", platform_user_id=user, first_seen_at=T0)
+            session.add(identity)
+            session.flush()
+            ids.append(identity.id)
+        conversation._HELD_INSERT.many(
+            connection,
+            [
+                {"identity_id": i, "flow": "quiz", "step": "q1", "data": "{}", "version": 1}
+                | {"updated_at": T0}
+                for i in ids
+            ],
+        )
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            distinct = conversation._HELD_UPDATE.many(connection, [change(i, 1) for i in ids])
+            stale = conversation._HELD_UPDATE.many(connection, [change(ids[0], 1)])
+            repeated = conversation._HELD_UPDATE.many(
+                connection, [change(ids[1], 2), change(ids[1], 3)]
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert (distinct, stale, repeated) == (3, 0, 2)
+        found = session.exec(
+            select(
+                ConversationState.identity_id, ConversationState.version, ConversationState.step
+            ).order_by(ConversationState.identity_id)
+        ).all()
+        assert [tuple(r) for r in found] == [
+            (ids[0], 2, "q2"),
+            (ids[1], 4, "q4"),
+            (ids[2], 2, "q2"),
+        ]
+    one_statement = engine.dialect.driver == "psycopg"
+    assert [("unnest(" in sql, many) for sql, many in seen] == [
+        (one_statement, not one_statement),
+        (one_statement, not one_statement),
+        (False, True),  # a key repeated: an execution per row
+    ]
