@@ -62,33 +62,37 @@ class _Compiled:
     # parameters; None where the statement is not an INSERT of one VALUES group of parameters
     arrays: tuple[str, tuple[str, ...]] | None = None
 
-    def params(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-        """Each row's parameters as the driver takes them (a tuple, or a dict by name).
+    def columns(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """The rows' parameters column by column, in the slots' order, processed.
 
         A value processed once is reused for the same object in other rows (by identity:
         the rows keep every object alive meanwhile): a batch's rows share their times (`now`,
         an answer's time in each of its scopes), and turning a datetime into SQLite's text is
         most of a row's cost."""
-        slots = self.slots
-        done: list[dict[int, Any]] = [{} for _ in slots]
-        found: list[Any] = []
-        for given in rows:
-            values = []
-            for i, (name, required, default, process) in enumerate(slots):
-                value = given[name] if required else given.get(name, default)
-                if process is not None:
-                    known = done[i]
-                    key = id(value)
-                    if key in known:
-                        value = known[key]
-                    else:
-                        value = known[key] = process(value)
-                values.append(value)
-            if self.positional:
-                found.append(tuple(values))
+        found = []
+        for name, required, default, process in self.slots:
+            if required:
+                column = [given[name] for given in rows]
             else:
-                found.append(dict(zip([s.name for s in slots], values, strict=True)))
+                column = [given.get(name, default) for given in rows]
+            if process is not None:
+                processed: dict[int, Any] = {}
+                for value in column:
+                    if id(value) not in processed:
+                        processed[id(value)] = process(value)
+                column = [processed[id(value)] for value in column]
+            found.append(column)
         return found
+
+    def params(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Each row's parameters as the driver takes them (a tuple, or a dict by name)."""
+        if not self.slots:
+            return [() if self.positional else {} for _ in rows]
+        values = zip(*self.columns(rows), strict=True)
+        if self.positional:
+            return list(values)
+        names = [slot.name for slot in self.slots]
+        return [dict(zip(names, row, strict=True)) for row in values]
 
 
 def _key(dialect: Dialect) -> tuple[Any, ...]:
@@ -146,14 +150,13 @@ class Prepared:
         if not rows:
             return 0
         compiled = self._compile(connection.dialect)
-        values = compiled.params(rows)
+        arrays = _as_arrays(compiled, rows, self.key)
         cursor = connection.connection.cursor()
         try:
-            if compiled.arrays is not None and _distinct(self.key, values):
-                sql, columns = compiled.arrays
-                _run(connection, cursor, sql, _as_arrays(columns, values), many=False)
+            if compiled.arrays is not None and arrays is not None:
+                _run(connection, cursor, compiled.arrays[0], arrays, many=False)
             else:
-                _run(connection, cursor, compiled.sql, values, many=True)
+                _run(connection, cursor, compiled.sql, compiled.params(rows), many=True)
             return int(cursor.rowcount)
         finally:
             cursor.close()
@@ -166,17 +169,17 @@ class Prepared:
         if not rows:
             return []
         compiled = self._compile(connection.dialect)
-        values = compiled.params(rows)
-        if compiled.arrays is None and connection.dialect.driver == "psycopg":
+        arrays = _as_arrays(compiled, rows, ())
+        if arrays is None and connection.dialect.driver == "psycopg":
+            values = compiled.params(rows)
             return [tuple(r) for found in _pipelined(connection, compiled, values) for r in found]
         cursor = connection.connection.cursor()
         found: list[tuple[Any, ...]] = []
         try:
-            if compiled.arrays is not None:
-                sql, columns = compiled.arrays
-                _run(connection, cursor, sql, _as_arrays(columns, values), many=False)
+            if compiled.arrays is not None and arrays is not None:
+                _run(connection, cursor, compiled.arrays[0], arrays, many=False)
                 return [tuple(r) for r in cursor.fetchall()]
-            for sql, chunk in _multirow(compiled, values):
+            for sql, chunk in _multirow(compiled, compiled.params(rows)):
                 _run(connection, cursor, sql, chunk, many=False)
                 found.extend(tuple(r) for r in cursor.fetchall())
             return found
@@ -360,17 +363,19 @@ def _update_arrays(
     return f"{head} FROM unnest({arrays}) AS v({aliases}) WHERE {where}", tuple(names)
 
 
-def _distinct(key: tuple[str, ...], rows: list[Any]) -> bool:
-    """The rows' keys (processed named parameters) do not repeat (no key: nothing to repeat)."""
-    return not key or len({tuple(row[name] for name in key) for row in rows}) == len(rows)
-
-
-def _as_arrays(columns: tuple[str, ...], rows: list[Any]) -> dict[str, Any]:
-    """Rows of named parameters as `_arrays` takes them: a list per column, the rest once."""
-    params = dict(rows[0])
-    for name in columns:
-        params[name] = [row[name] for row in rows]
-    return params
+def _as_arrays(
+    compiled: _Compiled, rows: Sequence[Mapping[str, Any]], key: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """The rows as `_arrays` takes them (a list per column of the statement's rows, its
+    other parameters once), or None: the statement has no such form, or the rows' `key`
+    repeats (an UPDATE's rows must each change a row of their own)."""
+    if compiled.arrays is None:
+        return None
+    names = compiled.arrays[1]
+    columns = dict(zip([slot.name for slot in compiled.slots], compiled.columns(rows), strict=True))
+    if key and len(set(zip(*(columns[name] for name in key), strict=True))) != len(rows):
+        return None
+    return {name: column if name in names else column[0] for name, column in columns.items()}
 
 
 def _multirow(compiled: _Compiled, rows: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:
