@@ -61,7 +61,7 @@ def create_app(
         finally:
             stop.set()
             if scheduler is not None:
-                scheduler.shutdown(wait=False)
+                await scheduler.stop()
             await asyncio.gather(*tasks, return_exceptions=True)
             await runtime.aclose()
 

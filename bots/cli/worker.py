@@ -105,7 +105,7 @@ async def run_worker(
         await asyncio.gather(*loops)
     finally:
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            await scheduler.stop()
         await runtime.aclose()
         runtime.dispose()
         if link is not None:
