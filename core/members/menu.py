@@ -157,6 +157,9 @@ MENU_WORDS = ("menu", "menu chính", "main menu", "xem menu", "mở menu")
 
 @router.command("help", words=(*HELP_WORDS, "hướng dẫn sử dụng"))
 def on_help(ctx: Context) -> list[OutgoingMessage]:
+    if not ctx.onboarded and ctx.conv.flow is not None:  # joining, the question above
+        then = ctx.t.gettext("To go on joining, answer the question above.")
+        return [reply(help_text(ctx) + "\n\n" + then)]
     if not ctx.onboarded:
         return [reply(help_text(ctx) + "\n\n" + ctx.t.gettext("To begin, send /start."))]
     return [main_menu(ctx, help_text(ctx))]

@@ -206,7 +206,10 @@ def on_resume(ctx: Context) -> list[OutgoingMessage]:
 @router.command("cancel", words=("hủy", "hủy bỏ", "thoát", "cancel", "quit", "exit"))
 def on_cancel(ctx: Context) -> list[OutgoingMessage]:
     _ = ctx.t.gettext
+    under_way = ctx.conv.flow is not None
     ctx.conv.end()
+    if ctx.onboarded and not under_way:  # «hủy» typed at the menu, say
+        return [main_menu(ctx, _("There is nothing under way to cancel."))]
     if ctx.onboarded:
         return [main_menu(ctx, _("Cancelled."))]
     return [reply(_("Cancelled. Send /start whenever you want to continue."))]

@@ -93,6 +93,9 @@ async def test_words_at_a_step_of_choices_and_cancel_keeps_the_data(
     # nothing waits at the question any more: «có» is not an erasure now
     assert NOT_UNDERSTOOD in lan.texts(await lan.say("có"))
     assert member_named(runtime, "Nguyễn Thị Lan") is not None
+    nothing = await lan.say("hủy")
+    assert "Hiện bạn không có việc nào đang làm dở để hủy." in lan.texts(nothing)
+    assert "menu:help" in lan.payloads(nothing)
 
 
 async def test_a_step_that_asks_for_text_keeps_the_words(lan: ChatUser, runtime: Runtime):
@@ -113,6 +116,7 @@ async def test_help_at_the_invite_code_question(
     await user.say("/start")
     helped = await user.say("hướng dẫn")
     assert HELP in user.texts(helped)
+    assert "Để hoàn tất việc tham gia, bạn trả lời câu hỏi ở trên." in user.texts(helped)
     assert "mã mời" not in user.texts(helped)
     asked = await user.say("CDCSTN33")  # the code still answers the question
     assert CONSENT in user.texts(asked)
