@@ -22,6 +22,7 @@ from core.errors import DeliveryErrorKind, DeliveryFailure, SendResult, Sent
 from core.members.models import Identity, Member
 from core.messages import OutgoingMessage, Recipient
 from core.storage.models import OutboxMessage, OutboxStatus
+from core.storage.prepared import Prepared
 from core.storage.types import UTCDateTime
 
 LEASE = timedelta(seconds=3)  # renewed every third of it while the worker lives
@@ -315,6 +316,42 @@ class Record:
     released: Sequence[tuple[Job, int | None]] = ()
 
 
+_outbox = OutboxMessage.__table__
+# A group commit's statements, compiled once (core/storage/prepared.py): a delivery loop
+# commits once per send or two, and building, compiling and processing these through
+# SQLAlchemy for each commit was most of the worker's database time (docs/benchmarks.md, P8).
+_SENT = Prepared(
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("row_id"))
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        external_ids=bindparam("ext"),
+        lease_until=None,
+        last_error=None,
+        error_kind=None,
+    )
+)
+_START = Prepared(
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("row_id"), _outbox.c.status == OutboxStatus.LEASED)
+    .values(
+        status=OutboxStatus.SENDING,
+        lease_until=bindparam("until", type_=UTCDateTime()),
+        attempts=_outbox.c.attempts + 1,
+    )
+)
+_RELEASE = Prepared(
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("row_id"), _outbox.c.status == OutboxStatus.LEASED)
+    .values(
+        status=OutboxStatus.PENDING,
+        lease_until=None,
+        next_attempt_at=bindparam("due", type_=UTCDateTime()),
+    )
+)
+
+
 def record(engine: Engine, batch: Record, *, now: datetime, lease: timedelta) -> list[str]:
     """Commit a group of outcomes, starts and releases in one transaction.
 
@@ -323,7 +360,7 @@ def record(engine: Engine, batch: Record, *, now: datetime, lease: timedelta) ->
     that will be retried keeps the same person's later rows behind it (due no earlier than
     its retry). Returns the new status of each outcome's row.
     """
-    outbox = OutboxMessage.__table__
+    outbox = _outbox
     with Session(engine) as session, session.begin():
         statuses = _apply(session, batch.outcomes, now) if batch.outcomes else []
         retry_at: dict[int, datetime] = {}
@@ -350,27 +387,21 @@ def record(engine: Engine, batch: Record, *, now: datetime, lease: timedelta) ->
                     .values(next_attempt_at=row.next_attempt_at)
                 )
         if batch.starting:
-            session.execute(
-                update(outbox)
-                .where(
-                    outbox.c.id.in_([job.outbox_id for job in batch.starting]),
-                    outbox.c.status == OutboxStatus.LEASED,
-                )
-                .values(
-                    status=OutboxStatus.SENDING,
-                    lease_until=now + lease,
-                    attempts=outbox.c.attempts + 1,
-                )
+            until = now + lease
+            _START.many(
+                session.connection(),
+                [{"row_id": job.outbox_id, "until": until} for job in batch.starting],
             )
-        for job, behind in batch.released:
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id == job.outbox_id, outbox.c.status == OutboxStatus.LEASED)
-                .values(
-                    status=OutboxStatus.PENDING,
-                    lease_until=None,
-                    next_attempt_at=retry_at.get(behind, now) if behind is not None else now,
-                )
+        if batch.released:
+            _RELEASE.many(
+                session.connection(),
+                [
+                    {
+                        "row_id": job.outbox_id,
+                        "due": retry_at.get(behind, now) if behind is not None else now,
+                    }
+                    for job, behind in batch.released
+                ],
             )
     return statuses
 
@@ -391,27 +422,17 @@ def apply_results(
 def _apply(
     session: Session, outcomes: Sequence[tuple[Job, SendResult]], now: datetime
 ) -> list[str]:
-    outbox = OutboxMessage.__table__
-    ids = [job.outbox_id for job, _ in outcomes]
-    present = set(session.execute(select(outbox.c.id).where(outbox.c.id.in_(ids))).scalars())
+    outbox = _outbox
     sent = [
-        {"row_id": job.outbox_id, "ext": ",".join(result.message_ids)[:500]}
+        {"row_id": job.outbox_id, "ext": ",".join(result.message_ids)[:500], "now": now}
         for job, result in outcomes
-        if isinstance(result, Sent) and job.outbox_id in present
+        if isinstance(result, Sent)
     ]
-    if sent:  # the common case, one statement for the group
-        session.execute(
-            update(outbox)
-            .where(outbox.c.id == bindparam("row_id"))
-            .values(
-                status=OutboxStatus.SENT,
-                sent_at=now,
-                external_ids=bindparam("ext"),
-                lease_until=None,
-                last_error=None,
-                error_kind=None,
-            ),
-            sent,
+    gone: set[int] = set()  # deleted meanwhile (/forget)
+    if sent and _SENT.many(session.connection(), sent) != len(sent):
+        ids = [s["row_id"] for s in sent]
+        gone = set(ids) - set(
+            session.execute(select(outbox.c.id).where(outbox.c.id.in_(ids))).scalars()
         )
     failed = [job.outbox_id for job, r in outcomes if not isinstance(r, Sent)]
     rows = (
@@ -424,18 +445,21 @@ def _apply(
     )
     statuses: list[str] = []
     for job, result in outcomes:
-        if job.outbox_id not in present:  # deleted meanwhile (/forget)
+        if isinstance(result, Sent):
+            gone_now = job.outbox_id in gone
+            statuses.append(OutboxStatus.CANCELLED if gone_now else OutboxStatus.SENT)
+            continue
+        row = rows.get(job.outbox_id)
+        if row is None:  # deleted meanwhile (/forget)
             statuses.append(OutboxStatus.CANCELLED)
-        elif isinstance(result, Sent):
-            statuses.append(OutboxStatus.SENT)
-        else:
-            row = rows[job.outbox_id]
-            row.lease_until = None
-            if row.status == OutboxStatus.LEASED:  # sent without a recorded start (drain)
-                row.attempts += 1
-            _apply_failure(session, row, result, now)
-            statuses.append(row.status)
-    session.flush()
+            continue
+        row.lease_until = None
+        if row.status == OutboxStatus.LEASED:  # sent without a recorded start (drain)
+            row.attempts += 1
+        _apply_failure(session, row, result, now)
+        statuses.append(row.status)
+    if rows:
+        session.flush()
     return statuses
 
 

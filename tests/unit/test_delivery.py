@@ -371,3 +371,37 @@ def test_a_run_of_failures_turns_quick_retries_off():
         quick += isinstance(again, DeliveryFailure) and again.retry_after == delivery.QUICK_RETRY
     assert quick == delivery.HEALTHY_FAILURES + 1  # then the platform counts as down
     assert not health.up()
+
+
+def test_a_row_deleted_while_its_send_was_out_is_cancelled_beside_the_others_sent(
+    engine: Engine, clock: FakeClock
+):
+    """One group commit: the rows still there are sent, with their ids and start; a row
+    deleted meanwhile (/forget) is reported cancelled, sent or failed, and nothing else."""
+    seed(engine, clock, ["one", "two", "three", "four"])
+    first, second, third, fourth = claim(engine, clock)
+    delivery.record(
+        engine,
+        delivery.Record(starting=[first, second, third]),
+        now=clock.now(),
+        lease=delivery.LEASE,
+    )
+    with Session(engine) as session, session.begin():
+        for job in (second, third):
+            session.delete(session.get(OutboxMessage, job.outbox_id))
+    failure = DeliveryFailure(DeliveryErrorKind.TRANSIENT, "502")
+    statuses = delivery.record(
+        engine,
+        delivery.Record(
+            outcomes=[(first, Sent(("m1",))), (second, Sent(("m2",))), (third, failure)],
+            starting=[fourth],
+        ),
+        now=clock.now(),
+        lease=delivery.LEASE,
+    )
+    assert statuses == [OutboxStatus.SENT, OutboxStatus.CANCELLED, OutboxStatus.CANCELLED]
+    sent = row(engine, first.outbox_id)
+    assert (sent.status, sent.external_ids, sent.sent_at) == (OutboxStatus.SENT, "m1", clock.now())
+    started = row(engine, fourth.outbox_id)
+    assert (started.status, started.attempts) == (OutboxStatus.SENDING, 1)
+    assert started.lease_until == clock.now() + delivery.LEASE
