@@ -9,6 +9,7 @@ import httpx
 from adapters.facebook.outbound import MAX_IN_FLIGHT, FacebookChannel
 from adapters.facebook.rate_limit import PageRateLimiter
 from adapters.facebook.routes import make_router
+from adapters.transport import ConnectionPerCall
 from bots.platforms.base import Deps, Platform
 from bots.settings import SettingsError
 
@@ -39,10 +40,8 @@ class Facebook:
         client = httpx.AsyncClient(
             base_url=settings.facebook_graph_base.rstrip("/"),
             timeout=TIMEOUT,
-            limits=httpx.Limits(
-                max_connections=MAX_IN_FLIGHT,
-                max_keepalive_connections=MAX_IN_FLIGHT,
-                keepalive_expiry=settings.http_keepalive_expiry,
+            transport=ConnectionPerCall(
+                MAX_IN_FLIGHT, keepalive_expiry=settings.http_keepalive_expiry
             ),
         )
         traits = deps.traits[self.name]

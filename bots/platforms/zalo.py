@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import httpx
 
+from adapters.transport import ConnectionPerCall
 from adapters.zalo.outbound import MAX_IN_FLIGHT, ChannelConfig, ZaloChannel
 from adapters.zalo.ratelimit import SlidingWindowLimiter
 from adapters.zalo.routes import WebhookConfig, make_router
@@ -37,11 +38,7 @@ class Zalo:
         api = httpx.AsyncClient(
             base_url=s.zalo_api_base,
             timeout=TIMEOUT,
-            limits=httpx.Limits(
-                max_connections=MAX_IN_FLIGHT,
-                max_keepalive_connections=MAX_IN_FLIGHT,
-                keepalive_expiry=s.http_keepalive_expiry,
-            ),
+            transport=ConnectionPerCall(MAX_IN_FLIGHT, keepalive_expiry=s.http_keepalive_expiry),
         )
         oauth = httpx.AsyncClient(
             base_url=s.zalo_oauth_base,
