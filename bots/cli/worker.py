@@ -19,6 +19,11 @@ from bots.supervisor import NOTIFY_FD_OPTION, WAITING, link_to_parent
 from bots.worker import per_platform, process_forever
 from scheduler.runner import build_scheduler
 
+try:
+    import uvloop
+except ImportError:  # pragma: no cover - installed without uvicorn[standard]
+    uvloop = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 
 
@@ -123,9 +128,19 @@ def _worker(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         for handler in logging.getLogger().handlers:
             handler.setFormatter(logging.Formatter("%(levelname)s [worker] %(name)s: %(message)s"))
-    return asyncio.run(
-        run_worker(args.with_scheduler, platforms, not args.no_processing, args.notify_fd)
-    )
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        return runner.run(
+            run_worker(args.with_scheduler, platforms, not args.no_processing, args.notify_fd)
+        )
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop where it is installed (uvicorn[standard] brings it, and the web process
+    runs on it already): a send's trips through the loop (the socket's write and read, the
+    wake-ups of the commit thread) cost less CPU than on asyncio's own loop, and the
+    delivery loops' CPU per send is what holds a broadcast back on a busy machine
+    (docs/benchmarks.md, P8)."""
+    return uvloop.new_event_loop() if uvloop is not None else asyncio.new_event_loop()
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
