@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 STORED_PAYLOAD_PREFIX = "~fbk:"  # a payload longer than 1000 characters, kept in PayloadStore
 # Send API calls at once, and the HTTP connections kept for them: 300/s up to 26 ms a round
-# trip. httpcore walks every pooled connection on each request, so a bigger pool costs CPU,
-# and a pool smaller than the calls in flight opens and closes a connection per call.
+# trip. One connection per call at once (adapters/transport.py::ConnectionPerCall: httpcore's
+# shared pool checks every connection it holds on each call); fewer would open and close a
+# connection per call.
 MAX_IN_FLIGHT = 16
 # Seconds before a call with no answer is given up (a TRANSIENT failure, retried): the Send
 # API answers in a fraction of a second; a hung call holds its slot no longer than this, and

@@ -47,9 +47,9 @@ RATE_LIMIT_CODE = -32
 QUOTA_CODE = -211
 NIGHT_CODE = -234
 CONFIG_CODES = {-204, -205, -209, -212, -221, -224, -240, -242}
-# OA API calls at once, and the HTTP connections kept for them. httpcore walks every pooled
-# connection on each request, so a bigger pool costs CPU, and a pool smaller than the calls in
-# flight opens and closes a connection per call.
+# OA API calls at once, and the HTTP connections kept for them, one per call at once
+# (adapters/transport.py::ConnectionPerCall: httpcore's shared pool checks every connection it
+# holds on each call); fewer would open and close a connection per call.
 MAX_IN_FLIGHT = 8
 # Seconds before a call with no answer is given up (a TRANSIENT failure, retried): Zalo
 # answers in well under a second, so a hung call holds its slot no longer than this.
