@@ -28,7 +28,9 @@ class ConnectionPerCall(httpx.AsyncBaseTransport):
     answer is read: with Messenger's 16 calls at once that was a tenth of the delivery
     worker's CPU (docs/benchmarks.md, P8). A pool of one connection looks at one. The calls
     at once are the channel's own limit (`max_in_flight`), so a call finds one free at once;
-    one that does not waits for the request's pool timeout, as in httpcore's pool.
+    one that does not waits for the request's pool timeout, as in httpcore's pool. The free
+    connection taken is the one given back last, so that a trickle of calls keeps reusing one
+    connection rather than opening each of the others in turn (and each expiring idle).
     """
 
     def __init__(self, size: int, *, keepalive_expiry: float) -> None:
@@ -48,7 +50,7 @@ class ConnectionPerCall(httpx.AsyncBaseTransport):
                 raise httpx.PoolTimeout("no connection free in time", request=request) from exc
         else:
             await self._slots.acquire()  # free: returns at once
-        transport = self._free.popleft()
+        transport = self._free.pop()  # the one given back last: warm, not yet expired
 
         def release() -> None:
             self._free.append(transport)
